@@ -1,0 +1,51 @@
+# Tolka — the two set-up-and-run commands are `make demo` and `make test`.
+# Both create .venv when missing and install torch 2.13.0 (CPU build) first, then the project
+# with its dev extras. `make check` runs ruff and mypy (strict).
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.tolka-installed
+SHARED ?= ../shared/data
+PYTEST_ARGS ?=
+
+.PHONY: demo test check lint format bench-load clean help
+
+help:
+	@echo "make demo   - set up .venv if needed, then run the demo"
+	@echo "make test   - set up .venv if needed, then run the test suite"
+	@echo "make check  - ruff (lint + format check) and mypy --strict"
+	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Until the full demo exists, the demo inspects the two shipped vendor models and the plant ontology.
+demo: $(STAMP)
+	$(VENV)/bin/tolka inspect ontologies/demo/VendorA.PumpSkid.NodeSet2.xml
+	$(VENV)/bin/tolka inspect ontologies/demo/VendorB.LegacySkid.NodeSet2.xml
+	$(VENV)/bin/tolka inspect ontologies/plant.ttl
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check translator adapters services ontologies tests benchmarks
+	$(VENV)/bin/ruff format --check translator adapters services ontologies tests benchmarks
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix translator adapters services ontologies tests benchmarks
+	$(VENV)/bin/ruff format translator adapters services ontologies tests benchmarks
+
+bench-load: $(STAMP)
+	$(PY) benchmarks/load.py --data $(SHARED)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

@@ -1,0 +1,37 @@
+"""The saved-graph adapter: a SchemaGraph written by ``tolka inspect --save`` loads back as is."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from adapters.options import LoadOptions, SourceFile
+from adapters.safety import read_input
+from translator.errors import ParseError
+from translator.graph import SchemaGraph
+from translator.graphfile import graph_from_dict
+
+__all__ = ["GraphFileAdapter"]
+
+
+class GraphFileAdapter:
+    """Loads saved SchemaGraph JSON files; several merge into one graph."""
+
+    name = "graph"
+
+    def load(self, files: Sequence[SourceFile], options: LoadOptions) -> SchemaGraph:
+        """Read the graph files and merge them."""
+        graph: SchemaGraph | None = None
+        for f in files:
+            data = read_input(f.path, options.max_bytes)
+            try:
+                doc = json.loads(data)
+            except json.JSONDecodeError as exc:
+                raise ParseError(f"malformed JSON: {exc.msg}", source=str(f.path), line=exc.lineno) from None
+            loaded = graph_from_dict(doc, source=str(f.path))
+            if graph is None:
+                graph = loaded
+            else:
+                graph.update(loaded)
+        assert graph is not None
+        return graph

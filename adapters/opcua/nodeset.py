@@ -1,0 +1,285 @@
+"""The OPC UA NodeSet2 adapter: files and their required models into one SchemaGraph.
+
+The loaded files' nodes are the model's own; the models they require (``<RequiredModel>``, found
+by :class:`~adapters.opcua.models.ModelIndex` in the files' folders and ``--models-dir`` folders)
+are loaded as context. Every reference becomes an edge named after its reference type's
+BrowseName, in its forward direction; variables also get a ``DataType`` edge to their data type.
+Units come from ``EngineeringUnits`` properties, ranges from ``EURange``/``InstrumentRange``,
+enumerations from ``EnumStrings``/``EnumValues`` and data type definitions.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from adapters.opcua.models import ModelIndex, NodeSetHeader, RequiredModel, read_header, version_key
+from adapters.opcua.nodeid import UA_NAMESPACE, split_expanded
+from adapters.opcua.nodeset_parse import ParsedNodeSet, RawNode, parse_nodeset
+from adapters.opcua.ns0 import (
+    CONTAINMENT_REFERENCES,
+    NON_CONTAINMENT_HIERARCHICAL,
+    PROPERTY_TYPE,
+    ROOT_PATHS,
+    base_name,
+)
+from adapters.options import LoadOptions, SourceFile
+from adapters.safety import read_input
+from adapters.texts import choose_text, escape_segment
+from translator.errors import MissingModelError, ModelContentError
+from translator.graph import Node, NodeKind, SchemaGraph
+
+__all__ = ["NodeSetAdapter", "load_nodesets"]
+
+DATATYPE_RELATION = "DataType"
+
+
+class NodeSetAdapter:
+    """Loads OPC UA NodeSet2 XML files (``.xml``; ``<UANodeSet>`` root)."""
+
+    name = "nodeset"
+
+    def load(self, files: Sequence[SourceFile], options: LoadOptions) -> SchemaGraph:
+        """Load the files as one model, with their required models as context."""
+        return load_nodesets([f.path for f in files], options)
+
+
+@dataclass(slots=True)
+class _Entry:
+    raw: RawNode
+    own: bool
+    source: str
+
+
+def _read(path: Path, options: LoadOptions) -> tuple[ParsedNodeSet, NodeSetHeader]:
+    parsed = parse_nodeset(read_input(path, options.max_bytes), str(path))
+    header = read_header(path)
+    if header is None:  # parse_nodeset accepted it, so only a race could get here
+        raise ModelContentError("not a NodeSet2 file", source=str(path))
+    return parsed, header
+
+
+def _resolve_required(
+    own: list[tuple[ParsedNodeSet, NodeSetHeader]], options: LoadOptions, warnings: list[str]
+) -> tuple[list[ParsedNodeSet], bool]:
+    """Load every required model (transitively); returns them and whether the base model is missing."""
+    index = ModelIndex(flat=[h.path.parent for _, h in own], recursive=options.models_dirs)
+    provided = {uri for _, h in own for uri in h.model_uris}
+    loaded_paths = {h.path.resolve() for _, h in own}
+    queue: list[tuple[RequiredModel, str]] = [(r, str(h.path)) for _, h in own for r in h.required]
+    context: list[ParsedNodeSet] = []
+    base_missing = False
+    while queue:
+        req, required_by = queue.pop(0)
+        if req.uri in provided:
+            continue
+        header = index.find(req)
+        if header is None:
+            if req.uri == UA_NAMESPACE:
+                base_missing = True
+                provided.add(req.uri)
+                warnings.append(
+                    "base model http://opcfoundation.org/UA/ (Opc.Ua.NodeSet2.xml) not found; its nodes "
+                    "are named from the standard NodeId table (add --models-dir for its full structure)"
+                )
+                continue
+            raise MissingModelError(req.uri, required_by=required_by, searched=index.searched)
+        provided.update(header.model_uris)
+        if header.path.resolve() in loaded_paths:
+            continue
+        loaded_paths.add(header.path.resolve())
+        found = next((m for m in header.models if m.uri == req.uri), None)
+        if req.version and found and found.version and version_key(found.version) < version_key(req.version):
+            warnings.append(
+                f"{required_by} requires {req.uri} version {req.version}; using older {found.version} "
+                f"from {header.path}"
+            )
+        parsed, _ = _read(header.path, options)
+        context.append(parsed)
+        index.add_folder(header.path.parent)
+        queue.extend((r, str(header.path)) for r in header.required)
+    return context, base_missing
+
+
+def _containment(
+    entries: dict[str, _Entry], refs: Iterable[tuple[str, str, str]], name_of: _Namer
+) -> set[str]:
+    """Names of reference types along which nodes are contained (standard ones and their subtypes)."""
+    names = set(CONTAINMENT_REFERENCES)
+    subtypes: dict[str, list[str]] = defaultdict(list)
+    for s, t, rt in refs:
+        if name_of(rt) == "HasSubtype":
+            src, dst = entries.get(s), entries.get(t)
+            if (
+                src
+                and dst
+                and src.raw.kind is NodeKind.REFERENCE_TYPE
+                and dst.raw.kind is NodeKind.REFERENCE_TYPE
+            ):
+                subtypes[src.raw.name].append(dst.raw.name)
+    stack = list(names)
+    while stack:
+        for child in subtypes.get(stack.pop(), ()):
+            if child not in names and child not in NON_CONTAINMENT_HIERARCHICAL:
+                names.add(child)
+                stack.append(child)
+    return names
+
+
+class _Namer:
+    """BrowseName of any id: a loaded node, an alias, the standard table, else the id itself."""
+
+    def __init__(self, entries: dict[str, _Entry], alias_names: dict[str, str]) -> None:
+        self.entries = entries
+        self.alias_names = alias_names
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, node_id: str) -> str:
+        name = self.memo.get(node_id)
+        if name is None:
+            entry = self.entries.get(node_id)
+            name = (
+                entry.raw.name
+                if entry is not None and entry.raw.name
+                else self.alias_names.get(node_id) or base_name(node_id) or node_id
+            )
+            self.memo[node_id] = name
+        return name
+
+
+def _browse_paths(
+    entries: dict[str, _Entry], children: dict[str, list[str]], name_of: _Namer
+) -> dict[str, str]:
+    """Shortest browse path of every node from the standard roots; unreachable nodes start their own."""
+    paths: dict[str, str] = {}
+    heap = [(p.count("/"), p, node_id) for node_id, p in ROOT_PATHS.items() if node_id in entries]
+    heapq.heapify(heap)
+
+    def run() -> None:
+        while heap:
+            depth, path, node_id = heapq.heappop(heap)
+            if node_id in paths:
+                continue
+            paths[node_id] = path
+            for child in children.get(node_id, ()):
+                if child not in paths:
+                    heapq.heappush(heap, (depth + 1, f"{path}/{escape_segment(name_of(child))}", child))
+
+    run()
+    has_parent = {c for kids in children.values() for c in kids}
+    for node_id in sorted(entries):
+        if node_id not in paths and node_id not in has_parent:
+            heapq.heappush(heap, (1, "/" + escape_segment(name_of(node_id)), node_id))
+    run()
+    for node_id in sorted(entries):  # left: cycles without an entry point
+        if node_id not in paths:
+            heapq.heappush(heap, (1, "/" + escape_segment(name_of(node_id)), node_id))
+            run()
+    return paths
+
+
+def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
+    """Load NodeSet2 files as one model; see the module docstring."""
+    warnings: list[str] = []
+    own = [_read(p, options) for p in paths]
+    context, _ = _resolve_required(own, options, warnings)
+    entries: dict[str, _Entry] = {}
+    alias_names: dict[str, str] = {}
+    refs: list[tuple[str, str, str]] = []
+    for parsed, is_own in [*((p, True) for p, _ in own), *((p, False) for p in context)]:
+        for raw in parsed.nodes:
+            entries.setdefault(raw.id, _Entry(raw, is_own, parsed.model_uri))
+        refs.extend(parsed.references)
+        for node_id, alias in parsed.alias_names.items():
+            alias_names.setdefault(node_id, alias)
+    name_of = _Namer(entries, alias_names)
+
+    referenced = {x for s, t, _ in refs for x in (s, t)}
+    referenced.update(e.raw.datatype for e in list(entries.values()) if e.raw.datatype)
+    for node_id in sorted(referenced - entries.keys()):
+        uri, _ = split_expanded(node_id)
+        entries[node_id] = _Entry(RawNode(node_id, NodeKind.UNKNOWN, name_of(node_id), 0), False, uri)
+
+    containment = _containment(entries, refs, name_of)
+    children: dict[str, list[str]] = defaultdict(list)
+    modelling: dict[str, str] = {}
+    type_of: dict[str, str] = {}
+    property_of: dict[str, str] = {}
+    edges: list[tuple[str, str, str]] = []
+    for s, t, rt in refs:
+        relation = name_of(rt)
+        edges.append((s, t, relation))
+        if relation in containment:
+            children[s].append(t)
+        if relation == "HasModellingRule":
+            modelling[s] = name_of(t)
+        elif relation == "HasTypeDefinition":
+            type_of[s] = t
+        elif relation == "HasProperty":
+            property_of[t] = s
+    for kids in children.values():
+        kids.sort()
+    paths_by_id = _browse_paths(entries, children, name_of)
+
+    units: dict[str, tuple[str, str]] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    enums: dict[str, tuple[str, ...]] = {}
+    for node_id, entry in entries.items():
+        raw = entry.raw
+        parent = property_of.get(node_id) or raw.parent
+        if raw.eu is not None and parent:
+            units[parent] = (raw.eu.code, raw.eu.label)
+        if raw.range is not None and parent and raw.name == "EURange":
+            ranges[parent] = raw.range
+        if raw.enum and raw.value_kind.startswith("enum") and parent:
+            enums[parent] = raw.enum
+        elif raw.enum and raw.kind is NodeKind.DATA_TYPE:
+            enums.setdefault(node_id, raw.enum)
+
+    graph = SchemaGraph(
+        own[0][0].model_uri if own else "",
+        sources=[str(p) for p in paths],
+        namespaces=list(dict.fromkeys(p.model_uri for p, _ in own)),
+    )
+    graph.warnings.extend(warnings)
+    lang = options.language
+    nodes: list[Node] = []
+    for node_id in sorted(entries):
+        entry = entries[node_id]
+        raw = entry.raw
+        kind = raw.kind
+        if kind is NodeKind.VARIABLE and type_of.get(node_id) == PROPERTY_TYPE:
+            kind = NodeKind.PROPERTY
+        unit_code, unit_label = units.get(node_id, ("", ""))
+        low_high = ranges.get(node_id)
+        nodes.append(
+            Node(
+                id=node_id,
+                kind=kind,
+                name=raw.name,
+                label=choose_text(raw.labels, lang) or raw.name,
+                description=choose_text(raw.descriptions, lang),
+                datatype=name_of(raw.datatype) if raw.datatype else "",
+                unit=unit_code,
+                path=paths_by_id.get(node_id, ""),
+                source=entry.source,
+                own=entry.own,
+                labels=raw.labels,
+                descriptions=raw.descriptions,
+                unit_label=unit_label,
+                value_rank=raw.value_rank,
+                modelling_rule=modelling.get(node_id, ""),
+                enum_values=enums.get(node_id) or enums.get(raw.datatype, ()),
+                minimum=low_high[0] if low_high else None,
+                maximum=low_high[1] if low_high else None,
+            )
+        )
+    graph.add_nodes(nodes)
+    edges.extend(
+        (n, entries[n].raw.datatype, DATATYPE_RELATION) for n in sorted(entries) if entries[n].raw.datatype
+    )
+    graph.add_edges(edges)
+    return graph

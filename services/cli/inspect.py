@@ -1,0 +1,129 @@
+"""``tolka inspect``: load models and summarise them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from services.cli import app
+from services.cli.errors import reports_errors
+from services.cli.options import (
+    DEFAULT_MAX_SIZE,
+    FormatOption,
+    LanguageOption,
+    MaxSizeOption,
+    ModelsDirOption,
+    load_model,
+)
+from translator.summary import summarize
+
+__all__ = ["inspect"]
+
+
+@app.command()
+@reports_errors
+def inspect(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files of ONE model: a NodeSet2 file, ontology modules, a JSON Schema, sample messages, "
+            "or a saved graph.",
+            show_default=False,
+        ),
+    ],
+    models_dir: ModelsDirOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the summary as one JSON object (nodes, edges, own_nodes, kinds, ...)."
+        ),
+    ] = False,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="Also write the loaded graph to this JSON file (reload it with tolka inspect).",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOption = None,
+    max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+    language: LanguageOption = "en",
+    individuals: Annotated[bool, typer.Option("--individuals", help="Also load RDF individuals.")] = False,
+) -> None:
+    """Load a model and summarise it: nodes and edges by kind, own vs context, namespaces, units.
+
+    Several PATHs load together as one model (for example the modules of SOSA). Required OPC UA
+    models are found in the file's folder and in --models-dir folders and loaded as context; the
+    base model Opc.Ua.NodeSet2.xml is optional.
+
+    Examples:
+
+        tolka inspect ontologies/demo/VendorA.PumpSkid.NodeSet2.xml
+
+        tolka inspect Opc.Ua.Robotics.NodeSet2.xml -m ../shared/data/opcua --json
+
+        tolka inspect sosa/*.ttl --save sosa.graph.json
+    """
+    err = Console(stderr=True)
+    with err.status("loading…", spinner="dots") if sys.stderr.isatty() else _nothing():
+        graph = load_model(
+            paths,
+            models_dirs=models_dir,
+            format=format,
+            max_size=max_size,
+            language=language,
+            individuals=individuals,
+        )
+    if save is not None:
+        graph.save(save)
+    summary = summarize(graph)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    _print(summary, Console(), save)
+
+
+class _nothing:  # noqa: N801  (a context manager that does nothing)
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+def _print(summary: dict[str, Any], console: Console, saved: Path | None) -> None:
+    console.print(f"[bold]{summary['name']}[/bold]  ({', '.join(summary['sources'])})")
+    console.print(
+        f"{summary['nodes']:,} nodes ({summary['own_nodes']:,} own, {summary['context_nodes']:,} context), "
+        f"{summary['edges']:,} edges"
+    )
+    kinds = Table(title="nodes by kind", title_justify="left")
+    kinds.add_column("kind")
+    kinds.add_column("own", justify="right")
+    kinds.add_column("context", justify="right")
+    for kind, total in summary["kinds"].items():
+        own = summary["own_kinds"].get(kind, 0)
+        kinds.add_row(kind, f"{own:,}", f"{total - own:,}")
+    console.print(kinds)
+    spaces = Table(title="namespaces / models", title_justify="left")
+    spaces.add_column("namespace")
+    spaces.add_column("own", justify="right")
+    spaces.add_column("nodes", justify="right")
+    for uri, counts in summary["namespaces"].items():
+        spaces.add_row(uri or "(none)", f"{counts['own']:,}", f"{counts['nodes']:,}")
+    console.print(spaces)
+    relations = ", ".join(f"{name} {count:,}" for name, count in list(summary["relations"].items())[:12])
+    console.print(f"[bold]edges by relation[/bold]: {relations or 'none'}")
+    units = ", ".join(f"{unit} ×{count}" for unit, count in summary["units"].items())
+    console.print(f"[bold]units[/bold]: {units or 'none'}")
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    if saved is not None:
+        console.print(f"graph saved to {saved}")

@@ -1,0 +1,86 @@
+"""Options shared by every command that loads models, and the one function that loads them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adapters.options import DEFAULT_MAX_BYTES, LoadOptions
+from translator.errors import InputError
+from translator.graph import SchemaGraph
+
+__all__ = [
+    "FormatOption",
+    "LanguageOption",
+    "MaxSizeOption",
+    "ModelsDirOption",
+    "load_model",
+    "parse_size",
+]
+
+ModelsDirOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--models-dir",
+        "-m",
+        help="Folder searched recursively for required OPC UA models and owl:imports (repeatable).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Force the input format (nodeset, rdfxml, turtle, ntriples, n3, jsonld, jsonschema, samples, "
+        "graph) instead of detecting it from the suffix and content.",
+        show_default=False,
+    ),
+]
+MaxSizeOption = Annotated[
+    str,
+    typer.Option(
+        "--max-size", help="Refuse input files larger than this (bytes, or with K, M, G).", show_default=True
+    ),
+]
+LanguageOption = Annotated[
+    str, typer.Option("--language", help="Preferred locale of labels and descriptions (en matches en-US).")
+]
+DEFAULT_MAX_SIZE = f"{DEFAULT_MAX_BYTES // (1024 * 1024)}M"
+_SIZE = re.compile(r"^\s*(\d+)\s*([kKmMgG]?)[iI]?[bB]?\s*$")
+
+
+def parse_size(text: str) -> int:
+    """``256M`` → 268435456; plain numbers are bytes."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise InputError(f"--max-size {text!r} is not a size (examples: 1000000, 512K, 256M, 1G)")
+    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match[2].lower()]
+    return int(match[1]) * scale
+
+
+def load_model(
+    paths: list[Path],
+    *,
+    models_dirs: list[Path] | None = None,
+    format: str | None = None,
+    max_size: str = DEFAULT_MAX_SIZE,
+    language: str = "en",
+    individuals: bool = False,
+) -> SchemaGraph:
+    """Load files as one model with the options of the command line."""
+    from adapters.registry import load_paths
+
+    for folder in models_dirs or []:
+        if not folder.is_dir():
+            raise InputError("--models-dir is not a folder", source=str(folder))
+    options = LoadOptions(
+        models_dirs=tuple(models_dirs or ()),
+        max_bytes=parse_size(max_size),
+        language=language,
+        individuals=individuals,
+    )
+    return load_paths(paths, options, format=format)

@@ -1,0 +1,101 @@
+"""The one exception tree of Tolka.
+
+Every error Tolka raises on purpose derives from :class:`TolkaError`; the CLI prints such an error
+as one line and exits with status 2, the gateway maps it to a problem+json response. Exceptions
+carry what was wrong and where as attributes (``source``, ``line``, ``pointer``) so callers never
+parse messages.
+
+::
+
+    TolkaError
+    ├── InputError                 bad input: a file, a message, a request body
+    │   ├── ParseError             malformed XML / Turtle / JSON (source, line)
+    │   ├── UnsafeInputError       XML external entities, DTD entity expansion
+    │   ├── InputTooLargeError     larger than the configured limit
+    │   ├── ModelContentError      well-formed but wrong (a bad NodeId, an unknown alias, a broken $ref)
+    │   └── GraphFileError         not a Tolka graph file, or a corrupt one
+    ├── UnknownFormatError         no adapter for this name / file (lists the known ones)
+    └── MissingModelError          a required OPC UA model (or import) was not found (names the URI)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GraphFileError",
+    "InputError",
+    "InputTooLargeError",
+    "MissingModelError",
+    "ModelContentError",
+    "ParseError",
+    "TolkaError",
+    "UnknownFormatError",
+    "UnsafeInputError",
+]
+
+
+class TolkaError(Exception):
+    """Root of every error Tolka raises on purpose."""
+
+
+class InputError(TolkaError):
+    """Bad input; ``source`` names the file (or stream) and ``line`` the line when known."""
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.reason = message
+        where = ""
+        if source is not None:
+            where = source if line is None else f"{source}:{line}"
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class ParseError(InputError):
+    """The input is not well-formed in its format (XML, Turtle, JSON, ...)."""
+
+
+class UnsafeInputError(InputError):
+    """The input uses a construct Tolka refuses: external entities, entity declarations (entity bombs)."""
+
+
+class InputTooLargeError(InputError):
+    """The input is larger than the configured limit."""
+
+    def __init__(self, *, source: str, size: int, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            f"file is {size:,} bytes, over the limit of {limit:,} bytes (raise it with --max-size)",
+            source=source,
+        )
+
+
+class ModelContentError(InputError):
+    """The input is well-formed but its content is wrong (bad NodeId, unknown alias, broken $ref)."""
+
+
+class GraphFileError(InputError):
+    """A file that should hold a saved SchemaGraph does not, or holds a corrupt one."""
+
+
+class UnknownFormatError(TolkaError):
+    """No adapter for a format name or a file; the message lists the known formats."""
+
+    def __init__(self, message: str, *, source: str | None = None, known: tuple[str, ...] = ()) -> None:
+        self.source = source
+        self.known = known
+        super().__init__(message)
+
+
+class MissingModelError(TolkaError):
+    """A model another model depends on (an OPC UA RequiredModel) could not be found."""
+
+    def __init__(self, uri: str, *, required_by: str, searched: tuple[str, ...]) -> None:
+        self.uri = uri
+        self.required_by = required_by
+        self.searched = searched
+        places = ", ".join(searched) if searched else "nowhere (no folders given)"
+        super().__init__(
+            f"{required_by}: required model {uri} not found; searched {places}. "
+            "Add the folder holding its NodeSet2 file with --models-dir."
+        )
