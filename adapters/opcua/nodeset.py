@@ -23,8 +23,9 @@ from adapters.opcua.ns0 import (
     CONTAINMENT_REFERENCES,
     NON_CONTAINMENT_HIERARCHICAL,
     PROPERTY_TYPE,
-    ROOT_PATHS,
+    ROOT,
     base_name,
+    base_node,
 )
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import read_input
@@ -151,11 +152,11 @@ class _Namer:
 
 
 def _browse_paths(
-    entries: dict[str, _Entry], children: dict[str, list[str]], name_of: _Namer
+    entries: dict[str, _Entry], children: dict[str, list[str]], name_of: _Namer, seeds: dict[str, str]
 ) -> dict[str, str]:
-    """Shortest browse path of every node from the standard roots; unreachable nodes start their own."""
+    """Shortest browse path of every node from the seeds; unreachable nodes start their own."""
     paths: dict[str, str] = {}
-    heap = [(p.count("/"), p, node_id) for node_id, p in ROOT_PATHS.items() if node_id in entries]
+    heap = [(p.count("/"), p, node_id) for node_id, p in seeds.items()]
     heapq.heapify(heap)
 
     def run() -> None:
@@ -199,9 +200,14 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
 
     referenced = {x for s, t, _ in refs for x in (s, t)}
     referenced.update(e.raw.datatype for e in list(entries.values()) if e.raw.datatype)
+    seeds = {ROOT: ""} if ROOT in entries else {}
     for node_id in sorted(referenced - entries.keys()):
         uri, _ = split_expanded(node_id)
-        entries[node_id] = _Entry(RawNode(node_id, NodeKind.UNKNOWN, name_of(node_id), 0), False, uri)
+        known = base_node(node_id)
+        kind = known.kind if known is not None else NodeKind.UNKNOWN
+        entries[node_id] = _Entry(RawNode(node_id, kind, name_of(node_id), 0), False, uri)
+        if known is not None and (known.path or node_id == ROOT):
+            seeds[node_id] = known.path
 
     containment = _containment(entries, refs, name_of)
     children: dict[str, list[str]] = defaultdict(list)
@@ -222,7 +228,7 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
             property_of[t] = s
     for kids in children.values():
         kids.sort()
-    paths_by_id = _browse_paths(entries, children, name_of)
+    paths_by_id = _browse_paths(entries, children, name_of, seeds)
 
     units: dict[str, tuple[str, str]] = {}
     ranges: dict[str, tuple[float, float]] = {}
