@@ -73,10 +73,13 @@ def _resolve_pointer(doc: Any, pointer: str) -> Any:
 
 
 def _is_object(schema: Any) -> bool:
+    """An object schema, directly or through a combinator (``allOf`` of objects)."""
     if not isinstance(schema, dict):
         return False
     kind = schema.get("type")
-    return kind == "object" or (isinstance(kind, list) and "object" in kind) or "properties" in schema
+    if kind == "object" or (isinstance(kind, list) and "object" in kind) or "properties" in schema:
+        return True
+    return any(c in schema and kind is None for c in _COMBINATORS)
 
 
 def _datatype(schema: dict[str, Any]) -> str:
@@ -214,8 +217,7 @@ class _Walker:
                 for name, schema in defs.items():
                     if not isinstance(schema, dict):
                         continue
-                    object_like = _is_object(schema) or any(c in schema for c in _COMBINATORS)
-                    kind = NodeKind.OBJECT_TYPE if object_like else NodeKind.DATA_TYPE
+                    kind = NodeKind.OBJECT_TYPE if _is_object(schema) else NodeKind.DATA_TYPE
                     def_id = self.add([key, name], schema, kind, name, "/" + escape_segment(name))
                     self.members(def_id, [key, name], schema, "/" + escape_segment(name), 1, is_def=True)
         self.members(root, [], self.doc, "", 0, is_def=False)

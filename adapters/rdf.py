@@ -85,12 +85,16 @@ def _parse(path: Path, fmt: str, options: LoadOptions) -> Graph:
     try:
         graph.parse(data=data, format=RDF_SYNTAX[fmt], publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many unrelated types; every one is a parse error here
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        line = getattr(exc, "lines", None) or getattr(exc, "lineno", None)
-        if line is None and hasattr(exc, "getLineNumber"):
-            line = exc.getLineNumber()
-        if line is None and (m := _LINE.search(str(exc))):
+        why = getattr(exc, "_why", None) or getattr(exc, "why", None)
+        text = str(why or exc).strip()
+        message = text.splitlines()[0] if text else type(exc).__name__
+        line = None
+        if m := _LINE.search(str(exc)):
             line = int(m[1])
+        elif hasattr(exc, "getLineNumber"):
+            line = exc.getLineNumber()
+        elif isinstance(lineno := getattr(exc, "lineno", None), int):
+            line = lineno
         raise ParseError(f"malformed {fmt}: {message}", source=str(path), line=line) from None
     return graph
 

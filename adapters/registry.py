@@ -116,7 +116,7 @@ def _sniff_json(text: str) -> str | None:
     try:
         doc = json.loads(text)
     except ValueError:
-        return "samples" if "\n{" in stripped or "\n[" in stripped else None
+        return "samples"  # JSON Lines, or malformed JSON: the samples adapter reports where
     if isinstance(doc, dict):
         if doc.get("format") == "tolka-schema-graph":
             return "graph"

@@ -28,21 +28,22 @@ _KEEP_CLASSES = {"ObjectType", "VariableType", "DataType", "ReferenceType"}
 
 def build_table() -> dict[str, Any]:
     """The table: ``{"version": ..., "nodes": {"i=61": ["FolderType", "ObjectType", "/Types/..."]}}``."""
-    from asyncua import ua
     from asyncua.server.address_space import AddressSpace, NodeManagementService
     from asyncua.server.standard_address_space import standard_address_space
+    from asyncua.ua.attribute_ids import AttributeIds
 
     space = AddressSpace()
-    standard_address_space.fill_address_space(NodeManagementService(space))
+    standard_address_space.fill_address_space(NodeManagementService(space))  # type: ignore[no-untyped-call]
     names: dict[int, str] = {}
     classes: dict[int, str] = {}
     children: dict[int, list[int]] = {}
-    for node_id in space.keys():
+    for node_id in space.keys():  # noqa: SIM118  (AddressSpace is not iterable)
         if node_id.NamespaceIndex != 0 or not isinstance(node_id.Identifier, int):
             continue
+        attributes: Any = space[node_id].attributes
+        names[node_id.Identifier] = attributes[AttributeIds.BrowseName].value.Value.Value.Name
+        classes[node_id.Identifier] = attributes[AttributeIds.NodeClass].value.Value.Value.name
         data = space[node_id]
-        names[node_id.Identifier] = data.attributes[ua.AttributeIds.BrowseName].value.Value.Value.Name
-        classes[node_id.Identifier] = data.attributes[ua.AttributeIds.NodeClass].value.Value.Value.name
         for ref in data.references:
             target = ref.NodeId
             if (
@@ -61,11 +62,16 @@ def build_table() -> dict[str, Any]:
         paths[node] = path
         for child in sorted(children.get(node, ())):
             if child not in paths and child in names:
-                heapq.heappush(heap, (depth + 1, f"{path}/{names[child].replace('~', '~0').replace('/', '~1')}", child))
+                heapq.heappush(
+                    heap, (depth + 1, f"{path}/{names[child].replace('~', '~0').replace('/', '~1')}", child)
+                )
     keep = {
         n
         for n in names
-        if classes[n] in _KEEP_CLASSES or (n in paths and paths[n].count("/") <= 2) or 77 <= n <= 83 or n in (11508, 11510)
+        if classes[n] in _KEEP_CLASSES
+        or (n in paths and paths[n].count("/") <= 2)
+        or 77 <= n <= 83
+        or n in (11508, 11510)
     }
     from importlib.metadata import version
 

@@ -63,10 +63,12 @@ def test_valid_graph(sample: tuple[str, Path]) -> None:
     own = list(graph.own_nodes())
     assert own, "an adapter must produce own (matchable) nodes"
     for node in graph.nodes():
-        assert node.id and isinstance(node.kind, NodeKind)
+        assert node.id
+        assert isinstance(node.kind, NodeKind)
         assert node.name, f"{node.id} has no name"
     for edge in graph.edges():
-        assert edge.source in graph and edge.target in graph
+        assert edge.source in graph
+        assert edge.target in graph
         assert edge.relation
     # a reloaded graph keeps the sources it was first loaded from
     assert graph.sources == ([str(VENDOR_A)] if name == "graph" else [str(path)])

@@ -16,7 +16,16 @@ from translator.graph import NodeKind
 
 A = "nsu=http://tolka.dev/demo/VendorA/;"
 UA = "nsu=http://opcfoundation.org/UA/;"
-NODE_TAGS = {"UAObject", "UAVariable", "UAMethod", "UAObjectType", "UAVariableType", "UADataType", "UAReferenceType", "UAView"}
+NODE_TAGS = {
+    "UAObject",
+    "UAVariable",
+    "UAMethod",
+    "UAObjectType",
+    "UAVariableType",
+    "UADataType",
+    "UAReferenceType",
+    "UAView",
+}
 
 
 def _by_path(graph, path: str):  # type: ignore[no-untyped-def]
@@ -31,15 +40,19 @@ def test_vendor_a_instance_variables() -> None:
     assert temp.id.startswith(A)
     assert temp.kind is NodeKind.VARIABLE
     assert (temp.unit, temp.unit_label, temp.datatype) == ("CEL", "°C", "Double")
-    assert temp.own and temp.source == "http://tolka.dev/demo/VendorA/"
-    assert temp.minimum is not None and temp.maximum is not None and temp.minimum < temp.maximum
+    assert temp.own
+    assert temp.source == "http://tolka.dev/demo/VendorA/"
+    assert temp.minimum is not None
+    assert temp.maximum is not None
+    assert temp.minimum < temp.maximum
     speed = _by_path(graph, "/Objects/PumpSkid1/Pump/Speed")
     assert speed.unit == "RPM"
     state = _by_path(graph, "/Objects/PumpSkid1/Pump/State")
     assert state.datatype == "PumpStateEnumeration"
     assert state.enum_values == ("Stopped=0", "Running=1", "Fault=2")
     eu = _by_path(graph, "/Objects/PumpSkid1/Tank/Temperature/EngineeringUnits")
-    assert eu.kind is NodeKind.PROPERTY and eu.datatype == "EUInformation"
+    assert eu.kind is NodeKind.PROPERTY
+    assert eu.datatype == "EUInformation"
 
 
 def test_every_locale_kept_and_label_chosen() -> None:
@@ -78,7 +91,8 @@ def test_inverse_references_become_forward_edges() -> None:
 def test_vendor_b_structure_units_and_enum_values() -> None:
     graph = load_paths([VENDOR_B])
     tt = _by_path(graph, "/Objects/Skid_01/PLC/AnalogInputs/TT_102")
-    assert tt.unit == "FAH" and "temperature" in tt.description.lower()
+    assert tt.unit == "FAH"
+    assert "temperature" in tt.description.lower()
     status = _by_path(graph, "/Objects/Skid_01/PLC/DigitalInputs/XS_112")
     assert status.enum_values == ("OFF=10", "RUN=20", "TRIP=90")
     assert _by_path(graph, "/Objects/Skid_01/PLC/AnalogInputs/FT_105").unit == "G2"
@@ -97,7 +111,8 @@ def test_base_model_file_changes_nothing_of_the_own_nodes() -> None:
     opcua = shared("opcua")
     alone = load_paths([VENDOR_A])
     with_base = load_paths([VENDOR_A], LoadOptions(models_dirs=(opcua,)))
-    assert alone.warnings and not with_base.warnings
+    assert alone.warnings
+    assert not with_base.warnings
     assert {n.id: n for n in alone.own_nodes()} == {n.id: n for n in with_base.own_nodes()}
     own_edges = {e for e in alone.edges() if alone[e.source].own}
     assert own_edges == {e for e in with_base.edges() if with_base[e.source].own}
@@ -108,11 +123,14 @@ def test_identifier_contract_example() -> None:
     path = shared("opcua", "I4AAS", "Opc.Ua.I4AAS.NodeSet2.xml")
     graph = load_paths([path], LoadOptions(models_dirs=(shared("opcua"),)))
     node = graph["nsu=http://opcfoundation.org/UA/I4AAS/;i=1006"]
-    assert node.name == "AASSubmodelType" and node.kind is NodeKind.OBJECT_TYPE and node.own
+    assert node.name == "AASSubmodelType"
+    assert node.kind is NodeKind.OBJECT_TYPE
+    assert node.own
     robotics = shared("opcua", "Robotics", "Opc.Ua.Robotics.NodeSet2.xml")
     graph = load_paths([robotics], LoadOptions(models_dirs=(shared("opcua"),)))
     device_type = graph["nsu=http://opcfoundation.org/UA/DI/;i=1002"]  # DI's DeviceType: context of Robotics
-    assert device_type.name == "DeviceType" and not device_type.own
+    assert device_type.name == "DeviceType"
+    assert not device_type.own
 
 
 def _nodesets() -> list[Path]:
@@ -158,7 +176,8 @@ def test_missing_required_model_names_the_uri(tmp_path: Path) -> None:
     with pytest.raises(MissingModelError) as info:
         load_paths([path])
     assert info.value.uri == "http://example.com/UA/Missing/"
-    assert "http://example.com/UA/Missing/" in str(info.value) and "--models-dir" in str(info.value)
+    assert "http://example.com/UA/Missing/" in str(info.value)
+    assert "--models-dir" in str(info.value)
 
 
 def test_required_model_from_models_dir_and_version_choice() -> None:
@@ -167,12 +186,16 @@ def test_required_model_from_models_dir_and_version_choice() -> None:
     uri = "http://opcfoundation.org/UA/PlasticsRubber/GeneralTypes/"
     old = index.find(RequiredModel(uri, "1.02"))
     new = index.find(RequiredModel(uri, "1.03"))
-    assert old is not None and "1.02" in str(old.path)
-    assert new is not None and "1.03" in str(new.path)
+    assert old is not None
+    assert "1.02" in str(old.path)
+    assert new is not None
+    assert "1.03" in str(new.path)
     newest = index.find(RequiredModel(uri, "9.99"))
-    assert newest is not None and "1.03" in str(newest.path)
+    assert newest is not None
+    assert "1.03" in str(newest.path)
     di = index.find(RequiredModel("http://opcfoundation.org/UA/DI/", "1.02"))  # older than the file: accepted
-    assert di is not None and di.path.name == "Opc.Ua.Di.NodeSet2.xml"
+    assert di is not None
+    assert di.path.name == "Opc.Ua.Di.NodeSet2.xml"
 
 
 def test_bad_node_id_names_the_line(tmp_path: Path) -> None:

@@ -44,7 +44,10 @@ def _graph(order: list[int] | None = None) -> SchemaGraph:
         _full_node("urn:test;i=2", kind=NodeKind.OBJECT, own=False, minimum=None),
         _full_node("urn:test;i=3", kind=NodeKind.OBJECT_TYPE, unit=""),
     ]
-    edges = [("urn:test;i=2", "urn:test;i=1", "HasComponent"), ("urn:test;i=2", "urn:test;i=3", "HasTypeDefinition")]
+    edges = [
+        ("urn:test;i=2", "urn:test;i=1", "HasComponent"),
+        ("urn:test;i=2", "urn:test;i=3", "HasTypeDefinition"),
+    ]
     if order is not None:
         nodes = [nodes[i] for i in order]
         edges = edges[::-1]
@@ -78,7 +81,7 @@ def test_remove_node_removes_its_edges() -> None:
     graph.remove_node("urn:test;i=1")
     assert "urn:test;i=1" not in graph
     assert [e.relation for e in graph.edges()] == ["HasTypeDefinition"]
-    assert list(graph.in_edges("urn:test;i=3"))[0].source == "urn:test;i=2"
+    assert next(iter(graph.in_edges("urn:test;i=3"))).source == "urn:test;i=2"
 
 
 def test_own_and_context_nodes() -> None:
@@ -117,7 +120,13 @@ def test_graph_file_errors_name_the_problem(tmp_path: Path) -> None:
     with pytest.raises(GraphFileError, match="not a Tolka graph file"):
         SchemaGraph.load(path)
     path.write_text(
-        json.dumps({"format": "tolka-schema-graph", "version": 1, "nodes": [{"id": "a", "kind": "nonsense", "name": "a"}]})
+        json.dumps(
+            {
+                "format": "tolka-schema-graph",
+                "version": 1,
+                "nodes": [{"id": "a", "kind": "nonsense", "name": "a"}],
+            }
+        )
     )
     with pytest.raises(GraphFileError, match="nodes/0"):
         SchemaGraph.load(path)
