@@ -239,15 +239,14 @@ class _Walker:
                 self.graph.add_edge(owner, target, relation)
 
 
-def schema_graph(doc: Any, *, base: str, source: str, graph: SchemaGraph | None = None) -> SchemaGraph:
-    """Build (or extend) a graph from a parsed JSON Schema document."""
+def schema_graph(doc: Any, *, base: str, graph: SchemaGraph | None = None) -> SchemaGraph:
+    """Build (or extend) a graph from a parsed JSON Schema document whose ids start with ``base``."""
     if not isinstance(doc, dict):
-        raise ModelContentError("a JSON Schema must be a JSON object", source=source)
+        raise ModelContentError("a JSON Schema must be a JSON object", source=base)
     graph = graph if graph is not None else SchemaGraph(base, namespaces=[base])
     walker = _Walker(doc, base, base, graph)
     walker.walk()
     graph.warnings.extend(walker.warnings)
-    del source
     return graph
 
 
@@ -265,7 +264,7 @@ def load_jsonschema(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
             graph.sources.append(str(path))
             graph.namespaces.append(base)
         try:
-            schema_graph(doc, base=base, source=str(path), graph=graph)
+            schema_graph(doc, base=base, graph=graph)
         except ModelContentError as exc:
             raise ModelContentError(exc.reason, source=str(path), line=exc.line) from None
     assert graph is not None

@@ -354,7 +354,7 @@ def load_rdf(files: Sequence[SourceFile], options: LoadOptions) -> SchemaGraph:
                 name=names[target],
                 label=names[target],
                 path=class_paths.get(target, "/" + escape_segment(names[target])),
-                source=_curie(URIRef(target)).partition(":")[0] if target.startswith(_BUILTIN) else "",
+                source=target[: len(target) - len(names[target])].rstrip("#/") or target,
                 own=False,
             )
         )

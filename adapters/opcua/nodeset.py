@@ -83,8 +83,8 @@ def _resolve_required(
                 base_missing = True
                 provided.add(req.uri)
                 warnings.append(
-                    "base model http://opcfoundation.org/UA/ (Opc.Ua.NodeSet2.xml) not found; its nodes "
-                    "are named from the standard NodeId table (add --models-dir for its full structure)"
+                    "base model http://opcfoundation.org/UA/ (Opc.Ua.NodeSet2.xml) not found; the base "
+                    "nodes this model uses come from Tolka's built-in table (add --models-dir for all of it)"
                 )
                 continue
             raise MissingModelError(req.uri, required_by=required_by, searched=index.searched)

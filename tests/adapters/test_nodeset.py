@@ -208,3 +208,21 @@ def test_bad_node_id_names_the_line(tmp_path: Path) -> None:
         load_paths([path])
     assert info.value.line == target + 1
     assert "namespace index 7" in str(info.value)
+
+
+def test_candidates_are_read_by_header_only(tmp_path: Path) -> None:
+    """A models dir may hold broken or unrelated files: only their <Models> headers are read."""
+    (tmp_path / "other.xml").write_text(
+        '<?xml version="1.0"?>\n<UANodeSet xmlns="http://opcfoundation.org/UA/2011/03/UANodeSet.xsd">\n'
+        "<NamespaceUris><Uri>http://example.com/Other/</Uri></NamespaceUris>\n"
+        '<Models><Model ModelUri="http://example.com/Other/" Version="1.0"/></Models>\n'
+        "<Aliases> this body is not XML at all <<<",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes.xml").write_text("<notes>not a nodeset</notes>", encoding="utf-8")
+    graph = load_paths([VENDOR_A], LoadOptions(models_dirs=(tmp_path,)))
+    assert sum(1 for _ in graph.own_nodes()) == 119
+    header = read_header(tmp_path / "other.xml")
+    assert header is not None
+    assert header.model_uris == ("http://example.com/Other/",)
+    assert read_header(tmp_path / "notes.xml") is None
