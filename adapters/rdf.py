@@ -29,7 +29,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import check_xml_safety, read_input
 from adapters.texts import choose_text, escape_segment, local_name
-from translator.errors import InputError, ParseError
+from translator.errors import InputError, ParseError, UnknownFormatError
 from translator.graph import LocalText, Node, NodeKind, SchemaGraph
 
 __all__ = ["RDF_SYNTAX", "RdfAdapter", "load_rdf"]
@@ -111,21 +111,39 @@ class _Loaded:
 
 
 _CANDIDATES: dict[tuple[str, int, int], list[str]] = {}
+_DECLARES_ONTOLOGY = re.compile(r"owl#Ontology|owl:Ontology")
 
 
-def _candidate_iris(path: Path, options: LoadOptions) -> list[str]:
-    """Ontology IRIs a local file declares (cached per path, size and modification time)."""
-    stat = path.stat()
+def _declares(path: Path, iri: str, options: LoadOptions, parsed: dict[Path, Graph]) -> bool:
+    """Whether a local file declares the ontology ``iri``.
+
+    The file is parsed (once per path, size and modification time) only when its text mentions
+    both ``owl:Ontology`` and the IRI; any other file is skipped after a text search. A graph
+    parsed here is left in ``parsed`` for the caller to use.
+    """
+    try:
+        stat = path.stat()
+        if stat.st_size > options.max_bytes:
+            return False
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if iri.rstrip("/#") not in text or not _DECLARES_ONTOLOGY.search(text):
+        return False
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _CANDIDATES:
         from adapters.registry import detect_format
 
         try:
             fmt = detect_format(path)
-            _CANDIDATES[key] = _ontology_iris(_parse(path, fmt, options)) if fmt in RDF_SYNTAX else []
-        except (InputError, Exception):
+            if fmt in RDF_SYNTAX:
+                parsed[path] = _parse(path, fmt, options)
+                _CANDIDATES[key] = _ontology_iris(parsed[path])
+            else:
+                _CANDIDATES[key] = []
+        except (InputError, UnknownFormatError):
             _CANDIDATES[key] = []
-    return _CANDIDATES[key]
+    return iri in _CANDIDATES[key]
 
 
 def _resolve_imports(own: list[_Loaded], options: LoadOptions, warnings: list[str]) -> list[_Loaded]:
@@ -140,6 +158,7 @@ def _resolve_imports(own: list[_Loaded], options: LoadOptions, warnings: list[st
             files.extend(sorted(p for p in found if p.suffix.lower() in suffixes))
     own_paths = {item.path.resolve() for item in own}
     context: list[_Loaded] = []
+    parsed: dict[Path, Graph] = {}
     while wanted:
         iri = wanted.pop(0)
         if iri in known or iri.rstrip("/#") in {k.rstrip("/#") for k in known}:
@@ -148,7 +167,7 @@ def _resolve_imports(own: list[_Loaded], options: LoadOptions, warnings: list[st
             (
                 p
                 for p in dict.fromkeys(files)
-                if p.resolve() not in own_paths and iri in _candidate_iris(p, options)
+                if p.resolve() not in own_paths and _declares(p, iri, options, parsed)
             ),
             None,
         )
@@ -158,7 +177,8 @@ def _resolve_imports(own: list[_Loaded], options: LoadOptions, warnings: list[st
             continue
         from adapters.registry import detect_format
 
-        graph = _parse(match, detect_format(match), options)
+        found = parsed.pop(match, None)
+        graph = found if found is not None else _parse(match, detect_format(match), options)
         item = _Loaded(match, graph, _ontology_iris(graph))
         known.update(item.ontologies)
         context.append(item)
@@ -275,10 +295,13 @@ def load_rdf(files: Sequence[SourceFile], options: LoadOptions) -> SchemaGraph:
         own.append(_Loaded(f.path, graph, _ontology_iris(graph)))
     warnings: list[str] = []
     context = _resolve_imports(own, options, warnings)
-    union = Graph()
-    for item in (*own, *context):
-        for triple in item.graph:
-            union.add(triple)
+    if len(own) == 1 and not context:
+        union = own[0].graph
+    else:
+        union = Graph()
+        for item in (*own, *context):
+            for triple in item.graph:
+                union.add(triple)
     own_kinds: dict[URIRef, NodeKind] = {}
     source_of: dict[URIRef, str] = {}
     for item in own:

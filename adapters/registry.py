@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from adapters.gcpause import gc_paused
 from adapters.options import LoadOptions, SourceFile
 from translator.errors import InputError, UnknownFormatError
 from translator.graph import SchemaGraph
@@ -196,7 +197,9 @@ def load_paths(
         groups.setdefault(FORMATS[name].adapter, []).append(SourceFile(path, name))
     graph: SchemaGraph | None = None
     for files in groups.values():
-        loaded = get_adapter(files[0].format).load(files, options)
+        adapter = get_adapter(files[0].format)
+        with gc_paused():
+            loaded = adapter.load(files, options)
         if graph is None:
             graph = loaded
         else:

@@ -41,7 +41,9 @@ def read_input(path: Path, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise InputTooLargeError(source=source, size=size, limit=max_bytes)
         with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+            data = fh.read(size + 1)  # a file still growing past its stat()ed size is caught below
+            if len(data) > size and len(data) <= max_bytes:
+                data += fh.read(max_bytes + 1 - len(data))
     except FileNotFoundError:
         raise InputError("file not found", source=source) from None
     except PermissionError:

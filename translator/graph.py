@@ -173,8 +173,16 @@ class SchemaGraph:
 
     def add_edges(self, edges: Iterable[tuple[str, str, str]]) -> None:
         """Add many ``(source, target, relation)`` edges; every end must be a node already."""
+        nodes, store, out, into = self._nodes, self._edges, self._out, self._in
         for source, target, relation in edges:
-            self.add_edge(source, target, relation)
+            if source not in nodes or target not in nodes:
+                self.add_edge(source, target, relation)  # raises, naming the missing end
+            edge = Edge(source, target, relation)
+            if edge not in store:
+                store[edge] = None
+                out.setdefault(source, []).append(edge)
+                into.setdefault(target, []).append(edge)
+        self._nx = None
 
     def remove_node(self, node_id: str) -> None:
         """Remove a node and its edges."""

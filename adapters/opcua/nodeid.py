@@ -45,7 +45,8 @@ class NodeIdResolver:
         self.table = (UA_NAMESPACE, *namespaces)
         self.aliases = dict(aliases)
         self.source = source
-        self._memo: dict[str, str] = {}
+        self.cache: dict[str, str] = {}
+        """Text → resolved id; callers in hot loops may look here before calling."""
 
     def namespace(self, index: int) -> str:
         """The URI of a file-local namespace index."""
@@ -58,7 +59,7 @@ class NodeIdResolver:
 
     def __call__(self, text: str) -> str:
         """Resolve a NodeId or alias (``ns=1;i=5``, ``i=85``, ``nsu=...;s=x``, ``HasComponent``)."""
-        hit = self._memo.get(text)
+        hit = self.cache.get(text)
         if hit is not None:
             return hit
         raw = text.strip()
@@ -83,5 +84,5 @@ class NodeIdResolver:
         ):
             raise ModelContentError(f"malformed NodeId {text!r}", source=self.source)
         resolved = expanded_node_id(uri, identifier)
-        self._memo[text] = resolved
+        self.cache[text] = resolved
         return resolved

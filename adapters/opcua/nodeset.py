@@ -196,6 +196,7 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
         refs.extend(parsed.references)
         for node_id, alias in parsed.alias_names.items():
             alias_names.setdefault(node_id, alias)
+    refs = list(dict.fromkeys(refs))  # a reference is usually written on both of its nodes
     name_of = _Namer(entries, alias_names)
 
     referenced = {x for s, t, _ in refs for x in (s, t)}
@@ -215,8 +216,9 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
     type_of: dict[str, str] = {}
     property_of: dict[str, str] = {}
     edges: list[tuple[str, str, str]] = []
+    relation_of = {rt: name_of(rt) for rt in {rt for _, _, rt in refs}}
     for s, t, rt in refs:
-        relation = name_of(rt)
+        relation = relation_of[rt]
         edges.append((s, t, relation))
         if relation in containment:
             children[s].append(t)

@@ -123,6 +123,7 @@ def parse_nodeset(data: bytes, source: str) -> ParsedNodeSet:
         except ModelContentError as exc:
             raise ModelContentError(f"alias {alias!r}: {exc.reason}", source=source) from None
     refs = parsed.references
+    cached = resolve.cache.get
     for el in root:
         kind = _NODE_KINDS.get(el.tag)  # type: ignore[call-overload,unused-ignore]
         if kind is None:
@@ -148,9 +149,12 @@ def parse_nodeset(data: bytes, source: str) -> ParsedNodeSet:
                     descriptions.append(_local_texts(sub))
                 elif tag == _REFERENCES:
                     for ref in sub:
-                        target = resolve(ref.text or "")
-                        ref_type = resolve(ref.get("ReferenceType", ""))
-                        if ref.get("IsForward", "true").lower() == "false":
+                        text = ref.text or ""
+                        target = cached(text) or resolve(text)
+                        text = ref.get("ReferenceType") or ""
+                        ref_type = cached(text) or resolve(text)
+                        forward = ref.get("IsForward")
+                        if forward is not None and forward.lower() == "false":
                             refs.append((target, node_id, ref_type))
                         else:
                             refs.append((node_id, target, ref_type))
