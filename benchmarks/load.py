@@ -704,7 +704,8 @@ def interpretation(nodesets: list[NodesetResult], ontologies: list[OntologyResul
         f"collector costs Tolka {gc_share[0]:.0f}% and asyncua {gc_share[1]:.0f}% of their time — "
         "asyncua builds an ElementTree of Python-level elements, then a NodeData object (with its "
         "own `__dict__` and lists) per node and a RefStruct object per reference, while lxml keeps "
-        "its tree in C and Tolka allocates fewer tracked objects."
+        "its tree in C and Tolka pauses the cyclic collector while it builds a graph "
+        "(`adapters/gcpause.py`: nothing built during a load is garbage)."
     )
     lead = (
         "Without that cost asyncua's bare parse is the faster one, because Tolka does more"
@@ -739,10 +740,9 @@ def interpretation(nodesets: list[NodesetResult], ontologies: list[OntologyResul
     parts.append(
         f"For ontologies Tolka takes {o_tolka / o_bare:.2f}× rdflib's bare parse ({o_tolka:.0f} ms "
         f"against {o_bare:.0f} ms in total; {o_warm:.0f} ms with the owl:imports candidate cache warm): "
-        "the same rdflib parse is the first step of Tolka's load, which then copies every triple into "
-        "a union graph and queries it per entity for kinds, edges, labels and paths, and, for a "
-        "SOSA/SSN module loaded alone, first parses the other files of its folder to find its "
-        "owl:imports."
+        "the same rdflib parse is the first step of Tolka's load, which then queries the parsed graph "
+        "per entity for kinds, edges, labels and paths; a SOSA/SSN module loaded alone also loads the "
+        "modules it imports (found by a text search of its folder, then parsed)."
     )
     return " ".join(parts)
 

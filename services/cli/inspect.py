@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,7 +73,7 @@ def inspect(
         tolka inspect sosa/*.ttl --save sosa.graph.json
     """
     err = Console(stderr=True)
-    with err.status("loading…", spinner="dots") if sys.stderr.isatty() else _nothing():
+    with err.status("loading…", spinner="dots") if sys.stderr.isatty() else nullcontext():
         graph = load_model(
             paths,
             models_dirs=models_dir,
@@ -88,14 +89,6 @@ def inspect(
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     _print(summary, Console(), save)
-
-
-class _nothing:  # noqa: N801  (a context manager that does nothing)
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 def _print(summary: dict[str, Any], console: Console, saved: Path | None) -> None:
