@@ -1,0 +1,266 @@
+"""The lexical matcher: candidate pairs by name, label and synonym similarity.
+
+Each own node of a graph gets its name variants (name, label, labels in every locale, synonyms),
+normalised by :mod:`translator.tokens`. Candidates are blocked with a character 3-gram TF-IDF index:
+the sparse product of the two models' vectors is computed in row chunks and only the ``block`` best
+targets of each source node (plus every exact normalised-name match) are kept, so memory grows with
+n·block, never n·m. Each candidate pair is then scored by the best of exact equality, token Dice
+and n-gram cosine, and weighed by kind and datatype compatibility: a class never maps to a
+property, a boolean never to a temperature.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+from scipy import sparse
+
+from translator.graph import Node, NodeKind, SchemaGraph
+from translator.tokens import content_tokens, normalize
+
+__all__ = [
+    "Candidates",
+    "EntityText",
+    "datatype_class",
+    "entity_texts",
+    "kind_factor",
+    "lexical_candidates",
+]
+
+_GROUPS: dict[NodeKind, str] = {
+    NodeKind.CLASS: "concept",
+    NodeKind.OBJECT_TYPE: "concept",
+    NodeKind.OBJECT: "concept",
+    NodeKind.INDIVIDUAL: "instance",
+    NodeKind.VARIABLE: "attribute",
+    NodeKind.PROPERTY: "attribute",
+    NodeKind.FIELD: "attribute",
+    NodeKind.DATATYPE_PROPERTY: "attribute",
+    NodeKind.VARIABLE_TYPE: "attribute-type",
+    NodeKind.OBJECT_PROPERTY: "relation",
+    NodeKind.ANNOTATION_PROPERTY: "relation",
+    NodeKind.REFERENCE_TYPE: "relation",
+    NodeKind.DATA_TYPE: "datatype",
+    NodeKind.METHOD: "method",
+    NodeKind.VIEW: "view",
+    NodeKind.UNIT: "unit",
+    NodeKind.ENUM_VALUE: "enum",
+}
+HEAD_MATCH = 0.8
+"""Score of a name contained in the other with the same head word (``Author`` / ``Regular_author``)."""
+_NEAR = {frozenset({"attribute", "relation"}): 0.75, frozenset({"concept", "attribute"}): 0.5}
+
+
+def kind_factor(a: NodeKind, b: NodeKind) -> float:
+    """How compatible two kinds are: 1 same kind, 0.9 same group, less for near groups, 0 otherwise."""
+    if a is b:
+        return 1.0
+    ga, gb = _GROUPS.get(a, a.value), _GROUPS.get(b, b.value)
+    if ga == gb:
+        return 0.9
+    return _NEAR.get(frozenset({ga, gb}), 0.0)
+
+
+def datatype_class(datatype: str) -> str:
+    """``bool``, ``number``, ``text``, ``time`` or "" (unknown) for any model's datatype name."""
+    d = datatype.lower()
+    if not d or d.startswith("array"):
+        return ""
+    if "bool" in d:
+        return "bool"
+    if "date" in d or "time" in d or "duration" in d:
+        return "time"
+    if any(k in d for k in ("int", "float", "double", "decimal", "number", "byte", "long", "short", "real")):
+        return "number"
+    if any(k in d for k in ("string", "text", "char", "literal", "anyuri")):
+        return "text"
+    return ""
+
+
+def _datatype_factor(a: str, b: str) -> float:
+    if not a or not b or a == b:
+        return 1.0
+    if "bool" in (a, b) and "number" in (a, b):
+        return 0.0  # a temperature never maps to a boolean
+    return 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class EntityText:
+    """The comparable texts of one node."""
+
+    id: str
+    kind: NodeKind
+    variants: tuple[str, ...]
+    token_sets: tuple[tuple[str, ...], ...]
+    datatype: str
+    label: str
+
+
+def _variants(node: Node) -> tuple[str, ...]:
+    raw = [node.name, node.label, *(text for _, text in node.labels), *node.synonyms]
+    seen: dict[str, None] = {}
+    for text in raw:
+        if text and text != "*":
+            norm = normalize(text)
+            if norm:
+                seen.setdefault(norm, None)
+    return tuple(seen)
+
+
+def entity_texts(nodes: Iterable[Node]) -> list[EntityText]:
+    """Texts of nodes (sorted by id, so results never depend on load order)."""
+    out = []
+    for node in sorted(nodes, key=lambda n: n.id):
+        variants = _variants(node)
+        if not variants:
+            continue
+        out.append(
+            EntityText(
+                node.id,
+                node.kind,
+                variants,
+                tuple(content_tokens(v) for v in variants),
+                datatype_class(node.datatype),
+                node.label or node.name,
+            )
+        )
+    return out
+
+
+def _ngrams(text: str) -> Iterable[str]:
+    padded = f"  {text} "
+    return (padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def _tfidf(
+    left: Sequence[EntityText], right: Sequence[EntityText]
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    counts = [Counter(g for v in e.variants for g in _ngrams(v)) for e in (*left, *right)]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    vocab = {g: i for i, g in enumerate(sorted(df))}
+    n_docs = len(counts)
+    idf = {g: math.log((1 + n_docs) / (1 + n)) + 1.0 for g, n in df.items()}
+    rows, cols, vals = [], [], []
+    for r, c in enumerate(counts):
+        weights = {vocab[g]: (1.0 + math.log(k)) * idf[g] for g, k in c.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for col, w in weights.items():
+            rows.append(r)
+            cols.append(col)
+            vals.append(w / norm)
+    matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)), dtype=np.float32)
+    return matrix[: len(left)], matrix[len(left) :]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _token_similar(a: str, b: str) -> bool:
+    """Same token, or a spelling variant of a long one (organisation / organization)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 6 or abs(len(a) - len(b)) > 2:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _soft_overlap(x: frozenset[str], y: frozenset[str]) -> int:
+    return sum(1 for t in x if any(_token_similar(t, u) for u in y))
+
+
+def _dice(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]]) -> float:
+    """Best token Dice over the variants; a name contained in the other with the same head word
+    (``Author`` in ``Regular_author``) counts as a near match."""
+    best = 0.0
+    for xt in a:
+        x = frozenset(xt)
+        for yt in b:
+            y = frozenset(yt)
+            if not x or not y:
+                continue
+            overlap = min(_soft_overlap(x, y), _soft_overlap(y, x))
+            best = max(best, 2 * overlap / (len(x) + len(y)))
+            small, large = (xt, yt) if len(x) <= len(y) else (yt, xt)
+            if overlap == len(set(small)) and _token_similar(small[-1], large[-1]):
+                best = max(best, HEAD_MATCH)
+    return best
+
+
+@dataclass
+class Candidates:
+    """Scored candidate pairs, as parallel arrays of source and target indexes."""
+
+    source: list[EntityText]
+    target: list[EntityText]
+    rows: np.ndarray
+    cols: np.ndarray
+    scores: np.ndarray
+
+    def matrix(self) -> sparse.csr_matrix:
+        """The scores as a sparse source × target matrix."""
+        return sparse.csr_matrix(
+            (self.scores, (self.rows, self.cols)),
+            shape=(len(self.source), len(self.target)),
+            dtype=np.float64,
+        )
+
+
+def lexical_candidates(
+    source: SchemaGraph, target: SchemaGraph, *, block: int = 20, chunk: int = 1024
+) -> Candidates:
+    """Score the blocked candidate pairs between the own nodes of two graphs."""
+    left = entity_texts(source.own_nodes())
+    right = entity_texts(target.own_nodes())
+    if not left or not right:
+        empty = np.empty(0, dtype=np.int64)
+        return Candidates(left, right, empty, empty, np.empty(0))
+    a, b = _tfidf(left, right)
+    bt = b.T.tocsc()
+    exact: dict[str, list[int]] = {}
+    for j, e in enumerate(right):
+        for v in e.variants:
+            exact.setdefault(v, []).append(j)
+    pairs: dict[tuple[int, int], float] = {}
+    k = min(block, len(right))
+    for start in range(0, len(left), chunk):
+        cos = (a[start : start + chunk] @ bt).toarray()
+        top = (
+            np.argpartition(-cos, k - 1, axis=1)[:, :k]
+            if k < cos.shape[1]
+            else np.tile(np.arange(cos.shape[1]), (cos.shape[0], 1))
+        )
+        for offset, row in enumerate(top):
+            i = start + offset
+            for j in row:
+                if cos[offset, j] > 0:
+                    pairs[(i, int(j))] = float(cos[offset, j])
+            for v in left[i].variants:
+                sharing = exact.get(v, ())
+                if len(sharing) <= block:  # a name shared by many nodes is left to the n-gram top-k
+                    for j in sharing:
+                        pairs.setdefault((i, j), 1.0)
+    rows, cols, scores = [], [], []
+    for (i, j), cosine in pairs.items():
+        ea, eb = left[i], right[j]
+        factor = kind_factor(ea.kind, eb.kind) * _datatype_factor(ea.datatype, eb.datatype)
+        if factor <= 0:
+            continue
+        same = (
+            1.0
+            if {v.replace(" ", "") for v in ea.variants} & {v.replace(" ", "") for v in eb.variants}
+            else 0.0
+        )
+        score = max(same, 0.5 * cosine + 0.5 * _dice(ea.token_sets, eb.token_sets))
+        rows.append(i)
+        cols.append(j)
+        scores.append(score * factor)
+    return Candidates(
+        left, right, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(scores)
+    )

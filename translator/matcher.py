@@ -1,0 +1,155 @@
+"""Matching two models: the methods behind ``tolka match``.
+
+``lexical`` scores names, labels and synonyms (:mod:`translator.lexical`); ``structural`` floods
+those scores through both graphs (:mod:`translator.structural`) and blends the two; ``auto`` is the
+best available combination (today: structural). Accepted seed correspondences are kept and anchor
+the propagation; rejected ones are never proposed. The result is one-to-one above a threshold
+(:mod:`translator.extract`), or the ``top_k`` best candidates of every source node for ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from translator.alignment import Alignment, Correspondence, Justification, Status
+from translator.errors import TolkaError
+from translator.extract import one_to_one
+from translator.graph import SchemaGraph
+from translator.lexical import Candidates, EntityText, lexical_candidates
+from translator.structural import flood
+
+__all__ = ["METHODS", "MatchOptions", "MethodNotAvailableError", "match"]
+
+METHODS = ("lexical", "structural", "gnn", "auto")
+Progress = Callable[[str, float], None]
+
+
+class MethodNotAvailableError(TolkaError):
+    """A matching method that this version of Tolka does not have (yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    """How to match.
+
+    Attributes:
+        method: ``lexical``, ``structural``, ``gnn`` or ``auto``.
+        threshold: lowest score of a one-to-one correspondence.
+        top_k: when set, write the k best candidates of every source node instead of one-to-one.
+        block: candidates kept per source node by the n-gram index.
+        structure: how far structural support lifts a pair's score towards 1 (0 = lexical only).
+        extraction: ``greedy`` (mutual best first: an exact match is never traded for two near ones)
+            or ``hungarian`` (maximum total score; falls back to greedy on huge problems).
+    """
+
+    method: str = "auto"
+    threshold: float = 0.75
+    top_k: int | None = None
+    block: int = 20
+    structure: float = 0.3
+    extraction: str = "greedy"
+
+
+def _seed_pairs(
+    seeds: Alignment | None, left: list[EntityText], right: list[EntityText]
+) -> tuple[dict[tuple[int, int], Correspondence], set[tuple[int, int]]]:
+    if seeds is None:
+        return {}, set()
+    li = {e.id: i for i, e in enumerate(left)}
+    ri = {e.id: j for j, e in enumerate(right)}
+    accepted: dict[tuple[int, int], Correspondence] = {}
+    rejected: set[tuple[int, int]] = set()
+    for c in seeds.equivalences(include_rejected=True):
+        i, j = li.get(c.subject_id), ri.get(c.object_id)
+        if i is None or j is None:
+            continue
+        if c.status is Status.REJECTED:
+            rejected.add((i, j))
+        else:
+            accepted[(i, j)] = c
+    return accepted, rejected
+
+
+def _scores(
+    source: SchemaGraph,
+    target: SchemaGraph,
+    cands: Candidates,
+    options: MatchOptions,
+    accepted: dict[tuple[int, int], Correspondence],
+    rejected: set[tuple[int, int]],
+) -> sparse.csr_matrix:
+    lex = cands.matrix().tolil()
+    for i, j in rejected:
+        lex[i, j] = 0.0
+    for i, j in accepted:
+        lex[i, j] = 1.0
+    lex_csr = lex.tocsr()
+    lex_csr.eliminate_zeros()
+    if options.method == "lexical":
+        return lex_csr
+    return flood(source, target, cands.source, cands.target, lex_csr, weight=options.structure)
+
+
+def match(
+    source: SchemaGraph,
+    target: SchemaGraph,
+    options: MatchOptions | None = None,
+    *,
+    seeds: Alignment | None = None,
+    progress: Progress | None = None,
+) -> Alignment:
+    """Match the own nodes of ``source`` to those of ``target``; see the module docstring."""
+    options = options or MatchOptions()
+    if options.method not in METHODS:
+        raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
+    if options.method == "gnn":
+        raise MethodNotAvailableError(
+            "--method gnn needs the learned matcher, which this version of Tolka does not ship yet; "
+            "use --method lexical, structural or auto"
+        )
+    report = progress or (lambda stage, share: None)
+    report("candidates", 0.0)
+    cands = lexical_candidates(source, target, block=options.block)
+    accepted, rejected = _seed_pairs(seeds, cands.source, cands.target)
+    report("scoring", 0.4)
+    scores = _scores(source, target, cands, options, accepted, rejected)
+    report("extracting", 0.8)
+    justification = (Justification.LEXICAL if options.method == "lexical" else Justification.COMPOSITE).value
+    alignment = Alignment(source.name, target.name)
+
+    def correspondence(i: int, j: int, score: float) -> Correspondence:
+        a, b = cands.source[i], cands.target[j]
+        seed = accepted.get((i, j))
+        return Correspondence(
+            a.id,
+            b.id,
+            confidence=round(min(1.0, max(0.0, score)), 6),
+            justification=seed.justification if seed else justification,
+            status=Status.ACCEPTED if seed else Status.PROPOSED,
+            subject_label=a.label,
+            object_label=b.label,
+            subject_kind=a.kind.value,
+            object_kind=b.kind.value,
+        )
+
+    if options.top_k:
+        csr = scores.tocsr()
+        for i in range(csr.shape[0]):
+            start, end = csr.indptr[i], csr.indptr[i + 1]
+            cols, vals = csr.indices[start:end], csr.data[start:end]
+            order = np.lexsort((cols, -vals))[: options.top_k]
+            alignment.extend(correspondence(i, int(cols[k]), float(vals[k])) for k in order if vals[k] > 0)
+    else:
+        free = scores.tolil()
+        for i, j in accepted:
+            free[i, :] = 0
+            free[:, j] = 0
+        picked = one_to_one(free.tocsr(), options.threshold, method=options.extraction)
+        chosen = sorted([(i, j, 1.0) for i, j in accepted] + picked)
+        alignment.extend(correspondence(i, j, s) for i, j, s in chosen)
+    report("done", 1.0)
+    return alignment
