@@ -4,31 +4,22 @@ Every adapter reads its files through :func:`read_input`, and every XML document
 :func:`parse_xml` (or at least :func:`check_xml_safety` before another XML parser sees it).
 A document type declaration that names an external DTD, declares external or parameter entities,
 or declares entities built from other entities (the "billion laughs" bomb) is refused before any
-parser runs; the simple internal entities OWL tools write (``<!ENTITY owl "http://...#">``) pass.
+parser runs (the rule lives in :mod:`translator.xmlsafety`, shared with the core's alignment
+reader, and is re-exported here); the simple internal entities OWL tools write
+(``<!ENTITY owl "http://...#">``) pass.
 The lxml parser is also set never to load an external DTD and never to touch the network.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
 from pathlib import Path
 
 from lxml import etree
 
 from translator.errors import InputError, InputTooLargeError, ParseError, UnsafeInputError
+from translator.xmlsafety import check_xml_safety
 
 __all__ = ["check_xml_safety", "parse_xml", "read_input"]
-
-_MAX_ENTITIES = 200
-_MAX_ENTITY_LENGTH = 4096
-_PROLOG_SKIP = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
-_SUBSET_TOKEN = re.compile(
-    rb"""\s+|<!--.*?-->|<\?.*?\?>|<!ENTITY\b(?:[^>"']|"[^"]*"|'[^']*')*>|<!(?:[^>"']|"[^"]*"|'[^']*')*>|%[^;\s]+;""",
-    re.S,
-)
-_ENTITY = re.compile(rb"""<!ENTITY\s+(%\s+)?([^\s]+)\s+(?:"([^"]*)"\s*|'([^']*)'\s*|(.*))>""", re.S)
-_EXTERNAL_ID = re.compile(rb"^\s*[^\s\[>]+\s+(SYSTEM|PUBLIC)\b")
 
 
 def read_input(path: Path, max_bytes: int) -> bytes:
@@ -51,90 +42,6 @@ def read_input(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise InputTooLargeError(source=source, size=len(data), limit=max_bytes)
     return data
-
-
-def _as_utf8(data: bytes) -> bytes:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace").encode("utf-8")
-    return data
-
-
-def _doctype(text: bytes) -> tuple[int, bytes, bytes] | None:
-    """Find the document type declaration in the prolog: (offset, declaration head, internal subset)."""
-    pos = 0
-    if text.startswith(codecs.BOM_UTF8):
-        pos = len(codecs.BOM_UTF8)
-    while True:
-        skipped = _PROLOG_SKIP.match(text, pos)
-        if skipped is None or skipped.end() == pos:
-            break
-        pos = skipped.end()
-    if not text.startswith(b"<!DOCTYPE", pos):
-        return None
-    start = pos
-    pos += len(b"<!DOCTYPE")
-    head_end = pos
-    while head_end < len(text) and text[head_end : head_end + 1] not in (b"[", b">"):
-        quote = text[head_end : head_end + 1]
-        if quote in (b'"', b"'"):
-            head_end = text.find(quote, head_end + 1)
-            if head_end == -1:
-                return start, text[pos:], b""
-        head_end += 1
-    head = text[pos:head_end]
-    if text[head_end : head_end + 1] != b"[":
-        return start, head, b""
-    cursor = head_end + 1
-    subset_start = cursor
-    while cursor < len(text) and text[cursor : cursor + 1] != b"]":
-        token = _SUBSET_TOKEN.match(text, cursor)
-        if token is None:  # not well-formed; the XML parser will say where
-            break
-        cursor = token.end()
-    return start, head, text[subset_start:cursor]
-
-
-def check_xml_safety(data: bytes, source: str) -> None:
-    """Refuse XML whose document type declaration could make a parser fetch or expand without bound.
-
-    Allowed: no DTD, or an internal subset declaring at most a few hundred short internal general
-    entities whose values contain no references (OWL tools write ``<!ENTITY owl "http://...#">``;
-    each expands once, so input size bounds output size). Refused: an external DTD, external
-    (``SYSTEM``/``PUBLIC``) or parameter (``%``) entities, and entities referring to entities
-    (the "billion laughs" bomb).
-    """
-    text = _as_utf8(data)
-    found = _doctype(text)
-    if found is None:
-        return
-    offset, head, subset = found
-    line = text.count(b"\n", 0, offset) + 1
-    if _EXTERNAL_ID.search(head):
-        raise UnsafeInputError(
-            "XML external DTD is refused (SYSTEM/PUBLIC identifier)", source=source, line=line
-        )
-    entities = [m for m in _SUBSET_TOKEN.finditer(subset) if m[0].startswith(b"<!ENTITY")]
-    if len(entities) > _MAX_ENTITIES:
-        raise UnsafeInputError(f"more than {_MAX_ENTITIES} XML entity declarations", source=source, line=line)
-    for token in entities:
-        decl = _ENTITY.match(token[0])
-        name = decl[2].decode("utf-8", "replace") if decl else "?"
-        if decl is None or decl[1] or decl[5] is not None:
-            raise UnsafeInputError(
-                f"XML entity {name!r} is external or a parameter entity; refused (XXE)",
-                source=source,
-                line=line,
-            )
-        value = decl[3] if decl[3] is not None else decl[4]
-        if b"&" in value or b"%" in value or len(value) > _MAX_ENTITY_LENGTH:
-            raise UnsafeInputError(
-                f"XML entity {name!r} refers to other entities or is too long; refused "
-                "(entity expansion, 'billion laughs')",
-                source=source,
-                line=line,
-            )
-    if any(t[0].startswith(b"%") for t in _SUBSET_TOKEN.finditer(subset)):
-        raise UnsafeInputError("XML parameter entity references are refused", source=source, line=line)
 
 
 def parse_xml(data: bytes, source: str) -> etree._Element:

@@ -166,9 +166,9 @@ def _token_similar(a: str, b: str) -> bool:
     """Same token, or a spelling variant of a long one (organisation / organization)."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 6 or abs(len(a) - len(b)) > 2:
+    if len(a) != len(b) or len(a) < 6:
         return False
-    return SequenceMatcher(None, a, b).ratio() >= 0.85
+    return SequenceMatcher(None, a, b).ratio() >= 0.9
 
 
 def _soft_overlap(x: frozenset[str], y: frozenset[str]) -> int:
