@@ -177,8 +177,8 @@ def _resolve_imports(own: list[_Loaded], options: LoadOptions, warnings: list[st
             continue
         from adapters.registry import detect_format
 
-        found = parsed.pop(match, None)
-        graph = found if found is not None else _parse(match, detect_format(match), options)
+        cached = parsed.pop(match, None)
+        graph = cached if cached is not None else _parse(match, detect_format(match), options)
         item = _Loaded(match, graph, _ontology_iris(graph))
         known.update(item.ontologies)
         context.append(item)

@@ -28,8 +28,8 @@ def _root() -> None:
 
 def main() -> None:
     """Entry point of the ``tolka`` console script."""
-    from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
     from services.cli import evaluate as _evaluate  # noqa: F401  (registers the command)
+    from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
     from services.cli import match as _match  # noqa: F401
 
     app()

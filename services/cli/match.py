@@ -1,0 +1,104 @@
+"""``tolka match``: propose a mapping between two models."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from services.cli import app
+from services.cli.errors import fail, reports_errors
+from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from translator.matcher import METHODS, MatchOptions, match
+
+__all__ = ["match_command"]
+
+
+@app.command("match")
+@reports_errors
+def match_command(
+    source: Annotated[
+        Path, typer.Argument(help="The source model (anything tolka inspect loads).", show_default=False)
+    ],
+    target: Annotated[Path, typer.Argument(help="The target model.", show_default=False)],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the alignment: SSSOM TSV, or Alignment RDF/XML when it ends in .rdf.",
+        ),
+    ],
+    method: Annotated[
+        str, typer.Option("--method", help="lexical, structural, gnn or auto (the best available).")
+    ] = "auto",
+    models_dir: ModelsDirOption = None,
+    seeds: Annotated[
+        Path | None,
+        typer.Option(
+            "--seeds",
+            help="Known correspondences (SSSOM or Alignment RDF): accepted ones are kept and anchor the "
+            "match, rejected ones are never proposed.",
+            show_default=False,
+        ),
+    ] = None,
+    top_k: Annotated[
+        int | None,
+        typer.Option(
+            "--top-k", help="Write the K best candidates of every source entity (for ranking metrics).", min=1
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold", help="Lowest confidence of a one-to-one correspondence.", min=0.0, max=1.0
+        ),
+    ] = MatchOptions().threshold,
+    max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+) -> None:
+    """Match the own entities of SOURCE to those of TARGET and write the proposed alignment.
+
+    Only the models' own nodes are matched; required and imported models are context. By default
+    the result is one-to-one above the threshold; --top-k K writes ranked candidates instead.
+
+    Examples:
+
+        tolka match cmt.owl conference.owl --out cmt-conference.sssom.tsv
+
+        tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --method lexical --out a-b.rdf
+
+        tolka match a.owl b.owl --top-k 10 --out ranked.tsv && tolka evaluate ranked.tsv reference.rdf
+    """
+    from translator.alignment_io import read_alignment, write_alignment
+
+    if method not in METHODS:
+        raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
+    seed_alignment = read_alignment(seeds) if seeds is not None else None
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("loading", total=1.0)
+        graphs = [load_model([p], models_dirs=models_dir, max_size=max_size) for p in (source, target)]
+        alignment = match(
+            graphs[0],
+            graphs[1],
+            MatchOptions(method=method, threshold=threshold, top_k=top_k),
+            seeds=seed_alignment,
+            progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
+        )
+    write_alignment(alignment, out)
+    own = [sum(1 for _ in g.own_nodes()) for g in graphs]
+    err.print(
+        f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
+        f"({method}{f', top {top_k}' if top_k else f', threshold {threshold}'}) written to {out}"
+    )

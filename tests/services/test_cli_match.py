@@ -1,0 +1,75 @@
+"""``tolka match`` end to end: SSSOM and RDF output, ranking, seeds, and clear refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.paths import PLANT, VENDOR_A, VENDOR_B, shared
+from translator.alignment import Status
+from translator.alignment_io import read_alignment, write_alignment
+
+TOLKA = str(Path(sys.executable).with_name("tolka"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([TOLKA, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_match_writes_sssom_and_evaluates_against_the_reference(tmp_path: Path) -> None:
+    onto = shared("oaei-conference", "ontologies")
+    reference = shared("oaei-conference", "alignments", "cmt-confOf.rdf")
+    out = tmp_path / "cmt-confOf.sssom.tsv"
+    done = run("match", str(onto / "cmt.owl"), str(onto / "confOf.owl"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    alignment = read_alignment(out)
+    assert len(alignment) >= 8
+    assert all(
+        c.subject_id.startswith("http://cmt#") and c.object_id.startswith("http://confOf#") for c in alignment
+    )
+    assert all(0.0 <= c.confidence <= 1.0 and c.subject_kind for c in alignment)
+    scores = json.loads(run("evaluate", str(out), str(reference), "--json").stdout)
+    assert scores["f1"] >= 0.4
+
+
+def test_rdf_output_and_top_k(tmp_path: Path) -> None:
+    out = tmp_path / "a-b.rdf"
+    done = run("match", str(VENDOR_A), str(VENDOR_B), "--method", "lexical", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    ranked = tmp_path / "ranked.tsv"
+    done = run("match", str(VENDOR_A), str(VENDOR_B), "--top-k", "3", "--out", str(ranked))
+    assert done.returncode == 0, done.stderr
+    groups = read_alignment(ranked).by_subject()
+    assert groups
+    assert max(len(g) for g in groups.values()) <= 3
+    assert any(len(g) > 1 for g in groups.values())
+
+
+def test_seeds_file_is_honoured(tmp_path: Path) -> None:
+    first = tmp_path / "first.tsv"
+    assert run("match", str(PLANT), str(PLANT), "--out", str(first)).returncode == 0
+    seeds = read_alignment(first)
+    seeds.correspondences = [c.replace(status=Status.ACCEPTED) for c in seeds.correspondences[:2]]
+    seed_file = tmp_path / "seeds.tsv"
+    write_alignment(seeds, seed_file)
+    out = tmp_path / "seeded.tsv"
+    assert run("match", str(PLANT), str(PLANT), "--seeds", str(seed_file), "--out", str(out)).returncode == 0
+    statuses = {c.pair: c.status for c in read_alignment(out)}
+    assert all(statuses[c.pair] is Status.ACCEPTED for c in seeds.correspondences)
+
+
+def test_refusals_are_one_line(tmp_path: Path) -> None:
+    gnn = run("match", str(PLANT), str(PLANT), "--method", "gnn", "--out", str(tmp_path / "x.tsv"))
+    assert gnn.returncode == 2
+    assert "gnn" in gnn.stderr
+    assert "Traceback" not in gnn.stderr
+    assert not (tmp_path / "x.tsv").exists()
+    unknown = run("match", str(PLANT), str(PLANT), "--method", "magic", "--out", str(tmp_path / "y.tsv"))
+    assert unknown.returncode == 2
+    assert "lexical" in unknown.stderr
+    missing = run("match", str(tmp_path / "nope.owl"), str(PLANT), "--out", str(tmp_path / "z.tsv"))
+    assert missing.returncode == 2
+    assert "file not found" in missing.stderr

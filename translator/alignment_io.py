@@ -1,0 +1,138 @@
+"""Reading and writing an `Alignment` file in either format, chosen by suffix or content.
+
+=================  ==========================  =========================================
+format             read from                   written to
+=================  ==========================  =========================================
+``sssom``          ``.tsv`` (``.sssom.tsv``)   any other suffix
+``rdf``            ``.rdf`` ``.xml``           ``.rdf`` ``.xml``
+=================  ==========================  =========================================
+
+Any other suffix is read by content: a document starting with ``<`` is Alignment API RDF/XML,
+anything else SSSOM TSV. Writing is atomic: a temporary file beside the target, then
+``os.replace``, so a failed write leaves an existing file as it was.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> from translator.alignment import Correspondence
+    >>> a = Alignment("urn:a", "urn:b", [Correspondence("urn:a#x", "urn:b#y")])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.rdf"
+    >>> write_alignment(a, path)
+    >>> read_alignment(path).correspondences == a.correspondences
+    True
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from pathlib import Path
+
+from translator.alignment import Alignment
+from translator.alignment_rdf import format_alignment_rdf, parse_alignment_rdf
+from translator.errors import InputError, InputTooLargeError, ParseError, UnknownFormatError
+from translator.sssom import format_sssom, parse_sssom
+
+__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "alignment_format", "read_alignment", "write_alignment"]
+
+FORMATS = ("sssom", "rdf")
+"""The alignment formats, by name."""
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+"""Alignment files larger than this are refused unless the caller raises the limit."""
+
+_RDF_SUFFIXES = (".rdf", ".xml")
+
+
+def alignment_format(path: Path, data: bytes | None = None, format: str | None = None) -> str:
+    """The format of ``path``: ``format`` when given, else by suffix, else by content (``data``).
+
+    Raises:
+        UnknownFormatError: ``format`` is not one of :data:`FORMATS`.
+    """
+    if format is not None:
+        if format not in FORMATS:
+            raise UnknownFormatError(
+                f"unknown alignment format {format!r}; known formats: {', '.join(FORMATS)}",
+                source=str(path),
+                known=FORMATS,
+            )
+        return format
+    suffix = path.suffix.lower()
+    if suffix in _RDF_SUFFIXES:
+        return "rdf"
+    if suffix == ".tsv" or data is None:
+        return "sssom"
+    head = data.removeprefix(codecs.BOM_UTF8).lstrip()[:1]
+    return "rdf" if head == b"<" else "sssom"
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise InputError("is a folder; expected an alignment file", source=source)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputTooLargeError(source=source, size=size, limit=max_bytes)
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError("file not found", source=source) from None
+    except PermissionError:
+        raise InputError("permission denied", source=source) from None
+    if len(data) > max_bytes:
+        raise InputTooLargeError(source=source, size=len(data), limit=max_bytes)
+    return data
+
+
+def read_alignment(
+    path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Alignment:
+    """Read an alignment file (SSSOM TSV or Alignment API RDF/XML).
+
+    Args:
+        path: the file.
+        format: ``sssom`` or ``rdf`` to skip detection.
+        max_bytes: refuse larger files.
+
+    Raises:
+        InputError: missing file, a folder, or a file over ``max_bytes``.
+        ParseError: malformed content, naming the file and line.
+        UnsafeInputError: XML external entities or entity bombs.
+        UnknownFormatError: an unknown ``format`` name.
+    """
+    path = Path(path)
+    data = _read_bytes(path, max_bytes)
+    source = str(path)
+    if alignment_format(path, data, format) == "rdf":
+        return parse_alignment_rdf(data, source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ParseError("not UTF-8 text", source=source, line=line) from None
+    return parse_sssom(text, source)
+
+
+def write_alignment(alignment: Alignment, path: str | os.PathLike[str], *, format: str | None = None) -> None:
+    """Write ``alignment`` atomically: RDF/XML for ``.rdf``/``.xml`` (or ``format="rdf"``), else SSSOM TSV."""
+    path = Path(path)
+    if alignment_format(path, None, format) == "rdf":
+        data = format_alignment_rdf(alignment)
+    else:
+        data = format_sssom(alignment).encode("utf-8")
+    try:
+        mode = path.stat().st_mode & 0o777  # keep an existing file's permissions
+    except FileNotFoundError:
+        mode = 0o644
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
