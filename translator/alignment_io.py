@@ -30,7 +30,8 @@ from pathlib import Path
 
 from translator.alignment import Alignment
 from translator.alignment_rdf import format_alignment_rdf, parse_alignment_rdf
-from translator.errors import InputError, InputTooLargeError, ParseError, UnknownFormatError
+from translator.errors import ParseError, UnknownFormatError
+from translator.inputs import read_input
 from translator.sssom import format_sssom, parse_sssom
 
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "alignment_format", "read_alignment", "write_alignment"]
@@ -66,25 +67,6 @@ def alignment_format(path: Path, data: bytes | None = None, format: str | None =
     return "rdf" if head == b"<" else "sssom"
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    source = str(path)
-    try:
-        if path.is_dir():
-            raise InputError("is a folder; expected an alignment file", source=source)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputTooLargeError(source=source, size=size, limit=max_bytes)
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError("file not found", source=source) from None
-    except PermissionError:
-        raise InputError("permission denied", source=source) from None
-    if len(data) > max_bytes:
-        raise InputTooLargeError(source=source, size=len(data), limit=max_bytes)
-    return data
-
-
 def read_alignment(
     path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Alignment:
@@ -102,7 +84,7 @@ def read_alignment(
         UnknownFormatError: an unknown ``format`` name.
     """
     path = Path(path)
-    data = _read_bytes(path, max_bytes)
+    data = read_input(path, max_bytes, what="alignment file")
     source = str(path)
     if alignment_format(path, data, format) == "rdf":
         return parse_alignment_rdf(data, source)

@@ -1,0 +1,74 @@
+"""How matching scales: time, peak memory and candidate count against model size.
+
+Matches the base OPC UA model (``Opc.Ua.NodeSet2.xml``, about 5,000 own nodes) and growing
+prefixes of it against itself, with every method, and reports seconds, peak traced memory and the
+number of candidate pairs kept by the blocking index next to the n·m pairs a dense matrix would
+hold. (A self-match is a scale test, not a quality test: quality is measured on real pairs by
+``benchmarks/matching.py``.) Run: ``python benchmarks/match_scale.py --data ../shared/data``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from adapters import load_paths
+from translator.graph import SchemaGraph
+from translator.lexical import lexical_candidates
+from translator.matcher import MatchOptions, match
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def prefix(graph: SchemaGraph, n: int) -> SchemaGraph:
+    """A graph with the first ``n`` own nodes (by id) and every context node, with their edges."""
+    own = sorted(node.id for node in graph.own_nodes())[:n]
+    keep = set(own) | {node.id for node in graph.context_nodes()}
+    out = SchemaGraph(f"{graph.name}[:{n}]")
+    out.add_nodes(node for node in graph.nodes() if node.id in keep)
+    out.add_edges(e for e in graph.edges() if e.source in keep and e.target in keep)
+    return out
+
+
+def measure(graph: SchemaGraph, method: str) -> tuple[float, float, int, int]:
+    """Seconds, peak MB, candidate pairs and correspondences of one self-match."""
+    gc.collect()
+    started = time.perf_counter()
+    result = match(graph, graph, MatchOptions(method=method))
+    seconds = time.perf_counter() - started
+    tracemalloc.start()  # a second run for memory: tracing slows Python code several times
+    match(graph, graph, MatchOptions(method=method))
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    candidates = len(lexical_candidates(graph, graph).scores)
+    return seconds, peak, candidates, len(result)
+
+
+def main() -> None:
+    """Print the scaling table as Markdown."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    args = parser.parse_args()
+    nodeset = args.data / "opcua" / "Schema" / "Opc.Ua.NodeSet2.xml"
+    if not nodeset.exists():
+        print(f"{nodeset} not found; nothing to measure")
+        return
+    base = load_paths([nodeset])
+    total = sum(1 for _ in base.own_nodes())
+    print(f"Python {platform.python_version()} on {platform.machine()}; {sys.platform}")
+    print("| own nodes | method | seconds | peak MB | candidate pairs | dense n·m | correspondences |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for n in (500, 1000, 2500, total):
+        graph = prefix(base, n)
+        for method in ("lexical", "structural"):
+            seconds, peak, candidates, found = measure(graph, method)
+            print(f"| {n} | {method} | {seconds:.2f} | {peak:.0f} | {candidates:,} | {n * n:,} | {found:,} |")
+
+
+if __name__ == "__main__":
+    main()
