@@ -66,6 +66,7 @@ from typing import Any
 
 from asyncua.common.xmlparser import XMLParser
 from rdflib import Graph
+from results import write_section  # benchmarks/results.py
 
 import adapters.opcua.nodeset as nodeset_module
 import adapters.rdf as rdf_module
@@ -756,12 +757,8 @@ def write_results(
     max_rss: int,
     repeat: int,
 ) -> None:
-    """Rewrite RESULTS.md with this run."""
+    """Rewrite this benchmark's section of RESULTS.md with this run."""
     lines = [
-        "# Tolka benchmarks",
-        "",
-        "Latest measurements; `python benchmarks/load.py --write-results` rewrites this file.",
-        "",
         "## Model loading (benchmarks/load.py)",
         "",
         f"- Date: {info['date']}",
@@ -812,7 +809,7 @@ def write_results(
         text,
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_section("\n".join(lines), path)
 
 
 # --------------------------------------------------------------------------------------------

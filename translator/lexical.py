@@ -5,8 +5,9 @@ normalised by :mod:`translator.tokens`. Candidates are blocked with a character 
 the sparse product of the two models' vectors is computed in row chunks and only the ``block`` best
 targets of each source node (plus every exact normalised-name match) are kept, so memory grows with
 n·block, never n·m. Each candidate pair is then scored by the best of exact equality, token Dice
-and n-gram cosine, and weighed by kind and datatype compatibility: a class never maps to a
-property, a boolean never to a temperature.
+and n-gram cosine, and weighed by kind datatype and unit compatibility: a class never maps to a
+property, a boolean never to a temperature, a temperature never to a pressure (units compared by
+the physical quantity they measure, :mod:`translator.units`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from scipy import sparse
 
 from translator.graph import Node, NodeKind, SchemaGraph
 from translator.tokens import content_tokens, normalize
+from translator.units import compatible
 
 __all__ = [
     "Candidates",
@@ -101,6 +103,7 @@ class EntityText:
     token_sets: tuple[tuple[str, ...], ...]
     datatype: str
     label: str
+    unit: str = ""
 
 
 def _variants(node: Node) -> tuple[str, ...]:
@@ -129,6 +132,7 @@ def entity_texts(nodes: Iterable[Node]) -> list[EntityText]:
                 tuple(content_tokens(v) for v in variants),
                 datatype_class(node.datatype),
                 node.label or node.name,
+                node.unit,
             )
         )
     return out
@@ -250,6 +254,8 @@ def lexical_candidates(
     for (i, j), cosine in pairs.items():
         ea, eb = left[i], right[j]
         factor = kind_factor(ea.kind, eb.kind) * _datatype_factor(ea.datatype, eb.datatype)
+        if compatible(ea.unit, eb.unit) is False:  # °C never maps to bar; °C to °F is fine
+            factor = 0.0
         if factor <= 0:
             continue
         same = (

@@ -1,0 +1,30 @@
+"""``benchmarks/RESULTS.md``: one section per benchmark script, each rewritten only by its own script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["RESULTS", "write_section"]
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+_HEADER = (
+    "# Tolka benchmarks\n\n"
+    "Latest measurements. Each section names the script that measured it; `--write-results` "
+    "rewrites that section only.\n"
+)
+
+
+def write_section(text: str, path: Path = RESULTS) -> None:
+    """Replace the section whose ``## `` heading starts ``text`` (or append it), keeping the others."""
+    heading = text.splitlines()[0].strip()
+    old = path.read_text(encoding="utf-8") if path.exists() else _HEADER
+    lines = old.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
+    if start is None:
+        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n")
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        before = "\n".join(lines[:start]).rstrip("\n")
+        after = "\n".join(lines[end:]).strip("\n")
+        new = (before + "\n\n" if before else "") + text.rstrip("\n") + ("\n\n" + after if after else "")
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")

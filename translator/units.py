@@ -1,0 +1,92 @@
+"""Units of measure: which physical quantity a unit measures, computed with pint.
+
+Models name units by UNECE Recommendation 20 common codes (``CEL``, as OPC UA's EUInformation
+carries them), by QUDT IRIs (``http://qudt.org/vocab/unit/DEG_C``) or by SenML symbols (already
+turned into UNECE codes by the samples adapter). This module maps those names to pint unit
+expressions; everything about the units themselves — their dimensions, and later their
+conversions — pint computes. Unknown units are None, never guessed: a matcher then has no unit
+evidence either way.
+
+Example:
+    >>> dimension("CEL") == dimension("FAH")
+    True
+    >>> compatible("CEL", "BAR")
+    False
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+__all__ = ["QUDT_UNIT", "UNECE_PINT", "compatible", "dimension", "pint_expression"]
+
+QUDT_UNIT = "http://qudt.org/vocab/unit/"
+
+UNECE_PINT: dict[str, str] = {
+    "CEL": "degC", "FAH": "degF", "KEL": "kelvin",
+    "PAL": "Pa", "KPA": "kPa", "MPA": "MPa", "BAR": "bar", "MBR": "mbar", "PS": "psi", "A97": "hPa",
+    "MTR": "m", "MMT": "mm", "CMT": "cm", "KTM": "km", "INH": "inch", "FOT": "foot",
+    "MTK": "m**2", "MTQ": "m**3", "LTR": "liter", "GLL": "gallon",
+    "MQH": "m**3/hour", "MQS": "m**3/s", "L2": "liter/minute", "G51": "liter/second", "E32": "liter/hour",
+    "G2": "gallon/minute",
+    "KGM": "kg", "GRM": "g", "TNE": "metric_ton", "LBR": "pound", "KMQ": "kg/m**3",
+    "KGH": "kg/hour", "KGS": "kg/s",
+    "SEC": "s", "MIN": "minute", "HUR": "hour", "DAY": "day", "C26": "ms",
+    "HTZ": "Hz", "RPM": "revolution/minute", "C94": "1/minute", "S4": "1/s", "2A": "radian/s",
+    "AMP": "A", "MAA": "mA", "VLT": "V", "KVT": "kV", "OHM": "ohm", "SIE": "S",
+    "G42": "microsiemens/cm", "H61": "millisiemens/cm",
+    "WTT": "W", "KWT": "kW", "MAW": "MW", "BHP": "horsepower", "HJ": "metric_horsepower", "K43": "electrical_horsepower",
+    "JOU": "J", "KJO": "kJ", "WHR": "W*hour", "KWH": "kW*hour",
+    "NEW": "N", "NU": "N*m", "MTS": "m/s", "KMH": "km/hour", "MSK": "m/s**2", "H81": "mm/minute",
+    "P1": "percent", "C62": "dimensionless", "DD": "degree", "C81": "radian", "LUX": "lux",
+}  # fmt: skip
+"""UNECE common code → pint expression (names only; pint knows what they mean)."""
+
+_QUDT_PINT: dict[str, str] = {
+    "DEG_C": "degC", "DEG_F": "degF", "K": "kelvin", "PA": "Pa", "KiloPA": "kPa", "BAR": "bar", "PSI": "psi",
+    "M": "m", "MilliM": "mm", "CentiM": "cm", "IN": "inch", "FT": "foot", "M2": "m**2", "M3": "m**3", "L": "liter",
+    "M3-PER-HR": "m**3/hour", "M3-PER-SEC": "m**3/s", "L-PER-MIN": "liter/minute", "GAL_US-PER-MIN": "gallon/minute",
+    "KiloGM": "kg", "GM": "g", "SEC": "s", "MIN": "minute", "HR": "hour", "DAY": "day",
+    "HZ": "Hz", "REV-PER-MIN": "revolution/minute", "A": "A", "V": "V", "OHM": "ohm",
+    "W": "W", "KiloW": "kW", "HP": "horsepower", "J": "J", "KiloW-HR": "kW*hour", "N": "N", "N-M": "N*m",
+    "M-PER-SEC": "m/s", "PERCENT": "percent", "UNITLESS": "dimensionless", "DEG": "degree", "RAD": "radian",
+}  # fmt: skip
+"""QUDT unit local name → pint expression."""
+
+
+@functools.cache
+def _registry() -> Any:
+    import pint
+
+    return pint.UnitRegistry()
+
+
+def pint_expression(unit: str) -> str | None:
+    """The pint expression of a UNECE code or QUDT unit IRI; None when unknown."""
+    if unit.startswith(QUDT_UNIT):
+        return _QUDT_PINT.get(unit[len(QUDT_UNIT) :])
+    return UNECE_PINT.get(unit)
+
+
+@functools.cache
+def dimension(unit: str) -> str | None:
+    """The physical dimension of a unit in a canonical form (``[temperature]``,
+    ``[length]^3 [time]^-1``; ``""`` for dimensionless); None when the unit is unknown."""
+    expression = pint_expression(unit)
+    if expression is None:
+        return None
+    dims = _registry().Quantity(1, expression).dimensionality
+    return " ".join(f"{name}^{power:g}" if power != 1 else name for name, power in sorted(dims.items()))
+
+
+def compatible(a: str, b: str) -> bool | None:
+    """Whether two units measure the same kind of quantity; None when either is unknown or absent."""
+    if not a or not b:
+        return None
+    if a == b:
+        return True
+    da, db = dimension(a), dimension(b)
+    if da is None or db is None:
+        return None
+    return da == db
