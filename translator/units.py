@@ -36,7 +36,8 @@ UNECE_PINT: dict[str, str] = {
     "HTZ": "Hz", "RPM": "revolution/minute", "C94": "1/minute", "S4": "1/s", "2A": "radian/s",
     "AMP": "A", "MAA": "mA", "VLT": "V", "KVT": "kV", "OHM": "ohm", "SIE": "S",
     "G42": "microsiemens/cm", "H61": "millisiemens/cm",
-    "WTT": "W", "KWT": "kW", "MAW": "MW", "BHP": "horsepower", "HJ": "metric_horsepower", "K43": "electrical_horsepower",
+    "WTT": "W", "KWT": "kW", "MAW": "MW", "BHP": "horsepower", "HJ": "metric_horsepower",
+    "K43": "electrical_horsepower",
     "JOU": "J", "KJO": "kJ", "WHR": "W*hour", "KWH": "kW*hour",
     "NEW": "N", "NU": "N*m", "MTS": "m/s", "KMH": "km/hour", "MSK": "m/s**2", "H81": "mm/minute",
     "P1": "percent", "C62": "dimensionless", "DD": "degree", "C81": "radian", "LUX": "lux",
@@ -44,9 +45,12 @@ UNECE_PINT: dict[str, str] = {
 """UNECE common code → pint expression (names only; pint knows what they mean)."""
 
 _QUDT_PINT: dict[str, str] = {
-    "DEG_C": "degC", "DEG_F": "degF", "K": "kelvin", "PA": "Pa", "KiloPA": "kPa", "BAR": "bar", "PSI": "psi",
-    "M": "m", "MilliM": "mm", "CentiM": "cm", "IN": "inch", "FT": "foot", "M2": "m**2", "M3": "m**3", "L": "liter",
-    "M3-PER-HR": "m**3/hour", "M3-PER-SEC": "m**3/s", "L-PER-MIN": "liter/minute", "GAL_US-PER-MIN": "gallon/minute",
+    "DEG_C": "degC", "DEG_F": "degF", "K": "kelvin", "PA": "Pa", "KiloPA": "kPa", "BAR": "bar",
+    "PSI": "psi",
+    "M": "m", "MilliM": "mm", "CentiM": "cm", "IN": "inch", "FT": "foot", "M2": "m**2", "M3": "m**3",
+    "L": "liter",
+    "M3-PER-HR": "m**3/hour", "M3-PER-SEC": "m**3/s", "L-PER-MIN": "liter/minute",
+    "GAL_US-PER-MIN": "gallon/minute",
     "KiloGM": "kg", "GM": "g", "SEC": "s", "MIN": "minute", "HR": "hour", "DAY": "day",
     "HZ": "Hz", "REV-PER-MIN": "revolution/minute", "A": "A", "V": "V", "OHM": "ohm",
     "W": "W", "KiloW": "kW", "HP": "horsepower", "J": "J", "KiloW-HR": "kW*hour", "N": "N", "N-M": "N*m",
