@@ -184,6 +184,14 @@ class SchemaGraph:
                 into.setdefault(target, []).append(edge)
         self._nx = None
 
+    def remove_edge(self, source: str, target: str, relation: str) -> None:
+        """Remove one edge; removing an edge that is not there does nothing."""
+        edge = Edge(source, target, relation)
+        if self._edges.pop(edge, True) is None:
+            self._out[source].remove(edge)
+            self._in[target].remove(edge)
+            self._nx = None
+
     def remove_node(self, node_id: str) -> None:
         """Remove a node and its edges."""
         del self._nodes[node_id]
