@@ -19,7 +19,26 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-__all__ = ["QUDT_UNIT", "UNECE_PINT", "compatible", "dimension", "pint_expression"]
+__all__ = [
+    "BASE_DIMENSIONS",
+    "QUDT_UNIT",
+    "UNECE_PINT",
+    "base_exponents",
+    "compatible",
+    "dimension",
+    "pint_expression",
+]
+
+BASE_DIMENSIONS = (
+    "[length]",
+    "[mass]",
+    "[time]",
+    "[current]",
+    "[temperature]",
+    "[substance]",
+    "[luminosity]",
+)
+"""The SI base quantities, in the order of :func:`base_exponents`."""
 
 QUDT_UNIT = "http://qudt.org/vocab/unit/"
 
@@ -82,6 +101,19 @@ def dimension(unit: str) -> str | None:
         return None
     dims = _registry().Quantity(1, expression).dimensionality
     return " ".join(f"{name}^{power:g}" if power != 1 else name for name, power in sorted(dims.items()))
+
+
+@functools.cache
+def base_exponents(unit: str) -> tuple[float, ...] | None:
+    """Exponents of the SI base quantities of a unit (``m³/h`` → length 3, time -1); None if unknown.
+
+    Temperature scales agree (°C, °F, K all give ``[temperature]``); bar and °C do not.
+    """
+    expression = pint_expression(unit)
+    if expression is None:
+        return None
+    dims = _registry().Quantity(1, expression).dimensionality
+    return tuple(float(dims.get(name, 0)) for name in BASE_DIMENSIONS)
 
 
 def compatible(a: str, b: str) -> bool | None:

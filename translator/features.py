@@ -1,0 +1,116 @@
+"""Node features for the learned matcher: text, kind, datatype class, unit dimension, position.
+
+A node's feature vector concatenates
+
+* the text encoding of its name, label, synonyms, description and the last segments of its browse
+  path (a pluggable :class:`TextEncoder`; the hashed character n-gram encoder needs nothing beyond
+  torch),
+* a one-hot of its `NodeKind` (fixed order, so two graphs agree),
+* a one-hot of its datatype class (bool, number, text, time, unknown),
+* the SI base exponents of its unit (so °C and K agree, bar and °C do not) and a has-unit flag,
+* log degree (in and out) and browse-path depth.
+
+Features are built from sorted node ids, like `SchemaGraph.to_pyg`, so the same graph always gives
+the same matrix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+import torch
+
+from translator.graph import Node, NodeKind, SchemaGraph
+from translator.lexical import datatype_class
+from translator.tokens import tokens
+from translator.units import BASE_DIMENSIONS, base_exponents
+
+__all__ = ["DATATYPE_CLASSES", "HashedNgramEncoder", "TextEncoder", "node_features", "node_text"]
+
+DATATYPE_CLASSES = ("bool", "number", "text", "time", "")
+_KINDS = list(NodeKind)
+
+
+class TextEncoder(Protocol):
+    """Turns texts into fixed-size vectors."""
+
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        """A [len(texts), dim] float tensor."""
+        ...
+
+
+class HashedNgramEncoder:
+    """Character n-grams of the normalised tokens, hashed (signed) into ``dim`` buckets, L2-normalised.
+
+    Stable across runs and machines (BLAKE2 hashes, not Python's salted ``hash``); no vocabulary, no
+    download, no dependency beyond torch.
+
+    Args:
+        dim: output size.
+        sizes: n-gram lengths.
+    """
+
+    def __init__(self, dim: int = 256, sizes: Sequence[int] = (3, 4)) -> None:
+        self.dim = dim
+        self.sizes = tuple(sizes)
+        self._cache: dict[str, tuple[int, float]] = {}
+
+    def _bucket(self, gram: str) -> tuple[int, float]:
+        hit = self._cache.get(gram)
+        if hit is None:
+            digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+            value = int.from_bytes(digest, "little")
+            hit = (value % self.dim, 1.0 if (value >> 63) & 1 else -1.0)
+            self._cache[gram] = hit
+        return hit
+
+    def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        """Encode texts; an empty text gives a zero vector."""
+        out = torch.zeros((len(texts), self.dim), dtype=torch.float32)
+        for row, text in enumerate(texts):
+            padded = f" {' '.join(tokens(text))} "
+            for size in self.sizes:
+                for i in range(len(padded) - size + 1):
+                    col, sign = self._bucket(padded[i : i + size])
+                    out[row, col] += sign
+        norms = out.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        normalised: torch.Tensor = out / norms
+        return normalised
+
+
+def node_text(node: Node, *, path_segments: int = 2) -> str:
+    """The text a node is known by: name, label, other labels, synonyms, path context, description."""
+    parts = [node.name, node.label, *(t for _, t in node.labels), *node.synonyms]
+    segments = [s for s in node.path.split("/") if s][-path_segments - 1 : -1]
+    parts.extend(segments)
+    if node.description:
+        parts.append(node.description[:200])
+    return " ".join(dict.fromkeys(p for p in parts if p))
+
+
+def _structure(graph: SchemaGraph, node: Node) -> list[float]:
+    kind = [1.0 if node.kind is k else 0.0 for k in _KINDS]
+    dtype = datatype_class(node.datatype)
+    datatype = [1.0 if dtype == c else 0.0 for c in DATATYPE_CLASSES]
+    exponents = base_exponents(node.unit) if node.unit else None
+    unit = [*(exponents or (0.0,) * len(BASE_DIMENSIONS)), 1.0 if node.unit else 0.0]
+    degree_in = sum(1 for _ in graph.in_edges(node.id))
+    degree_out = sum(1 for _ in graph.out_edges(node.id))
+    depth = node.path.count("/")
+    return [*kind, *datatype, *unit, math.log1p(degree_in), math.log1p(degree_out), math.log1p(depth)]
+
+
+def node_features(
+    graph: SchemaGraph, encoder: TextEncoder, node_ids: Sequence[str] | None = None
+) -> torch.Tensor:
+    """Feature matrix of the given nodes (default: every node, sorted by id) — [n, encoder.dim + k]."""
+    ids = sorted(n.id for n in graph.nodes()) if node_ids is None else list(node_ids)
+    nodes = [graph[i] for i in ids]
+    text = encoder.encode([node_text(n) for n in nodes])
+    rest = torch.tensor([_structure(graph, n) for n in nodes], dtype=torch.float32)
+    return torch.cat([text, rest.reshape(len(nodes), -1)], dim=1)
