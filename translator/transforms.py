@@ -207,6 +207,18 @@ class Nest:
         return Pair(pair.source, target, dict(pair.truth))
 
 
+def _swap(pair: Pair, rng: random.Random, share: float, field: str, table: dict[str, str]) -> Pair:
+    """Replace a share of the own nodes' ``field`` values found in ``table`` by their swap."""
+    target = _copy(pair.target)
+    for node_id in _own_ids(target):
+        node = target[node_id]
+        other = table.get(getattr(node, field))
+        if other and rng.random() < share:
+            changes = {field: other, "unit_label": other} if field == "unit" else {field: other}
+            target.add_node(node.replace(**changes))
+    return Pair(pair.source, target, dict(pair.truth))
+
+
 @dataclass(frozen=True)
 class ChangeUnits:
     """Give a share of the own nodes with units another unit of the same quantity (°C → °F, ...)."""
@@ -214,13 +226,7 @@ class ChangeUnits:
     share: float = 0.5
 
     def __call__(self, pair: Pair, rng: random.Random) -> Pair:
-        target = _copy(pair.target)
-        for node_id in _own_ids(target):
-            node = target[node_id]
-            other = _UNIT_SWAPS.get(node.unit)
-            if other and rng.random() < self.share:
-                target.add_node(node.replace(unit=other, unit_label=other))
-        return Pair(pair.source, target, dict(pair.truth))
+        return _swap(pair, rng, self.share, "unit", _UNIT_SWAPS)
 
 
 @dataclass(frozen=True)
@@ -230,13 +236,7 @@ class ChangeDatatypes:
     share: float = 0.3
 
     def __call__(self, pair: Pair, rng: random.Random) -> Pair:
-        target = _copy(pair.target)
-        for node_id in _own_ids(target):
-            node = target[node_id]
-            other = _DATATYPE_SWAPS.get(node.datatype)
-            if other and rng.random() < self.share:
-                target.add_node(node.replace(datatype=other))
-        return Pair(pair.source, target, dict(pair.truth))
+        return _swap(pair, rng, self.share, "datatype", _DATATYPE_SWAPS)
 
 
 @dataclass(frozen=True)
