@@ -1,0 +1,6 @@
+"""The learned matcher: a relational GNN shared by both graphs, trained on transformed pairs.
+
+Modules: :mod:`~translator.gnn.data` (a SchemaGraph as model input), :mod:`~translator.gnn.encoder`
+(the relational encoder), :mod:`~translator.gnn.training` (loss, training epoch and evaluation as
+plain functions).
+"""
