@@ -67,3 +67,20 @@ def test_learns_to_match_a_real_nodeset_against_transformed_copies() -> None:
     assert after["hits_at_1"] > 10 * chance
     assert after["hits_at_1"] > before["hits_at_1"]
     assert after["mrr"] > 0.3
+
+
+def test_top_k_keeps_n_times_k_and_sinkhorn_shares_a_contested_target() -> None:
+    from translator.gnn.scoring import sinkhorn, top_k_candidates
+
+    source = torch.nn.functional.normalize(torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]]), dim=1)
+    target = torch.nn.functional.normalize(
+        torch.tensor([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-1.0, 0.0]]), dim=1
+    )
+    cands = top_k_candidates(source, target, k=2)
+    assert cands.columns.shape == (3, 2)
+    assert cands.columns[:, 0].tolist() == [0, 0, 2]
+    weights = sinkhorn(cands, n_target=4, temperature=0.1)
+    assert torch.allclose(weights.sum(dim=1), torch.ones(3))
+    plain = torch.softmax(cands.scores / 0.1, dim=1)
+    # rows 0 and 1 both prefer target 0; after Sinkhorn, row 1 leans more on its second choice
+    assert float(weights[1, 1]) > float(plain[1, 1])
