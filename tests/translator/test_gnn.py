@@ -84,3 +84,42 @@ def test_top_k_keeps_n_times_k_and_sinkhorn_shares_a_contested_target() -> None:
     plain = torch.softmax(cands.scores / 0.1, dim=1)
     # rows 0 and 1 both prefer target 0; after Sinkhorn, row 1 leans more on its second choice
     assert float(weights[1, 1]) > float(plain[1, 1])
+
+
+def test_train_save_load_gives_the_same_embeddings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from translator.gnn.model_io import ModelConfig, load_model, save_model
+    from translator.gnn.training import train_model
+
+    graph = load_paths([VENDOR_A])
+    history: list[float] = []
+    model = train_model(
+        [graph],
+        config=ModelConfig(text_dim=32, hidden=32),
+        epochs=2,
+        pairs_per_graph=1,
+        seed=3,
+        progress=lambda epoch, loss, figures: history.append(loss),
+    )
+    assert len(history) == 2
+    assert model.training["history"][-1]["hits_at_1"] > 0.5
+    path = tmp_path / "m.pt"
+    save_model(model, path)
+    again = load_model(path)
+    data = graph_input(graph, again.text_encoder)
+    assert torch.equal(model.encoder(data), again.encoder(data))
+    assert again.training["seed"] == 3
+
+
+def test_load_model_refuses_other_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from translator.errors import InputError
+    from translator.gnn.model_io import load_model
+
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(InputError, match="not a Tolka model file"):
+        load_model(bad)
+    torch.save({"format": "something"}, tmp_path / "other.pt")
+    with pytest.raises(InputError, match="expected format"):
+        load_model(tmp_path / "other.pt")

@@ -8,17 +8,20 @@ counterpart first among the target graph's own nodes (InfoNCE over all of them).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
 
-from translator.features import TextEncoder
+from translator.errors import TolkaError
+from translator.features import HashedNgramEncoder, TextEncoder
 from translator.gnn.data import GraphInput, graph_input
 from translator.gnn.encoder import RelationalEncoder
-from translator.transforms import Pair
+from translator.gnn.model_io import ModelConfig, TrainedModel
+from translator.graph import SchemaGraph
+from translator.transforms import Pair, make_pair
 
-__all__ = ["PairInput", "encode_pair", "pair_loss", "rank_metrics", "train_epoch"]
+__all__ = ["PairInput", "encode_pair", "pair_loss", "rank_metrics", "train_epoch", "train_model"]
 
 
 @dataclass
@@ -48,18 +51,25 @@ def encode_pair(pair: Pair, encoder: TextEncoder) -> PairInput:
 
 
 def _logits(
-    model: RelationalEncoder, data: PairInput, temperature: float
+    model: RelationalEncoder, data: PairInput, temperature: float, rows: torch.Tensor | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    src = model(data.source)[data.source_rows]
+    chosen = torch.arange(int(data.source_rows.numel())) if rows is None else rows
+    src = model(data.source)[data.source_rows[chosen]]
     tgt = model(data.target)[data.target_own]
     position = {int(r): i for i, r in enumerate(data.target_own)}
-    labels = torch.tensor([position[int(r)] for r in data.target_rows], dtype=torch.long)
+    labels = torch.tensor([position[int(r)] for r in data.target_rows[chosen]], dtype=torch.long)
     return src @ tgt.T / temperature, labels
 
 
-def pair_loss(model: RelationalEncoder, data: PairInput, *, temperature: float = 0.05) -> torch.Tensor:
-    """InfoNCE: the true counterpart against every own target node."""
-    logits, labels = _logits(model, data, temperature)
+def pair_loss(
+    model: RelationalEncoder,
+    data: PairInput,
+    *,
+    temperature: float = 0.05,
+    rows: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """InfoNCE: the true counterpart against every own target node (for the chosen truth rows)."""
+    logits, labels = _logits(model, data, temperature, rows)
     return torch.nn.functional.cross_entropy(logits, labels)
 
 
@@ -68,15 +78,20 @@ def train_epoch(
     data: Sequence[PairInput],
     optimizer: torch.optim.Optimizer,
     rng: random.Random,
+    *,
+    max_rows: int = 512,
 ) -> float:
-    """One pass over the pairs in a seeded random order; returns the mean loss."""
+    """One pass over the pairs in a seeded random order (at most ``max_rows`` truth rows of a pair
+    per step, so a 5,000-node model costs max_rows × n, not n²); returns the mean loss."""
     model.train()
     order = list(range(len(data)))
     rng.shuffle(order)
     total = 0.0
     for i in order:
         optimizer.zero_grad()
-        loss = pair_loss(model, data[i])
+        count = int(data[i].source_rows.numel())
+        rows = torch.tensor(sorted(rng.sample(range(count), max_rows))) if count > max_rows else None
+        loss = pair_loss(model, data[i], rows=rows)
         loss.backward()  # type: ignore[no-untyped-call]
         optimizer.step()
         total += float(loss.detach())
@@ -95,3 +110,56 @@ def rank_metrics(model: RelationalEncoder, data: PairInput) -> dict[str, float]:
         "hits_at_10": float((ranks <= 10).float().mean()),
         "mrr": float((1.0 / ranks.float()).mean()),
     }
+
+
+def train_model(
+    graphs: Sequence[SchemaGraph],
+    *,
+    config: ModelConfig | None = None,
+    epochs: int = 10,
+    pairs_per_graph: int = 2,
+    seed: int = 0,
+    learning_rate: float = 3e-3,
+    progress: Callable[[int, float, dict[str, float]], None] | None = None,
+) -> TrainedModel:
+    """Train an encoder on transformed copies of ``graphs`` (seeded; the last pair of each graph is
+    held out for the per-epoch figures)."""
+    config = config or ModelConfig()
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    text = HashedNgramEncoder(dim=config.text_dim)
+    train: list[PairInput] = []
+    held_out: list[PairInput] = []
+    for graph in graphs:
+        for k in range(pairs_per_graph + 1):
+            data = encode_pair(make_pair(graph, random.Random(rng.randrange(2**31))), text)
+            if int(data.source_rows.numel()) == 0:
+                continue
+            (held_out if k == pairs_per_graph else train).append(data)
+    if not train:
+        raise TolkaError("no training pairs: the corpus has no own nodes")
+    in_dim = int(train[0].source.x.shape[1])
+    config = ModelConfig(config.text_dim, in_dim, config.hidden, config.layers, config.bases)
+    encoder = RelationalEncoder(in_dim, hidden=config.hidden, layers=config.layers, bases=config.bases)
+    optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
+    history: list[dict[str, float]] = []
+    for epoch in range(epochs):
+        loss = train_epoch(encoder, train, optimizer, rng)
+        scores = [rank_metrics(encoder, d) for d in held_out]
+        figures = {"loss": loss} | {
+            key: sum(s[key] for s in scores) / max(1, len(scores))
+            for key in ("hits_at_1", "hits_at_10", "mrr")
+        }
+        history.append(figures)
+        if progress is not None:
+            progress(epoch, loss, figures)
+    encoder.eval()
+    record = {
+        "seed": seed,
+        "epochs": epochs,
+        "pairs_per_graph": pairs_per_graph,
+        "learning_rate": learning_rate,
+        "graphs": [g.name for g in graphs],
+        "history": history,
+    }
+    return TrainedModel(config, encoder, record)
