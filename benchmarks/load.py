@@ -49,7 +49,6 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
 import platform
 import resource
 import statistics
@@ -66,7 +65,7 @@ from typing import Any
 
 from asyncua.common.xmlparser import XMLParser
 from rdflib import Graph
-from results import write_section  # benchmarks/results.py
+from results import hardware, write_section  # benchmarks/results.py
 
 import adapters.opcua.nodeset as nodeset_module
 import adapters.rdf as rdf_module
@@ -637,20 +636,7 @@ def ontology_table(results: list[OntologyResult]) -> Table:
 
 def machine() -> dict[str, str]:
     """Date, hardware and software versions, for the record."""
-    cpu = platform.processor() or "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        models = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = models[0] if models else cpu
-    ram = "unknown"
-    if Path("/proc/meminfo").exists():
-        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:", 1)[1].split()[0])
-        ram = f"{kib / 1024 / 1024:.1f} GiB"
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+    cpus, cpu, ram = hardware()
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%a %b %d %H:%M:%S UTC %Y"),
         "cpu": f"nproc {cpus}, {cpu}",

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import platform
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-from results import write_section  # benchmarks/results.py
+from results import hardware, write_section  # benchmarks/results.py
 
 from adapters import load_paths
 from translator.graph import SchemaGraph
@@ -79,21 +78,14 @@ def main() -> None:
             )
             print(rows[-1])
     if args.write_results:
-        cpu = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if "model name" in line
-            ),
-            platform.machine(),
-        )
+        cpus, cpu, ram = hardware()
         write_section(
             "\n".join(
                 [
                     "## Matching at scale (benchmarks/match_scale.py)",
                     "",
                     f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-                    f"machine: {os.cpu_count()} cores, {cpu}",
+                    f"machine: {cpus} cores, {cpu}, {ram} RAM",
                     f"- Python {platform.python_version()} ({sys.platform}); "
                     "command: `python benchmarks/match_scale.py --write-results`",
                     "",

@@ -70,7 +70,6 @@ import contextlib
 import datetime as dt
 import gc
 import json
-import os
 import platform
 import re
 import shlex
@@ -86,7 +85,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from results import write_section  # benchmarks/results.py
+from results import hardware, write_section  # benchmarks/results.py
 
 from adapters import load_paths
 from translator.alignment import Alignment, Correspondence
@@ -697,20 +696,7 @@ def revision() -> str:
 
 def machine() -> dict[str, str]:
     """Date, hardware and software versions, for the record."""
-    cpu = platform.processor() or "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        models = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = models[0] if models else cpu
-    ram = "unknown"
-    if Path("/proc/meminfo").exists():
-        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:", 1)[1].split()[0])
-        ram = f"{kib / 1024 / 1024:.1f} GiB"
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+    cpus, cpu, ram = hardware()
     packages = ("valentine", "pandas", "numpy", "scipy", "nltk", "rapidfuzz", "rdflib")
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%a %b %d %H:%M:%S UTC %Y"),

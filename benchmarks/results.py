@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import platform
 from pathlib import Path
 
-__all__ = ["RESULTS", "write_section"]
+__all__ = ["RESULTS", "hardware", "write_section"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 _HEADER = (
@@ -28,3 +30,22 @@ def write_section(text: str, path: Path = RESULTS) -> None:
         after = "\n".join(lines[end:]).strip("\n")
         new = (before + "\n\n" if before else "") + text.rstrip("\n") + ("\n\n" + after if after else "")
     path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def hardware() -> tuple[int, str, str]:
+    """Usable CPUs, the CPU model and the installed memory, for the record."""
+    cpu = platform.processor() or "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = models[0] if models else cpu
+    ram = "unknown"
+    if Path("/proc/meminfo").exists():
+        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:", 1)[1].split()[0])
+        ram = f"{kib / 1024 / 1024:.1f} GiB"
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+    return cpus, cpu, ram
