@@ -9,13 +9,14 @@ STAMP := $(VENV)/.tolka-installed
 SHARED ?= ../shared/data
 PYTEST_ARGS ?=
 
-.PHONY: demo test check lint format bench-load clean help
+.PHONY: demo test check format bench-load bench-match clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
 	@echo "make test   - set up .venv if needed, then run the test suite"
 	@echo "make check  - ruff (lint + format check) and mypy --strict"
 	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
+	@echo "make bench-match - benchmarks/matching.py and match_scale.py (installs Valentine)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
@@ -46,6 +47,11 @@ format: $(STAMP)
 
 bench-load: $(STAMP)
 	$(PY) benchmarks/load.py --data $(SHARED)
+
+bench-match: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/matching.py --data $(SHARED)
+	$(PY) benchmarks/match_scale.py --data $(SHARED)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info
