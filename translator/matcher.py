@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -44,6 +45,8 @@ class MatchOptions:
         structure: how far structural support lifts a pair's score towards 1 (0 = lexical only).
         extraction: ``greedy`` (mutual best first: an exact match is never traded for two near ones)
             or ``hungarian`` (maximum total score; falls back to greedy on huge problems).
+        model: a trained GNN model file (``tolka train``), needed by ``gnn``.
+        gnn_weight: weight of the GNN similarity blended with the structural scores (``gnn``).
     """
 
     method: str = "auto"
@@ -52,6 +55,8 @@ class MatchOptions:
     block: int = 20
     structure: float = 0.3
     extraction: str = "greedy"
+    model: str | None = None
+    gnn_weight: float = 0.2
 
 
 def _seed_pairs(
@@ -74,6 +79,20 @@ def _seed_pairs(
     return accepted, rejected
 
 
+def _pin(
+    scores: sparse.spmatrix, accepted: dict[tuple[int, int], Correspondence], rejected: set[tuple[int, int]]
+) -> sparse.csr_matrix:
+    """Scores with accepted seed pairs set to 1 and rejected ones removed."""
+    lil = sparse.lil_matrix(scores)
+    for i, j in rejected:
+        lil[i, j] = 0.0
+    for i, j in accepted:
+        lil[i, j] = 1.0
+    out = lil.tocsr()
+    out.eliminate_zeros()
+    return out
+
+
 def _scores(
     source: SchemaGraph,
     target: SchemaGraph,
@@ -82,16 +101,19 @@ def _scores(
     accepted: dict[tuple[int, int], Correspondence],
     rejected: set[tuple[int, int]],
 ) -> sparse.csr_matrix:
-    lex = cands.matrix().tolil()
-    for i, j in rejected:
-        lex[i, j] = 0.0
-    for i, j in accepted:
-        lex[i, j] = 1.0
-    lex_csr = lex.tocsr()
-    lex_csr.eliminate_zeros()
+    lexical = _pin(cands.matrix(), accepted, rejected)
     if options.method == "lexical":
-        return lex_csr
-    return flood(source, target, cands.source, cands.target, lex_csr, weight=options.structure)
+        return lexical
+    flooded = flood(source, target, cands.source, cands.target, lexical, weight=options.structure)
+    if options.method != "gnn" or options.model is None:
+        return flooded
+    from translator.gnn.match import gnn_similarity
+    from translator.gnn.model_io import load_model
+
+    model = load_model(Path(options.model))
+    left, right = [e.id for e in cands.source], [e.id for e in cands.target]
+    learned = gnn_similarity(source, target, model, left, right, flooded)
+    return _pin((1.0 - options.gnn_weight) * flooded + options.gnn_weight * learned, accepted, rejected)
 
 
 def match(
@@ -106,10 +128,11 @@ def match(
     options = options or MatchOptions()
     if options.method not in METHODS:
         raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
-    if options.method == "gnn":
+    if options.method == "gnn" and options.model is None:
         raise MethodNotAvailableError(
-            "--method gnn needs the learned matcher, which this version of Tolka does not ship yet; "
-            "use --method lexical, structural or auto"
+            "--method gnn needs a trained model and this version of Tolka does not ship one yet: train "
+            "one with `tolka train --corpus DIR --out model.pt` and pass --model model.pt, or use "
+            "--method lexical, structural or auto"
         )
     report = progress or (lambda stage, share: None)
     report("candidates", 0.0)
@@ -118,7 +141,10 @@ def match(
     report("scoring", 0.4)
     scores = _scores(source, target, cands, options, accepted, rejected)
     report("extracting", 0.8)
-    justification = (Justification.LEXICAL if options.method == "lexical" else Justification.COMPOSITE).value
+    justification = {
+        "lexical": Justification.LEXICAL,
+        "gnn": Justification.LEARNED,
+    }.get(options.method, Justification.COMPOSITE).value
     alignment = Alignment(source.name, target.name)
 
     def correspondence(i: int, j: int, score: float) -> Correspondence:

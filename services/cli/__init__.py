@@ -31,5 +31,6 @@ def main() -> None:
     from services.cli import evaluate as _evaluate  # noqa: F401  (registers the command)
     from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
     from services.cli import match as _match  # noqa: F401
+    from services.cli import train as _train  # noqa: F401
 
     app()

@@ -58,6 +58,12 @@ def match_command(
             "--threshold", help="Lowest confidence of a one-to-one correspondence.", min=0.0, max=1.0
         ),
     ] = MatchOptions().threshold,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model", help="A model trained by tolka train (for --method gnn).", show_default=False
+        ),
+    ] = None,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Match the own entities of SOURCE to those of TARGET and write the proposed alignment.
@@ -92,7 +98,9 @@ def match_command(
         alignment = match(
             graphs[0],
             graphs[1],
-            MatchOptions(method=method, threshold=threshold, top_k=top_k),
+            MatchOptions(
+                method=method, threshold=threshold, top_k=top_k, model=str(model) if model else None
+            ),
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
         )

@@ -73,3 +73,29 @@ def test_refusals_are_one_line(tmp_path: Path) -> None:
     missing = run("match", str(tmp_path / "nope.owl"), str(PLANT), "--out", str(tmp_path / "z.tsv"))
     assert missing.returncode == 2
     assert "file not found" in missing.stderr
+
+
+def test_train_then_match_with_the_gnn(tmp_path: Path) -> None:
+    model = tmp_path / "model.pt"
+    trained = run(
+        "train", "--corpus", str(VENDOR_A), "--corpus", str(PLANT), "--epochs", "2", "--out", str(model)
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert "epoch 2:" in trained.stderr
+    assert "Hits@1" in trained.stderr
+    assert model.exists()
+    out = tmp_path / "gnn.tsv"
+    done = run(
+        "match", str(VENDOR_A), str(VENDOR_B), "--method", "gnn", "--model", str(model), "--out", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    alignment = read_alignment(out)
+    assert len(alignment) > 0
+    assert all(c.justification == "semapv:SemanticSimilarityThresholdMatching" for c in alignment)
+    bad = tmp_path / "bad.pt"
+    bad.write_text("nope")
+    refused = run(
+        "match", str(VENDOR_A), str(VENDOR_B), "--method", "gnn", "--model", str(bad), "--out", str(out)
+    )
+    assert refused.returncode == 2
+    assert "not a Tolka model file" in refused.stderr
