@@ -123,3 +123,15 @@ def test_load_model_refuses_other_files(tmp_path) -> None:  # type: ignore[no-un
     torch.save({"format": "something"}, tmp_path / "other.pt")
     with pytest.raises(InputError, match="expected format"):
         load_model(tmp_path / "other.pt")
+
+
+def test_text_encoder_is_named_in_the_config() -> None:
+    import pytest
+
+    from translator.errors import InputError
+    from translator.features import HashedNgramEncoder
+    from translator.gnn.model_io import ModelConfig, text_encoder
+
+    assert isinstance(text_encoder(ModelConfig(text_dim=16)), HashedNgramEncoder)
+    with pytest.raises(InputError, match="known: hashed, sentence"):
+        text_encoder(ModelConfig(text_encoder="word2vec"))

@@ -7,6 +7,7 @@ holding only tensors, numbers and strings, and is read back with ``torch.load(we
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -16,10 +17,10 @@ from typing import Any
 import torch
 
 from translator.errors import InputError
-from translator.features import HashedNgramEncoder
+from translator.features import HashedNgramEncoder, SentenceEncoder, TextEncoder
 from translator.gnn.encoder import RelationalEncoder
 
-__all__ = ["FORMAT", "ModelConfig", "TrainedModel", "load_model", "save_model"]
+__all__ = ["FORMAT", "ModelConfig", "TrainedModel", "load_model", "save_model", "text_encoder"]
 
 FORMAT = "tolka-gnn-matcher"
 VERSION = 1
@@ -27,9 +28,11 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """What rebuilds the model: text encoder size and encoder shape."""
+    """What rebuilds the model: the text encoder (``hashed`` n-grams of ``text_dim``, or ``sentence``
+    for all-MiniLM-L6-v2) and the encoder's shape."""
 
     text_dim: int = 64
+    text_encoder: str = "hashed"
     in_dim: int = 0
     hidden: int = 96
     layers: int = 2
@@ -45,9 +48,23 @@ class TrainedModel:
     training: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def text_encoder(self) -> HashedNgramEncoder:
+    def text_encoder(self) -> TextEncoder:
         """The text encoder the model was trained with."""
-        return HashedNgramEncoder(dim=self.config.text_dim)
+        return text_encoder(self.config)
+
+
+def text_encoder(config: ModelConfig) -> TextEncoder:
+    """The text encoder a configuration names; unknown names are an error listing the known ones."""
+    if config.text_encoder == "hashed":
+        return HashedNgramEncoder(dim=config.text_dim)
+    if config.text_encoder == "sentence":
+        return _sentence_encoder()
+    raise InputError(f"unknown text encoder {config.text_encoder!r}; known: hashed, sentence")
+
+
+@functools.cache
+def _sentence_encoder() -> SentenceEncoder:
+    return SentenceEncoder()  # one loaded model per process
 
 
 def save_model(model: TrainedModel, path: Path) -> None:

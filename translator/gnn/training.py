@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import torch
 
 from translator.errors import TolkaError
-from translator.features import HashedNgramEncoder, TextEncoder
+from translator.features import TextEncoder
 from translator.gnn.data import GraphInput, graph_input
 from translator.gnn.encoder import RelationalEncoder
-from translator.gnn.model_io import ModelConfig, TrainedModel
+from translator.gnn.model_io import ModelConfig, TrainedModel, text_encoder
 from translator.graph import SchemaGraph
 from translator.transforms import Pair, make_pair
 
@@ -127,7 +127,7 @@ def train_model(
     config = config or ModelConfig()
     rng = random.Random(seed)
     torch.manual_seed(seed)
-    text = HashedNgramEncoder(dim=config.text_dim)
+    text = text_encoder(config)
     train: list[PairInput] = []
     held_out: list[PairInput] = []
     for graph in graphs:
@@ -139,7 +139,9 @@ def train_model(
     if not train:
         raise TolkaError("no training pairs: the corpus has no own nodes")
     in_dim = int(train[0].source.x.shape[1])
-    config = ModelConfig(config.text_dim, in_dim, config.hidden, config.layers, config.bases)
+    config = ModelConfig(
+        config.text_dim, config.text_encoder, in_dim, config.hidden, config.layers, config.bases
+    )
     encoder = RelationalEncoder(in_dim, hidden=config.hidden, layers=config.layers, bases=config.bases)
     optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
     history: list[dict[str, float]] = []
