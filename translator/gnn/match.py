@@ -34,8 +34,9 @@ def gnn_similarity(
     a = model.encoder(a_in)[a_in.rows(left_ids)]
     b = model.encoder(b_in)[b_in.rows(right_ids)]
     top = top_k_candidates(a, b, k)
-    rows = np.concatenate([pairs.tocoo().row, np.repeat(np.arange(len(left_ids)), top.columns.shape[1])])
-    cols = np.concatenate([pairs.tocoo().col, top.columns.reshape(-1).numpy()])
+    given = pairs.tocoo()
+    rows = np.concatenate([given.row, np.repeat(np.arange(len(left_ids)), top.columns.shape[1])])
+    cols = np.concatenate([given.col, top.columns.reshape(-1).numpy()])
     pattern = sparse.csr_matrix(
         (np.ones(len(rows)), (rows, cols)), shape=(len(left_ids), len(right_ids))
     ).tocoo()
