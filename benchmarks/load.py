@@ -65,7 +65,7 @@ from typing import Any
 
 from asyncua.common.xmlparser import XMLParser
 from rdflib import Graph
-from results import hardware, write_section  # benchmarks/results.py
+from results import hardware, revision, write_section  # benchmarks/results.py
 
 import adapters.opcua.nodeset as nodeset_module
 import adapters.rdf as rdf_module
@@ -643,22 +643,8 @@ def machine() -> dict[str, str]:
         "ram": ram,
         "python": f"{platform.python_implementation()} {platform.python_version()} ({platform.system()})",
         "packages": ", ".join(f"{p} {version(p)}" for p in ("asyncua", "rdflib", "lxml")),
-        "revision": revision(),
+        "revision": revision("adapters", "translator"),
     }
-
-
-def revision() -> str:
-    """The Tolka commit measured, and whether its loader code has uncommitted changes."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    head = git("rev-parse", "--short", "HEAD")
-    if not head:
-        return "unknown (not a git checkout)"
-    dirty = git("status", "--porcelain", "--", "adapters", "translator")
-    return head + (" with uncommitted changes in adapters/ or translator/" if dirty else "")
 
 
 def _sum_ms(timings: Iterable[Timing]) -> float:

@@ -85,7 +85,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from results import hardware, write_section  # benchmarks/results.py
+from results import hardware, revision, write_section  # benchmarks/results.py
 
 from adapters import load_paths
 from translator.alignment import Alignment, Correspondence
@@ -678,22 +678,6 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def revision() -> str:
-    """The Tolka commit measured, and whether the matcher code has uncommitted changes."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    head = git("rev-parse", "--short", "HEAD")
-    if not head:
-        return "unknown (not a git checkout)"
-    dirty = git("status", "--porcelain", "--", "adapters", "translator", "benchmarks/matching.py")
-    return head + (
-        " with uncommitted changes in adapters/, translator/ or benchmarks/matching.py" if dirty else ""
-    )
-
-
 def machine() -> dict[str, str]:
     """Date, hardware and software versions, for the record."""
     cpus, cpu, ram = hardware()
@@ -703,7 +687,7 @@ def machine() -> dict[str, str]:
         "machine": f"nproc {cpus}, {cpu}, {ram} RAM",
         "python": f"{platform.python_implementation()} {platform.python_version()} ({platform.system()})",
         "packages": ", ".join(f"{p} {_version(p)}" for p in packages),
-        "revision": revision(),
+        "revision": revision("adapters", "translator", "benchmarks/matching.py"),
     }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 from pathlib import Path
 
-__all__ = ["RESULTS", "hardware", "write_section"]
+__all__ = ["RESULTS", "hardware", "revision", "write_section"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 _HEADER = (
@@ -49,3 +50,18 @@ def hardware() -> tuple[int, str, str]:
         ram = f"{kib / 1024 / 1024:.1f} GiB"
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
     return cpus, cpu, ram
+
+
+def revision(*paths: str) -> str:
+    """The commit measured, and whether ``paths`` (relative to the repository) have uncommitted changes."""
+    repo = RESULTS.parents[1]
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:
+        return "unknown (not a git checkout)"
+    dirty = git("status", "--porcelain", "--", *paths)
+    return head + (f" with uncommitted changes in {', '.join(paths)}" if dirty else "")
