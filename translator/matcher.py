@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +24,19 @@ from translator.graph import SchemaGraph
 from translator.lexical import Candidates, EntityText, lexical_candidates
 from translator.structural import flood
 
-__all__ = ["METHODS", "MatchOptions", "MethodNotAvailableError", "match"]
+__all__ = ["METHODS", "MatchOptions", "MethodNotAvailableError", "default_model_path", "match"]
 
 METHODS = ("lexical", "structural", "gnn", "auto")
 Progress = Callable[[str, float], None]
 
 
 class MethodNotAvailableError(TolkaError):
-    """A matching method that this version of Tolka does not have (yet)."""
+    """A matching method that this installation cannot run (for instance without a model)."""
+
+
+def default_model_path() -> Path:
+    """The GNN model shipped with Tolka (``ontologies/models/tolka-gnn.pt``, built by ``make model``)."""
+    return Path(str(resources.files("ontologies"))) / "models" / "tolka-gnn.pt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,7 @@ class MatchOptions:
         structure: how far structural support lifts a pair's score towards 1 (0 = lexical only).
         extraction: ``greedy`` (mutual best first: an exact match is never traded for two near ones)
             or ``hungarian`` (maximum total score; falls back to greedy on huge problems).
-        model: a trained GNN model file (``tolka train``), needed by ``gnn``.
+        model: a trained GNN model file (``tolka train``) for ``gnn``; default: the shipped model.
         gnn_weight: weight of the GNN similarity blended with the structural scores (``gnn``).
     """
 
@@ -105,14 +111,23 @@ def _scores(
     if options.method == "lexical":
         return lexical
     flooded = flood(source, target, cands.source, cands.target, lexical, weight=options.structure)
-    if options.method != "gnn" or options.model is None:
+    if options.method != "gnn":
         return flooded
     from translator.gnn.match import gnn_similarity
     from translator.gnn.model_io import load_model
 
-    model = load_model(Path(options.model))
+    model = load_model(Path(options.model) if options.model else default_model_path())
     left, right = [e.id for e in cands.source], [e.id for e in cands.target]
-    learned = gnn_similarity(source, target, model, left, right, flooded)
+    learned = gnn_similarity(
+        source,
+        target,
+        model,
+        left,
+        right,
+        flooded,
+        accepted=[(left[i], right[j]) for i, j in accepted],
+        rejected=[(left[i], right[j]) for i, j in rejected],
+    )
     return _pin((1.0 - options.gnn_weight) * flooded + options.gnn_weight * learned, accepted, rejected)
 
 
@@ -128,11 +143,11 @@ def match(
     options = options or MatchOptions()
     if options.method not in METHODS:
         raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
-    if options.method == "gnn" and options.model is None:
+    if options.method == "gnn" and options.model is None and not default_model_path().is_file():
         raise MethodNotAvailableError(
-            "--method gnn needs a trained model and this version of Tolka does not ship one yet: train "
-            "one with `tolka train --corpus DIR --out model.pt` and pass --model model.pt, or use "
-            "--method lexical, structural or auto"
+            f"--method gnn needs a trained model and the default one ({default_model_path()}) is "
+            "missing from this installation: build it with `make model`, or train one with "
+            "`tolka train --corpus DIR --out model.pt` and pass --model model.pt"
         )
     report = progress or (lambda stage, share: None)
     report("candidates", 0.0)

@@ -90,10 +90,21 @@ def _style(words: Sequence[str], style: str) -> str:
 
 @dataclass(frozen=True)
 class Rename:
-    """Rename a share of the own nodes: case style, abbreviations, a vendor prefix, or a synonym /
-    another language's label when the node has one."""
+    """Rename a share of the own nodes: case style, abbreviations, a vendor prefix, a dropped
+    qualifier (``RegularAuthor`` → ``Author``), swapped word order (``PcChair`` → ``ChairPc``), or a
+    synonym / another language's label when the node has one. A renamed node loses its
+    description with probability ``drop_description``: real models rarely share their prose."""
 
     share: float = 0.7
+    drop_description: float = 0.5
+
+    def _words(self, node: Node, rng: random.Random) -> list[str]:
+        words = [_ABBREVIATE.get(w, w) if rng.random() < 0.5 else w for w in split_name(node.name)]
+        if len(words) >= 2 and rng.random() < 0.2:
+            del words[0]  # the qualifier goes, the head word stays
+        elif len(words) >= 2 and rng.random() < 0.15:
+            words = words[-1:] + words[:-1]
+        return words
 
     def __call__(self, pair: Pair, rng: random.Random) -> Pair:
         target = _copy(pair.target)
@@ -109,9 +120,19 @@ class Rename:
             if others and rng.random() < 0.3:
                 name = rng.choice(sorted(others))
             else:
-                words = [_ABBREVIATE.get(w, w) if rng.random() < 0.5 else w for w in split_name(node.name)]
+                words = self._words(node, rng)
                 name = prefix + _style(words, style) if words else node.name
-            target.add_node(node.replace(name=name, label=name, labels=(("", name),), synonyms=()))
+            kept = rng.random() >= self.drop_description
+            target.add_node(
+                node.replace(
+                    name=name,
+                    label=name,
+                    labels=(("", name),),
+                    synonyms=(),
+                    description=node.description if kept else "",
+                    descriptions=node.descriptions if kept else (),
+                )
+            )
         return Pair(pair.source, target, dict(pair.truth))
 
 

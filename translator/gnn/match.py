@@ -1,4 +1,9 @@
-"""GNN similarity between the own nodes of two graphs, on a given candidate set and its own top-k."""
+"""GNN similarity between the own nodes of two graphs, on a given candidate set and its own top-k.
+
+Without a consensus step the similarity is the embeddings' cosine (clipped at 0). With one, the
+cosines become logits, the consensus step refines them through both graphs, and the similarity is
+the refined assignment probability of each candidate within its source node's candidates.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 from scipy import sparse
+from torch_geometric.utils import softmax
 
 from translator.gnn.data import graph_input
+from translator.gnn.finetune import fine_tune
 from translator.gnn.model_io import TrainedModel
 from translator.gnn.scoring import top_k_candidates
 from translator.graph import SchemaGraph
@@ -26,13 +33,20 @@ def gnn_similarity(
     pairs: sparse.csr_matrix,
     *,
     k: int = 10,
+    accepted: Sequence[tuple[str, str]] = (),
+    rejected: Sequence[tuple[str, str]] = (),
 ) -> sparse.csr_matrix:
-    """Cosine similarity (clipped at 0) of the embeddings on the union of ``pairs``' pattern and the
-    GNN's own top-``k`` targets per source node; a len(left_ids) × len(right_ids) sparse matrix."""
+    """Similarity on the union of ``pairs``' pattern and the GNN's own top-``k`` targets per source
+    node (see the module docstring); a len(left_ids) × len(right_ids) sparse matrix. Accepted and
+    rejected (source id, target id) pairs first fine-tune a copy of the model
+    (:func:`translator.gnn.finetune.fine_tune`)."""
     text = model.text_encoder
     a_in, b_in = graph_input(source, text), graph_input(target, text)
-    a = model.encoder(a_in)[a_in.rows(left_ids)]
-    b = model.encoder(b_in)[b_in.rows(right_ids)]
+    with torch.enable_grad():
+        model = fine_tune(model, a_in, b_in, accepted, rejected)
+    left_rows, right_rows = a_in.rows(left_ids), b_in.rows(right_ids)
+    a = model.encoder(a_in)[left_rows]
+    b = model.encoder(b_in)[right_rows]
     top = top_k_candidates(a, b, k)
     given = pairs.tocoo()
     rows = np.concatenate([given.row, np.repeat(np.arange(len(left_ids)), top.columns.shape[1])])
@@ -40,5 +54,12 @@ def gnn_similarity(
     pattern = sparse.csr_matrix(
         (np.ones(len(rows)), (rows, cols)), shape=(len(left_ids), len(right_ids))
     ).tocoo()
-    sims = (a[torch.as_tensor(pattern.row)] * b[torch.as_tensor(pattern.col)]).sum(dim=1).clamp_min(0.0)
-    return sparse.csr_matrix((sims.numpy(), (pattern.row, pattern.col)), shape=pattern.shape)
+    row, col = torch.as_tensor(pattern.row), torch.as_tensor(pattern.col)
+    sims = (a[row] * b[col]).sum(dim=1)
+    if model.consensus is not None and len(row):
+        generator = torch.Generator().manual_seed(0)
+        in_a, in_b = left_rows[row], right_rows[col]
+        logits = model.consensus(a_in, b_in, in_a, in_b, sims / model.config.temperature, generator=generator)
+        sims = softmax(logits, in_a, num_nodes=a_in.x.shape[0])
+    values = sims.clamp_min(0.0).numpy()
+    return sparse.csr_matrix((values, (pattern.row, pattern.col)), shape=pattern.shape)

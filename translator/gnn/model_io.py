@@ -18,18 +18,20 @@ import torch
 
 from translator.errors import InputError
 from translator.features import HashedNgramEncoder, SentenceEncoder, TextEncoder
+from translator.gnn.consensus import Consensus
 from translator.gnn.encoder import RelationalEncoder
 
 __all__ = ["FORMAT", "ModelConfig", "TrainedModel", "load_model", "save_model", "text_encoder"]
 
 FORMAT = "tolka-gnn-matcher"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     """What rebuilds the model: the text encoder (``hashed`` n-grams of ``text_dim``, or ``sentence``
-    for all-MiniLM-L6-v2) and the encoder's shape."""
+    for all-MiniLM-L6-v2), the encoder's shape, the consensus step's (``consensus_steps`` 0 = none)
+    and the temperature that turns cosines into logits."""
 
     text_dim: int = 64
     text_encoder: str = "hashed"
@@ -37,15 +39,34 @@ class ModelConfig:
     hidden: int = 96
     layers: int = 2
     bases: int = 4
+    consensus_dim: int = 32
+    consensus_steps: int = 3
+    temperature: float = 0.05
+
+    def build(self) -> tuple[RelationalEncoder, Consensus | None]:
+        """Fresh (untrained) networks of this shape; ``in_dim`` must be set."""
+        encoder = RelationalEncoder(self.in_dim, hidden=self.hidden, layers=self.layers, bases=self.bases)
+        consensus = (
+            Consensus(self.consensus_dim, steps=self.consensus_steps) if self.consensus_steps else None
+        )
+        return encoder, consensus
 
 
 @dataclass
 class TrainedModel:
-    """An encoder with its text encoder and the record of how it was trained."""
+    """An encoder (and consensus step) with its text encoder and the record of how it was trained."""
 
     config: ModelConfig
     encoder: RelationalEncoder
+    consensus: Consensus | None = None
     training: dict[str, Any] = field(default_factory=dict)
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        """All weights, the consensus step's under ``consensus.``."""
+        weights = dict(self.encoder.state_dict())
+        if self.consensus is not None:
+            weights.update({f"consensus.{k}": v for k, v in self.consensus.state_dict().items()})
+        return weights
 
     @property
     def text_encoder(self) -> TextEncoder:
@@ -73,7 +94,7 @@ def save_model(model: TrainedModel, path: Path) -> None:
         "format": FORMAT,
         "version": VERSION,
         "config": asdict(model.config),
-        "state_dict": model.encoder.state_dict(),
+        "state_dict": model.state_dict(),
         "training": model.training,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,8 +120,18 @@ def load_model(path: Path) -> TrainedModel:
         raise InputError(
             f"not a Tolka model file (expected format {FORMAT} version {VERSION})", source=str(path)
         )
-    config = ModelConfig(**payload["config"])
-    encoder = RelationalEncoder(config.in_dim, hidden=config.hidden, layers=config.layers, bases=config.bases)
-    encoder.load_state_dict(payload["state_dict"])
+    try:
+        config = ModelConfig(**payload["config"])
+        encoder, consensus = config.build()
+        weights: dict[str, torch.Tensor] = payload["state_dict"]
+        encoder.load_state_dict({k: v for k, v in weights.items() if not k.startswith("consensus.")})
+        if consensus is not None:
+            prefix = "consensus."
+            consensus.load_state_dict(
+                {k[len(prefix) :]: v for k, v in weights.items() if k.startswith(prefix)}
+            )
+            consensus.eval()
+    except (KeyError, TypeError, RuntimeError) as exc:
+        raise InputError(f"damaged Tolka model file ({exc})", source=str(path)) from None
     encoder.eval()
-    return TrainedModel(config, encoder, dict(payload.get("training", {})))
+    return TrainedModel(config, encoder, consensus, dict(payload.get("training", {})))

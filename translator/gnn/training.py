@@ -2,11 +2,14 @@
 
 Plain functions over (model, data), as CONVENTIONS.md asks. A training example is a `Pair` from
 `translator.transforms`: the model must rank, for every source node with a known counterpart, that
-counterpart first among the target graph's own nodes (InfoNCE over all of them).
+counterpart first among the target graph's own nodes (InfoNCE over all of them). With a consensus
+step (:mod:`translator.gnn.consensus`), the encoder's ``k`` best targets of each such node (the true
+one always among them, as in DGMC) are refined and the refined scores get the same loss.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ import torch
 
 from translator.errors import TolkaError
 from translator.features import TextEncoder
+from translator.gnn.consensus import Consensus
 from translator.gnn.data import GraphInput, graph_input
 from translator.gnn.encoder import RelationalEncoder
 from translator.gnn.model_io import ModelConfig, TrainedModel, text_encoder
@@ -52,13 +56,35 @@ def encode_pair(pair: Pair, encoder: TextEncoder) -> PairInput:
 
 def _logits(
     model: RelationalEncoder, data: PairInput, temperature: float, rows: torch.Tensor | None = None
-) -> tuple[torch.Tensor, torch.Tensor]:
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Logits of the chosen truth rows against every own target, their labels, and the rows."""
     chosen = torch.arange(int(data.source_rows.numel())) if rows is None else rows
     src = model(data.source)[data.source_rows[chosen]]
     tgt = model(data.target)[data.target_own]
     position = {int(r): i for i, r in enumerate(data.target_own)}
     labels = torch.tensor([position[int(r)] for r in data.target_rows[chosen]], dtype=torch.long)
-    return src @ tgt.T / temperature, labels
+    return src @ tgt.T / temperature, labels, chosen
+
+
+def _consensus_logits(
+    consensus: Consensus,
+    data: PairInput,
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    chosen: torch.Tensor,
+    k: int,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Refined [r, k] logits of each row's ``k`` best targets with the true one forced in, and the
+    position of the true one in each row."""
+    k = min(k, logits.shape[1])
+    top = torch.topk(logits.detach(), k, dim=1).indices
+    present = (top == labels.unsqueeze(1)).any(dim=1)
+    top[~present, -1] = labels[~present]
+    position = (top == labels.unsqueeze(1)).float().argmax(dim=1)
+    rows = data.source_rows[chosen].repeat_interleave(k)
+    cols = data.target_own[top.reshape(-1)]
+    refined = consensus(data.source, data.target, rows, cols, logits.gather(1, top).reshape(-1))
+    return refined.reshape(-1, k), position
 
 
 def pair_loss(
@@ -67,10 +93,17 @@ def pair_loss(
     *,
     temperature: float = 0.05,
     rows: torch.Tensor | None = None,
+    consensus: Consensus | None = None,
+    k: int = 10,
 ) -> torch.Tensor:
-    """InfoNCE: the true counterpart against every own target node (for the chosen truth rows)."""
-    logits, labels = _logits(model, data, temperature, rows)
-    return torch.nn.functional.cross_entropy(logits, labels)
+    """InfoNCE: the true counterpart against every own target node (for the chosen truth rows), plus
+    the same loss on the consensus-refined top-``k`` when a consensus step is given."""
+    logits, labels, chosen = _logits(model, data, temperature, rows)
+    loss = torch.nn.functional.cross_entropy(logits, labels)
+    if consensus is not None:
+        refined, position = _consensus_logits(consensus, data, logits, labels, chosen, k)
+        loss = loss + torch.nn.functional.cross_entropy(refined, position)
+    return loss
 
 
 def train_epoch(
@@ -80,10 +113,14 @@ def train_epoch(
     rng: random.Random,
     *,
     max_rows: int = 512,
+    consensus: Consensus | None = None,
+    temperature: float = 0.05,
 ) -> float:
     """One pass over the pairs in a seeded random order (at most ``max_rows`` truth rows of a pair
     per step, so a 5,000-node model costs max_rows × n, not n²); returns the mean loss."""
     model.train()
+    if consensus is not None:
+        consensus.train()
     order = list(range(len(data)))
     rng.shuffle(order)
     total = 0.0
@@ -91,7 +128,7 @@ def train_epoch(
         optimizer.zero_grad()
         count = int(data[i].source_rows.numel())
         rows = torch.tensor(sorted(rng.sample(range(count), max_rows))) if count > max_rows else None
-        loss = pair_loss(model, data[i], rows=rows)
+        loss = pair_loss(model, data[i], rows=rows, consensus=consensus, temperature=temperature)
         loss.backward()  # type: ignore[no-untyped-call]
         optimizer.step()
         total += float(loss.detach())
@@ -99,10 +136,30 @@ def train_epoch(
 
 
 @torch.no_grad()
-def rank_metrics(model: RelationalEncoder, data: PairInput) -> dict[str, float]:
-    """Hits@1, Hits@10 and MRR of the true counterparts among the target's own nodes."""
+def rank_metrics(
+    model: RelationalEncoder,
+    data: PairInput,
+    *,
+    consensus: Consensus | None = None,
+    temperature: float = 0.05,
+    k: int = 10,
+) -> dict[str, float]:
+    """Hits@1, Hits@10 and MRR of the true counterparts among the target's own nodes (after the
+    consensus step, when given, which reorders each row's ``k`` best)."""
     model.eval()
-    logits, labels = _logits(model, data, 1.0)
+    logits, labels, chosen = _logits(model, data, temperature)
+    if consensus is not None and logits.shape[0]:
+        consensus.eval()
+        k = min(k, logits.shape[1])
+        top = torch.topk(logits, k, dim=1).indices
+        rows = data.source_rows[chosen].repeat_interleave(k)
+        cols = data.target_own[top.reshape(-1)]
+        generator = torch.Generator().manual_seed(0)
+        refined = consensus(
+            data.source, data.target, rows, cols, logits.gather(1, top).reshape(-1), generator=generator
+        ).reshape(-1, k)
+        # the refined top-k go above everything else, in their refined order
+        logits.scatter_(1, top, refined - refined.min() + logits.max() + 1.0)
     true = logits.gather(1, labels.unsqueeze(1))
     ranks = (logits > true).sum(dim=1) + 1
     return {
@@ -138,16 +195,15 @@ def train_model(
             (held_out if k == pairs_per_graph else train).append(data)
     if not train:
         raise TolkaError("no training pairs: the corpus has no own nodes")
-    in_dim = int(train[0].source.x.shape[1])
-    config = ModelConfig(
-        config.text_dim, config.text_encoder, in_dim, config.hidden, config.layers, config.bases
-    )
-    encoder = RelationalEncoder(in_dim, hidden=config.hidden, layers=config.layers, bases=config.bases)
-    optimizer = torch.optim.Adam(encoder.parameters(), lr=learning_rate)
+    config = dataclasses.replace(config, in_dim=int(train[0].source.x.shape[1]))
+    encoder, consensus = config.build()
+    parameters = [*encoder.parameters(), *(consensus.parameters() if consensus else [])]
+    optimizer = torch.optim.Adam(parameters, lr=learning_rate)
     history: list[dict[str, float]] = []
+    tau = config.temperature
     for epoch in range(epochs):
-        loss = train_epoch(encoder, train, optimizer, rng)
-        scores = [rank_metrics(encoder, d) for d in held_out]
+        loss = train_epoch(encoder, train, optimizer, rng, consensus=consensus, temperature=tau)
+        scores = [rank_metrics(encoder, d, consensus=consensus, temperature=tau) for d in held_out]
         figures = {"loss": loss} | {
             key: sum(s[key] for s in scores) / max(1, len(scores))
             for key in ("hits_at_1", "hits_at_10", "mrr")
@@ -156,6 +212,8 @@ def train_model(
         if progress is not None:
             progress(epoch, loss, figures)
     encoder.eval()
+    if consensus is not None:
+        consensus.eval()
     record = {
         "seed": seed,
         "epochs": epochs,
@@ -164,4 +222,4 @@ def train_model(
         "graphs": [g.name for g in graphs],
         "history": history,
     }
-    return TrainedModel(config, encoder, record)
+    return TrainedModel(config, encoder, consensus, record)
