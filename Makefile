@@ -9,12 +9,15 @@ STAMP := $(VENV)/.tolka-installed
 SHARED ?= ../shared/data
 PYTEST_ARGS ?=
 
-.PHONY: demo test check format bench-load bench-match clean help
+MODEL := ontologies/models/tolka-gnn.pt
+
+.PHONY: demo test check format model bench-load bench-match bench-gnn clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
 	@echo "make test   - set up .venv if needed, then run the test suite"
 	@echo "make check  - ruff (lint + format check) and mypy --strict"
+	@echo "make model  - retrain the shipped GNN model $(MODEL) (needs $(SHARED); seeded, CPU)"
 	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
 	@echo "make bench-match - benchmarks/matching.py and match_scale.py (installs Valentine)"
 
@@ -44,6 +47,12 @@ check: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix translator adapters services ontologies tests benchmarks
 	$(VENV)/bin/ruff format translator adapters services ontologies tests benchmarks
+
+# The shipped GNN model: every model in $(SHARED) (OPC UA nodesets, OWL ontologies; alignment files
+# are left out) plus the project's own, seeded. The training record lands beside it as .json.
+model: $(STAMP)
+	$(VENV)/bin/tolka train --corpus $(SHARED) --corpus ontologies --models-dir $(SHARED)/opcua \
+		--epochs 8 --pairs-per-graph 2 --seed 0 --text-encoder hashed --out $(MODEL)
 
 bench-load: $(STAMP)
 	$(PY) benchmarks/load.py --data $(SHARED)

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import codecs
 import os
-import tempfile
 from pathlib import Path
 
 from translator.alignment import Alignment
 from translator.alignment_rdf import format_alignment_rdf, parse_alignment_rdf
 from translator.errors import ParseError, UnknownFormatError
+from translator.files import write_atomic
 from translator.inputs import read_input
 from translator.sssom import format_sssom, parse_sssom
 
@@ -103,18 +103,4 @@ def write_alignment(alignment: Alignment, path: str | os.PathLike[str], *, forma
         data = format_alignment_rdf(alignment)
     else:
         data = format_sssom(alignment).encode("utf-8")
-    try:
-        mode = path.stat().st_mode & 0o777  # keep an existing file's permissions
-    except FileNotFoundError:
-        mode = 0o644
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)

@@ -79,13 +79,20 @@ class HashedNgramEncoder:
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
         """Encode texts; an empty text gives a zero vector."""
-        out = torch.zeros((len(texts), self.dim), dtype=torch.float32)
+        rows: list[int] = []
+        cols: list[int] = []
+        signs: list[float] = []
         for row, text in enumerate(texts):
             padded = f" {' '.join(tokens(text))} "
             for size in self.sizes:
                 for i in range(len(padded) - size + 1):
                     col, sign = self._bucket(padded[i : i + size])
-                    out[row, col] += sign
+                    rows.append(row)
+                    cols.append(col)
+                    signs.append(sign)
+        out = torch.zeros((len(texts), self.dim), dtype=torch.float32)
+        index = (torch.tensor(rows, dtype=torch.long), torch.tensor(cols, dtype=torch.long))
+        out.index_put_(index, torch.tensor(signs, dtype=torch.float32), accumulate=True)
         norms = out.norm(dim=1, keepdim=True).clamp_min(1e-12)
         normalised: torch.Tensor = out / norms
         return normalised

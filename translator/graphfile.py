@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from translator.errors import GraphFileError, ParseError
+from translator.files import write_atomic
 from translator.graph import Node, NodeKind, SchemaGraph
 
 __all__ = ["FORMAT", "VERSION", "graph_from_dict", "graph_to_dict", "load_graph", "save_graph"]
@@ -110,16 +109,7 @@ def graph_from_dict(data: Any, *, source: str = "<graph>") -> SchemaGraph:
 def save_graph(graph: SchemaGraph, path: Path) -> None:
     """Write a graph file atomically: a crash never leaves a half-written file at ``path``."""
     text = json.dumps(graph_to_dict(graph), ensure_ascii=False, indent=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, (text + "\n").encode("utf-8"))
 
 
 def load_graph(path: Path) -> SchemaGraph:

@@ -1,9 +1,13 @@
 """Matching two models: the methods behind ``tolka match``.
 
 ``lexical`` scores names, labels and synonyms (:mod:`translator.lexical`); ``structural`` floods
-those scores through both graphs (:mod:`translator.structural`) and blends the two; ``auto`` is the
-best available combination (today: structural). Accepted seed correspondences are kept and anchor
-the propagation; rejected ones are never proposed. The result is one-to-one above a threshold
+those scores through both graphs (:mod:`translator.structural`) and blends the two; ``gnn`` blends
+the structural scores with the learned matcher's similarity (:mod:`translator.gnn`, the shipped
+model unless another is given); ``auto`` is the best measured combination: ``gnn`` with the
+shipped model (benchmarks/gnn_quality.py: far better on transformed nodesets, slightly below
+``structural`` on the OAEI ontologies), ``structural`` when no model is installed. Accepted seed
+correspondences are kept, anchor the propagation and fine-tune a copy of the GNN; rejected ones are
+never proposed and are the GNN's negatives. The result is one-to-one above a threshold
 (:mod:`translator.extract`), or the ``top_k`` best candidates of every source node for ranking.
 """
 
@@ -24,7 +28,15 @@ from translator.graph import SchemaGraph
 from translator.lexical import Candidates, EntityText, lexical_candidates
 from translator.structural import flood
 
-__all__ = ["METHODS", "MatchOptions", "MethodNotAvailableError", "default_model_path", "match"]
+__all__ = [
+    "METHODS",
+    "THRESHOLDS",
+    "MatchOptions",
+    "MethodNotAvailableError",
+    "default_model_path",
+    "match",
+    "resolve_method",
+]
 
 METHODS = ("lexical", "structural", "gnn", "auto")
 Progress = Callable[[str, float], None]
@@ -45,7 +57,8 @@ class MatchOptions:
 
     Attributes:
         method: ``lexical``, ``structural``, ``gnn`` or ``auto``.
-        threshold: lowest score of a one-to-one correspondence.
+        threshold: lowest score of a one-to-one correspondence; default 0.75, and 0.6 for ``gnn``,
+            whose blended scores run lower (the best F1 on the OAEI development pairs).
         top_k: when set, write the k best candidates of every source node instead of one-to-one.
         block: candidates kept per source node by the n-gram index.
         structure: how far structural support lifts a pair's score towards 1 (0 = lexical only).
@@ -56,13 +69,24 @@ class MatchOptions:
     """
 
     method: str = "auto"
-    threshold: float = 0.75
+    threshold: float | None = None
     top_k: int | None = None
     block: int = 20
     structure: float = 0.3
     extraction: str = "greedy"
     model: str | None = None
     gnn_weight: float = 0.2
+
+
+THRESHOLDS = {"lexical": 0.75, "structural": 0.75, "gnn": 0.6}
+"""Default one-to-one threshold per method."""
+
+
+def resolve_method(options: MatchOptions) -> str:
+    """The method that runs: ``auto`` is ``gnn`` when a model is at hand, else ``structural``."""
+    if options.method != "auto":
+        return options.method
+    return "gnn" if options.model is not None or default_model_path().is_file() else "structural"
 
 
 def _seed_pairs(
@@ -104,14 +128,15 @@ def _scores(
     target: SchemaGraph,
     cands: Candidates,
     options: MatchOptions,
+    method: str,
     accepted: dict[tuple[int, int], Correspondence],
     rejected: set[tuple[int, int]],
 ) -> sparse.csr_matrix:
     lexical = _pin(cands.matrix(), accepted, rejected)
-    if options.method == "lexical":
+    if method == "lexical":
         return lexical
     flooded = flood(source, target, cands.source, cands.target, lexical, weight=options.structure)
-    if options.method != "gnn":
+    if method != "gnn":
         return flooded
     from translator.gnn.match import gnn_similarity
     from translator.gnn.model_io import load_model
@@ -143,7 +168,8 @@ def match(
     options = options or MatchOptions()
     if options.method not in METHODS:
         raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
-    if options.method == "gnn" and options.model is None and not default_model_path().is_file():
+    method = resolve_method(options)
+    if method == "gnn" and options.model is None and not default_model_path().is_file():
         raise MethodNotAvailableError(
             f"--method gnn needs a trained model and the default one ({default_model_path()}) is "
             "missing from this installation: build it with `make model`, or train one with "
@@ -154,12 +180,12 @@ def match(
     cands = lexical_candidates(source, target, block=options.block)
     accepted, rejected = _seed_pairs(seeds, cands.source, cands.target)
     report("scoring", 0.4)
-    scores = _scores(source, target, cands, options, accepted, rejected)
+    scores = _scores(source, target, cands, options, method, accepted, rejected)
     report("extracting", 0.8)
     justification = {
         "lexical": Justification.LEXICAL,
         "gnn": Justification.LEARNED,
-    }.get(options.method, Justification.COMPOSITE).value
+    }.get(method, Justification.COMPOSITE).value
     alignment = Alignment(source.name, target.name)
 
     def correspondence(i: int, j: int, score: float) -> Correspondence:
@@ -189,7 +215,8 @@ def match(
         for i, j in accepted:
             free[i, :] = 0
             free[:, j] = 0
-        picked = one_to_one(free.tocsr(), options.threshold, method=options.extraction)
+        threshold = THRESHOLDS[method] if options.threshold is None else options.threshold
+        picked = one_to_one(free.tocsr(), threshold, method=options.extraction)
         chosen = sorted([(i, j, 1.0) for i, j in accepted] + picked)
         alignment.extend(correspondence(i, j, s) for i, j, s in chosen)
     report("done", 1.0)

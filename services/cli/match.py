@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
-from translator.matcher import METHODS, MatchOptions, match
+from translator.matcher import METHODS, THRESHOLDS, MatchOptions, match, resolve_method
 
 __all__ = ["match_command"]
 
@@ -34,7 +34,12 @@ def match_command(
         ),
     ],
     method: Annotated[
-        str, typer.Option("--method", help="lexical, structural, gnn or auto (the best available).")
+        str,
+        typer.Option(
+            "--method",
+            help="lexical, structural, gnn (the learned matcher, with the shipped model unless --model) "
+            "or auto (the best measured: gnn with a model, else structural).",
+        ),
     ] = "auto",
     models_dir: ModelsDirOption = None,
     seeds: Annotated[
@@ -53,11 +58,15 @@ def match_command(
         ),
     ] = None,
     threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            "--threshold", help="Lowest confidence of a one-to-one correspondence.", min=0.0, max=1.0
+            "--threshold",
+            help="Lowest confidence of a one-to-one correspondence. Default: 0.75, or 0.6 with gnn.",
+            min=0.0,
+            max=1.0,
+            show_default=False,
         ),
-    ] = MatchOptions().threshold,
+    ] = None,
     model: Annotated[
         Path | None,
         typer.Option(
@@ -84,6 +93,9 @@ def match_command(
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
     seed_alignment = read_alignment(seeds) if seeds is not None else None
+    options = MatchOptions(
+        method=method, threshold=threshold, top_k=top_k, model=str(model) if model else None
+    )
     err = Console(stderr=True)
     with Progress(
         TextColumn("{task.description:<12}"),
@@ -98,15 +110,15 @@ def match_command(
         alignment = match(
             graphs[0],
             graphs[1],
-            MatchOptions(
-                method=method, threshold=threshold, top_k=top_k, model=str(model) if model else None
-            ),
+            options,
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
         )
     write_alignment(alignment, out)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
+    ran = resolve_method(options)
+    cut = THRESHOLDS[ran] if threshold is None else threshold
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
-        f"({method}{f', top {top_k}' if top_k else f', threshold {threshold}'}) written to {out}"
+        f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}) written to {out}"
     )

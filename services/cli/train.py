@@ -7,7 +7,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from importlib import resources
 from pathlib import Path
@@ -21,6 +20,7 @@ from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
 from translator.errors import TolkaError
+from translator.files import write_atomic
 from translator.graph import SchemaGraph
 
 __all__ = ["train_command"]
@@ -51,11 +51,7 @@ def _corpus_files(paths: list[Path]) -> list[Path]:
 def _record(model_path: Path, training: dict[str, object]) -> Path:
     """Write the training record (settings, corpus, per-epoch figures) beside the model."""
     path = model_path.with_suffix(".json")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(training, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-    os.replace(tmp, path)
+    write_atomic(path, (json.dumps(training, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return path
 
 
@@ -132,14 +128,21 @@ def train_command(
         raise TolkaError("no corpus model could be loaded; give --corpus files or folders of models")
     err.print(f"training on {len(graphs)} models, {pairs_per_graph} transformed copies each, {epochs} epochs")
     with Progress(
-        TextColumn("epoch"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
         disable=not sys.stderr.isatty(),
     ) as bar:
-        task = bar.add_task("epoch", total=epochs)
+        pairs = bar.add_task("building pairs", total=len(graphs))
+        task = bar.add_task("training", total=epochs, start=False)
+
+        def built(done: int, total: int) -> None:
+            bar.update(pairs, completed=done)
+            if done == total:
+                bar.start_task(task)
+                err.print(f"built {total * (pairs_per_graph + 1)} pairs of {total} models")
 
         def report(epoch: int, loss: float, figures: dict[str, float]) -> None:
             bar.update(task, completed=epoch + 1)
@@ -149,7 +152,13 @@ def train_command(
             )
 
         model = train_model(
-            graphs, config=config, epochs=epochs, pairs_per_graph=pairs_per_graph, seed=seed, progress=report
+            graphs,
+            config=config,
+            epochs=epochs,
+            pairs_per_graph=pairs_per_graph,
+            seed=seed,
+            progress=report,
+            prepared=built,
         )
     model.training["corpus"] = [str(f) for f in files]
     model.training["config"] = dataclasses.asdict(model.config)

@@ -62,9 +62,12 @@ def test_seeds_file_is_honoured(tmp_path: Path) -> None:
 
 
 def test_refusals_are_one_line(tmp_path: Path) -> None:
-    gnn = run("match", str(PLANT), str(PLANT), "--method", "gnn", "--out", str(tmp_path / "x.tsv"))
+    gnn = run(
+        "match", str(PLANT), str(PLANT), "--method", "gnn", "--model", str(tmp_path / "no.pt"),
+        "--out", str(tmp_path / "x.tsv"),
+    )  # fmt: skip
     assert gnn.returncode == 2
-    assert "gnn" in gnn.stderr
+    assert "model file not found" in gnn.stderr
     assert "Traceback" not in gnn.stderr
     assert not (tmp_path / "x.tsv").exists()
     unknown = run("match", str(PLANT), str(PLANT), "--method", "magic", "--out", str(tmp_path / "y.tsv"))
@@ -73,6 +76,15 @@ def test_refusals_are_one_line(tmp_path: Path) -> None:
     missing = run("match", str(tmp_path / "nope.owl"), str(PLANT), "--out", str(tmp_path / "z.tsv"))
     assert missing.returncode == 2
     assert "file not found" in missing.stderr
+
+
+def test_gnn_works_out_of_the_box_and_repeats_itself(tmp_path: Path) -> None:
+    outs = [tmp_path / "one.tsv", tmp_path / "two.tsv"]
+    for out in outs:
+        done = run("match", str(VENDOR_A), str(VENDOR_B), "--method", "gnn", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    assert len(read_alignment(outs[0])) > 10
 
 
 def test_train_then_match_with_the_gnn(tmp_path: Path) -> None:
@@ -84,6 +96,10 @@ def test_train_then_match_with_the_gnn(tmp_path: Path) -> None:
     assert "epoch 2:" in trained.stderr
     assert "Hits@1" in trained.stderr
     assert model.exists()
+    record = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record["epochs"] == 2
+    assert len(record["history"]) == 2
+    assert record["config"]["consensus_steps"] == 3
     out = tmp_path / "gnn.tsv"
     done = run(
         "match", str(VENDOR_A), str(VENDOR_B), "--method", "gnn", "--model", str(model), "--out", str(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -126,12 +127,47 @@ def test_top_k_ranks_candidates() -> None:
     assert ranked[0].confidence >= ranked[1].confidence
 
 
-def test_gnn_says_it_is_not_there_yet() -> None:
+def test_gnn_without_a_model_names_the_way_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import translator.matcher
+
     a = _graph("a", [("x", NodeKind.CLASS, "")])
-    with pytest.raises(MethodNotAvailableError, match="gnn"):
+    monkeypatch.setattr(translator.matcher, "default_model_path", lambda: tmp_path / "gone.pt")
+    with pytest.raises(MethodNotAvailableError, match="make model"):
         match(a, a, MatchOptions(method="gnn"))
     with pytest.raises(TolkaError, match="known methods"):
         match(a, a, MatchOptions(method="magic"))
+
+
+def test_the_shipped_model_is_small_safe_and_recorded() -> None:
+    import json
+
+    from translator.gnn.model_io import load_model
+    from translator.matcher import default_model_path
+
+    path = default_model_path()
+    assert path.stat().st_size < 5_000_000
+    model = load_model(path)  # weights_only loading
+    record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record["seed"] == model.training["seed"]
+    assert record["corpus"]
+    assert record["history"]
+    assert record["config"]["text_encoder"] == model.config.text_encoder
+
+
+def test_gnn_matching_is_deterministic_and_learns_from_seeds() -> None:
+    from tests.paths import VENDOR_A, VENDOR_B
+
+    a, b = load_paths([VENDOR_A]), load_paths([VENDOR_B])
+    first = match(a, b, MatchOptions(method="gnn"))
+    again = match(a, b, MatchOptions(method="gnn"))
+    assert [(c.pair, c.confidence) for c in first] == [(c.pair, c.confidence) for c in again]
+    assert len(first) > 10
+    chosen = sorted(first, key=lambda c: c.pair)
+    seeds = Alignment(a.name, b.name)
+    seeds.extend([chosen[0].replace(status=Status.ACCEPTED), chosen[1].replace(status=Status.REJECTED)])
+    seeded = {c.pair: c for c in match(a, b, MatchOptions(method="gnn"), seeds=seeds)}
+    assert seeded[chosen[0].pair].status is Status.ACCEPTED
+    assert chosen[1].pair not in seeded
 
 
 def test_demo_vendor_models_match_sensibly() -> None:

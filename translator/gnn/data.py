@@ -38,12 +38,29 @@ class GraphInput:
         return torch.tensor([index[n] for n in node_ids], dtype=torch.long)
 
 
+def _neighbourhood(graph: SchemaGraph) -> set[str]:
+    """The own nodes and the context nodes one edge away from them (all nodes when none is own)."""
+    own = {n.id for n in graph.own_nodes()}
+    if not own:
+        return {n.id for n in graph.nodes()}
+    keep = set(own)
+    for edge in graph.edges():
+        if edge.source in own:
+            keep.add(edge.target)
+        elif edge.target in own:
+            keep.add(edge.source)
+    return keep
+
+
 def graph_input(graph: SchemaGraph, encoder: TextEncoder) -> GraphInput:
-    """Features and edges of a graph (rows in sorted id order; inverse edges added)."""
-    ids = sorted(n.id for n in graph.nodes())
+    """Features and edges of a graph's own nodes and their direct context (a companion model's
+    imported base model is thousands of nodes the matcher never needs in full): rows in sorted id
+    order, inverse edges added."""
+    keep = _neighbourhood(graph)
+    ids = sorted(keep)
     row = {node_id: i for i, node_id in enumerate(ids)}
     sources, targets, types = [], [], []
-    for edge in sorted(graph.edges()):
+    for edge in sorted(e for e in graph.edges() if e.source in keep and e.target in keep):
         kind = _INDEX.get(relation_class(edge.relation), _INDEX["other"])
         s, t = row[edge.source], row[edge.target]
         sources += [s, t]

@@ -1,8 +1,11 @@
 """GNN similarity between the own nodes of two graphs, on a given candidate set and its own top-k.
 
 Without a consensus step the similarity is the embeddings' cosine (clipped at 0). With one, the
-cosines become logits, the consensus step refines them through both graphs, and the similarity is
-the refined assignment probability of each candidate within its source node's candidates.
+cosines become logits, the consensus step refines them through both graphs into assignment
+probabilities over each source node's candidates, and the similarity is the mean of the cosine and
+the probability relative to the node's best candidate: the cosine says how alike two nodes are, the
+consensus which of the alike ones fits the neighbourhood (measured on held-out transformed
+nodesets, the mean beat either alone; benchmarks/gnn_quality.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from translator.gnn.data import graph_input
 from translator.gnn.finetune import fine_tune
 from translator.gnn.model_io import TrainedModel
 from translator.gnn.scoring import top_k_candidates
+from translator.gnn.threads import one_thread
 from translator.graph import SchemaGraph
 
 __all__ = ["gnn_similarity"]
@@ -40,6 +44,21 @@ def gnn_similarity(
     node (see the module docstring); a len(left_ids) × len(right_ids) sparse matrix. Accepted and
     rejected (source id, target id) pairs first fine-tune a copy of the model
     (:func:`translator.gnn.finetune.fine_tune`)."""
+    with one_thread():
+        return _similarity(source, target, model, left_ids, right_ids, pairs, k, accepted, rejected)
+
+
+def _similarity(
+    source: SchemaGraph,
+    target: SchemaGraph,
+    model: TrainedModel,
+    left_ids: Sequence[str],
+    right_ids: Sequence[str],
+    pairs: sparse.csr_matrix,
+    k: int,
+    accepted: Sequence[tuple[str, str]],
+    rejected: Sequence[tuple[str, str]],
+) -> sparse.csr_matrix:
     text = model.text_encoder
     a_in, b_in = graph_input(source, text), graph_input(target, text)
     with torch.enable_grad():
@@ -60,6 +79,8 @@ def gnn_similarity(
         generator = torch.Generator().manual_seed(0)
         in_a, in_b = left_rows[row], right_rows[col]
         logits = model.consensus(a_in, b_in, in_a, in_b, sims / model.config.temperature, generator=generator)
-        sims = softmax(logits, in_a, num_nodes=a_in.x.shape[0])
+        prob = softmax(logits, in_a, num_nodes=a_in.x.shape[0])
+        best = torch.zeros(a_in.x.shape[0]).scatter_reduce(0, in_a, prob, reduce="amax")
+        sims = 0.5 * (sims.clamp_min(0.0) + prob / best[in_a].clamp_min(1e-9))
     values = sims.clamp_min(0.0).numpy()
     return sparse.csr_matrix((values, (pattern.row, pattern.col)), shape=pattern.shape)

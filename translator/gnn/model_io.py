@@ -8,8 +8,7 @@ holding only tensors, numbers and strings, and is read back with ``torch.load(we
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
+import io
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import torch
 
 from translator.errors import InputError
 from translator.features import HashedNgramEncoder, SentenceEncoder, TextEncoder
+from translator.files import write_atomic
 from translator.gnn.consensus import Consensus
 from translator.gnn.encoder import RelationalEncoder
 
@@ -75,17 +75,16 @@ class TrainedModel:
 
 
 def text_encoder(config: ModelConfig) -> TextEncoder:
-    """The text encoder a configuration names; unknown names are an error listing the known ones."""
-    if config.text_encoder == "hashed":
-        return HashedNgramEncoder(dim=config.text_dim)
-    if config.text_encoder == "sentence":
-        return _sentence_encoder()
-    raise InputError(f"unknown text encoder {config.text_encoder!r}; known: hashed, sentence")
+    """The text encoder a configuration names (one per process and setting, so its caches and the
+    loaded sentence model are reused); unknown names are an error listing the known ones."""
+    if config.text_encoder not in ("hashed", "sentence"):
+        raise InputError(f"unknown text encoder {config.text_encoder!r}; known: hashed, sentence")
+    return _text_encoder(config.text_encoder, config.text_dim)
 
 
 @functools.cache
-def _sentence_encoder() -> SentenceEncoder:
-    return SentenceEncoder()  # one loaded model per process
+def _text_encoder(name: str, dim: int) -> TextEncoder:
+    return HashedNgramEncoder(dim=dim) if name == "hashed" else SentenceEncoder()
 
 
 def save_model(model: TrainedModel, path: Path) -> None:
@@ -97,15 +96,9 @@ def save_model(model: TrainedModel, path: Path) -> None:
         "state_dict": model.state_dict(),
         "training": model.training,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    write_atomic(path, buffer.getvalue())
 
 
 def load_model(path: Path) -> TrainedModel:

@@ -22,6 +22,7 @@ from translator.gnn.consensus import Consensus
 from translator.gnn.data import GraphInput, graph_input
 from translator.gnn.encoder import RelationalEncoder
 from translator.gnn.model_io import ModelConfig, TrainedModel, text_encoder
+from translator.gnn.threads import one_thread
 from translator.graph import SchemaGraph
 from translator.transforms import Pair, make_pair
 
@@ -178,21 +179,40 @@ def train_model(
     seed: int = 0,
     learning_rate: float = 3e-3,
     progress: Callable[[int, float, dict[str, float]], None] | None = None,
+    prepared: Callable[[int, int], None] | None = None,
 ) -> TrainedModel:
     """Train an encoder on transformed copies of ``graphs`` (seeded; the last pair of each graph is
-    held out for the per-epoch figures)."""
-    config = config or ModelConfig()
+    held out for the per-epoch figures). ``progress(epoch, loss, figures)`` is called after every
+    epoch, ``prepared(done, total)`` after every graph's pairs are built."""
+    with one_thread():
+        return _train(
+            graphs, config or ModelConfig(), epochs, pairs_per_graph, seed, learning_rate, progress, prepared
+        )
+
+
+def _train(
+    graphs: Sequence[SchemaGraph],
+    config: ModelConfig,
+    epochs: int,
+    pairs_per_graph: int,
+    seed: int,
+    learning_rate: float,
+    progress: Callable[[int, float, dict[str, float]], None] | None,
+    prepared: Callable[[int, int], None] | None,
+) -> TrainedModel:
     rng = random.Random(seed)
     torch.manual_seed(seed)
     text = text_encoder(config)
     train: list[PairInput] = []
     held_out: list[PairInput] = []
-    for graph in graphs:
+    for done, graph in enumerate(graphs, start=1):
         for k in range(pairs_per_graph + 1):
             data = encode_pair(make_pair(graph, random.Random(rng.randrange(2**31))), text)
             if int(data.source_rows.numel()) == 0:
                 continue
             (held_out if k == pairs_per_graph else train).append(data)
+        if prepared is not None:
+            prepared(done, len(graphs))
     if not train:
         raise TolkaError("no training pairs: the corpus has no own nodes")
     config = dataclasses.replace(config, in_dim=int(train[0].source.x.shape[1]))
