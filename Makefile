@@ -30,11 +30,15 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Until the full demo exists, the demo inspects the two shipped vendor models and the plant ontology.
+# Until the full demo exists, the demo inspects the two shipped vendor models and the plant ontology,
+# then matches vendor A to vendor B with the shipped GNN model (alignment in .demo/).
 demo: $(STAMP)
 	$(VENV)/bin/tolka inspect ontologies/demo/VendorA.PumpSkid.NodeSet2.xml
 	$(VENV)/bin/tolka inspect ontologies/demo/VendorB.LegacySkid.NodeSet2.xml
 	$(VENV)/bin/tolka inspect ontologies/plant.ttl
+	$(VENV)/bin/tolka match ontologies/demo/VendorA.PumpSkid.NodeSet2.xml \
+		ontologies/demo/VendorB.LegacySkid.NodeSet2.xml --out .demo/vendorA-vendorB.sssom.tsv
+	@echo "alignment written to .demo/vendorA-vendorB.sssom.tsv"
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

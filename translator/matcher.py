@@ -27,6 +27,7 @@ from translator.extract import one_to_one
 from translator.graph import SchemaGraph
 from translator.lexical import Candidates, EntityText, lexical_candidates
 from translator.structural import flood
+from translator.units import compatible
 
 __all__ = [
     "METHODS",
@@ -65,7 +66,10 @@ class MatchOptions:
         extraction: ``greedy`` (mutual best first: an exact match is never traded for two near ones)
             or ``hungarian`` (maximum total score; falls back to greedy on huge problems).
         model: a trained GNN model file (``tolka train``) for ``gnn``; default: the shipped model.
-        gnn_weight: weight of the GNN similarity blended with the structural scores (``gnn``).
+        gnn_weight: weight of the GNN similarity blended with the structural scores (``gnn``); a pair
+            the GNN is confident about on its own (calibrated probability at least
+            ``gnn_confidence``, or ``gnn_confidence_units`` between units of one quantity) scores
+            that probability when it is higher than the blend.
     """
 
     method: str = "auto"
@@ -76,6 +80,8 @@ class MatchOptions:
     extraction: str = "greedy"
     model: str | None = None
     gnn_weight: float = 0.2
+    gnn_confidence: float = 0.8
+    gnn_confidence_units: float = 0.6
 
 
 THRESHOLDS = {"lexical": 0.75, "structural": 0.75, "gnn": 0.6}
@@ -153,7 +159,22 @@ def _scores(
         accepted=[(left[i], right[j]) for i, j in accepted],
         rejected=[(left[i], right[j]) for i, j in rejected],
     )
-    return _pin((1.0 - options.gnn_weight) * flooded + options.gnn_weight * learned, accepted, rejected)
+    blended = (1.0 - options.gnn_weight) * flooded + options.gnn_weight * learned.similarity
+    return _pin(blended.maximum(_confident(learned.probability, cands, options)), accepted, rejected)
+
+
+def _confident(probability: sparse.csr_matrix, cands: Candidates, options: MatchOptions) -> sparse.csr_matrix:
+    """The GNN's calibrated probabilities of the pairs it may propose on its own: at least
+    ``gnn_confidence``, or ``gnn_confidence_units`` when both nodes carry units of the same physical
+    quantity — independent evidence the names cannot give (``TT_102`` in °F, ``Temperature`` in °C)."""
+    coo = probability.tocoo()
+    keep = np.zeros(coo.nnz, dtype=bool)
+    for k, (i, j, p) in enumerate(zip(coo.row, coo.col, coo.data, strict=True)):
+        if p >= options.gnn_confidence:
+            keep[k] = True
+        elif p >= options.gnn_confidence_units:
+            keep[k] = compatible(cands.source[i].unit, cands.target[j].unit) is True
+    return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=coo.shape)
 
 
 def match(

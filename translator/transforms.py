@@ -21,9 +21,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from translator.graph import Node, NodeKind, SchemaGraph
+from translator.lexical import datatype_class
 from translator.tokens import ABBREVIATIONS, split_name
+from translator.units import dimension
 
 __all__ = [
+    "DEFAULT",
+    "MODERATE",
     "AddNodes",
     "ChangeDatatypes",
     "ChangeUnits",
@@ -31,9 +35,11 @@ __all__ = [
     "DropNodes",
     "Flatten",
     "Nest",
+    "Overlap",
     "Pair",
     "Reidentify",
     "Rename",
+    "Tag",
     "Transform",
     "make_pair",
 ]
@@ -136,6 +142,49 @@ class Rename:
         return Pair(pair.source, target, dict(pair.truth))
 
 
+_ISA_LETTERS = {
+    "[temperature]": "T",
+    "[length]^-1 [mass] [time]^-2": "P",
+    "[length]^3 [time]^-1": "F",
+    "[length]": "L",
+    "[time]^-1": "S",
+    "[current]": "I",
+    "[length]^2 [mass] [time]^-3": "J",
+    "[time]": "K",
+    "": "Z",
+}
+"""ISA-5.1 first letters by measured quantity: temperature, pressure, flow, level, speed, current,
+power, time, position/ratio (dimensionless)."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """Give a share of the own variables legacy PLC tag names (ISA-5.1 style: ``TT_102`` for a
+    temperature transmitter, ``XS_112`` for a status), keeping description and unit: what a
+    controller's tag list looks like next to a typed information model. Applied to a whole model
+    with probability ``chance``."""
+
+    chance: float = 0.3
+    share: float = 0.8
+
+    def __call__(self, pair: Pair, rng: random.Random) -> Pair:
+        if rng.random() >= self.chance:
+            return pair
+        target = _copy(pair.target)
+        number = rng.randrange(100, 900)
+        for node_id in _own_ids(target):
+            node = target[node_id]
+            if node.kind not in (NodeKind.VARIABLE, NodeKind.FIELD) or rng.random() >= self.share:
+                continue
+            quantity = dimension(node.unit) if node.unit else None
+            letter = _ISA_LETTERS.get(quantity, "X") if quantity is not None else "X"
+            function = "S" if datatype_class(node.datatype) == "bool" else rng.choice("TTTIC")
+            number += 1
+            name = f"{letter}{function}{rng.choice(('_', '-', ''))}{number}"
+            target.add_node(node.replace(name=name, label=name, labels=(("", name),), synonyms=()))
+        return Pair(pair.source, target, dict(pair.truth))
+
+
 @dataclass(frozen=True)
 class DropNodes:
     """Drop a share of the own leaf nodes (no contained children; their edges go too); they leave
@@ -153,6 +202,31 @@ class DropNodes:
             target.remove_node(node_id)
         truth = {s: t for s, t in pair.truth.items() if t not in dropped}
         return Pair(pair.source, target, truth)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two models of one domain share only part of their content: drop a share (drawn between
+    ``low`` and ``high`` per pair) of the matched own nodes, half of them from the source and half
+    from the target, so that both sides keep nodes without a counterpart — the usual case between
+    real models, where a confident-looking pair is often no pair at all."""
+
+    low: float = 0.0
+    high: float = 0.6
+
+    def __call__(self, pair: Pair, rng: random.Random) -> Pair:
+        share = rng.uniform(self.low, self.high)
+        source, target = _copy(pair.source), _copy(pair.target)
+        truth = {}
+        for s, t in sorted(pair.truth.items()):
+            draw = rng.random()
+            if draw < share / 2:
+                source.remove_node(s)
+            elif draw < share:
+                target.remove_node(t)
+            else:
+                truth[s] = t
+        return Pair(source, target, truth)
 
 
 @dataclass(frozen=True)
@@ -297,9 +371,29 @@ class Compose:
 
 
 DEFAULT = Compose(
+    (
+        Overlap(),
+        Rename(),
+        Tag(),
+        ChangeUnits(),
+        ChangeDatatypes(),
+        DropNodes(),
+        AddNodes(),
+        Flatten(),
+        Nest(),
+        Reidentify(),
+    )
+)
+"""Every kind of difference, then fresh ids: what the learned matcher trains on. ``Overlap`` makes
+both sides keep nodes without a counterpart (up to 60 % of them), so that the calibration learns
+that a confident-looking pair can be no pair at all."""
+
+MODERATE = Compose(
     (Rename(), ChangeUnits(), ChangeDatatypes(), DropNodes(), AddNodes(), Flatten(), Nest(), Reidentify())
 )
-"""Every kind of difference, at moderate strength, then fresh ids."""
+"""The differences the matcher's quality goal names — renaming, 10 % of the leaves dropped,
+distractors added, hierarchies regrouped, units and datatypes changed, order shuffled — at moderate
+strength, with no loss of overlap beyond the dropped leaves."""
 
 
 def make_pair(graph: SchemaGraph, rng: random.Random, transform: Transform = DEFAULT) -> Pair:

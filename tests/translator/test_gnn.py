@@ -13,7 +13,7 @@ from translator.gnn.data import RELATION_VOCABULARY, graph_input
 from translator.gnn.encoder import RelationalEncoder
 from translator.gnn.training import encode_pair, pair_loss, rank_metrics, train_epoch
 from translator.graph import Node, NodeKind, SchemaGraph
-from translator.transforms import make_pair
+from translator.transforms import MODERATE, make_pair
 
 
 def _tiny() -> SchemaGraph:
@@ -42,7 +42,7 @@ def test_shapes_and_inverse_edges() -> None:
 
 def test_gradients_reach_every_parameter() -> None:
     torch.manual_seed(0)
-    pair = make_pair(_tiny(), random.Random(0))
+    pair = make_pair(_tiny(), random.Random(0), MODERATE)
     data = encode_pair(pair, HashedNgramEncoder(dim=32))
     model = RelationalEncoder(data.source.x.shape[1], hidden=16)
     pair_loss(model, data).backward()
@@ -141,7 +141,7 @@ def test_consensus_refines_candidates_and_learns() -> None:
     from translator.gnn.consensus import Consensus
 
     torch.manual_seed(0)
-    pair = make_pair(_tiny(), random.Random(0))
+    pair = make_pair(_tiny(), random.Random(0), MODERATE)
     data = encode_pair(pair, HashedNgramEncoder(dim=32))
     model = RelationalEncoder(data.source.x.shape[1], hidden=16)
     consensus = Consensus(dim=8, steps=2)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from adapters import load_paths
 from tests.paths import PLANT, VENDOR_A
-from translator.graph import SchemaGraph
+from translator.graph import Node, NodeKind, SchemaGraph
 from translator.transforms import (
     DEFAULT,
     AddNodes,
@@ -17,9 +18,11 @@ from translator.transforms import (
     DropNodes,
     Flatten,
     Nest,
+    Overlap,
     Pair,
     Reidentify,
     Rename,
+    Tag,
     make_pair,
 )
 from translator.units import compatible
@@ -46,6 +49,8 @@ def _truth_is_valid(pair: Pair) -> None:
     "transform",
     [
         Rename(),
+        Tag(chance=1.0),
+        Overlap(0.4, 0.4),
         DropNodes(0.5),
         AddNodes(0.5),
         Flatten(0.5),
@@ -62,6 +67,40 @@ def test_copies_and_keeps_truth_valid(graph: SchemaGraph, transform: object) -> 
     assert (len(graph), graph.num_edges, {n.id: n for n in graph.nodes()}) == before  # input untouched
     _truth_is_valid(pair)
     assert pair.truth
+
+
+def test_rename_drops_qualifiers_and_descriptions(graph: SchemaGraph) -> None:
+    pair = Rename(share=1.0, drop_description=1.0)(_start(graph), random.Random(4))
+    renamed = [pair.target[t] for t in pair.truth.values()]
+    assert all(not n.description and not n.descriptions for n in renamed)
+    node = Node("x#RegularAuthor", NodeKind.CLASS, "RegularAuthor")
+    variants = {tuple(Rename()._words(node, random.Random(seed))) for seed in range(60)}
+    assert ("author",) in {tuple(w.lower() for w in v) for v in variants}  # the qualifier goes
+    assert ("author", "regular") in {tuple(w.lower() for w in v) for v in variants}  # word order
+
+
+def test_tag_gives_isa_style_names_by_quantity(graph: SchemaGraph) -> None:
+    pair = Tag(chance=1.0, share=1.0)(_start(graph), random.Random(2))
+    tagged = {s: pair.target[t] for s, t in pair.truth.items() if graph[s].kind.value == "variable"}
+    assert tagged
+    for s, node in tagged.items():
+        assert re.fullmatch(r"[A-Z]{2}[-_]?\d{3}", node.name), node.name
+        assert node.description == graph[s].description  # the tag list keeps the prose and the unit
+        assert node.unit == graph[s].unit
+        if graph[s].unit in ("CEL", "FAH", "KEL"):
+            assert node.name.startswith("T")
+    assert Tag(chance=0.0)(_start(graph), random.Random(2)).target is graph
+
+
+def test_overlap_leaves_unmatched_nodes_on_both_sides(graph: SchemaGraph) -> None:
+    pair = Overlap(0.5, 0.5)(_start(graph), random.Random(6))
+    own = sum(1 for _ in graph.own_nodes())
+    matched_source, matched_target = set(pair.truth), set(pair.truth.values())
+    only_source = [n for n in pair.source.own_nodes() if n.id not in matched_source]
+    only_target = [n for n in pair.target.own_nodes() if n.id not in matched_target]
+    assert only_source  # nodes of the source with no counterpart
+    assert only_target  # and of the target
+    assert 0.3 * own < len(pair.truth) < 0.7 * own
 
 
 def test_rename_changes_names_not_meaning(graph: SchemaGraph) -> None:

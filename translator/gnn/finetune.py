@@ -50,7 +50,11 @@ def fine_tune(
     a_rej, b_rej = _pairs(a, b, sorted(rejected))
     data = PairInput(a, b, a_acc, b_acc, torch.nonzero(b.own, as_tuple=False).flatten())
     tuned = TrainedModel(
-        model.config, copy.deepcopy(model.encoder), copy.deepcopy(model.consensus), dict(model.training)
+        model.config,
+        copy.deepcopy(model.encoder),
+        copy.deepcopy(model.consensus),
+        dict(model.training),
+        model.calibration,
     )
     parameters = [*tuned.encoder.parameters(), *(tuned.consensus.parameters() if tuned.consensus else [])]
     optimizer = torch.optim.Adam(parameters, lr=learning_rate)

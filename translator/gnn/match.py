@@ -5,26 +5,39 @@ cosines become logits, the consensus step refines them through both graphs into 
 probabilities over each source node's candidates, and the similarity is the mean of the cosine and
 the probability relative to the node's best candidate: the cosine says how alike two nodes are, the
 consensus which of the alike ones fits the neighbourhood (measured on held-out transformed
-nodesets, the mean beat either alone; benchmarks/gnn_quality.py).
+nodesets, the mean beat either alone). A model with a calibration
+(:mod:`translator.gnn.calibration`) also gives each candidate the probability that it is a true
+correspondence, from how it stands against its rivals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from scipy import sparse
-from torch_geometric.utils import softmax
 
+from translator.gnn.calibration import candidate_features
 from translator.gnn.data import graph_input
 from translator.gnn.finetune import fine_tune
 from translator.gnn.model_io import TrainedModel
-from translator.gnn.scoring import top_k_candidates
+from translator.gnn.scoring import relative_consensus, top_k_candidates
 from translator.gnn.threads import one_thread
 from translator.graph import SchemaGraph
 
-__all__ = ["gnn_similarity"]
+__all__ = ["GnnScores", "gnn_similarity"]
+
+
+@dataclass
+class GnnScores:
+    """The learned matcher's view of the candidate pairs (len(left_ids) × len(right_ids), sparse):
+    ``similarity`` in [0, 1] to blend with other evidence, and ``probability``, the calibrated
+    chance that a pair is a true correspondence (zeros for a model without calibration)."""
+
+    similarity: sparse.csr_matrix
+    probability: sparse.csr_matrix
 
 
 @torch.no_grad()
@@ -39,7 +52,7 @@ def gnn_similarity(
     k: int = 10,
     accepted: Sequence[tuple[str, str]] = (),
     rejected: Sequence[tuple[str, str]] = (),
-) -> sparse.csr_matrix:
+) -> GnnScores:
     """Similarity on the union of ``pairs``' pattern and the GNN's own top-``k`` targets per source
     node (see the module docstring); a len(left_ids) × len(right_ids) sparse matrix. Accepted and
     rejected (source id, target id) pairs first fine-tune a copy of the model
@@ -58,7 +71,7 @@ def _similarity(
     k: int,
     accepted: Sequence[tuple[str, str]],
     rejected: Sequence[tuple[str, str]],
-) -> sparse.csr_matrix:
+) -> GnnScores:
     text = model.text_encoder
     a_in, b_in = graph_input(source, text), graph_input(target, text)
     with torch.enable_grad():
@@ -74,13 +87,17 @@ def _similarity(
         (np.ones(len(rows)), (rows, cols)), shape=(len(left_ids), len(right_ids))
     ).tocoo()
     row, col = torch.as_tensor(pattern.row), torch.as_tensor(pattern.col)
-    sims = (a[row] * b[col]).sum(dim=1)
-    if model.consensus is not None and len(row):
-        generator = torch.Generator().manual_seed(0)
-        in_a, in_b = left_rows[row], right_rows[col]
-        logits = model.consensus(a_in, b_in, in_a, in_b, sims / model.config.temperature, generator=generator)
-        prob = softmax(logits, in_a, num_nodes=a_in.x.shape[0])
-        best = torch.zeros(a_in.x.shape[0]).scatter_reduce(0, in_a, prob, reduce="amax")
-        sims = 0.5 * (sims.clamp_min(0.0) + prob / best[in_a].clamp_min(1e-9))
-    values = sims.clamp_min(0.0).numpy()
-    return sparse.csr_matrix((values, (pattern.row, pattern.col)), shape=pattern.shape)
+    cosine = (a[row] * b[col]).sum(dim=1)
+    relative = relative_consensus(
+        model.consensus, a_in, b_in, left_rows[row], right_rows[col], cosine, model.config.temperature
+    )
+    similarity = 0.5 * (cosine.clamp_min(0.0) + relative) if model.consensus is not None else cosine
+    probability = torch.zeros_like(cosine)
+    if model.calibration is not None and len(row):
+        features = candidate_features(cosine, relative, row, col, len(left_ids), len(right_ids))
+        probability = model.calibration(features)
+    shape = pattern.shape
+    return GnnScores(
+        sparse.csr_matrix((similarity.clamp_min(0.0).numpy(), (pattern.row, pattern.col)), shape=shape),
+        sparse.csr_matrix((probability.numpy(), (pattern.row, pattern.col)), shape=shape),
+    )

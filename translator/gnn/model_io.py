@@ -18,13 +18,14 @@ import torch
 from translator.errors import InputError
 from translator.features import HashedNgramEncoder, SentenceEncoder, TextEncoder
 from translator.files import write_atomic
+from translator.gnn.calibration import Calibration
 from translator.gnn.consensus import Consensus
 from translator.gnn.encoder import RelationalEncoder
 
 __all__ = ["FORMAT", "ModelConfig", "TrainedModel", "load_model", "save_model", "text_encoder"]
 
 FORMAT = "tolka-gnn-matcher"
-VERSION = 2
+VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,15 @@ class TrainedModel:
     encoder: RelationalEncoder
     consensus: Consensus | None = None
     training: dict[str, Any] = field(default_factory=dict)
+    calibration: Calibration | None = None
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        """All weights, the consensus step's under ``consensus.``."""
+        """All weights: the encoder's, the consensus step's under ``consensus.`` and the
+        calibration's under ``calibration.``."""
         weights = dict(self.encoder.state_dict())
-        if self.consensus is not None:
-            weights.update({f"consensus.{k}": v for k, v in self.consensus.state_dict().items()})
+        for prefix, part in (("consensus.", self.consensus), ("calibration.", self.calibration)):
+            if part is not None:
+                weights.update({prefix + k: v for k, v in part.state_dict().items()})
         return weights
 
     @property
@@ -117,14 +121,16 @@ def load_model(path: Path) -> TrainedModel:
         config = ModelConfig(**payload["config"])
         encoder, consensus = config.build()
         weights: dict[str, torch.Tensor] = payload["state_dict"]
-        encoder.load_state_dict({k: v for k, v in weights.items() if not k.startswith("consensus.")})
-        if consensus is not None:
-            prefix = "consensus."
-            consensus.load_state_dict(
-                {k[len(prefix) :]: v for k, v in weights.items() if k.startswith(prefix)}
-            )
-            consensus.eval()
+        calibration = Calibration() if any(k.startswith("calibration.") for k in weights) else None
+        parts = {"consensus.": consensus, "calibration.": calibration}
+        encoder.load_state_dict({k: v for k, v in weights.items() if not k.startswith(tuple(parts))})
+        for prefix, part in parts.items():
+            if part is not None:
+                part.load_state_dict(
+                    {k[len(prefix) :]: v for k, v in weights.items() if k.startswith(prefix)}
+                )
+                part.eval()
     except (KeyError, TypeError, RuntimeError) as exc:
         raise InputError(f"damaged Tolka model file ({exc})", source=str(path)) from None
     encoder.eval()
-    return TrainedModel(config, encoder, consensus, dict(payload.get("training", {})))
+    return TrainedModel(config, encoder, consensus, dict(payload.get("training", {})), calibration)

@@ -12,8 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+from torch_geometric.utils import softmax
 
-__all__ = ["Candidates", "sinkhorn", "top_k_candidates"]
+from translator.gnn.consensus import Consensus
+from translator.gnn.data import GraphInput
+
+__all__ = ["Candidates", "relative_consensus", "sinkhorn", "top_k_candidates"]
 
 
 @dataclass
@@ -61,3 +65,25 @@ def sinkhorn(
         log_p = log_p - torch.clamp(log_col[candidates.columns], min=0.0)  # only shrink over-claimed targets
     result: torch.Tensor = torch.softmax(log_p, dim=1)
     return result
+
+
+def relative_consensus(
+    consensus: Consensus | None,
+    source: GraphInput,
+    target: GraphInput,
+    rows: torch.Tensor,
+    cols: torch.Tensor,
+    cosine: torch.Tensor,
+    temperature: float,
+) -> torch.Tensor:
+    """The consensus step's assignment probability of each candidate (graph rows ``rows`` of
+    ``source`` × ``cols`` of ``target``) divided by its source node's best: 1 for the node's
+    favourite. All ones without a consensus step. Seeded, so deterministic."""
+    if consensus is None or not len(rows):
+        return torch.ones_like(cosine)
+    generator = torch.Generator().manual_seed(0)
+    logits = consensus(source, target, rows, cols, cosine / temperature, generator=generator)
+    probability = softmax(logits, rows, num_nodes=source.x.shape[0])
+    best = torch.zeros(source.x.shape[0]).scatter_reduce(0, rows, probability, reduce="amax")
+    relative: torch.Tensor = probability / best[rows].clamp_min(1e-9)
+    return relative

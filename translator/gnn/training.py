@@ -18,15 +18,25 @@ import torch
 
 from translator.errors import TolkaError
 from translator.features import TextEncoder
+from translator.gnn.calibration import FEATURES, candidate_features, fit_calibration
 from translator.gnn.consensus import Consensus
 from translator.gnn.data import GraphInput, graph_input
 from translator.gnn.encoder import RelationalEncoder
 from translator.gnn.model_io import ModelConfig, TrainedModel, text_encoder
+from translator.gnn.scoring import relative_consensus, top_k_candidates
 from translator.gnn.threads import one_thread
 from translator.graph import SchemaGraph
 from translator.transforms import Pair, make_pair
 
-__all__ = ["PairInput", "encode_pair", "pair_loss", "rank_metrics", "train_epoch", "train_model"]
+__all__ = [
+    "PairInput",
+    "candidate_table",
+    "encode_pair",
+    "pair_loss",
+    "rank_metrics",
+    "train_epoch",
+    "train_model",
+]
 
 
 @dataclass
@@ -170,6 +180,35 @@ def rank_metrics(
     }
 
 
+@torch.no_grad()
+def candidate_table(
+    model: RelationalEncoder,
+    data: PairInput,
+    *,
+    consensus: Consensus | None = None,
+    temperature: float = 0.05,
+    k: int = 10,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Calibration features and labels of every own source node's ``k`` best targets (nodes without
+    a counterpart included: their candidates are all negatives)."""
+    model.eval()
+    source_own = torch.nonzero(data.source.own, as_tuple=False).flatten()
+    src, tgt = model(data.source)[source_own], model(data.target)[data.target_own]
+    top = top_k_candidates(src, tgt, k)
+    width = top.columns.shape[1]
+    local_rows = torch.arange(source_own.numel()).repeat_interleave(width)
+    local_cols = top.columns.reshape(-1)
+    cosine = top.scores.reshape(-1)
+    rows, cols = source_own[local_rows], data.target_own[local_cols]
+    if consensus is not None:
+        consensus.eval()
+    relative = relative_consensus(consensus, data.source, data.target, rows, cols, cosine, temperature)
+    features = candidate_features(cosine, relative, local_rows, local_cols, source_own.numel(), tgt.shape[0])
+    truth = dict(zip(data.source_rows.tolist(), data.target_rows.tolist(), strict=True))
+    labels = torch.tensor([truth.get(int(r)) == int(c) for r, c in zip(rows, cols, strict=True)])
+    return features, labels
+
+
 def train_model(
     graphs: Sequence[SchemaGraph],
     *,
@@ -234,6 +273,10 @@ def _train(
     encoder.eval()
     if consensus is not None:
         consensus.eval()
+    tables = [candidate_table(encoder, d, consensus=consensus, temperature=tau) for d in held_out]
+    features = torch.cat([f for f, _ in tables])
+    labels = torch.cat([y for _, y in tables])
+    calibration = fit_calibration(features, labels) if bool(labels.any()) and not bool(labels.all()) else None
     record = {
         "seed": seed,
         "epochs": epochs,
@@ -242,4 +285,14 @@ def _train(
         "graphs": [g.name for g in graphs],
         "history": history,
     }
-    return TrainedModel(config, encoder, consensus, record)
+    if calibration is not None:
+        with torch.no_grad():
+            chosen = calibration(features) >= 0.5
+        hits = int((chosen & labels).sum())
+        record["calibration"] = {
+            "features": list(FEATURES),
+            "candidates": int(labels.numel()),
+            "precision_at_0_5": round(hits / max(1, int(chosen.sum())), 4),
+            "recall_at_0_5": round(hits / max(1, int(labels.sum())), 4),
+        }
+    return TrainedModel(config, encoder, consensus, record, calibration)
