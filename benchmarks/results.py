@@ -63,5 +63,5 @@ def revision(*paths: str) -> str:
     head = git("rev-parse", "--short", "HEAD")
     if not head:
         return "unknown (not a git checkout)"
-    dirty = git("status", "--porcelain", "--", *paths)
-    return head + (f" with uncommitted changes in {', '.join(paths)}" if dirty else "")
+    dirty = [p for p in paths if git("status", "--porcelain", "--", p)]
+    return head + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else "")

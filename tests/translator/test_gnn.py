@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import torch
 
 from adapters import load_paths
@@ -69,21 +70,34 @@ def test_learns_to_match_a_real_nodeset_against_transformed_copies() -> None:
     assert after["mrr"] > 0.3
 
 
-def test_top_k_keeps_n_times_k_and_sinkhorn_shares_a_contested_target() -> None:
-    from translator.gnn.scoring import sinkhorn, top_k_candidates
+def test_top_k_keeps_n_times_k_best_first() -> None:
+    from translator.gnn.scoring import top_k_candidates
 
     source = torch.nn.functional.normalize(torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]]), dim=1)
     target = torch.nn.functional.normalize(
         torch.tensor([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-1.0, 0.0]]), dim=1
     )
-    cands = top_k_candidates(source, target, k=2)
+    cands = top_k_candidates(source, target, k=2, chunk=2)  # two chunks
     assert cands.columns.shape == (3, 2)
     assert cands.columns[:, 0].tolist() == [0, 0, 2]
-    weights = sinkhorn(cands, n_target=4, temperature=0.1)
-    assert torch.allclose(weights.sum(dim=1), torch.ones(3))
-    plain = torch.softmax(cands.scores / 0.1, dim=1)
-    # rows 0 and 1 both prefer target 0; after Sinkhorn, row 1 leans more on its second choice
-    assert float(weights[1, 1]) > float(plain[1, 1])
+    assert bool((cands.scores[:, 0] >= cands.scores[:, 1]).all())
+
+
+def test_relative_consensus_gives_each_node_a_favourite() -> None:
+    from translator.gnn.consensus import Consensus
+    from translator.gnn.scoring import relative_consensus
+
+    torch.manual_seed(0)
+    data = graph_input(_tiny(), HashedNgramEncoder(dim=16))
+    rows = torch.tensor([0, 0, 1, 1, 2])
+    cols = torch.tensor([0, 1, 1, 2, 2])
+    cosine = torch.tensor([0.9, 0.2, 0.5, 0.4, 0.7])
+    assert torch.equal(relative_consensus(None, data, data, rows, cols, cosine, 0.05), torch.ones(5))
+    with torch.no_grad():
+        relative = relative_consensus(Consensus(dim=8, steps=1), data, data, rows, cols, cosine, 0.05)
+    for row in (0, 1, 2):
+        assert float(relative[rows == row].max()) == pytest.approx(1.0)
+    assert bool((relative > 0).all())
 
 
 def test_train_save_load_gives_the_same_embeddings(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -1,10 +1,8 @@
-"""Cross-graph scoring over candidate pairs: top-k per node, then Sinkhorn normalisation.
+"""Cross-graph scoring over candidate pairs: top-k per node, then the consensus step's normalisation.
 
 Embeddings of the two graphs are compared in row chunks and only the ``k`` best targets of every
-source row are kept, so memory grows with n·k, never n·m. The kept scores are then normalised with
-a few Sinkhorn iterations on the sparse candidate set (alternating row and column normalisation of
-``exp(score / τ)``), which turns similarities into soft one-to-one assignment probabilities: a
-target that many sources like gets shared out instead of taken by all.
+source row are kept, so memory grows with n·k, never n·m. The consensus step's logits are then
+normalised per source node with a softmax over its candidates (:func:`relative_consensus`).
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from torch_geometric.utils import softmax
 from translator.gnn.consensus import Consensus
 from translator.gnn.data import GraphInput
 
-__all__ = ["Candidates", "relative_consensus", "sinkhorn", "top_k_candidates"]
+__all__ = ["Candidates", "relative_consensus", "top_k_candidates"]
 
 
 @dataclass
@@ -42,29 +40,6 @@ def top_k_candidates(source: torch.Tensor, target: torch.Tensor, k: int, *, chun
         empty = torch.empty((0, k))
         return Candidates(empty.long(), empty)
     return Candidates(torch.cat(columns), torch.cat(scores))
-
-
-def sinkhorn(
-    candidates: Candidates, n_target: int, *, temperature: float = 0.05, rounds: int = 10
-) -> torch.Tensor:
-    """Sinkhorn-normalised assignment weights on the candidate set, [n, k], rows summing to 1.
-
-    Column sums are pushed towards 1 over the targets that appear among the candidates, so that a
-    target claimed by several sources is shared out between them.
-    """
-    log_p = candidates.scores / temperature
-    flat_cols = candidates.columns.reshape(-1)
-    for _ in range(rounds):
-        log_p = log_p - torch.logsumexp(log_p, dim=1, keepdim=True)  # rows sum to 1
-        col_lse = torch.full((n_target,), float("-inf"))
-        col_lse = col_lse.scatter_reduce(0, flat_cols, log_p.reshape(-1), reduce="amax")
-        sums = torch.zeros(n_target).scatter_add_(
-            0, flat_cols, torch.exp(log_p.reshape(-1) - col_lse[flat_cols])
-        )
-        log_col = col_lse + torch.log(sums.clamp_min(1e-30))
-        log_p = log_p - torch.clamp(log_col[candidates.columns], min=0.0)  # only shrink over-claimed targets
-    result: torch.Tensor = torch.softmax(log_p, dim=1)
-    return result
 
 
 def relative_consensus(
