@@ -66,7 +66,6 @@ with ``python -X importtime``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import gc
 import json
@@ -85,6 +84,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from memory import peak_rss, reset_peak_rss  # benchmarks/memory.py
 from results import hardware, revision, write_section  # benchmarks/results.py
 
 from adapters import load_paths
@@ -306,25 +306,6 @@ def missing_nltk_data(matcher: str) -> list[str]:
         except LookupError:
             missing.append(resource)
     return missing
-
-
-def _status_kib(field_name: str) -> int:
-    text = Path("/proc/self/status").read_text(encoding="ascii")
-    found = re.search(rf"^{field_name}:\s+(\d+) kB", text, re.MULTILINE)
-    return int(found.group(1)) if found else 0
-
-
-def reset_peak_rss() -> int:
-    """Reset the peak resident set size (Linux) and return the current resident size in bytes."""
-    # Where it cannot be reset, the growth is measured from the earlier peak: an underestimate.
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
-    return _status_kib("VmRSS") * 1024
-
-
-def peak_rss() -> int:
-    """The peak resident set size of this process in bytes (``VmHWM``)."""
-    return _status_kib("VmHWM") * 1024
 
 
 def make_runner(matcher: str) -> Runner:
