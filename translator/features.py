@@ -110,6 +110,7 @@ class SentenceEncoder:
 
     def __init__(self) -> None:
         self._model: Any = None
+        self._cache: dict[str, torch.Tensor] = {}
 
     def _load(self) -> Any:
         if self._model is None:
@@ -124,15 +125,19 @@ class SentenceEncoder:
         return self._model
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
-        """Unit-length embeddings; an empty text gives a zero vector."""
+        """Unit-length embeddings; an empty text gives a zero vector. Each distinct text is embedded
+        once per encoder (training and matching see the same node texts again and again)."""
         words = [" ".join(tokens(t)) for t in texts]
-        out = torch.zeros((len(texts), self.dim), dtype=torch.float32)
-        present = [i for i, w in enumerate(words) if w]
-        if present:
+        missing = sorted({w for w in words if w and w not in self._cache})
+        if missing:
             vectors = self._load().encode(
-                [words[i] for i in present], normalize_embeddings=True, convert_to_tensor=True, batch_size=64
+                missing, normalize_embeddings=True, convert_to_tensor=True, batch_size=64
             )
-            out[torch.tensor(present)] = vectors.float().cpu()
+            self._cache.update(zip(missing, vectors.float().cpu(), strict=True))
+        out = torch.zeros((len(texts), self.dim), dtype=torch.float32)
+        for row, w in enumerate(words):
+            if w:
+                out[row] = self._cache[w]
         return out
 
 

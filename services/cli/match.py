@@ -38,7 +38,8 @@ def match_command(
         typer.Option(
             "--method",
             help="lexical, structural, gnn (the learned matcher, with the shipped model unless --model) "
-            "or auto (the best measured: gnn with a model, else structural).",
+            "or auto (the best measured for the models: structural between two OWL/RDF ontologies, "
+            "else gnn).",
         ),
     ] = "auto",
     models_dir: ModelsDirOption = None,
@@ -116,7 +117,7 @@ def match_command(
         )
     write_alignment(alignment, out)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
-    ran = resolve_method(options)
+    ran = resolve_method(options, graphs[0], graphs[1])
     cut = THRESHOLDS[ran] if threshold is None else threshold
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "

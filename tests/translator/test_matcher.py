@@ -212,3 +212,39 @@ def test_five_thousand_by_five_thousand_stays_sparse() -> None:
     correct = sum(1 for c in found if c.subject_id == c.object_id)
     assert correct / len(found) > 0.6
     assert time.perf_counter() - started >= 0  # timing is measured in benchmarks, not asserted
+
+
+def test_auto_picks_structural_for_ontologies_and_the_gnn_for_nodesets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import translator.matcher
+    from tests.paths import PLANT, VENDOR_A, VENDOR_B
+    from translator.matcher import resolve_method
+
+    auto = MatchOptions()
+    plant, a, b = load_paths([PLANT]), load_paths([VENDOR_A]), load_paths([VENDOR_B])
+    assert resolve_method(auto, plant, plant) == "structural"
+    assert resolve_method(auto, a, b) == "gnn"
+    assert resolve_method(auto, plant, a) == "gnn"
+    assert resolve_method(MatchOptions(method="lexical"), a, b) == "lexical"
+    monkeypatch.setattr(translator.matcher, "default_model_path", lambda: tmp_path / "gone.pt")
+    assert resolve_method(auto, a, b) == "structural"
+
+
+def test_auto_maps_plc_tags_to_typed_variables_by_description_unit_and_structure() -> None:
+    from tests.paths import VENDOR_A, VENDOR_B
+
+    a, b = load_paths([VENDOR_A]), load_paths([VENDOR_B])
+    found = {(a[c.subject_id].path, b[c.object_id].name) for c in match(a, b)}
+    # vendor B's tags share no word with vendor A's names; lexical and structural find none of these
+    expected = {
+        ("/Objects/PumpSkid1/Pump/MotorCurrent", "IT_108"),
+        ("/Objects/PumpSkid1/Pump/StartCount", "KC_116"),
+        ("/Objects/PumpSkid1/Heater/Power", "JT_111"),
+        ("/Objects/PumpSkid1/Pump/DischargePressure", "PT_104"),
+    }
+    assert expected <= found
+    structural = {
+        (a[c.subject_id].path, b[c.object_id].name) for c in match(a, b, MatchOptions(method="structural"))
+    }
+    assert not expected & structural

