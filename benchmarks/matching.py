@@ -85,7 +85,7 @@ from pathlib import Path
 from typing import Any
 
 from memory import peak_rss, reset_peak_rss  # benchmarks/memory.py
-from results import hardware, revision, write_section  # benchmarks/results.py
+from results import hardware, markdown_table, revision, write_section  # benchmarks/results.py
 
 from adapters import load_paths
 from translator.alignment import Alignment, Correspondence
@@ -518,16 +518,6 @@ def import_cost_line(sssom_venv: Path) -> str:
 # --------------------------------------------------------------------------------------------
 # Reporting
 # --------------------------------------------------------------------------------------------
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
-    """A Markdown table; ``right`` says which columns are right-aligned."""
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "| " + " | ".join("---:" if r else "---" for r in right) + " |",
-    ]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
-    return "\n".join(lines)
 
 
 def _f(value: float) -> str:

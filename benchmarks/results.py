@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["RESULTS", "hardware", "revision", "write_section"]
+__all__ = ["RESULTS", "hardware", "markdown_table", "revision", "write_section"]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 _HEADER = (
@@ -65,3 +66,13 @@ def revision(*paths: str) -> str:
         return "unknown (not a git checkout)"
     dirty = [p for p in paths if git("status", "--porcelain", "--", p)]
     return head + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else "")
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
+    """A Markdown table; ``right`` says which columns are right-aligned."""
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---:" if r else "---" for r in right) + " |",
+    ]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines)
