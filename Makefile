@@ -20,6 +20,7 @@ help:
 	@echo "make model  - retrain the shipped GNN model $(MODEL) (needs $(SHARED); seeded, CPU)"
 	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
 	@echo "make bench-match - benchmarks/matching.py and match_scale.py (installs Valentine)"
+	@echo "make bench-gnn - benchmarks/gnn_quality.py and gnn_scale.py (the learned matcher)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
@@ -65,6 +66,10 @@ bench-match: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/matching.py --data $(SHARED)
 	$(PY) benchmarks/match_scale.py --data $(SHARED)
+
+bench-gnn: $(STAMP)
+	$(PY) benchmarks/gnn_quality.py --data $(SHARED)
+	$(PY) benchmarks/gnn_scale.py --data $(SHARED)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info
