@@ -33,6 +33,7 @@ __all__ = [
     "entity_texts",
     "kind_factor",
     "lexical_candidates",
+    "pair_factor",
 ]
 
 _GROUPS: dict[NodeKind, str] = {
@@ -197,6 +198,14 @@ def _dice(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]]) -> float:
     return best
 
 
+def pair_factor(a: EntityText, b: EntityText) -> float:
+    """How compatible two entities are by kind, datatype and unit; 0 means never a pair (a class and
+    a property, a boolean and a number, a temperature and a pressure)."""
+    if compatible(a.unit, b.unit) is False:  # °C never maps to bar; °C to °F is fine
+        return 0.0
+    return kind_factor(a.kind, b.kind) * _datatype_factor(a.datatype, b.datatype)
+
+
 @dataclass
 class Candidates:
     """Scored candidate pairs, as parallel arrays of source and target indexes."""
@@ -253,9 +262,7 @@ def lexical_candidates(
     rows, cols, scores = [], [], []
     for (i, j), cosine in pairs.items():
         ea, eb = left[i], right[j]
-        factor = kind_factor(ea.kind, eb.kind) * _datatype_factor(ea.datatype, eb.datatype)
-        if compatible(ea.unit, eb.unit) is False:  # °C never maps to bar; °C to °F is fine
-            factor = 0.0
+        factor = pair_factor(ea, eb)
         if factor <= 0:
             continue
         same = (

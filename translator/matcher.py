@@ -25,7 +25,7 @@ from translator.alignment import Alignment, Correspondence, Justification, Statu
 from translator.errors import TolkaError
 from translator.extract import one_to_one
 from translator.graph import NodeKind, SchemaGraph
-from translator.lexical import Candidates, EntityText, lexical_candidates
+from translator.lexical import Candidates, EntityText, lexical_candidates, pair_factor
 from translator.structural import flood
 from translator.units import compatible
 
@@ -187,14 +187,17 @@ def _scores(
 def _confident(probability: sparse.csr_matrix, cands: Candidates, options: MatchOptions) -> sparse.csr_matrix:
     """The GNN's calibrated probabilities of the pairs it may propose on its own: at least
     ``gnn_confidence``, or ``gnn_confidence_units`` when both nodes carry units of the same physical
-    quantity — independent evidence the names cannot give (``TT_102`` in °F, ``Temperature`` in °C)."""
+    quantity — independent evidence the names cannot give (``TT_102`` in °F, ``Temperature`` in °C).
+    The lexical matcher's hard rules hold here too (:func:`translator.lexical.pair_factor`)."""
     coo = probability.tocoo()
     keep = np.zeros(coo.nnz, dtype=bool)
     for k, (i, j, p) in enumerate(zip(coo.row, coo.col, coo.data, strict=True)):
-        if p >= options.gnn_confidence:
-            keep[k] = True
-        elif p >= options.gnn_confidence_units:
-            keep[k] = compatible(cands.source[i].unit, cands.target[j].unit) is True
+        if p < options.gnn_confidence_units:
+            continue
+        a, b = cands.source[i], cands.target[j]
+        if pair_factor(a, b) <= 0:
+            continue
+        keep[k] = p >= options.gnn_confidence or compatible(a.unit, b.unit) is True
     return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=coo.shape)
 
 

@@ -248,3 +248,43 @@ def test_auto_maps_plc_tags_to_typed_variables_by_description_unit_and_structure
         (a[c.subject_id].path, b[c.object_id].name) for c in match(a, b, MatchOptions(method="structural"))
     }
     assert not expected & structural
+
+
+def test_gnn_alone_proposes_only_confident_compatible_pairs() -> None:
+    from translator.lexical import Candidates, EntityText
+    from translator.matcher import _confident
+
+    def entity(name: str, kind: NodeKind, unit: str = "") -> EntityText:
+        return EntityText(f"x#{name}", kind, (name,), ((name,),), "", name, unit)
+
+    source = [
+        entity("TT_102", NodeKind.VARIABLE, "FAH"),
+        entity("PT_104", NodeKind.VARIABLE, "PS"),
+        entity("XS_112", NodeKind.VARIABLE),
+        entity("Pump", NodeKind.OBJECT),
+    ]
+    target = [
+        entity("Temperature", NodeKind.VARIABLE, "CEL"),
+        entity("Level", NodeKind.VARIABLE, "MTR"),
+        entity("State", NodeKind.VARIABLE),
+        entity("Speed", NodeKind.OBJECT_PROPERTY),
+    ]
+    empty = np.empty(0, dtype=np.int64)
+    cands = Candidates(source, target, empty, empty, np.empty(0))
+    probability = sparse.csr_matrix(
+        np.array(
+            [
+                [0.65, 0.0, 0.0, 0.0],  # °F to °C, fairly sure: units of one quantity back it
+                [0.0, 0.95, 0.0, 0.0],  # psi to metres: never, however sure
+                [0.0, 0.0, 0.65, 0.0],  # no units: 0.65 is not enough
+                [0.0, 0.0, 0.0, 0.95],  # an object to a relation: never
+            ]
+        )
+    )
+    kept = _confident(probability, cands, MatchOptions()).toarray()
+    assert kept[0, 0] == pytest.approx(0.65)
+    assert kept[1, 1] == 0
+    assert kept[2, 2] == 0
+    assert kept[3, 3] == 0
+    sure = sparse.csr_matrix(np.array([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0.9, 0], [0, 0, 0, 0]]))
+    assert _confident(sure, cands, MatchOptions()).toarray()[2, 2] == pytest.approx(0.9)
