@@ -15,7 +15,8 @@ parse messages.
     │   ├── ModelContentError      well-formed but wrong (a bad NodeId, an unknown alias, a broken $ref)
     │   └── GraphFileError         not a Tolka graph file, or a corrupt one
     ├── UnknownFormatError         no adapter for this name / file (lists the known ones)
-    └── MissingModelError          a required OPC UA model (or import) was not found (names the URI)
+    ├── MissingModelError          a required OPC UA model (or import) was not found (names the URI)
+    └── UnitError                  a unit Tolka does not know, or two units of different quantities
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "ModelContentError",
     "ParseError",
     "TolkaError",
+    "UnitError",
     "UnknownFormatError",
     "UnsafeInputError",
 ]
@@ -99,3 +101,13 @@ class MissingModelError(TolkaError):
             f"{required_by}: required model {uri} not found; searched {places}. "
             "Add the folder holding its NodeSet2 file with --models-dir."
         )
+
+
+class UnitError(TolkaError):
+    """A unit code Tolka does not know, or a conversion between units of different quantities; names
+    both units."""
+
+    def __init__(self, message: str, *, source_unit: str, target_unit: str) -> None:
+        self.source_unit = source_unit
+        self.target_unit = target_unit
+        super().__init__(message)

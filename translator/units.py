@@ -25,6 +25,7 @@ __all__ = [
     "UNECE_PINT",
     "base_exponents",
     "compatible",
+    "conversion",
     "dimension",
     "pint_expression",
 ]
@@ -52,7 +53,7 @@ UNECE_PINT: dict[str, str] = {
     "KGM": "kg", "GRM": "g", "TNE": "metric_ton", "LBR": "pound", "KMQ": "kg/m**3",
     "KGH": "kg/hour", "KGS": "kg/s",
     "SEC": "s", "MIN": "minute", "HUR": "hour", "DAY": "day", "C26": "ms",
-    "HTZ": "Hz", "RPM": "revolution/minute", "C94": "1/minute", "S4": "1/s", "2A": "radian/s",
+    "HTZ": "revolution/second", "RPM": "revolution/minute", "C94": "1/minute", "S4": "1/s", "2A": "radian/s",
     "AMP": "A", "MAA": "mA", "VLT": "V", "KVT": "kV", "OHM": "ohm", "SIE": "S",
     "G42": "microsiemens/cm", "H61": "millisiemens/cm",
     "WTT": "W", "KWT": "kW", "MAW": "MW", "BHP": "horsepower", "HJ": "metric_horsepower",
@@ -61,7 +62,9 @@ UNECE_PINT: dict[str, str] = {
     "NEW": "N", "NU": "N*m", "MTS": "m/s", "KMH": "km/hour", "MSK": "m/s**2", "H81": "mm/minute",
     "P1": "percent", "C62": "dimensionless", "DD": "degree", "C81": "radian", "LUX": "lux",
 }  # fmt: skip
-"""UNECE common code → pint expression (names only; pint knows what they mean)."""
+"""UNECE common code → pint expression (names only; pint knows what they mean). Hertz is read as
+cycles per second (``revolution/second``), as a shaft speed in Hz means: pint's own ``Hz`` is a bare
+1/s, which would make 60 rpm 6.28 Hz instead of 1 Hz."""
 
 _QUDT_PINT: dict[str, str] = {
     "DEG_C": "degC", "DEG_F": "degF", "K": "kelvin", "PA": "Pa", "KiloPA": "kPa", "BAR": "bar",
@@ -71,7 +74,7 @@ _QUDT_PINT: dict[str, str] = {
     "M3-PER-HR": "m**3/hour", "M3-PER-SEC": "m**3/s", "L-PER-MIN": "liter/minute",
     "GAL_US-PER-MIN": "gallon/minute",
     "KiloGM": "kg", "GM": "g", "SEC": "s", "MIN": "minute", "HR": "hour", "DAY": "day",
-    "HZ": "Hz", "REV-PER-MIN": "revolution/minute", "A": "A", "V": "V", "OHM": "ohm",
+    "HZ": "revolution/second", "REV-PER-MIN": "revolution/minute", "A": "A", "V": "V", "OHM": "ohm",
     "W": "W", "KiloW": "kW", "HP": "horsepower", "J": "J", "KiloW-HR": "kW*hour", "N": "N", "N-M": "N*m",
     "M-PER-SEC": "m/s", "PERCENT": "percent", "UNITLESS": "dimensionless", "DEG": "degree", "RAD": "radian",
 }  # fmt: skip
@@ -126,3 +129,31 @@ def compatible(a: str, b: str) -> bool | None:
     if da is None or db is None:
         return None
     return da == db
+
+
+@functools.cache
+def conversion(source: str, target: str) -> tuple[float, float]:
+    """``(scale, offset)`` with ``value_in_target = scale * value_in_source + offset``, computed by
+    pint from the two units (UNECE codes or QUDT IRIs): ``conversion("CEL", "FAH") == (1.8, 32.0)``.
+
+    Raises:
+        UnitError: a unit is unknown, or the two measure different quantities (names both).
+    """
+    from translator.errors import UnitError
+
+    expressions = pint_expression(source), pint_expression(target)
+    for unit, expression in zip((source, target), expressions, strict=True):
+        if expression is None:
+            raise UnitError(f"unknown unit {unit!r}", source_unit=source, target_unit=target)
+    if dimension(source) != dimension(target):
+        raise UnitError(
+            f"cannot convert {source} ({dimension(source) or 'dimensionless'}) to {target} "
+            f"({dimension(target) or 'dimensionless'}): different quantities",
+            source_unit=source,
+            target_unit=target,
+        )
+    quantity = _registry().Quantity
+    zero = float(quantity(0.0, expressions[0]).to(expressions[1]).magnitude)
+    one = float(quantity(1.0, expressions[0]).to(expressions[1]).magnitude)
+    # 12 significant digits: pint's detour through kelvin leaves 1.7999999999999972 for 1.8
+    return float(f"{one - zero:.12g}"), float(f"{zero:.12g}")
