@@ -4,8 +4,9 @@ Without a consensus step the similarity is the embeddings' cosine (clipped at 0)
 cosines become logits, the consensus step refines them through both graphs into assignment
 probabilities over each source node's candidates, and the similarity is the mean of the cosine and
 the probability relative to the node's best candidate: the cosine says how alike two nodes are, the
-consensus which of the alike ones fits the neighbourhood (measured on held-out transformed
-nodesets, the mean beat either alone). A model with a calibration
+consensus which of the alike ones fits the neighbourhood (on transformed nodeset pairs the cosine
+alone, the probability alone and the mean were within 0.01 F1 of each other when this was chosen;
+the mean keeps the cosine's scale and lets the consensus count). A model with a calibration
 (:mod:`translator.gnn.calibration`) also gives each candidate the probability that it is a true
 correspondence, from how it stands against its rivals.
 """
