@@ -191,10 +191,8 @@ def _confident(probability: sparse.csr_matrix, cands: Candidates, options: Match
     The lexical matcher's hard rules hold here too (:func:`translator.lexical.pair_factor`)."""
     coo = probability.tocoo()
     keep = np.zeros(coo.nnz, dtype=bool)
-    for k, (i, j, p) in enumerate(zip(coo.row, coo.col, coo.data, strict=True)):
-        if p < options.gnn_confidence_units:
-            continue
-        a, b = cands.source[i], cands.target[j]
+    for k in np.flatnonzero(coo.data >= options.gnn_confidence_units):
+        p, a, b = coo.data[k], cands.source[coo.row[k]], cands.target[coo.col[k]]
         if pair_factor(a, b) <= 0:
             continue
         keep[k] = p >= options.gnn_confidence or compatible(a.unit, b.unit) is True

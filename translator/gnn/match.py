@@ -42,6 +42,7 @@ class GnnScores:
 
 
 @torch.no_grad()
+@one_thread()
 def gnn_similarity(
     source: SchemaGraph,
     target: SchemaGraph,
@@ -58,21 +59,6 @@ def gnn_similarity(
     node (see the module docstring); a len(left_ids) × len(right_ids) sparse matrix. Accepted and
     rejected (source id, target id) pairs first fine-tune a copy of the model
     (:func:`translator.gnn.finetune.fine_tune`)."""
-    with one_thread():
-        return _similarity(source, target, model, left_ids, right_ids, pairs, k, accepted, rejected)
-
-
-def _similarity(
-    source: SchemaGraph,
-    target: SchemaGraph,
-    model: TrainedModel,
-    left_ids: Sequence[str],
-    right_ids: Sequence[str],
-    pairs: sparse.csr_matrix,
-    k: int,
-    accepted: Sequence[tuple[str, str]],
-    rejected: Sequence[tuple[str, str]],
-) -> GnnScores:
     text = model.text_encoder
     a_in, b_in = graph_input(source, text), graph_input(target, text)
     with torch.enable_grad():

@@ -17,7 +17,8 @@ __all__ = ["one_thread"]
 
 @contextmanager
 def one_thread() -> Iterator[None]:
-    """Run the block with one torch intra-op thread, restoring the setting afterwards."""
+    """Run the block (or, as ``@one_thread()``, the function) with one torch intra-op thread,
+    restoring the setting afterwards."""
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

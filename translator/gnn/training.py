@@ -209,6 +209,7 @@ def candidate_table(
     return features, labels
 
 
+@one_thread()
 def train_model(
     graphs: Sequence[SchemaGraph],
     *,
@@ -223,22 +224,7 @@ def train_model(
     """Train an encoder on transformed copies of ``graphs`` (seeded; the last pair of each graph is
     held out for the per-epoch figures). ``progress(epoch, loss, figures)`` is called after every
     epoch, ``prepared(done, total)`` after every graph's pairs are built."""
-    with one_thread():
-        return _train(
-            graphs, config or ModelConfig(), epochs, pairs_per_graph, seed, learning_rate, progress, prepared
-        )
-
-
-def _train(
-    graphs: Sequence[SchemaGraph],
-    config: ModelConfig,
-    epochs: int,
-    pairs_per_graph: int,
-    seed: int,
-    learning_rate: float,
-    progress: Callable[[int, float, dict[str, float]], None] | None,
-    prepared: Callable[[int, int], None] | None,
-) -> TrainedModel:
+    config = config or ModelConfig()
     rng = random.Random(seed)
     torch.manual_seed(seed)
     text = text_encoder(config)
