@@ -13,7 +13,10 @@ parse messages.
     │   ├── UnsafeInputError       XML external entities, DTD entity expansion
     │   ├── InputTooLargeError     larger than the configured limit
     │   ├── ModelContentError      well-formed but wrong (a bad NodeId, an unknown alias, a broken $ref)
-    │   └── GraphFileError         not a Tolka graph file, or a corrupt one
+    │   ├── GraphFileError         not a Tolka graph file, or a corrupt one
+    │   ├── TranslatorFileError    a translator file that breaks its format (pointer into the file)
+    │   └── MessageError           a message that cannot be translated (field, line)
+    ├── IncompatibleFieldsError    an alignment pairs two fields no transform can join (names both)
     ├── UnknownFormatError         no adapter for this name / file (lists the known ones)
     ├── MissingModelError          a required OPC UA model (or import) was not found (names the URI)
     └── UnitError                  a unit Tolka does not know, or two units of different quantities
@@ -23,12 +26,15 @@ from __future__ import annotations
 
 __all__ = [
     "GraphFileError",
+    "IncompatibleFieldsError",
     "InputError",
     "InputTooLargeError",
+    "MessageError",
     "MissingModelError",
     "ModelContentError",
     "ParseError",
     "TolkaError",
+    "TranslatorFileError",
     "UnitError",
     "UnknownFormatError",
     "UnsafeInputError",
@@ -78,6 +84,35 @@ class ModelContentError(InputError):
 
 class GraphFileError(InputError):
     """A file that should hold a saved SchemaGraph does not, or holds a corrupt one."""
+
+
+class TranslatorFileError(InputError):
+    """A translator file that breaks its format; ``pointer`` is the JSON Pointer of the bad part."""
+
+    def __init__(self, message: str, *, source: str | None = None, pointer: str = "") -> None:
+        self.pointer = pointer
+        super().__init__(f"{pointer or '/'}: {message}", source=source)
+
+
+class MessageError(InputError):
+    """A message that cannot be translated: ``field`` names the source or target field at fault,
+    ``line`` the message's line in a JSON Lines stream when known."""
+
+    def __init__(
+        self, message: str, *, field: str | None = None, source: str | None = None, line: int | None = None
+    ) -> None:
+        self.field = field
+        super().__init__(f"field {field}: {message}" if field else message, source=source, line=line)
+
+
+class IncompatibleFieldsError(TolkaError):
+    """Two fields an alignment pairs cannot be joined by any transform (a temperature to a boolean,
+    a pressure to a length); names both."""
+
+    def __init__(self, message: str, *, source_field: str, target_field: str) -> None:
+        self.source_field = source_field
+        self.target_field = target_field
+        super().__init__(f"{source_field} -> {target_field}: {message}")
 
 
 class UnknownFormatError(TolkaError):

@@ -155,5 +155,11 @@ def conversion(source: str, target: str) -> tuple[float, float]:
     quantity = _registry().Quantity
     zero = float(quantity(0.0, expressions[0]).to(expressions[1]).magnitude)
     one = float(quantity(1.0, expressions[0]).to(expressions[1]).magnitude)
-    # 12 significant digits: pint's detour through kelvin leaves 1.7999999999999972 for 1.8
-    return float(f"{one - zero:.12g}"), float(f"{zero:.12g}")
+    return _snap(one - zero), _snap(zero)
+
+
+def _snap(value: float) -> float:
+    """``value`` rounded to 12 significant digits when only float noise separates the two (pint's
+    detour through kelvin leaves 1.7999999999999972 for 1.8); as it is otherwise (1/60 stays 1/60)."""
+    short = float(f"{value:.12g}")
+    return short if abs(short - value) <= 1e-14 * abs(value) else value

@@ -28,9 +28,11 @@ def _root() -> None:
 
 def main() -> None:
     """Entry point of the ``tolka`` console script."""
-    from services.cli import evaluate as _evaluate  # noqa: F401  (registers the command)
+    from services.cli import compile as _compile  # noqa: F401  (registers the command)
+    from services.cli import evaluate as _evaluate  # noqa: F401
     from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
     from services.cli import match as _match  # noqa: F401
     from services.cli import train as _train  # noqa: F401
+    from services.cli import translate as _translate  # noqa: F401
 
     app()

@@ -1,0 +1,130 @@
+"""Value casts and timestamp conversions used by compiled translators.
+
+Each function takes one message value and returns the cast value, or raises ``ValueError`` /
+``TypeError`` with a message that names the value; the translator turns that into a
+:class:`~translator.errors.MessageError` naming the field. They are plain module-level functions so a
+compiled translator calls them directly, without any lookup per message.
+
+Example:
+    >>> to_int(1499.6), to_bool("off"), to_string(True), to_iso(0)
+    (1500, False, 'true', '1970-01-01T00:00:00Z')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["CASTERS", "to_bool", "to_epoch", "to_float", "to_int", "to_iso", "to_string"]
+
+_TRUE = frozenset({"true", "1", "on", "yes"})
+_FALSE = frozenset({"false", "0", "off", "no"})
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def to_int(value: Any) -> int:
+    """An integer: floats rounded half away from zero (1499.6 rpm → 1500), numeric text parsed."""
+    if value.__class__ is int:
+        return value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot cast {value!r} to int")
+        return int(math.copysign(math.floor(abs(value) + 0.5), value))
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            return to_int(float(text))
+    raise TypeError(f"cannot cast {value!r} to int")
+
+
+def to_float(value: Any) -> float:
+    """A float from a number, a boolean or numeric text."""
+    if isinstance(value, int | float | str):
+        return float(value)
+    raise TypeError(f"cannot cast {value!r} to float")
+
+
+def to_bool(value: Any) -> bool:
+    """A boolean: numbers are true when not zero; text true/false, 1/0, on/off, yes/no."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise ValueError(f"cannot cast {value!r} to bool")
+
+
+def to_string(value: Any) -> str:
+    """Text: booleans as ``true``/``false`` (as JSON writes them), numbers in their shortest form."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    raise TypeError(f"cannot cast {value!r} to string")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_iso(text: str) -> dt.datetime:
+    """A timestamp's moment (cached: the fields of one message usually share their timestamp)."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_of_epoch(seconds: float) -> str:
+    return _format_iso(_EPOCH + dt.timedelta(seconds=seconds))
+
+
+def _format_iso(moment: dt.datetime) -> str:
+    text = moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    # drop trailing zeros of the fraction: 10:00:00.500000Z → 10:00:00.5Z, 10:00:00.000000Z → 10:00:00Z
+    head, _, fraction = text[:-1].partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{head}.{fraction}Z" if fraction else f"{head}Z"
+
+
+def to_iso(value: Any) -> str:
+    """An ISO 8601 UTC timestamp (``2026-11-01T10:00:00.5Z``) from epoch seconds or ISO 8601 text."""
+    if isinstance(value, str):
+        return _format_iso(_parse_iso(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _iso_of_epoch(float(value))
+    raise TypeError(f"cannot cast {value!r} to a time")
+
+
+@functools.lru_cache(maxsize=4096)
+def _epoch_of_iso(text: str) -> float:
+    return (_parse_iso(text) - _EPOCH).total_seconds()
+
+
+def to_epoch(value: Any) -> float:
+    """Seconds since 1970-01-01 UTC from ISO 8601 text or a number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        return _epoch_of_iso(value)
+    raise TypeError(f"cannot cast {value!r} to a time")
+
+
+CASTERS: dict[str, Callable[[Any], Any]] = {
+    "int": to_int,
+    "float": to_float,
+    "bool": to_bool,
+    "string": to_string,
+    "time": to_iso,
+}
+"""The cast named in a translator file → its function."""
