@@ -70,9 +70,10 @@ class JsonCodec(Codec):
     # reading ---------------------------------------------------------------------------------
 
     def prelude(self) -> list[str]:
+        check = "if msg.__class__ is not dict: raise TypeError(type(msg).__name__)"
         if self.fmt.timestamp is None:
-            return ["mt = None"]
-        return ["mt = _lookup(msg, _ts_tokens)[1]"]
+            return [check, "mt = None"]
+        return [check, "mt = _lookup(msg, _ts_tokens)[1]"]
 
     def read(self, i: int, address: str, *, time: bool, status: bool, unwrap: bool) -> list[str]:
         lines = [f"v{i} = {_access(pointer_tokens(address))}"]

@@ -1,0 +1,122 @@
+"""``tolka compile`` and ``tolka translate`` end to end: files in, JSON Lines out, errors by line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.paths import VENDOR_A, VENDOR_B
+from translator.alignment import Alignment, Correspondence
+from translator.alignment_io import write_alignment
+
+TOLKA = str(Path(sys.executable).with_name("tolka"))
+A = "nsu=http://tolka.dev/demo/VendorA/;i="
+B = "nsu=http://tolka.dev/demo/VendorB/;i="
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([TOLKA, *args], capture_output=True, text=True, timeout=120, input=stdin)
+
+
+def message(speed: object, temperature: object = 20.0) -> str:
+    payload = {
+        "PumpSkid1.Pump.Speed": {"Value": speed, "SourceTimestamp": "2026-11-01T10:00:00Z"},
+        "PumpSkid1.Heater.OutletTemperature": {"Value": temperature},
+    }
+    return json.dumps({"MessageId": "1", "MessageType": "ua-data", "Messages": [{"Payload": payload}]})
+
+
+def compiled(tmp_path: Path, *extra: str) -> Path:
+    mapping = tmp_path / "a-b.sssom.tsv"
+    write_alignment(
+        Alignment("A", "B", [Correspondence(A + "6061", B + "6020"), Correspondence(A + "6082", B + "6008")]),
+        mapping,
+    )
+    out = tmp_path / "a-b.json"
+    done = run(
+        "compile", str(mapping), "--source", str(VENDOR_A), "--target", str(VENDOR_B), "-o", str(out), *extra
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 rules (2 with unit conversions)" in done.stderr
+    return out
+
+
+def test_compile_then_translate_a_stream_with_a_bad_line(tmp_path: Path) -> None:
+    translator = compiled(tmp_path)
+    document = json.loads(translator.read_text())
+    assert document["tolka_translator"] == 1
+    assert {rule["target"] for rule in document["rules"]} == {
+        "/Skid_01/PLC/AnalogInputs/SC_107",
+        "/Skid_01/PLC/AnalogInputs/TT_103",
+    }
+    stream = tmp_path / "a.jsonl"
+    stream.write_text(
+        "\n".join([message(1500.0), message("fast"), "{broken", "", message(3000.0, 100.0)]) + "\n"
+    )
+    out = tmp_path / "b.jsonl"
+    done = run("translate", str(translator), "--in", str(stream), "--out", str(out))
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["Skid_01"]["PLC"]["AnalogInputs"] for line in lines] == [
+        {"SC_107": 25.0, "TT_103": 68.0},
+        {"SC_107": 50.0, "TT_103": 212.0},
+    ]
+    errors = done.stderr.splitlines()
+    assert f"{stream}:2: field PumpSkid1.Pump.Speed" in errors[0]
+    assert "'fast'" in errors[0]
+    assert f"{stream}:3: not JSON" in errors[1]
+    assert errors[-1] == "2 translated, 2 failed"
+
+
+def test_translate_reads_stdin_writes_stdout_and_reverses(tmp_path: Path) -> None:
+    translator = compiled(tmp_path)
+    done = run("translate", str(translator), stdin=message(1500.0) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().endswith("1 translated, 0 failed")
+    back = run("translate", str(translator), "--reverse", stdin=done.stdout)
+    assert back.returncode == 0, back.stderr
+    payload = json.loads(back.stdout)["Messages"][0]["Payload"]
+    assert payload["PumpSkid1.Pump.Speed"]["Value"] == 1500.0
+    assert abs(payload["PumpSkid1.Heater.OutletTemperature"]["Value"] - 20.0) < 1e-9
+
+
+def test_senml_target_and_a_broken_translator_file(tmp_path: Path) -> None:
+    translator = compiled(tmp_path, "--target-format", "senml")
+    done = run("translate", str(translator), stdin=message(1500.0) + "\n")
+    assert done.returncode == 0, done.stderr
+    records = {r["n"]: r for r in json.loads(done.stdout)}
+    assert records["Skid_01.PLC.AnalogInputs.SC_107"]["v"] == 25.0
+    assert records["Skid_01.PLC.AnalogInputs.SC_107"]["u"] == "HTZ"
+    document = json.loads(translator.read_text())
+    document["rules"][0]["transform"][0]["to"] = "BAR"
+    translator.write_text(json.dumps(document))
+    bad = run("translate", str(translator), stdin="")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith(f"tolka: error: {translator}: /rules/0/transform/0: ")
+    assert "different quantities" in bad.stderr
+
+
+def test_compile_refuses_an_incompatible_pair_and_unknown_formats(tmp_path: Path) -> None:
+    mapping = tmp_path / "bad.sssom.tsv"
+    write_alignment(Alignment("A", "B", [Correspondence(A + "6082", B + "6011")]), mapping)  # °C → psi
+    out = tmp_path / "t.json"
+    done = run("compile", str(mapping), "--source", str(VENDOR_A), "--target", str(VENDOR_B), "-o", str(out))
+    assert done.returncode == 2
+    assert f"{A}6082 -> {B}6011" in done.stderr
+    assert not out.exists()
+    done = run(
+        "compile",
+        str(mapping),
+        "--source",
+        str(VENDOR_A),
+        "--target",
+        str(VENDOR_B),
+        "-o",
+        str(out),
+        "--target-format",
+        "xml",
+    )
+    assert done.returncode == 2
+    assert "json, senml, opcua-pubsub-json" in done.stderr
