@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model bench-load bench-match bench-gnn clean help
+.PHONY: demo test check format model bench-load bench-match bench-gnn bench-translate clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
 	@echo "make bench-match - benchmarks/matching.py and match_scale.py (installs Valentine)"
 	@echo "make bench-gnn - benchmarks/gnn_quality.py and gnn_scale.py (the learned matcher)"
+	@echo "make bench-translate - benchmarks/translate.py (translators vs orjson, JSONata, glom)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
@@ -70,6 +71,10 @@ bench-match: $(STAMP)
 bench-gnn: $(STAMP)
 	$(PY) benchmarks/gnn_quality.py --data $(SHARED)
 	$(PY) benchmarks/gnn_scale.py --data $(SHARED)
+
+bench-translate: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/translate.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

@@ -26,25 +26,13 @@ from adapters.safety import read_input
 from adapters.texts import escape_segment
 from translator.errors import ModelContentError, ParseError
 from translator.graph import Node, NodeKind, SchemaGraph
+from translator.units import SENML_UNITS
 
 __all__ = ["SENML_UNITS", "SamplesAdapter", "infer_graph", "iter_messages", "senml_records"]
 
 MAX_ENUM = 16
 """A field with at most this many distinct values (strings, booleans, integers) lists them."""
 
-SENML_UNITS = {
-    "m": "MTR", "kg": "KGM", "g": "GRM", "s": "SEC", "A": "AMP", "K": "KEL", "Cel": "CEL", "cd": "CDL",
-    "mol": "C34", "Hz": "HTZ", "rad": "C81", "N": "NEW", "Pa": "PAL", "J": "JOU", "W": "WTT", "C": "COU",
-    "V": "VLT", "F": "FAR", "Ohm": "OHM", "S": "SIE", "Wb": "WEB", "T": "D33", "H": "81", "lm": "LUM",
-    "lx": "LUX", "Bq": "BQL", "Gy": "A95", "Sv": "D13", "kat": "KAT", "m2": "MTK", "m3": "MTQ",
-    "l": "LTR", "m/s": "MTS", "m/s2": "MSK", "m3/s": "MQS", "l/s": "G51", "W/m2": "D54", "cd/m2": "A24",
-    "bit": "A99", "bit/s": "B10", "lat": "DD", "lon": "DD", "pH": "Q30", "dB": "2N", "dBW": "DBW",
-    "B": "AD", "VA": "D46", "VAs": "D46", "var": "D44", "J/m": "B12", "kg/m3": "KMQ", "deg": "DD",
-    "%": "P1", "%RH": "P1", "/": "C62", "1": "C62", "1/s": "S4", "1/min": "C94", "beat/min": "C94",
-    "%EL": "P1", "m3/h": "MQH", "l/h": "E32", "km/h": "KMH", "kW": "KWT", "kWh": "KWH", "bar": "BAR",
-    "rpm": "RPM", "Wh": "WHR", "mbar": "MBR", "hPa": "A97", "mm": "MMT", "cm": "CMT", "km": "KTM",
-}  # fmt: skip
-"""SenML unit symbols (RFC 8428 registry and common secondary units) → UNECE Rec 20 codes."""
 
 _SENML_KEYS = {"bn", "bt", "bu", "bv", "bs", "bver", "n", "u", "v", "vs", "vb", "vd", "s", "t", "ut"}
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")

@@ -22,7 +22,9 @@ from typing import Any
 __all__ = [
     "BASE_DIMENSIONS",
     "QUDT_UNIT",
+    "SENML_UNITS",
     "UNECE_PINT",
+    "UNECE_SENML",
     "base_exponents",
     "compatible",
     "conversion",
@@ -65,6 +67,27 @@ UNECE_PINT: dict[str, str] = {
 """UNECE common code → pint expression (names only; pint knows what they mean). Hertz is read as
 cycles per second (``revolution/second``), as a shaft speed in Hz means: pint's own ``Hz`` is a bare
 1/s, which would make 60 rpm 6.28 Hz instead of 1 Hz."""
+
+SENML_UNITS: dict[str, str] = {
+    "m": "MTR", "kg": "KGM", "g": "GRM", "s": "SEC", "A": "AMP", "K": "KEL", "Cel": "CEL", "cd": "CDL",
+    "mol": "C34", "Hz": "HTZ", "rad": "C81", "N": "NEW", "Pa": "PAL", "J": "JOU", "W": "WTT", "C": "COU",
+    "V": "VLT", "F": "FAR", "Ohm": "OHM", "S": "SIE", "Wb": "WEB", "T": "D33", "H": "81", "lm": "LUM",
+    "lx": "LUX", "Bq": "BQL", "Gy": "A95", "Sv": "D13", "kat": "KAT", "m2": "MTK", "m3": "MTQ",
+    "l": "LTR", "m/s": "MTS", "m/s2": "MSK", "m3/s": "MQS", "l/s": "G51", "W/m2": "D54", "cd/m2": "A24",
+    "bit": "A99", "bit/s": "B10", "lat": "DD", "lon": "DD", "pH": "Q30", "dB": "2N", "dBW": "DBW",
+    "B": "AD", "VA": "D46", "VAs": "D46", "var": "D44", "J/m": "B12", "kg/m3": "KMQ", "deg": "DD",
+    "%": "P1", "%RH": "P1", "/": "C62", "1": "C62", "1/s": "S4", "1/min": "C94", "beat/min": "C94",
+    "%EL": "P1", "m3/h": "MQH", "l/h": "E32", "km/h": "KMH", "kW": "KWT", "kWh": "KWH", "bar": "BAR",
+    "rpm": "RPM", "Wh": "WHR", "mbar": "MBR", "hPa": "A97", "mm": "MMT", "cm": "CMT", "km": "KTM",
+}  # fmt: skip
+"""SenML unit symbols (RFC 8428 registry and common secondary units) → UNECE Rec 20 codes."""
+
+UNECE_SENML: dict[str, str] = {}
+"""UNECE Rec 20 code → the SenML symbol written for it (the first symbol of the registry's that names
+it; ``lat``/``lon``, ``%RH``/``%EL`` and the like are kept for what they say, not written for a code)."""
+for _symbol, _code in SENML_UNITS.items():
+    if _symbol not in ("lat", "lon", "%RH", "%EL", "beat/min", "VAs", "1"):
+        UNECE_SENML.setdefault(_code, _symbol)
 
 _QUDT_PINT: dict[str, str] = {
     "DEG_C": "degC", "DEG_F": "degF", "K": "kelvin", "PA": "Pa", "KiloPA": "kPa", "BAR": "bar",

@@ -88,7 +88,7 @@ def test_senml_target_and_a_broken_translator_file(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     records = {r["n"]: r for r in json.loads(done.stdout)}
     assert records["Skid_01.PLC.AnalogInputs.SC_107"]["v"] == 25.0
-    assert records["Skid_01.PLC.AnalogInputs.SC_107"]["u"] == "HTZ"
+    assert records["Skid_01.PLC.AnalogInputs.SC_107"]["u"] == "Hz"
     document = json.loads(translator.read_text())
     document["rules"][0]["transform"][0]["to"] = "BAR"
     translator.write_text(json.dumps(document))

@@ -9,6 +9,7 @@ pack holding one name several times (a short time series) yields its latest reco
 Writing gives one record per target field, ``bn`` (the format's ``base_name``) and ``bt`` (the source
 message's time) on the first record, ``u`` where the rule names the target unit, ``t`` relative to
 ``bt`` where a field's own time differs, and the value under ``v``, ``vs`` or ``vb`` by its type.
+Units are written as SenML symbols (``Cel``, ``Hz``; RFC 8428 registry) where the UNECE code has one.
 Times are seconds since 1970 (``time_kind`` epoch).
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from translator.codecs.base import Codec, FieldValue, OutField
 from translator.errors import MessageError
+from translator.units import UNECE_SENML
 
 __all__ = ["SenmlCodec", "resolve_pack"]
 
@@ -79,7 +81,8 @@ def _record(name: str, unit: str, value: Any, time: Any, base_time: Any) -> dict
     elif value is not None:
         record["v"] = value
     if time is not None and time != base_time:
-        record["t"] = time if base_time is None else time - base_time
+        # relative to bt, to the microsecond: two epoch floats near 1.8e9 differ by float noise
+        record["t"] = time if base_time is None else round(time - base_time, 6)
     return record
 
 
@@ -117,7 +120,8 @@ class SenmlCodec(Codec):
         lines = [f"_bt = None if mt is None else {time.format('mt')}"]
         # a field stamped like the message (the usual case) needs no conversion of its own
         records = [
-            f"_record({f.address!r}, {f.unit!r}, r{f.index}, _bt if t{f.index} == mt else "
+            f"_record({f.address!r}, {UNECE_SENML.get(f.unit, f.unit)!r}, r{f.index}, "
+            f"_bt if t{f.index} == mt else "
             f"(None if t{f.index} is None else {time.format(f't{f.index}')}), _bt)"
             for f in fields
         ]
