@@ -7,7 +7,21 @@ targets of each source node (plus every exact normalised-name match) are kept, s
 n·block, never n·m. Each candidate pair is then scored by the best of exact equality, token Dice
 and n-gram cosine, and weighed by kind datatype and unit compatibility: a class never maps to a
 property, a boolean never to a temperature, a temperature never to a pressure (units compared by
-the physical quantity they measure, :mod:`translator.units`).
+the physical quantity they measure, :mod:`translator.units`); two relations of which exactly one is
+named as the inverse (``authorOf`` / ``hasAuthor``) are weighed down.
+
+Two rules then look at the whole candidate set rather than one pair, and only at entities with no
+same-name counterpart on the other side:
+
+- *specialisation*: when the nearest counterpart of a class or relation is the other name with
+  modifiers added (``Regular_author`` / ``Author``, ``hasConferenceMember`` / ``hasMember``), and
+  that pair is the one with the fewest added modifiers for both entities (mutual, no tie), it scores
+  ``SPECIALISATION``. A relation's leading verb must agree (``assignReviewer`` is no
+  ``hasReviewer``); attributes never take part, since their modifier picks another value
+  (``FirstName`` is no ``Name``).
+- *renaming*: names equal up to words the two models systematically name differently
+  (``Accepted_contribution`` / ``AcceptedPaper`` when ``Rejected_…`` and ``Submitted_…`` agree too;
+  :mod:`translator.vocabulary`) score ``RENAMED``.
 """
 
 from __future__ import annotations
@@ -23,8 +37,9 @@ import numpy as np
 from scipy import sparse
 
 from translator.graph import Node, NodeKind, SchemaGraph
-from translator.tokens import content_tokens, normalize
+from translator.tokens import content_tokens, normalize, tokens
 from translator.units import compatible
+from translator.vocabulary import substitution, token_translations
 
 __all__ = [
     "Candidates",
@@ -57,6 +72,17 @@ _GROUPS: dict[NodeKind, str] = {
 }
 HEAD_MATCH = 0.8
 """Score of a name contained in the other with the same head word (``Author`` / ``Regular_author``)."""
+SPECIALISATION = 0.8
+"""Score of a name whose nearest counterpart is the other with modifiers added, when neither has a
+same-name counterpart (``Regular_author`` / ``Author``, ``Conference_fees`` / ``Fee``)."""
+RENAMED = 0.85
+"""Score of two names equal up to a word the two models systematically name differently."""
+INVERSE = 0.8
+"""Factor of two relations of which exactly one is named as the inverse (``authorOf`` / ``hasAuthor``)."""
+INVERSE_MARKER = "of"
+_SPECIALISABLE = frozenset({"concept", "relation"})
+"""Groups whose names may drop a modifier: a class or relation with a modifier is usually the only
+one of its kind, an attribute's modifier picks a different value (``FirstName`` is no ``Name``)."""
 _NEAR = {frozenset({"attribute", "relation"}): 0.75, frozenset({"concept", "attribute"}): 0.5}
 
 
@@ -105,6 +131,8 @@ class EntityText:
     datatype: str
     label: str
     unit: str = ""
+    lead_words: frozenset[str] = frozenset()
+    """First words of the names, stopwords kept: the verb of a relation (``has``, ``assign``)."""
 
 
 def _variants(node: Node) -> tuple[str, ...]:
@@ -116,6 +144,11 @@ def _variants(node: Node) -> tuple[str, ...]:
             if norm:
                 seen.setdefault(norm, None)
     return tuple(seen)
+
+
+def _lead_words(node: Node) -> frozenset[str]:
+    texts = (node.name, node.label, *(text for _, text in node.labels), *node.synonyms)
+    return frozenset(words[0] for words in map(tokens, texts) if words)
 
 
 def entity_texts(nodes: Iterable[Node]) -> list[EntityText]:
@@ -134,6 +167,7 @@ def entity_texts(nodes: Iterable[Node]) -> list[EntityText]:
                 datatype_class(node.datatype),
                 node.label or node.name,
                 node.unit,
+                _lead_words(node),
             )
         )
     return out
@@ -206,6 +240,125 @@ def pair_factor(a: EntityText, b: EntityText) -> float:
     return kind_factor(a.kind, b.kind) * _datatype_factor(a.datatype, b.datatype)
 
 
+def _direction_factor(a: EntityText, b: EntityText) -> float:
+    """``INVERSE`` for two relations of which exactly one is named as the inverse (``authorOf`` /
+    ``hasAuthor``, ``partOf`` / ``hasPart``), else 1."""
+    if _GROUPS.get(a.kind) != "relation" or _GROUPS.get(b.kind) != "relation":
+        return 1.0
+    a_of = any(INVERSE_MARKER in t for t in a.token_sets)
+    b_of = any(INVERSE_MARKER in t for t in b.token_sets)
+    return INVERSE if a_of != b_of else 1.0
+
+
+def _score_pairs(
+    left: Sequence[EntityText], right: Sequence[EntityText], pairs: dict[tuple[int, int], float]
+) -> dict[tuple[int, int], tuple[float, float, bool]]:
+    """``(score, factor, same name)`` of every compatible blocked pair; the score includes the factor."""
+    scored: dict[tuple[int, int], tuple[float, float, bool]] = {}
+    for (i, j), cosine in pairs.items():
+        ea, eb = left[i], right[j]
+        factor = pair_factor(ea, eb) * _direction_factor(ea, eb)
+        if factor <= 0:
+            continue
+        same = bool({v.replace(" ", "") for v in ea.variants} & {v.replace(" ", "") for v in eb.variants})
+        score = max(1.0 if same else 0.0, 0.5 * cosine + 0.5 * _dice(ea.token_sets, eb.token_sets))
+        scored[(i, j)] = (score * factor, factor, same)
+    return scored
+
+
+def _head(words: tuple[str, ...]) -> str:
+    """The head word of a name: the last, or the one before ``of`` (``Deadline_of_acceptance``)."""
+    if INVERSE_MARKER in words[1:]:
+        return words[words.index(INVERSE_MARKER, 1) - 1]
+    return words[-1]
+
+
+def _extra_modifiers(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]]) -> int | None:
+    """How many modifiers the longer name adds when the shorter one is contained in it with the same
+    head word (``Author`` / ``Regular_author``: 1); None when no variants relate so."""
+    best: int | None = None
+    for xt in a:
+        for yt in b:
+            x, y = frozenset(xt), frozenset(yt)
+            if not x or not y or len(x) == len(y):
+                continue
+            (small, small_set), (large, large_set) = sorted(((xt, x), (yt, y)), key=lambda v: len(v[1]))
+            if _soft_overlap(small_set, large_set) == len(small_set) and _token_similar(
+                _head(small), _head(large)
+            ):
+                extra = len(large_set) - len(small_set)
+                best = extra if best is None else min(best, extra)
+    return best
+
+
+def _unique_minima(values: dict[tuple[int, int], int], side: int) -> set[tuple[int, int]]:
+    """The pairs holding the single lowest value among the pairs of their ``side`` entity."""
+    by_entity: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for pair, value in values.items():
+        by_entity.setdefault(pair[side], []).append((value, pair))
+    out = set()
+    for options in by_entity.values():
+        options.sort()
+        if len(options) == 1 or options[0][0] < options[1][0]:
+            out.add(options[0][1])
+    return out
+
+
+def _specialisations(
+    left: Sequence[EntityText], right: Sequence[EntityText], eligible: Iterable[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Pairs where one name is the other with modifiers added and the nearest such pair of both."""
+    extra = {}
+    for i, j in eligible:
+        a, b = left[i], right[j]
+        group = _GROUPS.get(a.kind)
+        if group not in _SPECIALISABLE or group != _GROUPS.get(b.kind):
+            continue
+        if group == "relation" and not a.lead_words & b.lead_words:
+            continue  # assignReviewer is no hasReviewer: a relation's verb must agree
+        count = _extra_modifiers(left[i].token_sets, right[j].token_sets)
+        if count is not None:
+            extra[(i, j)] = count
+    return _unique_minima(extra, 0) & _unique_minima(extra, 1)
+
+
+def _renamed(
+    left: Sequence[EntityText], right: Sequence[EntityText], eligible: Sequence[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Pairs equal up to a word the two models systematically name differently
+    (:func:`translator.vocabulary.token_translations`)."""
+    translations = token_translations(
+        ((i, j), a, b) for i, j in eligible for a in left[i].token_sets for b in right[j].token_sets
+    )
+    out = set()
+    for i, j in eligible:
+        for a in left[i].token_sets:
+            for b in right[j].token_sets:
+                sub = substitution(a, b)
+                if sub is not None and translations.get(sub[0]) == sub[1]:
+                    out.add((i, j))
+    return out
+
+
+def _pair_level_boosts(
+    left: Sequence[EntityText],
+    right: Sequence[EntityText],
+    scored: dict[tuple[int, int], tuple[float, float, bool]],
+) -> dict[tuple[int, int], float]:
+    """Scores (before the pair factor) that the whole candidate set justifies for some pairs.
+
+    Only entities without a same-name counterpart on the other side take part: ``Author`` never
+    maps to ``Regular_author`` while the other model has an ``Author`` of its own.
+    """
+    exact_left = {i for (i, _), (_, _, same) in scored.items() if same}
+    exact_right = {j for (_, j), (_, _, same) in scored.items() if same}
+    eligible = [(i, j) for i, j in scored if i not in exact_left and j not in exact_right]
+    boosts = dict.fromkeys(_specialisations(left, right, eligible), SPECIALISATION)
+    for pair in _renamed(left, right, eligible):
+        boosts[pair] = max(boosts.get(pair, 0.0), RENAMED)
+    return boosts
+
+
 @dataclass
 class Candidates:
     """Scored candidate pairs, as parallel arrays of source and target indexes."""
@@ -259,21 +412,15 @@ def lexical_candidates(
                 if len(sharing) <= block:  # a name shared by many nodes is left to the n-gram top-k
                     for j in sharing:
                         pairs.setdefault((i, j), 1.0)
-    rows, cols, scores = [], [], []
-    for (i, j), cosine in pairs.items():
-        ea, eb = left[i], right[j]
-        factor = pair_factor(ea, eb)
-        if factor <= 0:
-            continue
-        same = (
-            1.0
-            if {v.replace(" ", "") for v in ea.variants} & {v.replace(" ", "") for v in eb.variants}
-            else 0.0
-        )
-        score = max(same, 0.5 * cosine + 0.5 * _dice(ea.token_sets, eb.token_sets))
-        rows.append(i)
-        cols.append(j)
-        scores.append(score * factor)
+    scored = _score_pairs(left, right, pairs)
+    for (i, j), boost in _pair_level_boosts(left, right, scored).items():
+        score, factor, same = scored[(i, j)]
+        scored[(i, j)] = (max(score, boost * factor), factor, same)
+    keys = list(scored)
     return Candidates(
-        left, right, np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(scores)
+        left,
+        right,
+        np.asarray([i for i, _ in keys], dtype=np.int64),
+        np.asarray([j for _, j in keys], dtype=np.int64),
+        np.asarray([scored[k][0] for k in keys]),
     )
