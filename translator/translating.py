@@ -180,7 +180,9 @@ class _Compiler:
             lines += [f"        {line}" for line in read]
             lines.append(f"        r{i} = {self.transform_expression(i, rule, f'v{i}')}")
             lines += ["    except Exception:", f"        r{i}, t{i}, s{i} = _slow_field({i}, msg)"]
-        fields = [OutField(i, rule.target, rule.unit) for i, rule in enumerate(self.spec.rules)]
+        fields = [
+            OutField(i, rule.target, rule.unit, _value_type(rule)) for i, rule in enumerate(self.spec.rules)
+        ]
         try:
             written = self.target.write(fields, self.time_conversion())
         except ValueError as exc:
@@ -302,6 +304,30 @@ class Translator:
                 "many-to-one maps or casts without 'from' only)"
             )
         return Translator(spec), skipped
+
+
+_CAST_TYPES = {"int": "number", "float": "number", "bool": "bool", "string": "text", "time": "text"}
+
+
+def _value_type(rule: Rule) -> str:
+    """The type a rule's result always has (None aside), from its last transform; "" when unknown."""
+    if not rule.transforms:
+        return ""
+    last = rule.transforms[-1]
+    match last:
+        case Unit() | Affine():
+            return "number"
+        case Invert():
+            return "bool"
+        case Cast(to, _):
+            return _CAST_TYPES[to]
+        case ValueMap(pairs, default):
+            values = [t for _, t in pairs] + ([] if default is MISSING else [default])
+            kinds = {
+                "bool" if isinstance(v, bool) else "text" if isinstance(v, str) else "number" for v in values
+            }
+            return kinds.pop() if len(kinds) == 1 and None not in values else ""
+    return ""
 
 
 def _combine(how: str, values: Sequence[Any], address: str) -> Any:

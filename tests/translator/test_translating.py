@@ -177,6 +177,13 @@ def test_timestamps_and_status_codes_are_carried_through_pubsub_and_senml() -> N
     pack = senml.translate(message)
     assert pack[0] == {"n": "Temp", "v": 273.15, "bn": "skid1.", "bt": T0_EPOCH}
     assert pack[1] == {"n": "Valve"}
+    null = pubsub(
+        {"Temp": {"StatusCode": bad, "SourceTimestamp": "2026-11-01T10:00:00.25Z"}, "Valve": {"Value": 1}}
+    )
+    assert senml.translate(null) == [
+        {"n": "Temp", "t": T0_EPOCH + 0.25, "bn": "skid1."},
+        {"n": "Valve", "v": 1},
+    ]
 
     back = Translator(
         TranslatorSpec(Side("b", MessageFormat("senml", base_name="skid1.")), Side("a", PUBSUB), rules[:1])

@@ -38,11 +38,13 @@ class FieldValue:
 
 @dataclass(frozen=True, slots=True)
 class OutField:
-    """A target field to write: its index ``i`` (``r{i}``, ``t{i}``, ``s{i}``), address and unit."""
+    """A target field to write: its index ``i`` (``r{i}``, ``t{i}``, ``s{i}``), address, unit, and the
+    type its rule always produces (``number``, ``text``, ``bool``; "" when it depends on the value)."""
 
     index: int
     address: str
     unit: str = ""
+    value_type: str = ""
 
 
 class Codec(ABC):

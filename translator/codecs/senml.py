@@ -25,6 +25,7 @@ from translator.units import UNECE_SENML
 __all__ = ["SenmlCodec", "resolve_pack"]
 
 _VALUE_KEYS = ("v", "vs", "vb", "vd")
+_VALUE_KEY = {"number": "v", "text": "vs", "bool": "vb"}
 
 
 def resolve_pack(pack: Any, base_name: str = "") -> tuple[dict[str, tuple[Any, Any]], Any]:
@@ -118,13 +119,26 @@ class SenmlCodec(Codec):
 
     def write(self, fields: Sequence[OutField], time: str) -> list[str]:
         lines = [f"_bt = None if mt is None else {time.format('mt')}"]
-        # a field stamped like the message (the usual case) needs no conversion of its own
-        records = [
-            f"_record({f.address!r}, {UNECE_SENML.get(f.unit, f.unit)!r}, r{f.index}, "
-            f"_bt if t{f.index} == mt else "
-            f"(None if t{f.index} is None else {time.format(f't{f.index}')}), _bt)"
-            for f in fields
-        ]
+        records = []
+        for f in fields:
+            i, unit = f.index, UNECE_SENML.get(f.unit, f.unit)
+            key = _VALUE_KEY.get(f.value_type)
+            if key is None:  # the type depends on the value: the general function decides
+                # a field stamped like the message (the usual case) needs no conversion of its own
+                records.append(
+                    f"_record({f.address!r}, {unit!r}, r{i}, _bt if t{i} == mt else "
+                    f"(None if t{i} is None else {time.format(f't{i}')}), _bt)"
+                )
+                continue
+            # the type is known when compiled: one dict literal, touched only for a null or an own time
+            members = f"'n': {f.address!r}, " + (f"'u': {unit!r}, " if unit else "") + f"{key!r}: r{i}"
+            lines.append(f"_r{i} = {{{members}}}")
+            lines.append(f"if r{i} is None: del _r{i}[{key!r}]")
+            lines.append(
+                f"if t{i} != mt and t{i} is not None: _r{i}['t'] = "
+                f"{time.format(f't{i}')} if _bt is None else round({time.format(f't{i}')} - _bt, 6)"
+            )
+            records.append(f"_r{i}")
         lines.append(f"out = [{', '.join(records)}]")
         head = {"bn": "_bn"} if self.fmt.base_name else {}
         lines.append("if out:")
