@@ -72,7 +72,7 @@ from typing import Any
 
 from match_scale import prefix  # benchmarks/match_scale.py
 from memory import peak_rss, reset_peak_rss  # benchmarks/memory.py
-from results import hardware, revision, write_section  # benchmarks/results.py
+from results import hardware, header_lines, revision, write_section  # benchmarks/results.py
 
 from adapters import load_paths
 from translator.alignment import Alignment, Correspondence
@@ -475,11 +475,7 @@ def section(
         [
             SECTION,
             "",
-            f"- Date: {info['date']}",
-            f"- Machine: {info['machine']}",
-            f"- Python: {info['python']}; {info['packages']}",
-            f"- Tolka: commit {info['revision']}",
-            f"- Command: `{command}`",
+            *header_lines(info, command),
             f"- Model: {info['model']}",
             *model_lines,
             f"- Run time of this benchmark: {wall:.0f} s",

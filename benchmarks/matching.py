@@ -66,10 +66,8 @@ with ``python -X importtime``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import json
-import platform
 import re
 import shlex
 import statistics
@@ -80,12 +78,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from memory import peak_rss, reset_peak_rss  # benchmarks/memory.py
-from results import hardware, markdown_table, revision, write_section  # benchmarks/results.py
+from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
 
 from adapters import load_paths
 from translator.alignment import Alignment, Correspondence
@@ -642,24 +639,10 @@ def interpretation(runs: Sequence[MatcherRun]) -> str:
     return " ".join(parts)
 
 
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "not installed"
-
-
 def machine() -> dict[str, str]:
     """Date, hardware and software versions, for the record."""
-    cpus, cpu, ram = hardware()
     packages = ("valentine", "pandas", "numpy", "scipy", "nltk", "rapidfuzz", "rdflib")
-    return {
-        "date": dt.datetime.now(dt.UTC).strftime("%a %b %d %H:%M:%S UTC %Y"),
-        "machine": f"nproc {cpus}, {cpu}, {ram} RAM",
-        "python": f"{platform.python_implementation()} {platform.python_version()} ({platform.system()})",
-        "packages": ", ".join(f"{p} {_version(p)}" for p in packages),
-        "revision": revision("adapters", "translator", "benchmarks/matching.py"),
-    }
+    return run_info(packages, ("adapters", "translator", "benchmarks/matching.py"))
 
 
 def section(
@@ -675,11 +658,7 @@ def section(
     lines = [
         SECTION,
         "",
-        f"- Date: {info['date']}",
-        f"- Machine: {info['machine']}",
-        f"- Python: {info['python']}; {info['packages']}",
-        f"- Tolka: commit {info['revision']}",
-        f"- Command: `{command}`",
+        *header_lines(info, command),
         "",
         f"OAEI conference track, the {len(pairs)} pairs with a reference alignment (ra1) in "
         "`shared/data/oaei-conference/alignments/`. Every prediction is scored by Tolka's evaluator "

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import platform
 import subprocess
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__all__ = ["RESULTS", "hardware", "markdown_table", "revision", "write_section"]
+__all__ = [
+    "RESULTS",
+    "hardware",
+    "header_lines",
+    "markdown_table",
+    "package_version",
+    "revision",
+    "run_info",
+    "write_section",
+]
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 _HEADER = (
@@ -76,3 +87,34 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: 
     ]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
     return "\n".join(lines)
+
+
+def package_version(package: str) -> str:
+    """The installed version of ``package``, or ``not installed``."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def run_info(packages: Sequence[str], revision_paths: Sequence[str]) -> dict[str, str]:
+    """Date, hardware, Python, the versions of ``packages`` and the revision of ``revision_paths``."""
+    cpus, cpu, ram = hardware()
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%a %b %d %H:%M:%S UTC %Y"),
+        "machine": f"nproc {cpus}, {cpu}, {ram} RAM",
+        "python": f"{platform.python_implementation()} {platform.python_version()} ({platform.system()})",
+        "packages": ", ".join(f"{p} {package_version(p)}" for p in packages),
+        "revision": revision(*revision_paths),
+    }
+
+
+def header_lines(info: dict[str, str], command: str) -> list[str]:
+    """The record every section opens with: date, machine, Python and packages, commit, command."""
+    return [
+        f"- Date: {info['date']}",
+        f"- Machine: {info['machine']}",
+        f"- Python: {info['python']}; {info['packages']}",
+        f"- Tolka: commit {info['revision']}",
+        f"- Command: `{command}`",
+    ]

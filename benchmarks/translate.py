@@ -70,7 +70,6 @@ import gc
 import json
 import math
 import operator
-import platform
 import random
 import shlex
 import statistics
@@ -78,14 +77,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import glom  # type: ignore[import-untyped]
 import jsonata  # type: ignore[import-untyped]
 import orjson
-from results import hardware, markdown_table, revision, write_section  # benchmarks/results.py
+from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
 
 from translator.rules import spec_from_dict
 from translator.translating import Translator
@@ -760,23 +758,9 @@ def ratio_lines(scenarios: dict[str, list[Contestant]]) -> list[str]:
     return lines
 
 
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "not installed"
-
-
 def machine() -> dict[str, str]:
     """Date, hardware and software versions, for the record."""
-    cpus, cpu, ram = hardware()
-    return {
-        "date": dt.datetime.now(dt.UTC).strftime("%a %b %d %H:%M:%S UTC %Y"),
-        "machine": f"nproc {cpus}, {cpu}, {ram} RAM",
-        "python": f"{platform.python_implementation()} {platform.python_version()} ({platform.system()})",
-        "packages": ", ".join(f"{p} {_version(p)}" for p in PACKAGES),
-        "revision": revision("translator", "benchmarks/translate.py"),
-    }
+    return run_info(PACKAGES, ("translator", "benchmarks/translate.py"))
 
 
 SCENARIOS = {
@@ -803,11 +787,7 @@ def section(info: dict[str, str], command: str, body: str, args: argparse.Namesp
         [
             SECTION,
             "",
-            f"- Date: {info['date']}",
-            f"- Machine: {info['machine']}",
-            f"- Python: {info['python']}; {info['packages']}",
-            f"- Tolka: commit {info['revision']}",
-            f"- Command: `{command}`",
+            *header_lines(info, command),
             "",
             "One thread. Every contestant turns the same JSON bytes into JSON bytes (orjson parse and "
             "serialise included for all) and was checked to give Tolka's output (floats within 1e-9) "

@@ -64,11 +64,15 @@ def _is_field(graph: SchemaGraph, node: Node) -> bool:
     return True
 
 
-def _transforms(source: Node, target: Node) -> tuple[Transform, ...]:
-    """The transforms from ``source``'s values to ``target``'s; IncompatibleFieldsError when none can."""
+def _transforms(source: Node, target: Node, notes: list[str]) -> tuple[Transform, ...]:
+    """The transforms from ``source``'s values to ``target``'s; IncompatibleFieldsError when none can.
+    Enumeration values left without a counterpart are added to ``notes``."""
     s_class, t_class = datatype_class(source.datatype), datatype_class(target.datatype)
     if source.enum_values and target.enum_values:
-        pairs = pair_enums(source.enum_values, target.enum_values)[0]
+        pairs, unpaired = pair_enums(source.enum_values, target.enum_values)
+        if unpaired:
+            missing = list(unpaired)
+            notes.append(f"{source.id} -> {target.id}: values {missing} have no counterpart (add them)")
         if not pairs:
             raise IncompatibleFieldsError(
                 f"no value of {list(source.enum_values)} pairs with one of {list(target.enum_values)}",
@@ -195,12 +199,7 @@ def compile_alignment(
         if target_address in rules:
             notes.append(f"skipped {s.id} -> {t.id}: {t.id} already fed by {rules[target_address].source_id}")
             continue
-        transforms = _transforms(s, t)
-        for transform in transforms:
-            if isinstance(transform, ValueMap):
-                _, unpaired = pair_enums(s.enum_values, t.enum_values)
-                if unpaired:
-                    notes.append(f"{s.id} -> {t.id}: values {list(unpaired)} have no counterpart (add them)")
+        transforms = _transforms(s, t, notes)
         rules[target_address] = Rule(
             target=target_address,
             sources=(field_address(s, source_side.format),),
