@@ -187,7 +187,10 @@ class _Compiler:
             written = self.target.write(fields, self.time_conversion())
         except ValueError as exc:
             raise TranslatorFileError(str(exc), pointer="/rules") from None
-        lines += [f"    {line}" for line in written]
+        # writing converts times; one that cannot be read is reported by _time_error, naming its field
+        lines.append("    try:")
+        lines += [f"        {line}" for line in written]
+        lines += ["    except (TypeError, ValueError) as _exc:", "        _time_error(msg, _exc)"]
         lines.append("    return out")
         return "\n".join(lines) + "\n"
 
@@ -219,6 +222,7 @@ class Translator:
         names = compiler.names
         names["_slow_field"] = self._slow_field
         names["_envelope_error"] = self._envelope_error
+        names["_time_error"] = self._time_error
         exec(compile(self.source_code, "<tolka translator>", "exec"), names)
         self._function: Callable[[Any], Any] = names["_translate"]
 
@@ -232,6 +236,25 @@ class Translator:
         """Raise a MessageError for a message whose envelope the fast path could not read."""
         self.source_codec.check(msg)  # names what is wrong when it can
         raise MessageError(f"not a {self.source_codec.name} message: {type(exc).__name__}: {exc}")
+
+    def _time_error(self, msg: Any, exc: Exception) -> None:
+        """Raise a MessageError naming the time the target format could not be given (the message's
+        or a field's)."""
+        codec = self.source_codec
+        times = [(codec.message_time_field(), codec.message_time(msg))]
+        for rule in self.spec.rules:
+            for address in rule.sources:
+                found = codec.field(msg, address)
+                times.append((address, None if found is None else found.time))
+        kind = self.target_codec.time_kind
+        convert = hash if codec.time_kind == kind else to_iso if kind == "iso" else to_epoch
+        for where, time in times:
+            try:
+                if time is not None:
+                    hash(convert(time))
+            except (TypeError, ValueError) as bad:
+                raise MessageError(f"the time {time!r} cannot be read: {bad}", field=where) from None
+        raise MessageError(f"cannot write the {self.target_codec.name} message: {type(exc).__name__}: {exc}")
 
     def _slow_field(self, i: int, msg: Any) -> tuple[Any, Any, Any]:
         """Rule ``i`` on any message shape: ``(result, time, status)`` or a MessageError naming the field."""

@@ -22,7 +22,8 @@ __all__ = ["CASTERS", "to_bool", "to_epoch", "to_float", "to_int", "to_iso", "to
 
 _TRUE = frozenset({"true", "1", "on", "yes"})
 _FALSE = frozenset({"false", "0", "off", "no"})
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_fromisoformat = dt.datetime.fromisoformat
+_fromtimestamp = dt.datetime.fromtimestamp
 
 
 def to_int(value: Any) -> int:
@@ -86,15 +87,17 @@ def _parse_iso(text: str) -> dt.datetime:
 
 @functools.lru_cache(maxsize=4096)
 def _iso_of_epoch(seconds: float) -> str:
-    return _format_iso(_EPOCH + dt.timedelta(seconds=seconds))
+    try:
+        return _format_iso(_fromtimestamp(seconds, dt.UTC))
+    except (OverflowError, OSError, ValueError):  # beyond year 9999, before year 1, or not a number
+        raise ValueError(f"{seconds!r} seconds since 1970 is not a calendar time") from None
 
 
 def _format_iso(moment: dt.datetime) -> str:
-    text = moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-    # drop trailing zeros of the fraction: 10:00:00.500000Z → 10:00:00.5Z, 10:00:00.000000Z → 10:00:00Z
-    head, _, fraction = text[:-1].partition(".")
-    fraction = fraction.rstrip("0")
-    return f"{head}.{fraction}Z" if fraction else f"{head}Z"
+    """``moment`` (aware) in UTC with ``Z``, trailing zeros of the fraction dropped (10:00:00.5Z)."""
+    utc = moment.astimezone(dt.UTC)
+    text = utc.isoformat()[:-6]  # without "+00:00"
+    return (text.rstrip("0") if utc.microsecond else text) + "Z"
 
 
 def to_iso(value: Any) -> str:
@@ -106,17 +109,18 @@ def to_iso(value: Any) -> str:
     raise TypeError(f"cannot cast {value!r} to a time")
 
 
-@functools.lru_cache(maxsize=4096)
-def _epoch_of_iso(text: str) -> float:
-    return (_parse_iso(text) - _EPOCH).total_seconds()
-
-
 def to_epoch(value: Any) -> float:
-    """Seconds since 1970-01-01 UTC from ISO 8601 text or a number."""
+    """Seconds since 1970-01-01 UTC from ISO 8601 text or a number (text without a zone is UTC).
+
+    Not cached: a stream's message times are all different, and a message converts each distinct time
+    once (see the SenML writer)."""
+    if value.__class__ is str:
+        moment = _fromisoformat(value)
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)).timestamp()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str):
-        return _epoch_of_iso(value)
+        return to_epoch(str(value))
     raise TypeError(f"cannot cast {value!r} to a time")
 
 

@@ -194,6 +194,29 @@ def test_timestamps_and_status_codes_are_carried_through_pubsub_and_senml() -> N
     )
 
 
+def test_a_time_that_cannot_be_converted_is_an_error_naming_its_field() -> None:
+    rules = (Rule("temp", ("Temp",), (Unit("CEL", "KEL"),)), Rule("valve", ("Valve",)))
+    to_senml = Translator(TranslatorSpec(Side("a", PUBSUB), Side("b", SENML), rules))
+    good = {"Value": 1.0, "SourceTimestamp": T0}
+    for bad in ("yesterday", [1], True):
+        with pytest.raises(MessageError) as caught:
+            to_senml.translate(pubsub({"Temp": good, "Valve": good}, Timestamp=bad))
+        assert caught.value.field == "Timestamp"
+        with pytest.raises(MessageError) as caught:
+            to_senml.translate(pubsub({"Temp": good, "Valve": {"Value": 1, "SourceTimestamp": bad}}))
+        assert caught.value.field == "Valve"
+        assert "cannot be read" in str(caught.value)
+    # an epoch time too far out for a calendar is an error, not a crash
+    to_json = Translator(
+        TranslatorSpec(
+            Side("a", SENML), Side("b", MessageFormat("json", timestamp="/ts")), (Rule("/t", ("Temp",)),)
+        )
+    )
+    with pytest.raises(MessageError) as caught:
+        to_json.translate([{"bt": 1e300, "n": "Temp", "v": 1.0}])
+    assert caught.value.field == "bt"
+
+
 def test_senml_base_fields_resolve() -> None:
     spec = TranslatorSpec(
         Side("a", SENML), Side("b", JSON), (Rule("/a", ("dev1/temp",)), Rule("/b", ("dev1/on",)))
@@ -352,17 +375,38 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(fmt=st.sampled_from(sorted(FORMATS)), message=json_values)
-def test_malformed_messages_only_raise_message_errors(fmt: str, message: Any) -> None:
+def well_formed_but(fmt: str, fields: dict[str, Any], time: Any) -> Any:
+    """A message of ``fmt`` holding ``fields`` (any values) and ``time`` (any value) as its times."""
+    if fmt == "json":
+        return {**fields, "ts": time}
+    if fmt == "senml":
+        return [{"bt": time, "n": "ts"}] + [{"n": k, "v": v, "t": time} for k, v in fields.items()]
+    return pubsub({k: {"Value": v, "SourceTimestamp": time} for k, v in fields.items()}, Timestamp=time)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    source=st.sampled_from(sorted(FORMATS)),
+    target=st.sampled_from(sorted(FORMATS)),
+    message=json_values,
+    fields=st.dictionaries(st.sampled_from("abc"), json_values, max_size=3),
+    time=json_values,
+)
+def test_malformed_messages_only_raise_message_errors(
+    source: str, target: str, message: Any, fields: dict[str, Any], time: Any
+) -> None:
     rules = (
-        Rule(address("json", "a"), (address(fmt, "a"),), (Unit("CEL", "FAH"),)),
-        Rule(address("json", "b"), (address(fmt, "b"),), (ValueMap(((1, "x"),)),)),
-        Rule(address("json", "c"), (address(fmt, "c"),), (Cast("int"),)),
+        Rule(address(target, "a"), (address(source, "a"),), (Unit("CEL", "FAH"),)),
+        Rule(address(target, "b"), (address(source, "b"),), (ValueMap(((1, "x"),)),)),
+        Rule(address(target, "c"), (address(source, "c"),), (Cast("int"),)),
     )
-    translator = Translator(TranslatorSpec(Side("a", FORMATS[fmt]), Side("b", JSON), rules))
-    with contextlib.suppress(MessageError):  # anything else (a crash) fails the test
-        translator.translate(message)
+    side = {**FORMATS, "json": MessageFormat("json", timestamp="/ts")}
+    translator = Translator(TranslatorSpec(Side("a", side[source]), Side("b", side[target]), rules))
+    # anything but a MessageError (a crash) fails the test: wholly random input, and a message of the
+    # right shape whose values and times are random
+    for candidate in (message, well_formed_but(source, fields, time)):
+        with contextlib.suppress(MessageError):
+            translator.translate(candidate)
 
 
 @settings(max_examples=100, deadline=None)

@@ -94,6 +94,10 @@ class Codec(ABC):
     def message_time(self, msg: Any) -> Any:
         """The message-level time of a message that passed :meth:`check`, or None."""
 
+    def message_time_field(self) -> str:
+        """Where the message-level time is, as an error message names it."""
+        return "the message time"
+
     def validate_address(self, address: str) -> str | None:
         """Why ``address`` cannot name a field of this format, or None when it can."""
         return None if address else "empty field address"

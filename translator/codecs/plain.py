@@ -92,6 +92,9 @@ class JsonCodec(Codec):
             return None
         return _lookup(msg, pointer_tokens(self.fmt.timestamp))[1]
 
+    def message_time_field(self) -> str:
+        return self.fmt.timestamp or super().message_time_field()
+
     # writing ---------------------------------------------------------------------------------
 
     def write(self, fields: Sequence[OutField], time: str) -> list[str]:

@@ -119,6 +119,9 @@ class PubSubCodec(Codec):
     def message_time(self, msg: Any) -> Any:
         return _dataset_message(msg, self.fmt.dataset_writer_id).get("Timestamp")
 
+    def message_time_field(self) -> str:
+        return "Timestamp"
+
     # writing ---------------------------------------------------------------------------------
 
     def write(self, fields: Sequence[OutField], time: str) -> list[str]:

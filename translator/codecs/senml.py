@@ -24,7 +24,6 @@ from translator.units import UNECE_SENML
 
 __all__ = ["SenmlCodec", "resolve_pack"]
 
-_VALUE_KEYS = ("v", "vs", "vb", "vd")
 _VALUE_KEY = {"number": "v", "text": "vs", "bool": "vb"}
 
 
@@ -32,59 +31,88 @@ def resolve_pack(pack: Any, base_name: str = "") -> tuple[dict[str, tuple[Any, A
     """``({name: (value, time)}, first base time)`` of a SenML pack; names relative to ``base_name``.
 
     Raises:
-        MessageError: not a list of records, or a record without a name (names the record).
+        MessageError: not a list of records, a record that is not an object or has no name, a base
+            field or time of the wrong type (names the record and the key).
     """
-    if not isinstance(pack, list):
+    if pack.__class__ is not list:
         raise MessageError(f"expected a SenML pack (a JSON list of records), found {type(pack).__name__}")
-    bn, bt, bv = "", 0.0, 0.0
+    try:
+        return _resolve(pack, base_name)
+    except (TypeError, AttributeError) as exc:  # the shape is wrong somewhere: say where
+        raise _why(pack, exc) from None
+
+
+def _resolve(pack: list[Any], base_name: str) -> tuple[dict[str, tuple[Any, Any]], Any]:
+    """:func:`resolve_pack` on the common shape, with no check a wrong type would not trip anyway."""
+    index: dict[str, tuple[Any, Any]] = {}
+    bn: str = ""
+    rel: str | None = None if base_name else ""  # bn relative to base_name; None: not below it
+    bt: Any = 0
+    bv: Any = 0
     first_bt = None
-    index: dict[str, tuple[Any, Any, float]] = {}
+    for record in pack:
+        if "bn" in record or "bt" in record or "bv" in record:
+            if "bn" in record:
+                bn = record["bn"] + ""
+                rel = bn[len(base_name) :] if bn.startswith(base_name) else None
+            if "bt" in record:
+                bt = record["bt"] + 0
+                if first_bt is None:
+                    first_bt = bt
+            if "bv" in record:
+                bv = record["bv"] + 0
+        n = record.get("n", "")
+        if rel is None:
+            name = bn + n
+            if base_name and name.startswith(base_name):
+                name = name[len(base_name) :]
+        else:
+            name = rel + n
+        if not n and not bn:
+            raise MessageError(f"record {pack.index(record)}: no name (neither 'bn' nor 'n')")
+        if "v" in record:
+            value = record["v"]
+            if bv and value.__class__ in (int, float):
+                value = bv + value
+        else:
+            value = record.get("vs", record.get("vb", record.get("vd")))
+        time = bt + record["t"] if "t" in record and record["t"] is not None else (bt or None)
+        if name not in index or _later(time, index[name][1]):
+            index[name] = (value, time)
+    return index, first_bt
+
+
+def _later(time: Any, than: Any) -> bool:
+    """Whether a record at ``time`` supersedes one at ``than`` (a later one, or an untimed after an
+    untimed one; a timed record supersedes an untimed one)."""
+    return than is None or (time is not None and time >= than)
+
+
+_FIELD_TYPES = (("bn", str), ("n", str), ("bt", int | float), ("bv", int | float), ("t", int | float))
+
+
+def _why(pack: list[Any], exc: Exception) -> MessageError:
+    """The MessageError naming what in ``pack`` is not SenML, after the fast reading tripped on it."""
     for k, record in enumerate(pack):
         if not isinstance(record, dict):
-            raise MessageError(f"record {k}: expected an object, found {type(record).__name__}")
-        if "bn" in record:
-            bn = record["bn"]
-        if "bt" in record:
-            bt = record["bt"]
-            if first_bt is None:
-                first_bt = bt
-        if "bv" in record:
-            bv = record["bv"]
-        name = bn + record.get("n", "")
-        if not isinstance(name, str) or not name:
-            raise MessageError(f"record {k}: no name (neither 'bn' nor 'n')")
-        value = None
-        for key in _VALUE_KEYS:
-            if key in record:
-                value = record[key]
-                break
-        if key == "v" and bv and isinstance(value, int | float):
-            value = bv + value
-        has_time = "t" in record or bt
-        time = bt + record.get("t", 0.0) if has_time else None
-        if base_name and name.startswith(base_name):
-            name = name[len(base_name) :]
-        previous = index.get(name)
-        order = time if isinstance(time, int | float) else float("-inf")
-        if previous is None or order >= previous[2]:
-            index[name] = (value, time, order)
-    return {name: (value, time) for name, (value, time, _) in index.items()}, first_bt
+            return MessageError(f"record {k}: expected an object, found {type(record).__name__}")
+        for key, kind in _FIELD_TYPES:
+            value = record.get(key, "" if kind is str else 0)
+            if not isinstance(value, kind) and not (key == "t" and value is None):
+                expected = "text" if kind is str else "a number"
+                return MessageError(f"record {k}: {key!r} must be {expected}, found {value!r}")
+    return MessageError(f"not a SenML pack: {type(exc).__name__}: {exc}")
 
 
-def _record(name: str, unit: str, value: Any, time: Any, base_time: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {"n": name}
-    if unit:
-        record["u"] = unit
-    if value.__class__ is bool:
-        record["vb"] = value
-    elif value.__class__ is str:
-        record["vs"] = value
-    elif value is not None:
-        record["v"] = value
-    if time is not None and time != base_time:
-        # relative to bt, to the microsecond: two epoch floats near 1.8e9 differ by float noise
-        record["t"] = time if base_time is None else round(time - base_time, 6)
-    return record
+class _ValueKeys(dict[type, str]):
+    """The record key of a value by its class: ``vb`` for booleans, ``vs`` for text, else ``v``."""
+
+    def __missing__(self, cls: type) -> str:
+        return "v"
+
+
+_VALUE_KEY_OF = _ValueKeys({bool: "vb", str: "vs"})
+_UNSEEN = object()
 
 
 class SenmlCodec(Codec):
@@ -95,7 +123,12 @@ class SenmlCodec(Codec):
     field_times = True
 
     def names(self) -> dict[str, Any]:
-        return {"_resolve_pack": resolve_pack, "_record": _record, "_bn": self.fmt.base_name}
+        return {
+            "_resolve_pack": resolve_pack,
+            "_value_key": _VALUE_KEY_OF,
+            "_unseen": _UNSEEN,
+            "_bn": self.fmt.base_name,
+        }
 
     # reading ---------------------------------------------------------------------------------
 
@@ -115,34 +148,38 @@ class SenmlCodec(Codec):
     def message_time(self, msg: Any) -> Any:
         return resolve_pack(msg, self.fmt.base_name)[1]
 
+    def message_time_field(self) -> str:
+        return "bt"
+
     # writing ---------------------------------------------------------------------------------
 
     def write(self, fields: Sequence[OutField], time: str) -> list[str]:
-        lines = [f"_bt = None if mt is None else {time.format('mt')}"]
+        # Each distinct time of the message is converted once: ``_rel`` maps a source time to the
+        # record's ``t`` (None where the record needs none: stamped like the message, or not at all).
+        lines = [f"_bt = None if mt is None else {time.format('mt')}", "_rel = {mt: None, None: None}"]
+        absolute, relative = time.format("_t"), f"round({time.format('_t')} - _bt, 6)"
         records = []
         for f in fields:
             i, unit = f.index, UNECE_SENML.get(f.unit, f.unit)
             key = _VALUE_KEY.get(f.value_type)
-            if key is None:  # the type depends on the value: the general function decides
-                # a field stamped like the message (the usual case) needs no conversion of its own
-                records.append(
-                    f"_record({f.address!r}, {unit!r}, r{i}, _bt if t{i} == mt else "
-                    f"(None if t{i} is None else {time.format(f't{i}')}), _bt)"
-                )
-                continue
-            # the type is known when compiled: one dict literal, touched only for a null or an own time
-            members = f"'n': {f.address!r}, " + (f"'u': {unit!r}, " if unit else "") + f"{key!r}: r{i}"
-            lines.append(f"_r{i} = {{{members}}}")
-            lines.append(f"if r{i} is None: del _r{i}[{key!r}]")
-            lines.append(
-                f"if t{i} != mt and t{i} is not None: _r{i}['t'] = "
-                f"{time.format(f't{i}')} if _bt is None else round({time.format(f't{i}')} - _bt, 6)"
-            )
+            # the value key is known when compiled where the rule's type is; else the value's class picks it
+            name = repr(key) if key else f"_value_key[r{i}.__class__]"
+            members = f"'n': {f.address!r}, " + (f"'u': {unit!r}, " if unit else "") + f"{name}: r{i}"
+            lines += [
+                f"_r{i} = {{{members}}}",
+                f"if r{i} is None: del _r{i}[{key or 'v'!r}]",
+                f"if t{i} != mt:",
+                f"    _t = _rel.get(t{i}, _unseen)",
+                "    if _t is _unseen:",
+                f"        _t = t{i}",
+                # relative to bt, to the microsecond: two epoch floats near 1.8e9 differ by float noise
+                f"        _t = _rel[t{i}] = {absolute} if _bt is None else {relative}",
+                f"    if _t is not None: _r{i}['t'] = _t",
+            ]
             records.append(f"_r{i}")
         lines.append(f"out = [{', '.join(records)}]")
-        head = {"bn": "_bn"} if self.fmt.base_name else {}
-        lines.append("if out:")
-        if head:
-            lines.append("    out[0]['bn'] = _bn")
-        lines.append("    if _bt is not None: out[0]['bt'] = _bt")
+        if records:
+            if self.fmt.base_name:
+                lines.append("out[0]['bn'] = _bn")
+            lines.append("if _bt is not None: out[0]['bt'] = _bt")
         return lines
