@@ -7,16 +7,18 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.tolka-installed
 SHARED ?= ../shared/data
+WORDNET_DIR ?= $(or $(TOLKA_WORDNET_DIR),/usr/share/wordnet)
 PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model bench-load bench-match bench-gnn bench-translate clean help
+.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
 	@echo "make test   - set up .venv if needed, then run the test suite"
 	@echo "make check  - ruff (lint + format check) and mypy --strict"
+	@echo "make wordnet - install WordNet (Debian's wordnet-base) for synonym matching, when root"
 	@echo "make model  - retrain the shipped GNN model $(MODEL) (needs $(SHARED); seeded, CPU)"
 	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
 	@echo "make bench-match - benchmarks/matching.py and match_scale.py (installs Valentine)"
@@ -32,9 +34,17 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# WordNet 3.0 for the lexical matcher's synonyms: Debian/Ubuntu's wordnet-base, installed when missing
+# and make runs as root. Without it Tolka matches without synonyms and the tests that need it skip.
+wordnet:
+	@if [ -f $(WORDNET_DIR)/index.noun ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordnet-base; \
+	else echo "note: no WordNet in $(WORDNET_DIR), so no synonym matching (sudo apt-get install wordnet-base)"; fi
+
 # Until the full demo exists, the demo inspects the two shipped vendor models and the plant ontology,
 # then matches vendor A to vendor B with the shipped GNN model (alignment in .demo/).
-demo: $(STAMP)
+demo: $(STAMP) wordnet
 	$(VENV)/bin/tolka inspect ontologies/demo/VendorA.PumpSkid.NodeSet2.xml
 	$(VENV)/bin/tolka inspect ontologies/demo/VendorB.LegacySkid.NodeSet2.xml
 	$(VENV)/bin/tolka inspect ontologies/plant.ttl
@@ -42,7 +52,7 @@ demo: $(STAMP)
 		ontologies/demo/VendorB.LegacySkid.NodeSet2.xml --out .demo/vendorA-vendorB.sssom.tsv
 	@echo "alignment written to .demo/vendorA-vendorB.sssom.tsv"
 
-test: $(STAMP)
+test: $(STAMP) wordnet
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
@@ -63,7 +73,7 @@ model: $(STAMP)
 bench-load: $(STAMP)
 	$(PY) benchmarks/load.py --data $(SHARED)
 
-bench-match: $(STAMP)
+bench-match: $(STAMP) wordnet
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/matching.py --data $(SHARED)
 	$(PY) benchmarks/match_scale.py --data $(SHARED)

@@ -18,10 +18,18 @@ same-name counterpart on the other side:
   that pair is the one with the fewest added modifiers for both entities (mutual, no tie), it scores
   ``SPECIALISATION``. A relation's leading verb must agree (``assignReviewer`` is no
   ``hasReviewer``); attributes never take part, since their modifier picks another value
-  (``FirstName`` is no ``Name``).
+  (``FirstName`` is no ``Name``). With WordNet, a relation whose first word can only be a verb has
+  that verb as its head, so the verb with its object specialises the verb (``submitPaper`` /
+  ``submit``).
 - *renaming*: names equal up to words the two models systematically name differently
   (``Accepted_contribution`` / ``AcceptedPaper`` when ``Rejected_…`` and ``Submitted_…`` agree too;
   :mod:`translator.vocabulary`) score ``RENAMED``.
+- *synonyms*: names of the same kind of entity whose words differ only in WordNet synonyms
+  (``Chairman`` / ``Chair``, ``has_the_last_name`` / ``hasSurname``: a word or a collocation for
+  another that shares one of its most frequent senses, :mod:`translator.wordnet`) score ``SYNONYM``
+  when that pair is the only such pair of both entities. Such pairs need not share a character
+  n-gram, so each name is also looked up with one word replaced by each of its synonyms. Without a
+  WordNet database this rule is off.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -37,9 +45,11 @@ import numpy as np
 from scipy import sparse
 
 from translator.graph import Node, NodeKind, SchemaGraph
+from translator.synonyms import expansions, synonymous
 from translator.tokens import content_tokens, normalize, tokens
 from translator.units import compatible
 from translator.vocabulary import substitution, token_translations
+from translator.wordnet import WordNet
 
 __all__ = [
     "Candidates",
@@ -77,6 +87,10 @@ SPECIALISATION = 0.8
 same-name counterpart (``Regular_author`` / ``Author``, ``Conference_fees`` / ``Fee``)."""
 RENAMED = 0.85
 """Score of two names equal up to a word the two models systematically name differently."""
+SYNONYM = 0.85
+"""Score of two names equal up to words WordNet gives as synonyms in their most frequent senses
+(``Chairman`` / ``Chair``), when neither has a same-name counterpart: a curated lexicon's word, as
+strong as a rename the pair of models shows several times."""
 INVERSE = 0.8
 """Factor of two relations of which exactly one is named as the inverse (``authorOf`` / ``hasAuthor``)."""
 INVERSE_MARKER = "of"
@@ -273,7 +287,17 @@ def _head(words: tuple[str, ...]) -> str:
     return words[-1]
 
 
-def _extra_modifiers(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]]) -> int | None:
+def _verb_head(wordnet: WordNet, words: tuple[str, ...]) -> str:
+    """The head of a relation's name: its first word when that can only be a verb (``submitPaper``
+    is a submitting, whose object is the paper), else :func:`_head`."""
+    return words[0] if wordnet.only_verb(words[0]) else _head(words)
+
+
+def _extra_modifiers(
+    a: Sequence[tuple[str, ...]],
+    b: Sequence[tuple[str, ...]],
+    head: Callable[[tuple[str, ...]], str] = _head,
+) -> int | None:
     """How many modifiers the longer name adds when the shorter one is contained in it with the same
     head word (``Author`` / ``Regular_author``: 1); None when no variants relate so."""
     best: int | None = None
@@ -284,7 +308,7 @@ def _extra_modifiers(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]])
                 continue
             (small, small_set), (large, large_set) = sorted(((xt, x), (yt, y)), key=lambda v: len(v[1]))
             if _soft_overlap(small_set, large_set) == len(small_set) and _token_similar(
-                _head(small), _head(large)
+                head(small), head(large)
             ):
                 extra = len(large_set) - len(small_set)
                 best = extra if best is None else min(best, extra)
@@ -305,9 +329,15 @@ def _unique_minima(values: dict[tuple[int, int], int], side: int) -> set[tuple[i
 
 
 def _specialisations(
-    left: Sequence[EntityText], right: Sequence[EntityText], eligible: Iterable[tuple[int, int]]
+    left: Sequence[EntityText],
+    right: Sequence[EntityText],
+    eligible: Iterable[tuple[int, int]],
+    wordnet: WordNet | None = None,
 ) -> set[tuple[int, int]]:
-    """Pairs where one name is the other with modifiers added and the nearest such pair of both."""
+    """Pairs where one name is the other with modifiers added and the nearest such pair of both.
+    With WordNet, a relation named by a verb and its object specialises the one named by the verb
+    (``submitPaper`` / ``submit``)."""
+    relation_head = _head if wordnet is None else functools.partial(_verb_head, wordnet)
     extra = {}
     for i, j in eligible:
         a, b = left[i], right[j]
@@ -316,7 +346,8 @@ def _specialisations(
             continue
         if group == "relation" and not a.lead_words & b.lead_words:
             continue  # assignReviewer is no hasReviewer: a relation's verb must agree
-        count = _extra_modifiers(left[i].token_sets, right[j].token_sets)
+        head = relation_head if group == "relation" else _head
+        count = _extra_modifiers(left[i].token_sets, right[j].token_sets, head)
         if count is not None:
             extra[(i, j)] = count
     return _unique_minima(extra, 0) & _unique_minima(extra, 1)
@@ -340,10 +371,29 @@ def _renamed(
     return out
 
 
+def _synonyms(
+    left: Sequence[EntityText],
+    right: Sequence[EntityText],
+    eligible: Iterable[tuple[int, int]],
+    wordnet: WordNet,
+) -> set[tuple[int, int]]:
+    """Pairs of entities of one group whose names differ only in WordNet synonyms, when that pair
+    is the only such pair of both entities (:func:`translator.synonyms.synonymous`)."""
+    found: dict[tuple[int, int], int] = {}
+    for i, j in eligible:
+        a, b = left[i], right[j]
+        if _GROUPS.get(a.kind) != _GROUPS.get(b.kind):
+            continue
+        if any(synonymous(x, y, wordnet) for x in a.token_sets for y in b.token_sets):
+            found[(i, j)] = 0
+    return _unique_minima(found, 0) & _unique_minima(found, 1)
+
+
 def _pair_level_boosts(
     left: Sequence[EntityText],
     right: Sequence[EntityText],
     scored: dict[tuple[int, int], tuple[float, float, bool]],
+    wordnet: WordNet | None = None,
 ) -> dict[tuple[int, int], float]:
     """Scores (before the pair factor) that the whole candidate set justifies for some pairs.
 
@@ -353,10 +403,35 @@ def _pair_level_boosts(
     exact_left = {i for (i, _), (_, _, same) in scored.items() if same}
     exact_right = {j for (_, j), (_, _, same) in scored.items() if same}
     eligible = [(i, j) for i, j in scored if i not in exact_left and j not in exact_right]
-    boosts = dict.fromkeys(_specialisations(left, right, eligible), SPECIALISATION)
+    boosts = dict.fromkeys(_specialisations(left, right, eligible, wordnet), SPECIALISATION)
     for pair in _renamed(left, right, eligible):
         boosts[pair] = max(boosts.get(pair, 0.0), RENAMED)
+    if wordnet is not None:
+        for pair in _synonyms(left, right, eligible, wordnet):
+            boosts[pair] = max(boosts.get(pair, 0.0), SYNONYM)
     return boosts
+
+
+def _synonym_blocks(
+    left: Sequence[EntityText],
+    right: Sequence[EntityText],
+    exact: dict[str, list[int]],
+    wordnet: WordNet,
+    block: int,
+) -> set[tuple[int, int]]:
+    """Pairs whose names are equal once one run of words of the source name is replaced by a
+    synonym: candidates that the n-gram index may not propose (``surname`` / ``family name``).
+    Entities with a same-name counterpart are skipped: they never take a synonym."""
+    out: set[tuple[int, int]] = set()
+    for i, e in enumerate(left):
+        if any(pair_factor(e, right[j]) > 0 for v in e.variants for j in exact.get(v, ())):
+            continue
+        for words in e.token_sets:
+            for other in expansions(words, wordnet):
+                sharing = exact.get(" ".join(other), ())
+                if len(sharing) <= block:
+                    out.update((i, j) for j in sharing)
+    return out
 
 
 @dataclass
@@ -379,9 +454,23 @@ class Candidates:
 
 
 def lexical_candidates(
-    source: SchemaGraph, target: SchemaGraph, *, block: int = 20, chunk: int = 1024
+    source: SchemaGraph,
+    target: SchemaGraph,
+    *,
+    block: int = 20,
+    chunk: int = 1024,
+    wordnet: WordNet | None = None,
 ) -> Candidates:
-    """Score the blocked candidate pairs between the own nodes of two graphs."""
+    """Score the blocked candidate pairs between the own nodes of two graphs.
+
+    Args:
+        source: the source graph; its own nodes are the rows.
+        target: the target graph; its own nodes are the columns.
+        block: candidates kept per source node by the n-gram index.
+        chunk: source rows per sparse product.
+        wordnet: the WordNet database for synonym evidence (:func:`translator.wordnet.open_wordnet`);
+            None: no synonym evidence.
+    """
     left = entity_texts(source.own_nodes())
     right = entity_texts(target.own_nodes())
     if not left or not right:
@@ -412,8 +501,11 @@ def lexical_candidates(
                 if len(sharing) <= block:  # a name shared by many nodes is left to the n-gram top-k
                     for j in sharing:
                         pairs.setdefault((i, j), 1.0)
+    if wordnet is not None:
+        for i, j in sorted(_synonym_blocks(left, right, exact, wordnet, block) - pairs.keys()):
+            pairs[(i, j)] = float(a[i].multiply(b[j]).sum())
     scored = _score_pairs(left, right, pairs)
-    for (i, j), boost in _pair_level_boosts(left, right, scored).items():
+    for (i, j), boost in _pair_level_boosts(left, right, scored, wordnet).items():
         score, factor, same = scored[(i, j)]
         scored[(i, j)] = (max(score, boost * factor), factor, same)
     keys = list(scored)

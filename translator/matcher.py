@@ -28,6 +28,7 @@ from translator.graph import NodeKind, SchemaGraph
 from translator.lexical import Candidates, EntityText, lexical_candidates, pair_factor
 from translator.structural import flood
 from translator.units import compatible
+from translator.wordnet import open_wordnet
 
 __all__ = [
     "METHODS",
@@ -70,6 +71,10 @@ class MatchOptions:
             the GNN is confident about on its own (calibrated probability at least
             ``gnn_confidence``, or ``gnn_confidence_units`` between units of one quantity) scores
             that probability when it is higher than the blend.
+        synonyms: use WordNet synonyms as lexical evidence (:mod:`translator.wordnet`); without a
+            WordNet database the match runs without them (logged once).
+        wordnet: the WordNet database folder; default: the first of
+            :data:`translator.wordnet.DEFAULT_DIRS` that holds one (``/usr/share/wordnet``).
     """
 
     method: str = "auto"
@@ -82,6 +87,8 @@ class MatchOptions:
     gnn_weight: float = 0.2
     gnn_confidence: float = 0.8
     gnn_confidence_units: float = 0.6
+    synonyms: bool = True
+    wordnet: str | None = None
 
 
 THRESHOLDS = {"lexical": 0.75, "structural": 0.75, "gnn": 0.6}
@@ -220,7 +227,8 @@ def match(
         )
     report = progress or (lambda stage, share: None)
     report("candidates", 0.0)
-    cands = lexical_candidates(source, target, block=options.block)
+    wordnet = open_wordnet(options.wordnet) if options.synonyms else None
+    cands = lexical_candidates(source, target, block=options.block, wordnet=wordnet)
     accepted, rejected = _seed_pairs(seeds, cands.source, cands.target)
     report("scoring", 0.4)
     scores = _scores(source, target, cands, options, method, accepted, rejected)

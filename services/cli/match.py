@@ -14,6 +14,7 @@ from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
 from translator.matcher import METHODS, THRESHOLDS, MatchOptions, match, resolve_method
+from translator.wordnet import open_wordnet
 
 __all__ = ["match_command"]
 
@@ -74,6 +75,16 @@ def match_command(
             "--model", help="A model trained by tolka train (for --method gnn).", show_default=False
         ),
     ] = None,
+    wordnet: Annotated[
+        Path | None,
+        typer.Option(
+            "--wordnet",
+            envvar="TOLKA_WORDNET_DIR",
+            help="The WordNet 3.0 database folder for synonym evidence (index.noun, data.noun, ...). "
+            "Default: /usr/share/wordnet (the wordnet-base package); without one, no synonyms.",
+            show_default=False,
+        ),
+    ] = None,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Match the own entities of SOURCE to those of TARGET and write the proposed alignment.
@@ -95,8 +106,13 @@ def match_command(
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
     seed_alignment = read_alignment(seeds) if seeds is not None else None
     options = MatchOptions(
-        method=method, threshold=threshold, top_k=top_k, model=str(model) if model else None
+        method=method,
+        threshold=threshold,
+        top_k=top_k,
+        model=str(model) if model else None,
+        wordnet=str(wordnet) if wordnet else None,
     )
+    synonyms = open_wordnet(options.wordnet) is not None
     err = Console(stderr=True)
     with Progress(
         TextColumn("{task.description:<12}"),
@@ -121,5 +137,6 @@ def match_command(
     cut = THRESHOLDS[ran] if threshold is None else threshold
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
-        f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}) written to {out}"
+        f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}"
+        f"{'' if synonyms else ', no WordNet synonyms'}) written to {out}"
     )

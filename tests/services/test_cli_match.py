@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,32 @@ def test_train_then_match_with_the_gnn(tmp_path: Path) -> None:
     )
     assert refused.returncode == 2
     assert "not a Tolka model file" in refused.stderr
+
+
+def _classes(path: Path, namespace: str, *names: str) -> Path:
+    classes = "".join(f"<{namespace}#{name}> a owl:Class .\n" for name in names)
+    path.write_text(f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n{classes}", encoding="utf-8")
+    return path
+
+
+def test_the_wordnet_folder_comes_from_tolka_wordnet_dir(tmp_path: Path) -> None:
+    from tests.translator.test_wordnet import build
+
+    source = _classes(tmp_path / "a.ttl", "http://a", "Chairman", "Paper")
+    target = _classes(tmp_path / "b.ttl", "http://b", "Chair", "Paper")
+    out = tmp_path / "a-b.tsv"
+    env = {**os.environ, "TOLKA_WORDNET_DIR": str(build(tmp_path / "wordnet"))}
+    args = [TOLKA, "match", str(source), str(target), "--method", "lexical", "--out", str(out)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert {c.pair for c in read_alignment(out)} == {
+        ("http://a#Chairman", "http://b#Chair"),
+        ("http://a#Paper", "http://b#Paper"),
+    }
+    out.unlink()
+    env["TOLKA_WORDNET_DIR"] = str(tmp_path / "nowhere")
+    refused = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+    assert refused.returncode == 2
+    assert "not a WordNet database" in refused.stderr
+    assert "index.noun" in refused.stderr
+    assert not out.exists()

@@ -1,10 +1,17 @@
-"""The lexical matcher's pair-level rules: specialisations, systematic renames, inverse relations."""
+"""The lexical matcher's pair-level rules: specialisations, systematic renames, inverse relations,
+WordNet synonyms."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from tests.translator.test_wordnet import build, installed  # noqa: F401  (installed: a fixture)
 from translator.graph import Node, NodeKind, SchemaGraph
-from translator.lexical import lexical_candidates
+from translator.lexical import SYNONYM, lexical_candidates
 from translator.matcher import MatchOptions, match
+from translator.wordnet import WordNet, WordNetMissingError, open_wordnet
 
 CLASS, RELATION, ATTRIBUTE = NodeKind.CLASS, NodeKind.OBJECT_PROPERTY, NodeKind.DATATYPE_PROPERTY
 
@@ -16,13 +23,17 @@ def _ontology(name: str, entities: list[tuple[str, NodeKind]]) -> SchemaGraph:
     return graph
 
 
-def _matched(source: SchemaGraph, target: SchemaGraph) -> set[tuple[str, str]]:
-    found = match(source, target, MatchOptions(method="lexical"))
+def _matched(
+    source: SchemaGraph, target: SchemaGraph, options: MatchOptions | None = None
+) -> set[tuple[str, str]]:
+    found = match(source, target, options or MatchOptions(method="lexical"))
     return {(a.split("#")[1], b.split("#")[1]) for a, b in (c.pair for c in found)}
 
 
-def _scores(source: SchemaGraph, target: SchemaGraph) -> dict[tuple[str, str], float]:
-    cands = lexical_candidates(source, target)
+def _scores(
+    source: SchemaGraph, target: SchemaGraph, wordnet: WordNet | None = None
+) -> dict[tuple[str, str], float]:
+    cands = lexical_candidates(source, target, wordnet=wordnet)
     pairs = zip(cands.rows, cands.cols, cands.scores, strict=True)
     return {(cands.source[i].label, cands.target[j].label): float(s) for i, j, s in pairs}
 
@@ -90,3 +101,79 @@ def test_an_inverse_relation_is_weighed_down() -> None:
     assert _matched(source, target) == {("hasPart", "has_parts")}
     scores = _scores(source, target)
     assert scores[("hasAuthor", "authorOf")] < 0.7
+
+
+# -- WordNet synonyms (a tiny database in WordNet's format: these tests never skip) ----------------
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path) -> Path:
+    return build(tmp_path / "wordnet")
+
+
+def _with(wordnet: Path) -> MatchOptions:
+    return MatchOptions(method="lexical", wordnet=str(wordnet))
+
+
+def test_a_synonym_matches_when_neither_side_has_the_exact_name(tiny_dir: Path) -> None:
+    source = _ontology("a", [("Chairman", CLASS), ("Paper", CLASS), ("has_the_last_name", ATTRIBUTE)])
+    target = _ontology("b", [("Chair", CLASS), ("Paper", CLASS), ("hasSurname", ATTRIBUTE)])
+    assert _matched(source, target, _with(tiny_dir)) == {
+        ("Chairman", "Chair"),
+        ("Paper", "Paper"),
+        ("has_the_last_name", "hasSurname"),  # a collocation for one word
+    }
+    assert _scores(source, target, open_wordnet(tiny_dir))[("Chairman", "Chair")] == SYNONYM
+    without = MatchOptions(method="lexical", synonyms=False)
+    assert _matched(source, target, without) == {("Paper", "Paper")}
+
+
+def test_a_synonym_needs_the_same_kind_of_entity(tiny_dir: Path) -> None:
+    source = _ontology("a", [("Surname", CLASS)])
+    target = _ontology("b", [("has_the_last_name", ATTRIBUTE)])
+    assert _matched(source, target, _with(tiny_dir)) == set()
+
+
+def test_a_synonym_must_be_the_only_one_of_both_entities(tiny_dir: Path) -> None:
+    source = _ontology("a", [("Chairman", CLASS)])
+    tie = _ontology("b", [("Chair", CLASS), ("Chairperson", CLASS)])
+    assert _matched(source, tie, _with(tiny_dir)) == set()
+    exact = _ontology("a", [("Chairman", CLASS), ("Chair", CLASS)])
+    assert _matched(exact, _ontology("b", [("Chair", CLASS)]), _with(tiny_dir)) == {("Chair", "Chair")}
+
+
+def test_a_rare_sense_is_no_synonym(tiny_dir: Path) -> None:
+    source = _ontology("a", [("Paper", CLASS)])
+    target = _ontology("b", [("Newspaper", CLASS)])
+    assert _matched(source, target, _with(tiny_dir)) == set()
+
+
+def test_synonyms_without_a_shared_ngram_are_still_candidates(tiny_dir: Path) -> None:
+    source = _ontology("a", [("Speed", ATTRIBUTE)])
+    target = _ontology("b", [("Velocity", ATTRIBUTE), ("Temperature", ATTRIBUTE)])
+    assert ("Speed", "Velocity") not in _scores(source, target)
+    assert _matched(source, target, _with(tiny_dir)) == {("Speed", "Velocity")}
+
+
+def test_a_relation_named_by_verb_and_object_specialises_the_verb(tiny_dir: Path) -> None:
+    source = _ontology("a", [("submitPaper", RELATION), ("reviewPaper", RELATION)])
+    target = _ontology("b", [("submit", RELATION), ("review", RELATION)])
+    # review is a noun too: reviewPaper may be a paper's review, not reviewing one
+    assert _matched(source, target, _with(tiny_dir)) == {("submitPaper", "submit")}
+    assert _matched(source, target, MatchOptions(method="lexical", synonyms=False)) == set()
+
+
+def test_a_missing_wordnet_folder_is_refused(tmp_path: Path) -> None:
+    source = _ontology("a", [("Paper", CLASS)])
+    with pytest.raises(WordNetMissingError, match=r"index\.noun"):
+        match(source, source, _with(tmp_path / "nowhere"))
+
+
+def test_the_installed_wordnet_matches_synonyms(installed: WordNet) -> None:  # noqa: F811
+    source = _ontology("a", [("Chairman", CLASS), ("has_the_last_name", ATTRIBUTE), ("Speed", ATTRIBUTE)])
+    target = _ontology("b", [("Chair", CLASS), ("hasSurname", ATTRIBUTE), ("Velocity", ATTRIBUTE)])
+    assert _matched(source, target, _with(installed.directory)) == {
+        ("Chairman", "Chair"),
+        ("has_the_last_name", "hasSurname"),
+        ("Speed", "Velocity"),
+    }
