@@ -1,0 +1,70 @@
+"""The gateway app: ``create_app(settings)`` wires the store, the job runner, metrics, auth and routes.
+
+``tolka serve`` runs it with uvicorn (``services.gateway.app:create_app``, a factory, so each worker
+process builds its own from the environment's settings). Tests call ``create_app(Settings(...))`` and
+talk to it with ``httpx.AsyncClient(transport=ASGITransport(app))`` inside ``app.router.lifespan_context``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import metadata
+
+from fastapi import FastAPI
+
+from services.gateway import routes
+from services.gateway.jobs import INTERRUPTED, JobRunner
+from services.gateway.metrics import Metrics, MetricsMiddleware
+from services.gateway.problems import install_problem_handlers
+from services.gateway.security import BearerAuth
+from services.gateway.settings import Settings, get_settings
+from services.gateway.state import Gateway
+from services.gateway.store import Store
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("tolka.gateway")
+
+DESCRIPTION = """
+Tolka's gateway: upload models, match them in jobs, review the proposed correspondences, compile
+translators and translate messages over HTTP and WebSocket. Errors are `application/problem+json`.
+Every endpoint but `/health` needs `Authorization: Bearer <token>` when tokens are configured.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The gateway as an ASGI app; ``settings`` default to :func:`get_settings` (the environment)."""
+    settings = settings or get_settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store(settings.database)
+        if settings.recover_jobs:
+            failed = store.fail_unfinished_jobs(INTERRUPTED)
+            if failed:
+                log.warning(
+                    "marked %d job(s) a restart interrupted as failed: %s", len(failed), ", ".join(failed)
+                )
+        runner = JobRunner(store, settings.job_threads, metrics)
+        app.state.gateway = Gateway(settings, store, runner, metrics)
+        try:
+            yield
+        finally:
+            runner.shutdown()
+            store.close()
+
+    app = FastAPI(
+        title="Tolka gateway",
+        version=metadata.version("tolka"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    for module in (routes.models, routes.alignments, routes.jobs, routes.translators, routes.system):
+        app.include_router(module.router)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(BearerAuth, tokens=[t.get_secret_value() for t in settings.tokens])
+    return app

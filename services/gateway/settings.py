@@ -1,0 +1,72 @@
+"""The gateway's settings: read once from the environment (prefix ``TOLKA_``) by :func:`get_settings`.
+
+``tolka serve`` sets the variables of its options before it starts uvicorn, so every worker process
+reads the same settings; tests build a :class:`Settings` themselves and override the dependency.
+
+Example:
+    >>> Settings(data_dir="/tmp/tolka").database.name
+    'tolka.db'
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["LOOPBACK", "Settings", "get_settings"]
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+"""The hosts the service may bind to without a token."""
+
+
+class Settings(BaseSettings):
+    """How the gateway runs. Each field is also the environment variable ``TOLKA_<FIELD>``.
+
+    Attributes:
+        data_dir: where the store (``tolka.db``) lives; created when missing.
+        host: the address ``tolka serve`` binds to.
+        port: the port ``tolka serve`` listens on.
+        workers: uvicorn worker processes.
+        tokens: bearer tokens accepted (comma-separated in the environment); none: loopback only.
+        max_upload_bytes: largest uploaded model or alignment file.
+        max_batch: most messages in one batch translation request.
+        max_message_bytes: largest request body of a translation request.
+        job_threads: matching jobs run at once per worker process.
+        recover_jobs: mark jobs a restart interrupted as failed when the app starts (``tolka serve``
+            does it once before starting several workers, and turns it off for them).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TOLKA_", extra="ignore")
+
+    data_dir: Path = Path("tolka-data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    tokens: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    max_batch: int = Field(default=10_000, ge=1)
+    max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    job_threads: int = Field(default=1, ge=1, le=16)
+    recover_jobs: bool = True
+
+    @field_validator("tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
+
+    @property
+    def database(self) -> Path:
+        """The SQLite file of the store."""
+        return self.data_dir / "tolka.db"
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment once."""
+    return Settings()
