@@ -241,7 +241,7 @@ class Store:
             required.setdefault(model, []).append(fname)
         rows = db.execute(
             "SELECT id, name, filename, format, created, size, nodes, own_nodes, edges FROM models "
-            "ORDER BY created, id"
+            "ORDER BY created, rowid"
         ).fetchall()
         return [self._model(row, tuple(required.get(row[0], ()))) for row in rows]
 
@@ -416,7 +416,7 @@ class Store:
         rows = self._db().execute(
             "SELECT id, source, target, origin, method, created, job, seeds, "
             "(SELECT COUNT(*) FROM correspondences WHERE alignment = alignments.id) "
-            "FROM alignments ORDER BY created, id"
+            "FROM alignments ORDER BY created, rowid"
         )
         return [AlignmentRecord(*row) for row in rows]
 
@@ -583,7 +583,7 @@ class Store:
 
     def list_translators(self) -> list[TranslatorRecord]:
         """Every translator, oldest first."""
-        rows = self._db().execute("SELECT id FROM translators ORDER BY created, id").fetchall()
+        rows = self._db().execute("SELECT id FROM translators ORDER BY created, rowid").fetchall()
         return [self.get_translator(row[0]) for row in rows]
 
     # jobs --------------------------------------------------------------------------------------
@@ -598,10 +598,10 @@ class Store:
     def list_jobs(self, state: JobState | None = None) -> list[JobRecord]:
         """Every job (or those in ``state``), oldest first."""
         if state is None:
-            rows = self._db().execute("SELECT * FROM jobs ORDER BY created, id")
+            rows = self._db().execute("SELECT * FROM jobs ORDER BY created, rowid")
         else:
             rows = self._db().execute(
-                "SELECT * FROM jobs WHERE state = ? ORDER BY created, id", (state.value,)
+                "SELECT * FROM jobs WHERE state = ? ORDER BY created, rowid", (state.value,)
             )
         return [_job(row) for row in rows]
 
