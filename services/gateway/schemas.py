@@ -5,18 +5,12 @@ The routes convert explicitly between these and the store's records (CONVENTIONS
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import dataclasses
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.records import (
-    AlignmentRecord,
-    JobRecord,
-    ModelRecord,
-    ReviewRecord,
-    StoredCorrespondence,
-    TranslatorRecord,
-)
+from services.gateway.records import AlignmentRecord, StoredCorrespondence
 from translator.alignment import Status
 
 __all__ = [
@@ -39,13 +33,23 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Record(BaseModel):
+    """A response read from a store record's attributes (tuples become lists, enums their values)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, record: object) -> Self:
+        return cls.model_validate(record)
+
+
 class Created(BaseModel):
     """The id of what was created."""
 
     id: str
 
 
-class ModelPublic(BaseModel):
+class ModelPublic(_Record):
     """A stored model's summary."""
 
     id: str
@@ -60,21 +64,6 @@ class ModelPublic(BaseModel):
     )
     edges: int
     required: list[str] = Field(description="file names of the required models uploaded with it")
-
-    @classmethod
-    def of(cls, record: ModelRecord) -> ModelPublic:
-        return cls(
-            id=record.id,
-            name=record.name,
-            filename=record.filename,
-            format=record.format,
-            created=record.created,
-            size=record.size,
-            nodes=record.nodes,
-            own_nodes=record.own_nodes,
-            edges=record.edges,
-            required=list(record.required),
-        )
 
 
 class GraphPage(BaseModel):
@@ -132,21 +121,7 @@ class CorrespondencePublic(BaseModel):
 
     @classmethod
     def of(cls, stored: StoredCorrespondence) -> CorrespondencePublic:
-        c = stored.correspondence
-        return cls(
-            id=stored.cid,
-            subject_id=c.subject_id,
-            object_id=c.object_id,
-            predicate=c.predicate,
-            confidence=c.confidence,
-            justification=c.justification,
-            status=c.status,
-            subject_label=c.subject_label,
-            object_label=c.object_label,
-            subject_kind=c.subject_kind,
-            object_kind=c.object_kind,
-            comment=c.comment,
-        )
+        return cls.model_validate({"id": stored.cid, **dataclasses.asdict(stored.correspondence)})
 
 
 class AlignmentPublic(BaseModel):
@@ -203,7 +178,7 @@ class ReviewRequest(_Body):
     )
 
 
-class ReviewPublic(BaseModel):
+class ReviewPublic(_Record):
     """One recorded review decision."""
 
     id: int
@@ -217,23 +192,8 @@ class ReviewPublic(BaseModel):
     object_after: str
     comment: str
 
-    @classmethod
-    def of(cls, record: ReviewRecord) -> ReviewPublic:
-        return cls(
-            id=record.id,
-            cid=record.cid,
-            who=record.who,
-            at=record.at,
-            action=record.action,
-            status_before=record.status_before,
-            status_after=record.status_after,
-            object_before=record.object_before,
-            object_after=record.object_after,
-            comment=record.comment,
-        )
 
-
-class JobPublic(BaseModel):
+class JobPublic(_Record):
     """How far a job got."""
 
     id: str
@@ -246,20 +206,6 @@ class JobPublic(BaseModel):
     updated: str
     alignment: str
 
-    @classmethod
-    def of(cls, record: JobRecord) -> JobPublic:
-        return cls(
-            id=record.id,
-            kind=record.kind,
-            state=record.state.value,
-            progress=record.progress,
-            stage=record.stage,
-            message=record.message,
-            created=record.created,
-            updated=record.updated,
-            alignment=record.alignment,
-        )
-
 
 class TranslatorCreate(_Body):
     """Compile an alignment into a translator."""
@@ -270,7 +216,7 @@ class TranslatorCreate(_Body):
     accepted_only: bool = Field(default=False, description="use accepted correspondences only")
 
 
-class TranslatorPublic(BaseModel):
+class TranslatorPublic(_Record):
     """A translator: its id, its alignment, the compiler's notes and the translator file."""
 
     id: str
@@ -278,13 +224,3 @@ class TranslatorPublic(BaseModel):
     created: str
     notes: list[str]
     document: dict[str, Any] = Field(description="the translator file (see the README, 'Translator files')")
-
-    @classmethod
-    def of(cls, record: TranslatorRecord) -> TranslatorPublic:
-        return cls(
-            id=record.id,
-            alignment=record.alignment,
-            created=record.created,
-            notes=list(record.notes),
-            document=dict(record.document),
-        )
