@@ -301,6 +301,12 @@ class Translator:
             raise MessageError(f"not JSON: {exc.msg} (column {exc.colno})") from None
         return orjson.dumps(self._function(message))
 
+    def rule_function(self, index: int) -> Callable[[Any], Any]:
+        """The transforms of rule ``index`` as a function of one value (for callers that get one field
+        at a time, such as the OPC UA proxy); it raises TypeError, ValueError, KeyError or
+        ArithmeticError on a value it cannot transform."""
+        return self._transforms[index]
+
     def translate_many(self, messages: Iterable[Any]) -> Batch:
         """Translate a batch; a message that fails is reported and the others go on."""
         function = self._function

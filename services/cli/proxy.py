@@ -1,0 +1,130 @@
+"""``tolka proxy``: serve a machine's live OPC UA data in another information model."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.cli import app
+from services.cli.errors import fail, reports_errors
+
+__all__ = ["proxy_command"]
+
+DEFAULT_SERVE = "opc.tcp://127.0.0.1:4841/tolka"
+
+
+@app.command("proxy")
+@reports_errors
+def proxy_command(
+    source: Annotated[
+        str,
+        typer.Option("--source", help="The source server (opc.tcp://host:port[/path]).", show_default=False),
+    ],
+    translator: Annotated[
+        Path, typer.Option("--translator", help="The translator file (tolka compile).", show_default=False)
+    ],
+    serve: Annotated[
+        str | None,
+        typer.Option(
+            "--serve",
+            help=f"Serve the target model at this endpoint (default {DEFAULT_SERVE}, unless --write-to).",
+            show_default=False,
+        ),
+    ] = None,
+    write_to: Annotated[
+        str | None,
+        typer.Option(
+            "--write-to", help="Write into this existing target server instead.", show_default=False
+        ),
+    ] = None,
+    target_model: Annotated[
+        Path | None,
+        typer.Option(
+            "--target-model",
+            help="The target model's NodeSet2 file to serve (default: the translator file's target model).",
+            show_default=False,
+        ),
+    ] = None,
+    publishing_interval: Annotated[
+        float,
+        typer.Option("--publishing-interval", help="Source subscription publishing interval (ms).", min=1),
+    ] = 50.0,
+    queue_size: Annotated[
+        int, typer.Option("--queue-size", help="Server-side queue per monitored item.", min=2)
+    ] = 100,
+    report_every: Annotated[
+        float, typer.Option("--report-every", help="Seconds between counter lines.", min=0.5)
+    ] = 10.0,
+) -> None:
+    """Subscribe to SOURCE, translate every data change with TRANSLATOR, and serve the result in the
+    target's model (an embedded OPC UA server), or write it into an existing target server.
+
+    Value, source timestamp and status code are carried through. A client write on the served model
+    is translated back and written to the source where the rule has an inverse; other served
+    variables are read-only. If the source goes away, the served values keep their last value as
+    uncertain and the proxy reconnects on its own. Stop it with Ctrl-C.
+
+    Examples:
+
+        tolka proxy --source opc.tcp://10.0.0.5:4840 --translator a-b.json
+
+        tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
+    """
+    from services.proxy.plan import plan_routes
+    from services.proxy.runtime import Proxy, describe
+    from services.proxy.targets import RemoteTarget, ServedTarget
+    from translator.rules import read_translator
+
+    if serve and write_to:
+        raise fail("give --serve or --write-to, not both")
+    spec = read_translator(translator)
+    plan = plan_routes(spec)
+    for reason in plan.left_out:
+        print(f"tolka: note: left out {reason}", file=sys.stderr)
+    target: ServedTarget | RemoteTarget
+    if write_to:
+        target = RemoteTarget(write_to)
+    else:
+        model = target_model or Path(spec.target.model)
+        if not model.is_file():
+            raise fail(
+                f"the target model {str(model)!r} is not a file: give its NodeSet2 file with --target-model"
+            )
+        target = ServedTarget(
+            serve or DEFAULT_SERVE, model, writable=[r.target_id for r in plan.routes if r.backward]
+        )
+    logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
+    logging.getLogger("asyncua").setLevel(logging.ERROR)
+    proxy = Proxy(plan, source, target, publishing_interval=publishing_interval, queue_size=queue_size)
+
+    async def run() -> None:
+        stop, ready = asyncio.Event(), asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        started = time.monotonic()
+        task = asyncio.create_task(proxy.run(stop, ready))
+
+        async def report() -> None:
+            await ready.wait()
+            where = write_to or serve or DEFAULT_SERVE
+            print(f"tolka: proxying {len(plan.routes)} variables from {source} to {where}", file=sys.stderr)
+            while True:
+                await asyncio.sleep(report_every)
+                print(f"tolka: {describe(proxy.counters, started)}", file=sys.stderr)
+
+        reporter = asyncio.create_task(report())
+        try:
+            await task
+        finally:
+            reporter.cancel()
+        print(f"tolka: stopped; {describe(proxy.counters, started)}", file=sys.stderr)
+
+    asyncio.run(run())

@@ -1,0 +1,313 @@
+"""The OPC UA proxy: subscribe on the source, translate each data change, write it to the target.
+
+One client connects to the source server and subscribes to every source variable the plan routes
+(in chunks of at most 1,000 monitored items, queue size > 1, so bursts within a publishing interval
+are kept). Each data change goes through a bounded queue to one writer task, which applies the route's
+transforms and writes value, source timestamp and status code to the target — in the order the
+changes arrived. A change that cannot be translated is counted and logged, never written.
+
+When the source goes away the target's values keep their last value with the status
+``UncertainLastUsableValue``; the proxy reconnects with exponential backoff (0.5 s doubling to
+``max_backoff``), re-reads every source value, resubscribes, and logs the gap. It exits only when told
+to stop. With a served target, a client write to a variable that has a reverse rule is translated back
+and written to the source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from asyncua import ua
+from asyncua.client.client import Client
+from asyncua.common.ua_utils import data_type_to_variant_type
+from asyncua.ua.attribute_ids import AttributeIds
+from asyncua.ua.status_codes import StatusCodes
+from asyncua.ua.uaerrors import UaError
+
+from services.proxy.plan import Plan, Route
+from services.proxy.targets import RemoteTarget, ServedTarget, coerce, resolve_ids
+
+__all__ = ["Counters", "Proxy"]
+
+log = logging.getLogger("tolka.proxy")
+
+CHUNK = 1000
+"""Monitored items created per request (asyncua drops the connection on ~10,000 in one call)."""
+_TRANSFORM_ERRORS = (TypeError, ValueError, KeyError, ArithmeticError)
+
+
+@dataclass
+class Counters:
+    """What the proxy has done so far.
+
+    Attributes:
+        received: data changes from the source; translated: written to the target; failed: changes
+            a transform refused; dropped: changes lost to a full queue; written_back: client writes
+            carried to the source; reconnects: times the source came back; state: ``connecting``,
+            ``connected`` or ``disconnected``; gaps: ``(lost, back)`` ISO times of each outage.
+    """
+
+    received: int = 0
+    translated: int = 0
+    failed: int = 0
+    dropped: int = 0
+    written_back: int = 0
+    reconnects: int = 0
+    state: str = "connecting"
+    gaps: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Handler:
+    """asyncua's subscription callback: hands each change to the writer's queue, never blocks."""
+
+    def __init__(self, proxy: Proxy) -> None:
+        self.proxy = proxy
+
+    def datachange_notification(self, node: Any, value: Any, data: Any) -> None:
+        self.proxy._received(node.nodeid, data.monitored_item.Value)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Proxy:
+    """Run ``plan`` from the source server at ``source_url`` into ``target``.
+
+    Args:
+        publishing_interval: the subscription's publishing interval (ms).
+        sampling_interval: the monitored items' sampling interval (ms; 0: every change).
+        queue_size: each monitored item's queue on the server.
+        backlog: changes held between the subscription and the writer before they are dropped.
+        max_backoff: longest wait between reconnection attempts (s).
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        source_url: str,
+        target: ServedTarget | RemoteTarget,
+        *,
+        publishing_interval: float = 50.0,
+        sampling_interval: float = 0.0,
+        queue_size: int = 100,
+        backlog: int = 100_000,
+        timeout: float = 4.0,
+        max_backoff: float = 10.0,
+    ) -> None:
+        self.plan = plan
+        self.source_url = source_url
+        self.target = target
+        self.publishing_interval = publishing_interval
+        self.sampling_interval = sampling_interval
+        self.queue_size = queue_size
+        self.timeout = timeout
+        self.max_backoff = max_backoff
+        self.counters = Counters()
+        self._queue: asyncio.Queue[tuple[ua.NodeId, ua.DataValue]] = asyncio.Queue(backlog)
+        self._routes: dict[ua.NodeId, list[Route]] = {}
+        self._source_ids: dict[str, ua.NodeId] = {}
+        self._source_types: dict[str, ua.VariantType] = {}
+        self._back: dict[str, Route] = {r.target_id: r for r in plan.routes if r.backward is not None}
+        self._client: Client | None = None
+        self._last: dict[str, ua.Variant] = {}
+        self._lost = asyncio.Event()
+
+    # the data path ---------------------------------------------------------------------------
+
+    def _received(self, node: ua.NodeId, value: ua.DataValue) -> None:
+        self.counters.received += 1
+        try:
+            self._queue.put_nowait((node, value))
+        except asyncio.QueueFull:
+            self.counters.dropped += 1
+            if self.counters.dropped in (1, 10, 100) or self.counters.dropped % 10_000 == 0:
+                log.warning("writer backlog full: %d change(s) dropped so far", self.counters.dropped)
+
+    async def _writer(self) -> None:
+        while True:
+            node, value = await self._queue.get()
+            for route in self._routes.get(node, ()):
+                await self._forward(route, value)
+
+    async def _forward(self, route: Route, value: ua.DataValue) -> None:
+        raw = None if value.Value is None else value.Value.Value
+        try:
+            result = None if raw is None else route.forward(raw)
+            variant = coerce(result, self.target.types[route.target_id])
+        except _TRANSFORM_ERRORS as exc:
+            self.counters.failed += 1
+            if self.counters.failed <= 10:
+                log.warning(
+                    "rule %d: %r from %s cannot be translated: %s", route.rule, raw, route.source_id, exc
+                )
+            return
+        if result is not None:
+            self._last[route.target_id] = variant
+        await self.target.write(
+            route.target_id,
+            ua.DataValue(
+                variant,
+                StatusCode=value.StatusCode,
+                SourceTimestamp=value.SourceTimestamp,
+                ServerTimestamp=ua.DateTime.now(dt.UTC),
+            ),
+        )
+        self.counters.translated += 1
+
+    async def _written_by_client(self, target_id: str, value: ua.DataValue) -> None:
+        """A client wrote ``target_id`` on the served model: carry it back to the source."""
+        route, client = self._back.get(target_id), self._client
+        if route is None or route.backward is None or client is None or value.Value is None:
+            return
+        try:
+            back = coerce(route.backward(value.Value.Value), self._source_types[route.source_id])
+            await client.get_node(self._source_ids[route.source_id]).write_value(ua.DataValue(back))
+            self.counters.written_back += 1
+        except Exception as exc:  # the source refused it, or it went away: show the source's value again
+            log.warning("write to %s not carried back to the source: %s", target_id, exc)
+            last = self._last.get(target_id)
+            if last is not None:
+                await self.target.write(target_id, ua.DataValue(last))
+
+    async def _mark_uncertain(self) -> None:
+        status = ua.StatusCode(ua.UInt32(StatusCodes.UncertainLastUsableValue))
+        for target_id, variant in self._last.items():
+            await self.target.write(target_id, ua.DataValue(variant, StatusCode=status))
+
+    # the source connection -------------------------------------------------------------------
+
+    async def _connect(self) -> Client:
+        client = Client(self.source_url, timeout=self.timeout)
+
+        async def lost(exc: Exception) -> None:
+            self._lost.set()
+
+        client.connection_lost_callback = lost
+        await client.connect()
+        namespaces = await client.get_namespace_array()
+        self._source_ids = resolve_ids(
+            [r.source_id for r in self.plan.routes], namespaces, f"the source server {self.source_url}"
+        )
+        self._routes = {}
+        for route in self.plan.routes:
+            self._routes.setdefault(self._source_ids[route.source_id], []).append(route)
+        for source_id in {r.source_id for r in self._back.values()}:
+            data_type = await client.get_node(self._source_ids[source_id]).read_data_type()
+            self._source_types[source_id] = await data_type_to_variant_type(client.get_node(data_type))
+        return client
+
+    async def _subscribe(self, client: Client) -> None:
+        nodes = [client.get_node(n) for n in self._routes]
+        # current values first, so the target is complete before the first change arrives
+        for start in range(0, len(nodes), CHUNK):
+            chunk = nodes[start : start + CHUNK]
+            values = await client.read_attributes(chunk, AttributeIds.Value)
+            for node, value in zip(chunk, values, strict=True):
+                self._received(node.nodeid, value)
+        params = ua.CreateSubscriptionParameters(
+            RequestedPublishingInterval=self.publishing_interval,
+            RequestedLifetimeCount=10_000,
+            RequestedMaxKeepAliveCount=100,
+            MaxNotificationsPerPublish=0,
+            PublishingEnabled=True,
+        )
+        subscription = await client.create_subscription(params, _Handler(self))
+        for start in range(0, len(nodes), CHUNK):
+            await subscription.subscribe_data_change(
+                nodes[start : start + CHUNK],
+                queuesize=self.queue_size,
+                sampling_interval=ua.Double(self.sampling_interval),
+            )
+
+    async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+        """Run until ``stop`` is set; ``ready`` is set once the first subscription is up.
+
+        Raises:
+            ProxyError: the target cannot start or lacks a node; the source lacks one on first contact.
+        """
+        await self.target.start(
+            {r.target_id for r in self.plan.routes} | {c.target_id for c in self.plan.constants}
+        )
+        if isinstance(self.target, ServedTarget):
+            self.target.on_client_write = self._written_by_client
+        for constant in self.plan.constants:
+            variant = coerce(constant.value, self.target.types[constant.target_id])
+            await self.target.write(constant.target_id, ua.DataValue(variant))
+        writer = asyncio.create_task(self._writer(), name="tolka-proxy-writer")
+        backoff, lost_at, first = 0.5, "", True
+        try:
+            while not stop.is_set():
+                try:
+                    self._lost.clear()
+                    self._client = await self._connect()
+                    await self._subscribe(self._client)
+                except (TimeoutError, OSError, UaError, ConnectionError) as exc:
+                    if first:
+                        log.warning("source %s unreachable (%s); retrying", self.source_url, exc)
+                    await self._close_client()
+                    await _wait(stop, backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+                    continue
+                if lost_at:
+                    self.counters.reconnects += 1
+                    self.counters.gaps.append((lost_at, _now()))
+                    log.warning("source %s back; no data from %s to %s", self.source_url, lost_at, _now())
+                self.counters.state, backoff, first = "connected", 0.5, False
+                if ready is not None:
+                    ready.set()
+                await _first(stop.wait(), self._lost.wait())
+                if stop.is_set():
+                    break
+                lost_at = _now()
+                self.counters.state = "disconnected"
+                log.warning(
+                    "lost the source %s; serving last values as uncertain, reconnecting", self.source_url
+                )
+                await self._close_client()
+                await self._mark_uncertain()
+        finally:
+            writer.cancel()
+            await self._close_client()
+            await self.target.stop()
+
+    async def _close_client(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):  # it is gone already
+                await asyncio.wait_for(client.disconnect(), self.timeout)
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def _first(*waits: Any) -> None:
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+def describe(counters: Counters, started: float, extra: Sequence[str] = ()) -> str:
+    """One log line of the counters."""
+    seconds = max(time.monotonic() - started, 1e-9)
+    c = counters
+    return (
+        f"{c.state}: {c.received} received, {c.translated} translated ({c.translated / seconds:,.0f}/s), "
+        f"{c.failed} failed, {c.dropped} dropped, {c.written_back} written back, {c.reconnects} reconnects"
+        + "".join(f"; {e}" for e in extra)
+    )

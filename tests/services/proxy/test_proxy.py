@@ -1,0 +1,221 @@
+"""The OPC UA proxy against real asyncua servers on 127.0.0.1: vendor A's model in, vendor B's model out."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from asyncua import ua
+from asyncua.client.client import Client
+from asyncua.common.node import Node
+from asyncua.server.server import Server
+from asyncua.ua.status_codes import StatusCodes
+from asyncua.ua.uaerrors import UaStatusCodeError
+
+from services.proxy.plan import plan_routes
+from services.proxy.runtime import Proxy
+from services.proxy.targets import ServedTarget
+from tests.paths import VENDOR_A, VENDOR_B
+from translator.rules import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit
+
+pytestmark = pytest.mark.anyio
+
+A_NS, B_NS = "http://tolka.dev/demo/VendorA/", "http://tolka.dev/demo/VendorB/"
+SPEED, TEMPERATURE = f"nsu={A_NS};i=6061", f"nsu={A_NS};i=6082"  # RPM; °C
+SC_107, TT_103 = f"nsu={B_NS};i=6020", f"nsu={B_NS};i=6008"  # Hz; °F
+
+SPEC = TranslatorSpec(
+    Side(str(VENDOR_A), MessageFormat("opcua-pubsub-json")),
+    Side(str(VENDOR_B), MessageFormat("json")),
+    (
+        Rule("/SC_107", ("Speed",), (Unit("RPM", "HTZ"),), source_id=SPEED, target_id=SC_107),
+        # a cast that does not say what it casts from has no inverse: TT_103 is read-only
+        Rule(
+            "/TT_103",
+            ("OutletTemperature",),
+            (Unit("CEL", "FAH"), Cast("int")),
+            source_id=TEMPERATURE,
+            target_id=TT_103,
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def vendor_a(port: int) -> Server:
+    """Vendor A's model served at ``port``, its Speed and OutletTemperature writable (setpoints)."""
+    server = Server()
+    await server.init()
+    server.set_endpoint(f"opc.tcp://127.0.0.1:{port}")
+    await server.import_xml(str(VENDOR_A))
+    ns = await server.get_namespace_index(A_NS)
+    for identifier in (6061, 6082):
+        await server.get_node(f"ns={ns};i={identifier}").set_writable()
+    await server.start()
+    return server
+
+
+async def node(server: Server, expanded: str) -> Node:
+    uri, identifier = expanded.removeprefix("nsu=").split(";")
+    return server.get_node(f"ns={await server.get_namespace_index(uri)};{identifier}")
+
+
+@dataclass
+class Rig:
+    source: Server
+    source_port: int
+    proxy: Proxy
+    served: Client
+    stop: asyncio.Event
+    task: asyncio.Task[None]
+
+    async def served_node(self, expanded: str) -> Node:
+        uri, identifier = expanded.removeprefix("nsu=").split(";")
+        return self.served.get_node(f"ns={await self.served.get_namespace_index(uri)};{identifier}")
+
+
+@pytest.fixture
+async def rig() -> AsyncIterator[Rig]:
+    source_port, served_port = free_port(), free_port()
+    source = await vendor_a(source_port)
+    plan = plan_routes(SPEC)
+    target = ServedTarget(
+        f"opc.tcp://127.0.0.1:{served_port}",
+        VENDOR_B,
+        writable=[r.target_id for r in plan.routes if r.backward],
+    )
+    proxy = Proxy(plan, f"opc.tcp://127.0.0.1:{source_port}", target, publishing_interval=20, max_backoff=1.0)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(proxy.run(stop, ready))
+    await asyncio.wait_for(ready.wait(), 30)
+    served = Client(f"opc.tcp://127.0.0.1:{served_port}")
+    await served.connect()
+    rig = Rig(source, source_port, proxy, served, stop, task)
+    yield rig
+    await served.disconnect()
+    stop.set()
+    await asyncio.wait_for(task, 30)
+    await rig.source.stop()
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = await check()
+        if result or loop.time() > deadline:
+            return result
+        await asyncio.sleep(0.05)
+
+
+async def test_a_data_change_arrives_translated_with_its_timestamp_and_status(rig: Rig) -> None:
+    speed = await node(rig.source, SPEED)
+    stamp = dt.datetime(2026, 11, 1, 10, 0, 0, 250000, tzinfo=dt.UTC)
+    uncertain = ua.StatusCode(ua.UInt32(StatusCodes.UncertainSensorNotAccurate))
+    await speed.write_value(
+        ua.DataValue(ua.Variant(1500.0, ua.VariantType.Double), StatusCode=uncertain, SourceTimestamp=stamp)
+    )
+    sc_107 = await rig.served_node(SC_107)
+
+    async def arrived() -> ua.DataValue | None:
+        value = await sc_107.read_data_value(raise_on_bad_status=False)
+        return value if value.Value is not None and value.Value.Value == pytest.approx(25.0) else None
+
+    value = await eventually(arrived)
+    assert value is not None, "1500 rpm never arrived as 25 Hz"
+    assert value.StatusCode.value == StatusCodes.UncertainSensorNotAccurate
+    assert value.SourceTimestamp.replace(tzinfo=dt.UTC) == stamp
+    temperature = await node(rig.source, TEMPERATURE)
+    await temperature.write_value(ua.DataValue(ua.Variant(100.0, ua.VariantType.Double)))
+    tt_103 = await rig.served_node(TT_103)
+    assert await eventually(lambda: _equals(tt_103, 212))  # °C → °F, cast to an integer: served as its type
+
+
+async def _equals(node: Node, expected: Any) -> bool:
+    return bool(await node.read_value() == expected)
+
+
+async def test_a_client_write_goes_back_to_the_source_only_where_a_rule_has_an_inverse(rig: Rig) -> None:
+    sc_107, tt_103 = await rig.served_node(SC_107), await rig.served_node(TT_103)
+    await sc_107.write_value(ua.DataValue(ua.Variant(10.0, ua.VariantType.Double)))
+    speed = await node(rig.source, SPEED)
+    assert await eventually(lambda: _equals(speed, 600.0)), "10 Hz never reached the source as 600 rpm"
+    assert rig.proxy.counters.written_back == 1
+    with pytest.raises(UaStatusCodeError, match="BadUserAccessDenied"):
+        await tt_103.write_value(ua.DataValue(ua.Variant(50.0, ua.VariantType.Double)))
+
+
+async def test_every_value_of_a_steady_counter_arrives(rig: Rig) -> None:
+    """No silent loss: 400 values at 200 changes/s, each must reach a client of the served model."""
+    sc_107 = await rig.served_node(SC_107)
+    seen: list[float] = []
+
+    class Collect:
+        def datachange_notification(self, node: Any, value: Any, data: Any) -> None:
+            seen.append(value)
+
+    subscription = await rig.served.create_subscription(20, Collect())
+    await subscription.subscribe_data_change(sc_107, queuesize=1000, sampling_interval=ua.Double(0.0))
+    speed = await node(rig.source, SPEED)
+    count = 400
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for k in range(1, count + 1):
+        await speed.write_value(ua.DataValue(ua.Variant(60.0 * k, ua.VariantType.Double)))
+        await asyncio.sleep(max(0.0, start + k / 200 - loop.time()))
+    assert await eventually(lambda: _async(float(count) in seen), timeout=15), f"last seen {seen[-3:]}"
+    missing = sorted(set(range(1, count + 1)) - {round(v) for v in seen})
+    assert missing == [], f"{len(missing)} values lost, first {missing[:10]}"
+    assert rig.proxy.counters.dropped == 0
+    assert rig.proxy.counters.failed == 0
+
+
+async def _async(value: bool) -> bool:
+    return value
+
+
+async def test_the_proxy_survives_a_source_restart_and_reports_the_gap(rig: Rig) -> None:
+    sc_107 = await rig.served_node(SC_107)
+    speed = await node(rig.source, SPEED)
+    await speed.write_value(ua.DataValue(ua.Variant(120.0, ua.VariantType.Double)))
+    assert await eventually(lambda: _equals(sc_107, 2.0))
+    await rig.source.stop()
+
+    async def uncertain() -> bool:
+        value = await sc_107.read_data_value(raise_on_bad_status=False)
+        return value.StatusCode.value == StatusCodes.UncertainLastUsableValue and value.Value.Value == 2.0
+
+    assert await eventually(uncertain, timeout=15), (
+        "served value not marked uncertain while the source is gone"
+    )
+    assert rig.proxy.counters.state == "disconnected"
+    rig.source = await vendor_a(rig.source_port)  # the machine reboots: a new server, same endpoint
+    speed = await node(rig.source, SPEED)
+    await speed.write_value(ua.DataValue(ua.Variant(180.0, ua.VariantType.Double)))
+
+    async def good_again() -> bool:
+        value = await sc_107.read_data_value(raise_on_bad_status=False)
+        return value.StatusCode.is_good() and value.Value.Value == pytest.approx(3.0)
+
+    assert await eventually(good_again, timeout=20), "the proxy did not recover"
+    counters = rig.proxy.counters
+    assert counters.state == "connected"
+    assert counters.reconnects == 1
+    assert len(counters.gaps) == 1
+    lost, back = counters.gaps[0]
+    assert lost < back
