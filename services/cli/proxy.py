@@ -59,6 +59,38 @@ def proxy_command(
     queue_size: Annotated[
         int, typer.Option("--queue-size", help="Server-side queue per monitored item.", min=2)
     ] = 100,
+    security: Annotated[
+        str,
+        typer.Option(
+            "--security",
+            help="Message security of both connections: None, Basic256Sha256-Sign or "
+            "Basic256Sha256-SignAndEncrypt (certificates are made in DATA_DIR/pki on first use).",
+        ),
+    ] = "None",
+    username: Annotated[
+        str | None,
+        typer.Option(
+            "--username",
+            envvar="TOLKA_OPCUA_USERNAME",
+            help="User for the source, and the user clients of the served model log in as.",
+            show_default=False,
+        ),
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            envvar="TOLKA_OPCUA_PASSWORD",
+            help="Its password (better: the environment).",
+            show_default=False,
+        ),
+    ] = None,
+    allow_anonymous: Annotated[
+        bool, typer.Option("--allow-anonymous", help="Let clients of the served model in without a user.")
+    ] = False,
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", envvar="TOLKA_DATA_DIR", help="Where certificates are kept (pki/).")
+    ] = Path("tolka-data"),
     report_every: Annotated[
         float, typer.Option("--report-every", help="Seconds between counter lines.", min=0.5)
     ] = 10.0,
@@ -71,14 +103,21 @@ def proxy_command(
     variables are read-only. If the source goes away, the served values keep their last value as
     uncertain and the proxy reconnects on its own. Stop it with Ctrl-C.
 
+    Clients of the served model log in with --username/--password; anonymous clients only with
+    --allow-anonymous. --security applies to the source connection and the served endpoint.
+
     Examples:
 
-        tolka proxy --source opc.tcp://10.0.0.5:4840 --translator a-b.json
+        tolka proxy --source opc.tcp://10.0.0.5:4840 --translator a-b.json --allow-anonymous
+
+        TOLKA_OPCUA_PASSWORD=... tolka proxy --source opc.tcp://plc:4840 --translator a-b.json \
+            --security Basic256Sha256-SignAndEncrypt --username operator
 
         tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
     """
     from services.proxy.plan import plan_routes
     from services.proxy.runtime import Proxy, describe
+    from services.proxy.security import Credentials, Security
     from services.proxy.targets import RemoteTarget, ServedTarget
     from translator.rules import read_translator
 
@@ -88,9 +127,15 @@ def proxy_command(
     plan = plan_routes(spec)
     for reason in plan.left_out:
         print(f"tolka: note: left out {reason}", file=sys.stderr)
+    secure = Security.parse(security, data_dir / "pki")
+    credentials = Credentials(username or "", password or "")
+    if not write_to and not allow_anonymous and not username:
+        raise fail(
+            "clients of the served model need a user: give --username/--password, or --allow-anonymous"
+        )
     target: ServedTarget | RemoteTarget
     if write_to:
-        target = RemoteTarget(write_to)
+        target = RemoteTarget(write_to, security=secure, credentials=credentials)
     else:
         model = target_model or Path(spec.target.model)
         if not model.is_file():
@@ -98,11 +143,24 @@ def proxy_command(
                 f"the target model {str(model)!r} is not a file: give its NodeSet2 file with --target-model"
             )
         target = ServedTarget(
-            serve or DEFAULT_SERVE, model, writable=[r.target_id for r in plan.routes if r.backward]
+            serve or DEFAULT_SERVE,
+            model,
+            writable=[r.target_id for r in plan.routes if r.backward],
+            security=secure,
+            credentials=credentials,
+            allow_anonymous=allow_anonymous,
         )
     logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
     logging.getLogger("asyncua").setLevel(logging.ERROR)
-    proxy = Proxy(plan, source, target, publishing_interval=publishing_interval, queue_size=queue_size)
+    proxy = Proxy(
+        plan,
+        source,
+        target,
+        publishing_interval=publishing_interval,
+        queue_size=queue_size,
+        security=secure,
+        credentials=credentials,
+    )
 
     async def run() -> None:
         stop, ready = asyncio.Event(), asyncio.Event()

@@ -32,6 +32,7 @@ from asyncua.ua.status_codes import StatusCodes
 from asyncua.ua.uaerrors import UaError
 
 from services.proxy.plan import Plan, Route
+from services.proxy.security import Credentials, Security
 from services.proxy.targets import RemoteTarget, ServedTarget, coerce, resolve_ids
 
 __all__ = ["Counters", "Proxy"]
@@ -90,6 +91,7 @@ class Proxy:
         queue_size: each monitored item's queue on the server.
         backlog: changes held between the subscription and the writer before they are dropped.
         max_backoff: longest wait between reconnection attempts (s).
+        security, credentials: how to connect to the source (default: no security, anonymous).
     """
 
     def __init__(
@@ -104,6 +106,8 @@ class Proxy:
         backlog: int = 100_000,
         timeout: float = 4.0,
         max_backoff: float = 10.0,
+        security: Security | None = None,
+        credentials: Credentials | None = None,
     ) -> None:
         self.plan = plan
         self.source_url = source_url
@@ -113,6 +117,8 @@ class Proxy:
         self.queue_size = queue_size
         self.timeout = timeout
         self.max_backoff = max_backoff
+        self.security = security or Security()
+        self.credentials = credentials or Credentials()
         self.counters = Counters()
         self._queue: asyncio.Queue[tuple[ua.NodeId, ua.DataValue]] = asyncio.Queue(backlog)
         self._routes: dict[ua.NodeId, list[Route]] = {}
@@ -194,6 +200,7 @@ class Proxy:
             self._lost.set()
 
         client.connection_lost_callback = lost
+        await self.security.connect(client, self.credentials)
         await client.connect()
         namespaces = await client.get_namespace_array()
         self._source_ids = resolve_ids(

@@ -25,6 +25,7 @@ from asyncua.server.server import Server
 from asyncua.ua.attribute_ids import AttributeIds
 
 from adapters.opcua.nodeid import split_expanded
+from services.proxy.security import Credentials, Security
 from translator.errors import TolkaError
 
 __all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "coerce", "resolve_ids"]
@@ -92,13 +93,27 @@ class ServedTarget:
 
     Args:
         writable: the target ids a client may write (their reverse rule carries the write back).
-        on_client_write: called with the target id and the written value after a client write.
+        security: the endpoint's message security (default none).
+        credentials: the user clients log in as; allow_anonymous: whether clients may also come
+            without one (they may not by default).
     """
 
-    def __init__(self, endpoint: str, nodeset: Path, writable: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        nodeset: Path,
+        writable: Iterable[str] = (),
+        *,
+        security: Security | None = None,
+        credentials: Credentials | None = None,
+        allow_anonymous: bool = False,
+    ) -> None:
         self.endpoint = endpoint
         self.nodeset = nodeset
         self.writable = set(writable)
+        self.security = security or Security()
+        self.credentials = credentials or Credentials()
+        self.allow_anonymous = allow_anonymous
         self.server = Server()  # anonymous clients are plain users: access levels hold for them
         self.nodes: dict[str, ua.NodeId] = {}
         self.types: dict[str, ua.VariantType] = {}
@@ -115,7 +130,7 @@ class ServedTarget:
         await server.init()
         server.set_endpoint(self.endpoint)
         server.set_server_name("Tolka proxy")
-        server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
+        await self.security.serve(server, self.credentials, self.allow_anonymous)
         try:
             await server.import_xml(str(self.nodeset))
         except Exception as exc:
@@ -156,14 +171,23 @@ class ServedTarget:
 class RemoteTarget:
     """An existing target server at ``url``, written over a client connection."""
 
-    def __init__(self, url: str, timeout: float = 4.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 4.0,
+        security: Security | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
         self.url = url
         self.client = Client(url, timeout=timeout)
+        self.security = security or Security()
+        self.credentials = credentials or Credentials()
         self.nodes: dict[str, ua.NodeId] = {}
         self.types: dict[str, ua.VariantType] = {}
 
     async def start(self, ids: Iterable[str]) -> None:
         try:
+            await self.security.connect(self.client, self.credentials)
             await self.client.connect()
         except Exception as exc:
             raise ProxyError(

@@ -33,7 +33,7 @@ async def test_tolka_proxy_serves_the_target_model_until_interrupted(tmp_path: P
     command = [
         sys.executable, "-c", "from services.cli import main; main()", "proxy",
         "--source", f"opc.tcp://127.0.0.1:{source_port}", "--translator", str(translator),
-        "--serve", f"opc.tcp://127.0.0.1:{served_port}/tolka", "--report-every", "0.5",
+        "--serve", f"opc.tcp://127.0.0.1:{served_port}/tolka", "--report-every", "0.5", "--allow-anonymous", "--data-dir", str(tmp_path),
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stderr=subprocess.PIPE, text=True)
     client = Client(f"opc.tcp://127.0.0.1:{served_port}/tolka")
@@ -73,7 +73,7 @@ def test_a_target_model_that_is_not_a_file_is_refused(tmp_path: Path) -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", "from services.cli import main; main()", "proxy", "--source", "opc.tcp://127.0.0.1:1",
-         "--translator", str(translator)],
+         "--translator", str(translator), "--allow-anonymous"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2

@@ -7,6 +7,7 @@ import datetime as dt
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from asyncua.ua.uaerrors import UaStatusCodeError
 
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
+from services.proxy.security import Credentials, Security
 from services.proxy.targets import ServedTarget
 from tests.paths import VENDOR_A, VENDOR_B
 from translator.rules import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit
@@ -98,6 +100,7 @@ async def rig() -> AsyncIterator[Rig]:
         f"opc.tcp://127.0.0.1:{served_port}",
         VENDOR_B,
         writable=[r.target_id for r in plan.routes if r.backward],
+        allow_anonymous=True,
     )
     proxy = Proxy(plan, f"opc.tcp://127.0.0.1:{source_port}", target, publishing_interval=20, max_backoff=1.0)
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -219,3 +222,58 @@ async def test_the_proxy_survives_a_source_restart_and_reports_the_gap(rig: Rig)
     assert len(counters.gaps) == 1
     lost, back = counters.gaps[0]
     assert lost < back
+
+
+async def test_the_proxy_runs_encrypted_on_both_sides_with_users(tmp_path: Path) -> None:
+    secure = "Basic256Sha256-SignAndEncrypt"
+    source_port, served_port = free_port(), free_port()
+    source = Server()
+    await source.init()
+    source.set_endpoint(f"opc.tcp://127.0.0.1:{source_port}")
+    await source.import_xml(str(VENDOR_A))
+    plc = Credentials("plc", "plc-secret")
+    await Security.parse(secure, tmp_path / "machine-pki").serve(source, plc, allow_anonymous=False)
+    await source.start()
+    ours, operator = Security.parse(secure, tmp_path / "pki"), Credentials("operator", "op-secret")
+    plan = plan_routes(SPEC)
+    served_url = f"opc.tcp://127.0.0.1:{served_port}"
+    target = ServedTarget(served_url, VENDOR_B, security=ours, credentials=operator)
+    proxy = Proxy(plan, f"opc.tcp://127.0.0.1:{source_port}", target, security=ours, credentials=plc)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(proxy.run(stop, ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        assert {p.name for p in (tmp_path / "pki").iterdir()} == {
+            "client-cert.der",
+            "client-key.pem",
+            "server-cert.der",
+            "server-key.pem",
+        }
+        assert (tmp_path / "pki" / "server-key.pem").stat().st_mode & 0o077 == 0
+        ns = await source.get_namespace_index(A_NS)
+        await source.get_node(f"ns={ns};i=6061").write_value(
+            ua.DataValue(ua.Variant(1500.0, ua.VariantType.Double))
+        )
+        client = Client(served_url)
+        await Security.parse(secure, tmp_path / "client-pki").connect(client, operator)
+        await client.connect()
+        try:
+            nsb = await client.get_namespace_index(B_NS)
+            sc_107 = client.get_node(f"ns={nsb};i=6020")
+            assert await eventually(lambda: _equals(sc_107, 25.0)), (
+                "no translated value over the encrypted link"
+            )
+        finally:
+            await client.disconnect()
+        for intruder in (Credentials(), Credentials("operator", "guess")):
+            refused = Client(served_url)
+            await Security.parse(secure, tmp_path / "client-pki").connect(refused, intruder)
+            with pytest.raises(Exception, match="Bad"):
+                await refused.connect()
+        plain = Client(served_url)  # no encryption: the served endpoint does not offer it
+        with pytest.raises(Exception):  # noqa: B017, PT011
+            await plain.connect()
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await source.stop()
