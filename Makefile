@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate clean help
+.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate bench-gateway clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench-match - benchmarks/matching.py and match_scale.py (installs Valentine)"
 	@echo "make bench-gnn - benchmarks/gnn_quality.py and gnn_scale.py (the learned matcher)"
 	@echo "make bench-translate - benchmarks/translate.py (translators vs orjson, JSONata, glom)"
+	@echo "make bench-gateway - benchmarks/gateway.py (tolka serve under load, with wrk when available)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
@@ -85,6 +86,13 @@ bench-gnn: $(STAMP)
 bench-translate: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/translate.py
+
+# wrk (Debian's package) drives the gateway harder than a Python client; installed when missing and root
+bench-gateway: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; } || \
+		echo "note: no wrk; the gateway benchmark runs without it"
+	$(PY) benchmarks/gateway.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info
