@@ -19,6 +19,7 @@ from services.gateway import routes
 from services.gateway.jobs import INTERRUPTED, JobRunner
 from services.gateway.metrics import Metrics, MetricsMiddleware
 from services.gateway.problems import install_problem_handlers
+from services.gateway.proxies import ProxyCollector, ProxyRegistry
 from services.gateway.security import BearerAuth
 from services.gateway.settings import Settings, get_settings
 from services.gateway.state import Gateway
@@ -50,7 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     "marked %d job(s) a restart interrupted as failed: %s", len(failed), ", ".join(failed)
                 )
         runner = JobRunner(store, settings.job_threads, metrics)
-        app.state.gateway = Gateway(settings, store, runner, metrics)
+        proxies = ProxyRegistry(store, settings.data_dir / "pki")
+        collector = ProxyCollector(proxies)
+        metrics.registry.register(collector)
+        app.state.gateway = Gateway(settings, store, runner, metrics, proxies)
         # the objects made so far live as long as the app: keep the collector from scanning them on
         # every full collection (a batch of 1,000 decoded messages triggers several)
         gc.collect()
@@ -58,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await proxies.stop_all()
+            metrics.registry.unregister(collector)
             runner.shutdown()
             store.close()
 
@@ -68,7 +74,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    for module in (routes.models, routes.alignments, routes.jobs, routes.translators, routes.system):
+    for module in (
+        routes.models,
+        routes.alignments,
+        routes.jobs,
+        routes.translators,
+        routes.proxies,
+        routes.system,
+    ):
         app.include_router(module.router)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BearerAuth, tokens=[t.get_secret_value() for t in settings.tokens])

@@ -10,6 +10,7 @@ from fastapi import Request
 from services.gateway.compiling import compile_stored
 from services.gateway.jobs import JobRunner
 from services.gateway.metrics import Metrics
+from services.gateway.proxies import ProxyRegistry
 from services.gateway.settings import Settings
 from services.gateway.store import Store
 from translator.rules import spec_from_dict
@@ -30,6 +31,7 @@ class Gateway:
     store: Store
     runner: JobRunner
     metrics: Metrics
+    proxies: ProxyRegistry
     _compiled: dict[tuple[str, str, str, bool], Translator] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

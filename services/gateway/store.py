@@ -276,6 +276,14 @@ class Store:
         document: dict[str, Any] = orjson.loads(row[0])
         return document
 
+    def model_files(self, model_id: str) -> list[tuple[str, bytes]]:
+        """A model's uploaded files as ``(role, content)``, the main file first."""
+        self.get_model(model_id)
+        rows = self._db().execute(
+            "SELECT role, content FROM model_files WHERE model = ? ORDER BY position", (model_id,)
+        )
+        return [(role, bytes(content)) for role, content in rows]
+
     def delete_model(self, model_id: str) -> None:
         """Delete a model and its files.
 

@@ -12,7 +12,7 @@ target declares.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,8 @@ class ServedTarget:
         security: the endpoint's message security (default none).
         credentials: the user clients log in as; allow_anonymous: whether clients may also come
             without one (they may not by default).
+        required: NodeSet2 files of the models the target model builds on (other than ns 0),
+            imported before it in this order.
     """
 
     def __init__(
@@ -107,9 +109,11 @@ class ServedTarget:
         security: Security | None = None,
         credentials: Credentials | None = None,
         allow_anonymous: bool = False,
+        required: Sequence[Path] = (),
     ) -> None:
         self.endpoint = endpoint
         self.nodeset = nodeset
+        self.required = tuple(required)
         self.writable = set(writable)
         self.security = security or Security()
         self.credentials = credentials or Credentials()
@@ -132,7 +136,8 @@ class ServedTarget:
         server.set_server_name("Tolka proxy")
         await self.security.serve(server, self.credentials, self.allow_anonymous)
         try:
-            await server.import_xml(str(self.nodeset))
+            for model in (*self.required, self.nodeset):  # the models it builds on first
+                await server.import_xml(str(model))
         except Exception as exc:
             raise ProxyError(
                 f"{self.nodeset}: cannot serve this model: {type(exc).__name__}: {exc}"

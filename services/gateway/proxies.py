@@ -1,0 +1,184 @@
+"""OPC UA proxies run by the gateway (``/proxies``): each a :class:`~services.proxy.runtime.Proxy` task
+on the app's event loop, with its counters on ``/metrics``.
+
+A proxy started here serves its translator's target model, taken from the stored upload (its NodeSet2
+file and the required ones, imported in order), or writes into an existing server. Proxies live in
+the worker process that started them and stop with it; they are not kept in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from services.gateway.store import NotFoundError, Store, new_id, now
+from services.proxy.plan import plan_routes
+from services.proxy.runtime import Proxy
+from services.proxy.security import Credentials, Security
+from services.proxy.targets import RemoteTarget, ServedTarget
+from translator.errors import InputError
+from translator.rules import spec_from_dict
+
+__all__ = ["ProxyConfig", "ProxyRegistry", "RunningProxy"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyConfig:
+    """What a proxy does: from ``source`` through ``translator`` to ``serve`` or ``write_to``."""
+
+    translator: str
+    source: str
+    serve: str = ""
+    write_to: str = ""
+    security: str = "None"
+    username: str = ""
+    password: str = ""
+    allow_anonymous: bool = False
+    publishing_interval: float = 50.0
+
+
+@dataclass
+class RunningProxy:
+    """A proxy task and what it was asked to do."""
+
+    id: str
+    config: ProxyConfig
+    proxy: Proxy
+    task: asyncio.Task[None]
+    stop: asyncio.Event
+    started: str
+    folder: tempfile.TemporaryDirectory[str] | None = None
+    error: str = ""
+
+    @property
+    def state(self) -> str:
+        if self.task.done():
+            return "failed" if self.error else "stopped"
+        return self.proxy.counters.state
+
+
+@dataclass
+class ProxyRegistry:
+    """The proxies of this process."""
+
+    store: Store
+    pki: Path
+    running: dict[str, RunningProxy] = field(default_factory=dict)
+
+    def _served_model(self, translator_id: str) -> tuple[Path, list[Path], tempfile.TemporaryDirectory[str]]:
+        """The target model's stored NodeSet2 files, written to a temporary folder: (main, required)."""
+        record = self.store.get_translator(translator_id)
+        target = self.store.get_model(self.store.get_alignment(record.alignment).target)
+        if target.format != "nodeset":
+            raise InputError(
+                f"the target model {target.id} ({target.filename}) is a {target.format} model, not an OPC UA "
+                "NodeSet: give write_to, an existing server, instead of serving it",
+                source="request body",
+            )
+        folder = tempfile.TemporaryDirectory(prefix="tolka-proxy-")
+        paths = []
+        for k, (role, content) in enumerate(self.store.model_files(target.id)):
+            path = Path(folder.name) / f"{k}-{role}.xml"
+            path.write_bytes(content)
+            paths.append(path)
+        return paths[0], paths[1:], folder
+
+    async def start(self, config: ProxyConfig) -> RunningProxy:
+        """Start a proxy; it connects (and reconnects) on its own.
+
+        Raises:
+            NotFoundError: no such translator. InputError: a target model that cannot be served.
+            TolkaError: the translator routes no node, a bad security setting.
+        """
+        record = self.store.get_translator(config.translator)
+        plan = plan_routes(spec_from_dict(record.document, source=config.translator))
+        security = Security.parse(config.security, self.pki)
+        credentials = Credentials(config.username, config.password)
+        folder = None
+        target: ServedTarget | RemoteTarget
+        if config.write_to:
+            target = RemoteTarget(config.write_to, security=security, credentials=credentials)
+        else:
+            main, required, folder = self._served_model(config.translator)
+            target = ServedTarget(
+                config.serve,
+                main,
+                writable=[r.target_id for r in plan.routes if r.backward],
+                security=security,
+                credentials=credentials,
+                allow_anonymous=config.allow_anonymous,
+                required=required,
+            )
+        proxy = Proxy(
+            plan,
+            config.source,
+            target,
+            publishing_interval=config.publishing_interval,
+            security=security,
+            credentials=credentials,
+        )
+        stop, ready = asyncio.Event(), asyncio.Event()
+        proxy_id = new_id("p")
+        task = asyncio.create_task(proxy.run(stop, ready), name=f"tolka-proxy-{proxy_id}")
+        running = RunningProxy(proxy_id, config, proxy, task, stop, now(), folder)
+        task.add_done_callback(lambda t: self._finished(running, t))
+        self.running[proxy_id] = running
+        return running
+
+    @staticmethod
+    def _finished(running: RunningProxy, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            running.error = str(task.exception())
+
+    def get(self, proxy_id: str) -> RunningProxy:
+        found = self.running.get(proxy_id)
+        if found is None:
+            raise NotFoundError("proxy", proxy_id)
+        return found
+
+    async def stop(self, proxy_id: str) -> None:
+        """Stop a proxy and forget it."""
+        running = self.get(proxy_id)
+        running.stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(running.task, 30)
+        if running.folder is not None:
+            running.folder.cleanup()
+        del self.running[proxy_id]
+
+    async def stop_all(self) -> None:
+        for proxy_id in list(self.running):
+            await self.stop(proxy_id)
+
+
+class ProxyCollector(Collector):
+    """The counters of every running proxy, for ``/metrics``."""
+
+    def __init__(self, registry: ProxyRegistry) -> None:
+        self.registry = registry
+
+    def collect(self) -> Iterator[Any]:
+        changes = CounterMetricFamily(
+            "tolka_proxy_changes", "Data changes by proxy and fate", labels=["proxy", "fate"]
+        )
+        connected = GaugeMetricFamily(
+            "tolka_proxy_connected", "1 while the proxy's source is connected", labels=["proxy"]
+        )
+        reconnects = CounterMetricFamily(
+            "tolka_proxy_reconnects", "Times the source came back", labels=["proxy"]
+        )
+        for proxy_id, running in self.registry.running.items():
+            c = running.proxy.counters
+            for fate in ("received", "translated", "failed", "dropped", "written_back"):
+                changes.add_metric([proxy_id, fate], getattr(c, fate))
+            connected.add_metric([proxy_id], 1.0 if running.state == "connected" else 0.0)
+            reconnects.add_metric([proxy_id], c.reconnects)
+        yield from (changes, connected, reconnects)

@@ -1,0 +1,125 @@
+"""``/proxies``: OPC UA proxies run by the gateway — start one from a translator, watch it, stop it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from services.gateway.proxies import ProxyConfig, RunningProxy
+from services.gateway.state import Gateway, gateway
+from translator.errors import InputError
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/proxies", tags=["proxies"])
+State = Annotated[Gateway, Depends(gateway)]
+_URL = r"^opc\.tcp://"
+_BODY = "request body"
+
+
+class ProxyCreate(BaseModel):
+    """Proxy a live source server through a translator: serve the target model, or write into a server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    translator: str = Field(description="id of a translator (its rules carry the node ids)")
+    source: str = Field(pattern=r"^opc\.tcp://", description="the source server, opc.tcp://host:port[/path]")
+    serve: str | None = Field(
+        default=None, pattern=r"^opc\.tcp://", description="serve the target model here"
+    )
+    write_to: str | None = Field(
+        default=None, pattern=r"^opc\.tcp://", description="or write into this server"
+    )
+    security: Literal["None", "Basic256Sha256-Sign", "Basic256Sha256-SignAndEncrypt"] = "None"
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    allow_anonymous: bool = False
+    publishing_interval: float = Field(default=50.0, gt=0, le=60_000, description="ms")
+
+
+class ProxyPublic(BaseModel):
+    """A running proxy: what it does and its counters."""
+
+    id: str
+    translator: str
+    source: str
+    serve: str
+    write_to: str
+    started: str
+    state: str
+    error: str
+    received: int
+    translated: int
+    failed: int
+    dropped: int
+    written_back: int
+    reconnects: int
+    gaps: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, running: RunningProxy) -> ProxyPublic:
+        c, config = running.proxy.counters, running.config
+        return cls(
+            id=running.id,
+            translator=config.translator,
+            source=config.source,
+            serve=config.serve,
+            write_to=config.write_to,
+            started=running.started,
+            state=running.state,
+            error=running.error,
+            received=c.received,
+            translated=c.translated,
+            failed=c.failed,
+            dropped=c.dropped,
+            written_back=c.written_back,
+            reconnects=c.reconnects,
+            gaps=list(c.gaps),
+        )
+
+
+@router.post("", status_code=201, response_model=ProxyPublic)
+async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
+    """Start a proxy in this gateway process (it reconnects to the source on its own)."""
+    if bool(body.serve) == bool(body.write_to):
+        raise InputError(
+            "give one of serve (an endpoint to serve the target model at) or write_to", source="request body"
+        )
+    if body.serve and not (body.allow_anonymous or body.username):
+        raise InputError(
+            "clients of the served model need a user (username/password) or allow_anonymous",
+            source="request body",
+        )
+    config = ProxyConfig(
+        body.translator,
+        body.source,
+        body.serve or "",
+        body.write_to or "",
+        body.security,
+        body.username,
+        body.password.get_secret_value(),
+        body.allow_anonymous,
+        body.publishing_interval,
+    )
+    return ProxyPublic.of(await state.proxies.start(config))
+
+
+@router.get("", response_model=list[ProxyPublic])
+async def list_proxies(state: State) -> list[ProxyPublic]:
+    """The proxies of this gateway process, with their counters."""
+    return [ProxyPublic.of(p) for p in state.proxies.running.values()]
+
+
+@router.get("/{proxy_id}", response_model=ProxyPublic)
+async def get_proxy(state: State, proxy_id: str) -> ProxyPublic:
+    """One proxy and its counters."""
+    return ProxyPublic.of(state.proxies.get(proxy_id))
+
+
+@router.delete("/{proxy_id}", status_code=204)
+async def stop_proxy(state: State, proxy_id: str) -> Response:
+    """Stop a proxy (its served endpoint closes)."""
+    await state.proxies.stop(proxy_id)
+    return Response(status_code=204)

@@ -1,0 +1,69 @@
+"""``/proxies``: the gateway runs an OPC UA proxy from a stored translator against a live source."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from asyncua import ua
+from asyncua.client.client import Client
+
+from tests.services.gateway.conftest import matched
+from tests.services.proxy.test_proxy import A_NS, B_NS, free_port, vendor_a
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.AsyncClient) -> None:
+    source_port, served_port = free_port(), free_port()
+    source = await vendor_a(source_port)
+    try:
+        _, _, alignment = await matched(client)
+        translator = (await client.post("/translators", json={"alignment": alignment})).json()["id"]
+        body = {"translator": translator, "source": f"opc.tcp://127.0.0.1:{source_port}"}
+        refused = await client.post("/proxies", json=body)
+        assert refused.status_code == 422
+        assert "serve" in refused.json()["detail"]
+        served = f"opc.tcp://127.0.0.1:{served_port}"
+        assert (await client.post("/proxies", json={**body, "serve": served})).status_code == 422  # no user
+        missing = await client.post(
+            "/proxies", json={**body, "translator": "t-nope", "serve": served, "allow_anonymous": True}
+        )
+        assert missing.status_code == 404
+        started = await client.post("/proxies", json={**body, "serve": served, "allow_anonymous": True})
+        assert started.status_code == 201, started.text
+        proxy = started.json()["id"]
+        for _ in range(200):
+            if (await client.get(f"/proxies/{proxy}")).json()["state"] == "connected":
+                break
+            await asyncio.sleep(0.1)
+        ns = await source.get_namespace_index(A_NS)
+        await source.get_node(f"ns={ns};i=6061").write_value(
+            ua.DataValue(ua.Variant(1500.0, ua.VariantType.Double))
+        )
+        reader = Client(served)
+        await reader.connect()
+        try:
+            sc_107 = reader.get_node(f"ns={await reader.get_namespace_index(B_NS)};i=6020")
+            for _ in range(100):
+                if await sc_107.read_value() == pytest.approx(25.0):
+                    break
+                await asyncio.sleep(0.1)
+            assert await sc_107.read_value() == pytest.approx(25.0)
+        finally:
+            await reader.disconnect()
+        listed = (await client.get("/proxies")).json()
+        assert [p["id"] for p in listed] == [proxy]
+        assert listed[0]["translated"] >= 1
+        assert listed[0]["failed"] == 0
+        metrics = (await client.get("/metrics")).text
+        assert f'tolka_proxy_connected{{proxy="{proxy}"}} 1.0' in metrics
+        assert f'tolka_proxy_changes_total{{fate="translated",proxy="{proxy}"}}' in metrics
+        assert (await client.delete(f"/proxies/{proxy}")).status_code == 204
+        assert (await client.get(f"/proxies/{proxy}")).status_code == 404
+        closed = Client(served, timeout=2)
+        with pytest.raises((OSError, asyncio.TimeoutError)):
+            await closed.connect()
+    finally:
+        await source.stop()
