@@ -91,6 +91,16 @@ def proxy_command(
     data_dir: Annotated[
         Path, typer.Option("--data-dir", envvar="TOLKA_DATA_DIR", help="Where certificates are kept (pki/).")
     ] = Path("tolka-data"),
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Processes sharing the source's monitored items (each with its own connection); past a "
+            "few thousand changes/s one process is not enough.",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
     report_every: Annotated[
         float, typer.Option("--report-every", help="Seconds between counter lines.", min=0.5)
     ] = 10.0,
@@ -119,7 +129,8 @@ def proxy_command(
     from services.proxy.runtime import Proxy, describe
     from services.proxy.security import Credentials, Security
     from services.proxy.targets import RemoteTarget, ServedTarget
-    from translator.rules import read_translator
+    from services.proxy.workers import ShardedProxy
+    from translator.rules import read_translator, spec_to_dict
 
     if serve and write_to:
         raise fail("give --serve or --write-to, not both")
@@ -152,15 +163,17 @@ def proxy_command(
         )
     logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
     logging.getLogger("asyncua").setLevel(logging.ERROR)
-    proxy = Proxy(
-        plan,
-        source,
-        target,
-        publishing_interval=publishing_interval,
-        queue_size=queue_size,
-        security=secure,
-        credentials=credentials,
-    )
+    options = {
+        "publishing_interval": publishing_interval,
+        "queue_size": queue_size,
+        "security": secure,
+        "credentials": credentials,
+    }
+    proxy: Proxy | ShardedProxy
+    if workers > 1:
+        proxy = ShardedProxy(plan, spec_to_dict(spec), source, target, workers, **options)
+    else:
+        proxy = Proxy(plan, source, target, **options)  # type: ignore[arg-type]
 
     async def run() -> None:
         stop, ready = asyncio.Event(), asyncio.Event()
@@ -173,7 +186,11 @@ def proxy_command(
         async def report() -> None:
             await ready.wait()
             where = write_to or serve or DEFAULT_SERVE
-            print(f"tolka: proxying {len(plan.routes)} variables from {source} to {where}", file=sys.stderr)
+            print(
+                f"tolka: proxying {len(plan.routes)} variables from {source} to {where}"
+                + (f" with {workers} workers" if workers > 1 else ""),
+                file=sys.stderr,
+            )
             while True:
                 await asyncio.sleep(report_every)
                 print(f"tolka: {describe(proxy.counters, started)}", file=sys.stderr)

@@ -33,7 +33,7 @@ from asyncua.ua.uaerrors import UaError
 
 from services.proxy.plan import Plan, Route
 from services.proxy.security import Credentials, Security
-from services.proxy.targets import RemoteTarget, ServedTarget, coerce, resolve_ids
+from services.proxy.targets import ServedTarget, Target, coerce, resolve_ids
 
 __all__ = ["Counters", "Proxy"]
 
@@ -98,7 +98,7 @@ class Proxy:
         self,
         plan: Plan,
         source_url: str,
-        target: ServedTarget | RemoteTarget,
+        target: Target,
         *,
         publishing_interval: float = 50.0,
         sampling_interval: float = 0.0,
@@ -171,7 +171,7 @@ class Proxy:
         )
         self.counters.translated += 1
 
-    async def _written_by_client(self, target_id: str, value: ua.DataValue) -> None:
+    async def write_back(self, target_id: str, value: ua.DataValue) -> None:
         """A client wrote ``target_id`` on the served model: carry it back to the source."""
         route, client = self._back.get(target_id), self._client
         if route is None or route.backward is None or client is None or value.Value is None:
@@ -247,7 +247,7 @@ class Proxy:
             {r.target_id for r in self.plan.routes} | {c.target_id for c in self.plan.constants}
         )
         if isinstance(self.target, ServedTarget):
-            self.target.on_client_write = self._written_by_client
+            self.target.on_client_write = self.write_back
         for constant in self.plan.constants:
             variant = coerce(constant.value, self.target.types[constant.target_id])
             await self.target.write(constant.target_id, ua.DataValue(variant))

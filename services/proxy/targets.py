@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from asyncua import ua
 from asyncua.client.client import Client
@@ -28,7 +28,7 @@ from adapters.opcua.nodeid import split_expanded
 from services.proxy.security import Credentials, Security
 from translator.errors import TolkaError
 
-__all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "coerce", "resolve_ids"]
+__all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "Target", "coerce", "resolve_ids"]
 
 log = logging.getLogger("tolka.proxy")
 
@@ -40,6 +40,18 @@ _INTEGERS = {
 
 class ProxyError(TolkaError):
     """The proxy cannot start: a node the translator names is not on the server, a server is unreachable."""
+
+
+class Target(Protocol):
+    """Where translated values go: the variant type of each target variable, and a write."""
+
+    types: dict[str, ua.VariantType]
+
+    async def start(self, ids: Iterable[str]) -> None: ...
+
+    async def write(self, key: str, value: ua.DataValue) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def resolve_ids(ids: Iterable[str], namespaces: list[str], where: str) -> dict[str, ua.NodeId]:

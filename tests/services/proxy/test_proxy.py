@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -22,8 +23,9 @@ from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
 from services.proxy.security import Credentials, Security
 from services.proxy.targets import ServedTarget
+from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
-from translator.rules import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit
+from translator.rules import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit, spec_to_dict
 
 pytestmark = pytest.mark.anyio
 
@@ -276,4 +278,62 @@ async def test_the_proxy_runs_encrypted_on_both_sides_with_users(tmp_path: Path)
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
+        await source.stop()
+
+
+async def test_two_workers_share_the_source_and_lose_nothing() -> None:
+    source_port, served_port = free_port(), free_port()
+    source = await vendor_a(source_port)
+    plan = plan_routes(SPEC)
+    assert sorted(len(share) for share in shares(plan, 2)) == [1, 1]  # one source node each
+    served_url = f"opc.tcp://127.0.0.1:{served_port}"
+    target = ServedTarget(served_url, VENDOR_B, writable=[SC_107], allow_anonymous=True)
+    proxy = ShardedProxy(
+        plan, spec_to_dict(SPEC), f"opc.tcp://127.0.0.1:{source_port}", target, 2, publishing_interval=20
+    )
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(proxy.run(stop, ready))
+    reader = Client(served_url)
+    try:
+        await asyncio.wait_for(ready.wait(), 60)
+        await reader.connect()
+        nsb = await reader.get_namespace_index(B_NS)
+        sc_107, tt_103 = reader.get_node(f"ns={nsb};i=6020"), reader.get_node(f"ns={nsb};i=6008")
+        seen: dict[str, list[Any]] = {"speed": [], "temperature": []}
+
+        class Collect:
+            def datachange_notification(self, node: Any, value: Any, data: Any) -> None:
+                seen["speed" if node.nodeid.Identifier == 6020 else "temperature"].append(value)
+
+        subscription = await reader.create_subscription(20, Collect())
+        await subscription.subscribe_data_change(
+            [sc_107, tt_103], queuesize=1000, sampling_interval=ua.Double(0.0)
+        )
+        speed, temperature = await node(source, SPEED), await node(source, TEMPERATURE)
+        loop = asyncio.get_running_loop()
+        start, count = loop.time(), 200
+        for k in range(1, count + 1):
+            await speed.write_value(ua.DataValue(ua.Variant(60.0 * k, ua.VariantType.Double)))
+            await temperature.write_value(ua.DataValue(ua.Variant(float(k), ua.VariantType.Double)))
+            await asyncio.sleep(max(0.0, start + k / 200 - loop.time()))
+        last_f = round(count * 1.8 + 32)
+        assert await eventually(
+            lambda: _async(float(count) in seen["speed"] and last_f in seen["temperature"]), 20
+        )
+        assert sorted(set(range(1, count + 1)) - {round(v) for v in seen["speed"]}) == []
+        assert sorted({round(k * 1.8 + 32) for k in range(1, count + 1)} - set(seen["temperature"])) == []
+        # a write on the served model reaches the source through the worker that owns the variable
+        await sc_107.write_value(ua.DataValue(ua.Variant(5.0, ua.VariantType.Double)))
+        assert await eventually(lambda: _equals(speed, 300.0))
+        # the workers report their counters four times a second
+        assert await eventually(lambda: _async(proxy.counters.written_back == 1))
+        counters = proxy.counters
+        assert counters.state == "connected"
+        assert counters.translated >= 2 * count
+        assert counters.dropped == 0
+    finally:
+        with contextlib.suppress(Exception):
+            await reader.disconnect()
+        stop.set()
+        await asyncio.wait_for(task, 60)
         await source.stop()
