@@ -22,7 +22,7 @@ from asyncua.ua.uaerrors import UaStatusCodeError
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
 from services.proxy.security import Credentials, Security
-from services.proxy.targets import ServedTarget
+from services.proxy.targets import RemoteTarget, ServedTarget
 from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
 from translator.rules import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit, spec_to_dict
@@ -337,3 +337,32 @@ async def test_two_workers_share_the_source_and_lose_nothing() -> None:
         stop.set()
         await asyncio.wait_for(task, 60)
         await source.stop()
+
+
+async def test_write_to_puts_translated_values_into_an_existing_target_server() -> None:
+    source_port, target_port = free_port(), free_port()
+    source = await vendor_a(source_port)
+    existing = Server()
+    await existing.init()
+    existing.set_endpoint(f"opc.tcp://127.0.0.1:{target_port}")
+    await existing.import_xml(str(VENDOR_B))
+    nsb = await existing.get_namespace_index(B_NS)
+    for identifier in (6020, 6008):
+        await existing.get_node(f"ns={nsb};i={identifier}").set_writable()
+    await existing.start()
+    proxy = Proxy(
+        plan_routes(SPEC),
+        f"opc.tcp://127.0.0.1:{source_port}",
+        RemoteTarget(f"opc.tcp://127.0.0.1:{target_port}"),
+    )
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(proxy.run(stop, ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        await (await node(source, SPEED)).write_value(ua.DataValue(ua.Variant(900.0, ua.VariantType.Double)))
+        assert await eventually(lambda: _equals(existing.get_node(f"ns={nsb};i=6020"), 15.0))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await source.stop()
+        await existing.stop()
