@@ -24,6 +24,9 @@ same-name counterpart on the other side:
 - *renaming*: names equal up to words the two models systematically name differently
   (``Accepted_contribution`` / ``AcceptedPaper`` when ``Rejected_…`` and ``Submitted_…`` agree too;
   :mod:`translator.vocabulary`) score ``RENAMED``.
+- *acronyms*: names equal once a run of two to four words of one is written as its initials
+  (``ProgramCommitteeChair`` / ``Chair_PC``) score ``ACRONYM`` when that pair is the only such pair
+  of both entities.
 - *synonyms*: names of the same kind of entity whose words differ only in WordNet synonyms
   (``Chairman`` / ``Chair``, ``has_the_last_name`` / ``hasSurname``: a word or a collocation for
   another that shares one of its most frequent senses, :mod:`translator.wordnet`) score ``SYNONYM``
@@ -87,6 +90,9 @@ SPECIALISATION = 0.8
 same-name counterpart (``Regular_author`` / ``Author``, ``Conference_fees`` / ``Fee``)."""
 RENAMED = 0.85
 """Score of two names equal up to a word the two models systematically name differently."""
+ACRONYM = 0.85
+"""Score of two names equal once a run of words of one is written as its initials (``Program
+Committee Chair`` / ``Chair PC``), when neither has a same-name counterpart."""
 SYNONYM = 0.85
 """Score of two names equal up to words WordNet gives as synonyms in their most frequent senses
 (``Chairman`` / ``Chair``), when neither has a same-name counterpart: a curated lexicon's word, as
@@ -389,6 +395,37 @@ def _synonyms(
     return _unique_minima(found, 0) & _unique_minima(found, 1)
 
 
+def _acronym_forms(words: tuple[str, ...]) -> set[frozenset[str]]:
+    """The word sets of a name with one run of 2–4 words written as its initials
+    (``program committee chair`` → ``{pc, chair}``)."""
+    out = set()
+    for size in range(2, min(4, len(words)) + 1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if all(len(w) > 1 for w in run):
+                short = "".join(w[0] for w in run)
+                out.add(frozenset((*words[:start], short, *words[start + size :])))
+    return out
+
+
+def _acronyms(
+    left: Sequence[EntityText], right: Sequence[EntityText], eligible: Iterable[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Pairs of one group whose names are equal once a run of words of one is written as its
+    initials, as the other writes it (``ProgramCommitteeChair`` / ``Chair_PC``), when that pair is
+    the only such pair of both entities."""
+    found: dict[tuple[int, int], int] = {}
+    for i, j in eligible:
+        a, b = left[i], right[j]
+        if _GROUPS.get(a.kind) != _GROUPS.get(b.kind):
+            continue
+        for x in a.token_sets:
+            for y in b.token_sets:
+                if frozenset(y) in _acronym_forms(x) or frozenset(x) in _acronym_forms(y):
+                    found[(i, j)] = 0
+    return _unique_minima(found, 0) & _unique_minima(found, 1)
+
+
 def _pair_level_boosts(
     left: Sequence[EntityText],
     right: Sequence[EntityText],
@@ -406,6 +443,8 @@ def _pair_level_boosts(
     boosts = dict.fromkeys(_specialisations(left, right, eligible, wordnet), SPECIALISATION)
     for pair in _renamed(left, right, eligible):
         boosts[pair] = max(boosts.get(pair, 0.0), RENAMED)
+    for pair in _acronyms(left, right, eligible):
+        boosts[pair] = max(boosts.get(pair, 0.0), ACRONYM)
     if wordnet is not None:
         for pair in _synonyms(left, right, eligible, wordnet):
             boosts[pair] = max(boosts.get(pair, 0.0), SYNONYM)

@@ -95,6 +95,24 @@ def test_a_rename_is_not_applied_to_names_with_an_exact_counterpart() -> None:
     assert _matched(source, target) == {("Rejected_contribution", "Rejected_contribution")}
 
 
+def test_an_acronym_matches_the_words_it_stands_for() -> None:
+    source = _ontology("a", [("ProgramCommitteeChair", CLASS), ("ProgramCommitteeMember", CLASS)])
+    target = _ontology("b", [("Chair_PC", CLASS), ("PC_Member", CLASS), ("Chair", CLASS)])
+    assert _matched(source, target) == {
+        ("ProgramCommitteeChair", "Chair_PC"),
+        ("ProgramCommitteeMember", "PC_Member"),
+    }
+    # initials of other words, or a relation for a class, are no acronym
+    assert _matched(_ontology("a", [("PostCard", CLASS)]), _ontology("b", [("PC_Chair", CLASS)])) == set()
+    assert _matched(source, _ontology("b", [("hasChair_PC", RELATION)])) == set()
+
+
+def test_an_acronym_must_be_the_only_one_of_both_entities() -> None:
+    source = _ontology("a", [("ProgramCommitteeChair", CLASS), ("ProjectCoordinatorChair", CLASS)])
+    target = _ontology("b", [("PC_Chair", CLASS)])
+    assert _matched(source, target) == set()  # PC could stand for either
+
+
 def test_an_inverse_relation_is_weighed_down() -> None:
     source = _ontology("a", [("hasAuthor", RELATION), ("hasPart", RELATION)])
     target = _ontology("b", [("authorOf", RELATION), ("has_parts", RELATION)])
