@@ -17,6 +17,9 @@ name           what                                                   picked for
 =============  =====================================================  ==========================
 
 An adapter module is imported only when a file needs it (rdflib is not imported to read a nodeset).
+
+``load`` also takes the URL of a live OPC UA server (``opc.tcp://host:port[/path]``) in place of
+files: the live adapter (:mod:`adapters.opcua.live`, async) browses it; asyncua is imported only then.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from adapters.gcpause import gc_paused
+from adapters.opcua.endpoint import EndpointError, LiveOptions, is_endpoint
 from adapters.options import LoadOptions, SourceFile
 from translator.errors import InputError, UnknownFormatError
 from translator.graph import SchemaGraph
@@ -211,12 +215,22 @@ def load_paths(
 def load(
     source: str | Path | Sequence[str | Path], format: str | None = None, **options: object
 ) -> SchemaGraph:
-    """Load a model from one file or several files (one model); keyword options as in `LoadOptions`.
+    """Load a model from one file, several files (one model) or a live OPC UA server's URL.
+
+    Keyword options as in `LoadOptions` (a live server takes ``language`` only).
 
     Example:
         >>> from adapters import load
         >>> graph = load("ontologies/plant.ttl")  # doctest: +SKIP
+        >>> live = load("opc.tcp://127.0.0.1:4840")  # doctest: +SKIP
     """
     sources = [source] if isinstance(source, str | Path) else list(source)
     opts = LoadOptions(**options)  # type: ignore[arg-type]
+    urls = [s for s in sources if is_endpoint(s)]
+    if urls:
+        if len(sources) > 1:
+            raise EndpointError(str(urls[0]), "a live server is a model of its own: give its URL alone")
+        from adapters.opcua.live import load_endpoint
+
+        return load_endpoint(str(urls[0]), LiveOptions(language=opts.language)).graph
     return load_paths([Path(s) for s in sources], opts, format=format)

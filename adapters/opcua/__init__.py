@@ -1,5 +1,17 @@
-"""OPC UA adapters: NodeSet2 files (and, later, live servers)."""
+"""OPC UA adapters: NodeSet2 files (:mod:`.nodeset`) and live servers (:mod:`.live`).
 
+Importing this package does not import asyncua; :mod:`adapters.opcua.live` does.
+"""
+
+from adapters.opcua.endpoint import EndpointError, LiveOptions, is_endpoint, parse_endpoint
 from adapters.opcua.nodeid import UA_NAMESPACE, NodeIdResolver, expanded_node_id
 
-__all__ = ["UA_NAMESPACE", "NodeIdResolver", "expanded_node_id"]
+__all__ = [
+    "UA_NAMESPACE",
+    "EndpointError",
+    "LiveOptions",
+    "NodeIdResolver",
+    "expanded_node_id",
+    "is_endpoint",
+    "parse_endpoint",
+]

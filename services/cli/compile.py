@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from adapters.opcua.endpoint import is_endpoint
 from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
@@ -23,6 +24,11 @@ def _format_option(side: str) -> object:
     )
 
 
+def _model_name(model: str) -> str:
+    """How the translator file names a model: a URL as given, a file as a normalised path."""
+    return model.strip() if is_endpoint(model) else str(Path(model))
+
+
 @app.command("compile")
 @reports_errors
 def compile_command(
@@ -33,10 +39,15 @@ def compile_command(
         ),
     ],
     source: Annotated[
-        Path, typer.Option("--source", help="The source model the alignment maps from.", show_default=False)
+        str,
+        typer.Option(
+            "--source",
+            help="The source model the alignment maps from (a file or an opc.tcp:// URL).",
+            show_default=False,
+        ),
     ],
     target: Annotated[
-        Path, typer.Option("--target", help="The target model it maps to.", show_default=False)
+        str, typer.Option("--target", help="The target model it maps to (file or URL).", show_default=False)
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the translator file (JSON).")],
     source_format: Annotated[str, _format_option("source")] = "opcua-pubsub-json",
@@ -77,8 +88,8 @@ def compile_command(
         read,
         graphs[0],
         graphs[1],
-        source_side=Side(str(source), MessageFormat(source_format)),
-        target_side=Side(str(target), MessageFormat(target_format)),
+        source_side=Side(_model_name(source), MessageFormat(source_format)),
+        target_side=Side(_model_name(target), MessageFormat(target_format)),
         accepted_only=accepted_only,
     )
     write_translator(result.spec, out)

@@ -1,4 +1,4 @@
-"""``tolka inspect``: load models and summarise them."""
+"""``tolka inspect``: load models (files or a live OPC UA server) and summarise them."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from services.cli.options import (
     LanguageOption,
     MaxSizeOption,
     ModelsDirOption,
-    load_model,
+    open_model,
 )
 from translator.summary import summarize
 
@@ -31,11 +31,12 @@ __all__ = ["inspect"]
 @reports_errors
 def inspect(
     paths: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
             help="Files of ONE model: a NodeSet2 file, ontology modules, a JSON Schema, sample messages, "
-            "or a saved graph.",
+            "or a saved graph; or the URL of a live OPC UA server (opc.tcp://host:port).",
             show_default=False,
+            metavar="PATHS_OR_URL...",
         ),
     ],
     models_dir: ModelsDirOption = None,
@@ -62,11 +63,14 @@ def inspect(
 
     Several PATHs load together as one model (for example the modules of SOSA). Required OPC UA
     models are found in the file's folder and in --models-dir folders and loaded as context; the
-    base model Opc.Ua.NodeSet2.xml is optional.
+    base model Opc.Ua.NodeSet2.xml is optional. An opc.tcp:// URL browses a live server from its
+    Objects folder (anonymous, no security) and also reports how fast it was browsed.
 
     Examples:
 
         tolka inspect ontologies/demo/VendorA.PumpSkid.NodeSet2.xml
+
+        tolka inspect opc.tcp://127.0.0.1:4840
 
         tolka inspect Opc.Ua.Robotics.NodeSet2.xml -m ../shared/data/opcua --json
 
@@ -74,7 +78,7 @@ def inspect(
     """
     err = Console(stderr=True)
     with err.status("loading…", spinner="dots") if sys.stderr.isatty() else nullcontext():
-        graph = load_model(
+        graph, browse = open_model(
             paths,
             models_dirs=models_dir,
             format=format,
@@ -85,6 +89,8 @@ def inspect(
     if save is not None:
         graph.save(save)
     summary = summarize(graph)
+    if browse is not None:
+        summary["browse"] = browse.as_dict()
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
@@ -116,6 +122,13 @@ def _print(summary: dict[str, Any], console: Console, saved: Path | None) -> Non
     console.print(f"[bold]edges by relation[/bold]: {relations or 'none'}")
     units = ", ".join(f"{unit} ×{count}" for unit, count in summary["units"].items())
     console.print(f"[bold]units[/bold]: {units or 'none'}")
+    browse = summary.get("browse")
+    if browse is not None:
+        console.print(
+            f"[bold]browsed[/bold] {browse['nodes']:,} nodes in {browse['seconds']:.2f} s: "
+            f"{browse['nodes_per_second']:,.0f} nodes/s ({browse['browse_requests']:,} browse and "
+            f"{browse['read_requests']:,} read requests)"
+        )
     for warning in summary["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     if saved is not None:

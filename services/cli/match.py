@@ -23,9 +23,13 @@ __all__ = ["match_command"]
 @reports_errors
 def match_command(
     source: Annotated[
-        Path, typer.Argument(help="The source model (anything tolka inspect loads).", show_default=False)
+        str,
+        typer.Argument(
+            help="The source model (anything tolka inspect loads: a file or an opc.tcp:// URL).",
+            show_default=False,
+        ),
     ],
-    target: Annotated[Path, typer.Argument(help="The target model.", show_default=False)],
+    target: Annotated[str, typer.Argument(help="The target model (a file or a URL).", show_default=False)],
     out: Annotated[
         Path,
         typer.Option(

@@ -1,16 +1,26 @@
-"""Options shared by every command that loads models, and the one function that loads them."""
+"""Options shared by every command that loads models, and the one function that loads them.
+
+A model is files, or the URL of a live OPC UA server (``opc.tcp://host:port[/path]``). Commands
+take model arguments as text, not as paths, so that a URL reaches `load_model` unchanged.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from adapters.opcua.endpoint import EndpointError, LiveOptions, is_endpoint
 from adapters.options import DEFAULT_MAX_BYTES, LoadOptions
 from translator.errors import InputError
 from translator.graph import SchemaGraph
+
+if TYPE_CHECKING:
+    from adapters.opcua.live import BrowseStats
 
 __all__ = [
     "FormatOption",
@@ -18,6 +28,7 @@ __all__ = [
     "MaxSizeOption",
     "ModelsDirOption",
     "load_model",
+    "open_model",
     "parse_size",
 ]
 
@@ -62,16 +73,31 @@ def parse_size(text: str) -> int:
     return int(match[1]) * scale
 
 
-def load_model(
-    paths: list[Path],
+def open_model(
+    sources: Sequence[str | Path],
     *,
     models_dirs: list[Path] | None = None,
     format: str | None = None,
     max_size: str = DEFAULT_MAX_SIZE,
     language: str = "en",
     individuals: bool = False,
-) -> SchemaGraph:
-    """Load files as one model with the options of the command line."""
+) -> tuple[SchemaGraph, BrowseStats | None]:
+    """Load files as one model, or browse a live server, with the options of the command line.
+
+    Returns the graph and, for a live server, the figures of the browse (None for files).
+    """
+    urls = [str(s) for s in sources if is_endpoint(s)]
+    if urls:
+        if len(sources) > 1:
+            raise EndpointError(str(urls[0]), "a live server is a model of its own: give its URL alone")
+        if format is not None:
+            raise InputError("--format applies to files, not to a live server", source=urls[0])
+        from adapters.opcua.live import load_endpoint
+
+        # asyncua logs its own warnings (session timeouts, security); failures come back as EndpointError
+        logging.getLogger("asyncua").setLevel(logging.CRITICAL)
+        model = load_endpoint(urls[0], LiveOptions(language=language))
+        return model.graph, model.stats
     from adapters.registry import load_paths
 
     for folder in models_dirs or []:
@@ -83,4 +109,25 @@ def load_model(
         language=language,
         individuals=individuals,
     )
-    return load_paths(paths, options, format=format)
+    return load_paths([Path(s) for s in sources], options, format=format), None
+
+
+def load_model(
+    sources: Sequence[str | Path],
+    *,
+    models_dirs: list[Path] | None = None,
+    format: str | None = None,
+    max_size: str = DEFAULT_MAX_SIZE,
+    language: str = "en",
+    individuals: bool = False,
+) -> SchemaGraph:
+    """Load files as one model, or browse a live server's URL; see `open_model`."""
+    graph, _ = open_model(
+        sources,
+        models_dirs=models_dirs,
+        format=format,
+        max_size=max_size,
+        language=language,
+        individuals=individuals,
+    )
+    return graph

@@ -1,0 +1,382 @@
+"""The live OPC UA adapter: a running server's address space into one `SchemaGraph`.
+
+Example:
+    >>> model = load_endpoint("opc.tcp://127.0.0.1:4840")  # doctest: +SKIP
+    >>> model.graph, f"{model.stats.nodes_per_second:,.0f} nodes/s"  # doctest: +SKIP
+
+``browse_endpoint`` is the async entry point (for the gateway, which runs in an event loop);
+``load_endpoint`` runs it for synchronous callers (the command line, ``adapters.load``). What is
+browsed, and how (batched, concurrent requests), is described in :mod:`adapters.opcua.crawl`.
+
+The graph is built by the rules of the NodeSet2 adapter (:mod:`adapters.opcua.nodeset`), so a live
+server and the NodeSet2 file it loaded give the same graph: ids ``nsu=<NamespaceUri>;<id>``
+resolved through the server's namespace array; node kinds from node classes (a variable whose
+type definition is ``PropertyType`` is a property); names from BrowseNames; edges named after
+their reference types' BrowseNames, in the forward direction, plus a ``DataType`` edge from each
+variable to its data type; units (UNECE codes) from ``EngineeringUnits``, ranges from ``EURange``,
+enumerations from ``EnumStrings``/``EnumValues`` and data type definitions; browse paths by the
+same shortest-path rule (:mod:`adapters.opcua.paths`), base nodes placed where the shipped table of
+the base namespace puts them. Nodes of the own namespaces are the model's own, the base nodes they
+reference are context. What a server cannot say the same way as a file:
+
+* one locale per text: a server answers a read in the session's locale (``language``), so
+  ``labels``/``descriptions`` hold that one text where a file may hold several translations
+  (the chosen ``label`` and ``description`` agree when the file has the preferred locale);
+* context nodes carry what the server says of them (their DisplayName and Description), where a
+  file without ``Opc.Ua.NodeSet2.xml`` only knows their names;
+* a node's ``source`` is its namespace URI (the file adapter writes the file's model URI, which is
+  the same for a file that defines one namespace).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from asyncua import ua
+from asyncua.client.client import Client
+from asyncua.ua.uaerrors import UaError, UaStatusCodeError
+
+from adapters.opcua.crawl import Crawl, LiveNode, crawl_server
+from adapters.opcua.endpoint import EndpointError, LiveOptions, parse_endpoint
+from adapters.opcua.nodeid import split_expanded
+from adapters.opcua.ns0 import PROPERTY_TYPE, ROOT, base_name, base_node
+from adapters.opcua.paths import browse_paths, containment_relations
+from adapters.opcua.values import CEFACT_NAMESPACE, unece_code
+from adapters.texts import choose_text
+from translator.graph import Node, NodeKind, SchemaGraph
+
+__all__ = ["BrowseStats", "LiveModel", "browse_endpoint", "build_graph", "load_endpoint"]
+
+DATATYPE_RELATION = "DataType"
+_KINDS = {
+    int(ua.NodeClass.Object): NodeKind.OBJECT,
+    int(ua.NodeClass.Variable): NodeKind.VARIABLE,
+    int(ua.NodeClass.Method): NodeKind.METHOD,
+    int(ua.NodeClass.ObjectType): NodeKind.OBJECT_TYPE,
+    int(ua.NodeClass.VariableType): NodeKind.VARIABLE_TYPE,
+    int(ua.NodeClass.DataType): NodeKind.DATA_TYPE,
+    int(ua.NodeClass.ReferenceType): NodeKind.REFERENCE_TYPE,
+    int(ua.NodeClass.View): NodeKind.VIEW,
+}
+_SESSION_TIMEOUT_MS = 600_000
+_CLOSE_TIMEOUT = 2.0
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseStats:
+    """How much was browsed and how fast.
+
+    Attributes:
+        nodes: nodes in the graph.
+        own_nodes: own nodes in the graph.
+        references: references browsed (each once, forward).
+        browse_requests: Browse and BrowseNext requests sent.
+        read_requests: Read requests sent.
+        connect_seconds: time to open the connection and the session.
+        seconds: total time, from connecting to the finished graph.
+    """
+
+    nodes: int
+    own_nodes: int
+    references: int
+    browse_requests: int
+    read_requests: int
+    connect_seconds: float
+    seconds: float
+
+    @property
+    def nodes_per_second(self) -> float:
+        """Nodes of the graph per second of the whole browse."""
+        return self.nodes / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        """The figures as a JSON-ready dictionary (with ``nodes_per_second``)."""
+        return {
+            "nodes": self.nodes,
+            "own_nodes": self.own_nodes,
+            "references": self.references,
+            "browse_requests": self.browse_requests,
+            "read_requests": self.read_requests,
+            "connect_seconds": round(self.connect_seconds, 3),
+            "seconds": round(self.seconds, 3),
+            "nodes_per_second": round(self.nodes_per_second, 1),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LiveModel:
+    """A browsed server: its graph and the figures of the browse."""
+
+    graph: SchemaGraph
+    stats: BrowseStats
+
+
+# -- values --------------------------------------------------------------------------------------
+
+
+def _unit(value: Any) -> tuple[str, str] | None:
+    """(UNECE code, display name) of an EUInformation value, as `adapters.opcua.values` reads a file."""
+    unit_id = getattr(value, "UnitId", None)
+    if not isinstance(unit_id, int):
+        return None
+    namespace = getattr(value, "NamespaceUri", None) or ""
+    label = getattr(getattr(value, "DisplayName", None), "Text", None) or ""
+    code = unece_code(unit_id) if (not namespace or namespace.rstrip("/") == CEFACT_NAMESPACE) else ""
+    return code, label
+
+
+def _range(value: Any) -> tuple[float, float] | None:
+    try:
+        return float(value.Low), float(value.High)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _enum(name: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    if name == "EnumStrings":
+        return tuple(f"{getattr(text, 'Text', None) or ''}={i}" for i, text in enumerate(value))
+    return tuple(
+        f"{getattr(getattr(item, 'DisplayName', None), 'Text', None) or ''}={getattr(item, 'Value', '')}"
+        for item in value
+    )
+
+
+def _definition(value: Any) -> tuple[str, ...]:
+    """Enumeration fields of a DataTypeDefinition as ``Name=Value`` (structures have none)."""
+    fields = getattr(value, "Fields", None) or ()
+    return tuple(f"{f.Name}={f.Value}" for f in fields if hasattr(f, "Value") and f.Value is not None)
+
+
+# -- the graph -----------------------------------------------------------------------------------
+
+
+def build_graph(crawl: Crawl, url: str, language: str = "en") -> SchemaGraph:
+    """Assemble a browsed server into a SchemaGraph; see the module docstring."""
+    failed = [n for n in crawl.nodes.values() if n.failed]
+    nodes: dict[str, LiveNode] = {k: n for k, n in crawl.nodes.items() if not n.failed}
+    refs = [r for r in crawl.references if r[0] in nodes and r[1] in nodes]
+
+    def name_of(node_id: str) -> str:
+        node = nodes.get(node_id)
+        if node is not None and node.name:
+            return node.name
+        return crawl.reference_names.get(node_id) or base_name(node_id) or node_id
+
+    relation_of = {rt: name_of(rt) for rt in {rt for _, _, rt in refs}}
+    reference_type = int(ua.NodeClass.ReferenceType)
+    containment = containment_relations(
+        (nodes[s].name, nodes[t].name)
+        for s, t, rt in refs
+        if relation_of[rt] == "HasSubtype"
+        and nodes[s].node_class == reference_type
+        and nodes[t].node_class == reference_type
+    )
+    children: dict[str, list[str]] = defaultdict(list)
+    modelling: dict[str, str] = {}
+    type_of: dict[str, str] = {}
+    property_of: dict[str, str] = {}
+    parent_of: dict[str, str] = {}
+    edges: list[tuple[str, str, str]] = []
+    for s, t, rt in refs:
+        relation = relation_of[rt]
+        edges.append((s, t, relation))
+        if relation in containment:
+            children[s].append(t)
+            parent_of.setdefault(t, s)
+        if relation == "HasModellingRule":
+            modelling[s] = name_of(t)
+        elif relation == "HasTypeDefinition":
+            type_of[s] = t
+        elif relation == "HasProperty":
+            property_of[t] = s
+    for kids in children.values():
+        kids.sort()
+    seeds = {ROOT: ""} if ROOT in nodes else {}
+    for node_id, node in nodes.items():
+        known = base_node(node_id) if not node.own else None
+        if known is not None and (known.path or node_id == ROOT):
+            seeds[node_id] = known.path
+    paths = browse_paths(nodes.keys(), children, name_of, seeds)
+
+    units: dict[str, tuple[str, str]] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    enums: dict[str, tuple[str, ...]] = {}
+    for node_id, node in nodes.items():
+        parent = property_of.get(node_id) or parent_of.get(node_id)
+        if node.value is None or not parent:
+            continue
+        if node.name == "EngineeringUnits":
+            unit = _unit(node.value)
+            if unit is not None:
+                units[parent] = unit
+        elif node.name == "EURange":
+            low_high = _range(node.value)
+            if low_high is not None:
+                ranges[parent] = low_high
+        elif node.name in ("EnumStrings", "EnumValues"):
+            values = _enum(node.name, node.value)
+            if values:
+                enums[parent] = values
+    for node_id, node in nodes.items():
+        if node.definition is not None:
+            values = _definition(node.definition)
+            if values:
+                enums.setdefault(node_id, values)
+
+    own_namespaces = {split_expanded(k)[0] for k, n in nodes.items() if n.own}
+    namespaces = [uri for uri in crawl.own_namespaces if uri in own_namespaces]
+    graph = SchemaGraph(namespaces[0] if namespaces else url, sources=[url], namespaces=namespaces)
+    graph.warnings.extend(crawl.warnings)
+    if failed:
+        graph.warnings.append(
+            f"{len(failed)} nodes could not be read and were left out "
+            f"(first: {failed[0].id}: {failed[0].failed})"
+        )
+    if not namespaces:
+        graph.warnings.append("no nodes of the server's own namespaces were found from the Objects folder")
+    graph.add_nodes(
+        _node(k, nodes[k], type_of, modelling, units, ranges, enums, name_of, paths, language)
+        for k in sorted(nodes)
+    )
+    edges.extend(
+        (n, nodes[n].datatype, DATATYPE_RELATION) for n in sorted(nodes) if nodes[n].datatype in nodes
+    )
+    graph.add_edges(edges)
+    return graph
+
+
+def _node(
+    node_id: str,
+    node: LiveNode,
+    type_of: dict[str, str],
+    modelling: dict[str, str],
+    units: dict[str, tuple[str, str]],
+    ranges: dict[str, tuple[float, float]],
+    enums: dict[str, tuple[str, ...]],
+    name_of: Any,
+    paths: dict[str, str],
+    language: str,
+) -> Node:
+    kind = _KINDS.get(node.node_class, NodeKind.UNKNOWN)
+    if kind is NodeKind.VARIABLE and type_of.get(node_id) == PROPERTY_TYPE:
+        kind = NodeKind.PROPERTY
+    unit_code, unit_label = units.get(node_id, ("", ""))
+    low_high = ranges.get(node_id)
+    return Node(
+        id=node_id,
+        kind=kind,
+        name=node.name,
+        label=choose_text(node.labels, language) or node.name,
+        description=choose_text(node.descriptions, language),
+        datatype=name_of(node.datatype) if node.datatype else "",
+        unit=unit_code,
+        path=paths.get(node_id, ""),
+        source=split_expanded(node_id)[0],
+        own=node.own,
+        labels=node.labels,
+        descriptions=node.descriptions,
+        unit_label=unit_label,
+        value_rank=node.value_rank,
+        modelling_rule=modelling.get(node_id, ""),
+        enum_values=enums.get(node_id) or enums.get(node.datatype, ()),
+        minimum=low_high[0] if low_high else None,
+        maximum=low_high[1] if low_high else None,
+    )
+
+
+# -- the connection ------------------------------------------------------------------------------
+
+
+def _cause(exc: BaseException, host: str, port: int, timeout: float, *, connecting: bool) -> str:
+    """The cause of a failure in words, for `EndpointError`."""
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {timeout:g} s"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"connection refused: no OPC UA server is listening on {host}:{port}"
+    if isinstance(exc, ConnectionError) and connecting:
+        return (
+            f"{exc or 'connection closed'}: the connection closed during the OPC UA handshake "
+            f"(is an OPC UA server listening on {host}:{port}?)"
+        )
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve host name {host!r}"
+    if isinstance(exc, UaStatusCodeError):
+        return f"the server answered {exc}"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return str(exc) or type(exc).__name__
+
+
+async def _close(client: Client) -> None:
+    with suppress(Exception):
+        await asyncio.wait_for(client.disconnect(), _CLOSE_TIMEOUT)
+    with suppress(Exception):
+        client.disconnect_socket()
+
+
+async def browse_endpoint(url: str, options: LiveOptions | None = None) -> LiveModel:
+    """Browse the server at ``url`` (``opc.tcp://host:port[/path]``) into a graph.
+
+    Raises:
+        EndpointError: a malformed URL, no server, a refusal, or no answer in time; the message
+            names the URL and the cause.
+    """
+    options = options or LiveOptions()
+    host, port = parse_endpoint(url)
+    url = url.strip()
+    started = time.perf_counter()
+    # asyncua's watchdog reads ServerStatus every ``watchdog_intervall`` and drops the connection when
+    # the answer takes longer than that; queued behind large batches it would, so allow a request's time
+    client = Client(url, timeout=options.request_timeout, watchdog_intervall=options.request_timeout)
+    client.set_locale([options.language])
+    client.session_timeout = _SESSION_TIMEOUT_MS
+    try:
+        await asyncio.wait_for(client.connect(), options.connect_timeout)
+    except (OSError, TimeoutError, UaError) as exc:
+        await _close(client)
+        raise EndpointError(url, _cause(exc, host, port, options.connect_timeout, connecting=True)) from None
+    connected = time.perf_counter()
+    try:
+        crawl = await crawl_server(client, options)
+    except (OSError, TimeoutError, UaError) as exc:
+        cause = _cause(exc, host, port, options.request_timeout, connecting=False)
+        raise EndpointError(url, f"browsing failed: {cause}") from None
+    finally:
+        await _close(client)
+    graph = build_graph(crawl, url, options.language)
+    stats = BrowseStats(
+        nodes=len(graph),
+        own_nodes=sum(1 for _ in graph.own_nodes()),
+        references=len(crawl.references),
+        browse_requests=crawl.browse_requests,
+        read_requests=crawl.read_requests,
+        connect_seconds=connected - started,
+        seconds=time.perf_counter() - started,
+    )
+    return LiveModel(graph, stats)
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end, also when called from inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def load_endpoint(url: str, options: LiveOptions | None = None) -> LiveModel:
+    """Browse the server at ``url`` from synchronous code; see `browse_endpoint`."""
+    return _run(browse_endpoint(url, options))
