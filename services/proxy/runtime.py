@@ -2,9 +2,10 @@
 
 One client connects to the source server and subscribes to every source variable the plan routes
 (in chunks of at most 1,000 monitored items, queue size > 1, so bursts within a publishing interval
-are kept). Each data change goes through a bounded queue to one writer task, which applies the route's
-transforms and writes value, source timestamp and status code to the target — in the order the
-changes arrived. A change that cannot be translated is counted and logged, never written.
+are kept). One task reads the subscription's changes (asyncua's iterator, unbounded: nothing is dropped,
+and no task is made per change), applies the route's transforms and writes value, source timestamp and
+status code to the target — in the order the changes arrived. A change that cannot be translated is
+counted and logged, never written.
 
 When the source goes away the target's values keep their last value with the status
 ``UncertainLastUsableValue``; the proxy reconnects with exponential backoff (0.5 s doubling to
@@ -26,6 +27,7 @@ from typing import Any
 
 from asyncua import ua
 from asyncua.client.client import Client
+from asyncua.common.subscription import DataChangeEvent, StatusChangeEvent, Subscription
 from asyncua.common.ua_utils import data_type_to_variant_type
 from asyncua.ua.attribute_ids import AttributeIds
 from asyncua.ua.status_codes import StatusCodes
@@ -50,9 +52,10 @@ class Counters:
 
     Attributes:
         received: data changes from the source; translated: written to the target; failed: changes
-            a transform refused; dropped: changes lost to a full queue; written_back: client writes
-            carried to the source; reconnects: times the source came back; state: ``connecting``,
-            ``connected`` or ``disconnected``; gaps: ``(lost, back)`` ISO times of each outage.
+            a transform refused; dropped: translated changes the target refused; written_back: client
+            writes carried to the source; reconnects: times the source came back; state:
+            ``connecting``, ``connected`` or ``disconnected``; gaps: ``(lost, back)`` ISO times of
+            each outage.
     """
 
     received: int = 0
@@ -68,16 +71,6 @@ class Counters:
         return asdict(self)
 
 
-class _Handler:
-    """asyncua's subscription callback: hands each change to the writer's queue, never blocks."""
-
-    def __init__(self, proxy: Proxy) -> None:
-        self.proxy = proxy
-
-    def datachange_notification(self, node: Any, value: Any, data: Any) -> None:
-        self.proxy._received(node.nodeid, data.monitored_item.Value)
-
-
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -89,7 +82,6 @@ class Proxy:
         publishing_interval: the subscription's publishing interval (ms).
         sampling_interval: the monitored items' sampling interval (ms; 0: every change).
         queue_size: each monitored item's queue on the server.
-        backlog: changes held between the subscription and the writer before they are dropped.
         max_backoff: longest wait between reconnection attempts (s).
         security, credentials: how to connect to the source (default: no security, anonymous).
     """
@@ -103,7 +95,6 @@ class Proxy:
         publishing_interval: float = 50.0,
         sampling_interval: float = 0.0,
         queue_size: int = 100,
-        backlog: int = 100_000,
         timeout: float = 4.0,
         max_backoff: float = 10.0,
         security: Security | None = None,
@@ -120,7 +111,6 @@ class Proxy:
         self.security = security or Security()
         self.credentials = credentials or Credentials()
         self.counters = Counters()
-        self._queue: asyncio.Queue[tuple[ua.NodeId, ua.DataValue]] = asyncio.Queue(backlog)
         self._routes: dict[ua.NodeId, list[Route]] = {}
         self._source_ids: dict[str, ua.NodeId] = {}
         self._source_types: dict[str, ua.VariantType] = {}
@@ -131,20 +121,18 @@ class Proxy:
 
     # the data path ---------------------------------------------------------------------------
 
-    def _received(self, node: ua.NodeId, value: ua.DataValue) -> None:
-        self.counters.received += 1
-        try:
-            self._queue.put_nowait((node, value))
-        except asyncio.QueueFull:
-            self.counters.dropped += 1
-            if self.counters.dropped in (1, 10, 100) or self.counters.dropped % 10_000 == 0:
-                log.warning("writer backlog full: %d change(s) dropped so far", self.counters.dropped)
+    async def _consume(self, subscription: Subscription) -> None:
+        """Translate the subscription's changes in order until it closes; a bad status is a lost source."""
+        async for event in subscription:
+            if isinstance(event, DataChangeEvent):
+                await self._received(event.node.nodeid, event.data.monitored_item.Value)
+            elif isinstance(event, StatusChangeEvent) and not event.notification.Status.is_good():
+                self._lost.set()
 
-    async def _writer(self) -> None:
-        while True:
-            node, value = await self._queue.get()
-            for route in self._routes.get(node, ()):
-                await self._forward(route, value)
+    async def _received(self, node: ua.NodeId, value: ua.DataValue) -> None:
+        self.counters.received += 1
+        for route in self._routes.get(node, ()):
+            await self._forward(route, value)
 
     async def _forward(self, route: Route, value: ua.DataValue) -> None:
         raw = None if value.Value is None else value.Value.Value
@@ -160,15 +148,19 @@ class Proxy:
             return
         if result is not None:
             self._last[route.target_id] = variant
-        await self.target.write(
-            route.target_id,
-            ua.DataValue(
-                variant,
-                StatusCode=value.StatusCode,
-                SourceTimestamp=value.SourceTimestamp,
-                ServerTimestamp=ua.DateTime.now(dt.UTC),
-            ),
+        translated = ua.DataValue(
+            variant,
+            StatusCode=value.StatusCode,
+            SourceTimestamp=value.SourceTimestamp,
+            ServerTimestamp=ua.DateTime.now(dt.UTC),
         )
+        try:
+            await self.target.write(route.target_id, translated)
+        except Exception as exc:  # the target refused it or went away: count it, go on with the rest
+            self.counters.dropped += 1
+            if self.counters.dropped <= 10:
+                log.warning("the target refused %s = %r: %s", route.target_id, result, exc)
+            return
         self.counters.translated += 1
 
     async def write_back(self, target_id: str, value: ua.DataValue) -> None:
@@ -194,7 +186,9 @@ class Proxy:
     # the source connection -------------------------------------------------------------------
 
     async def _connect(self) -> Client:
-        client = Client(self.source_url, timeout=self.timeout)
+        # asyncua's watchdog gives up on a server that is slow to answer for a second: under load
+        # that is not a lost connection
+        client = Client(self.source_url, timeout=self.timeout, watchdog_intervall=max(self.timeout, 5.0))
 
         async def lost(exc: Exception) -> None:
             self._lost.set()
@@ -214,14 +208,15 @@ class Proxy:
             self._source_types[source_id] = await data_type_to_variant_type(client.get_node(data_type))
         return client
 
-    async def _subscribe(self, client: Client) -> None:
+    async def _subscribe(self, client: Client) -> asyncio.Task[None]:
+        """Read every source value, subscribe to the changes; the task that consumes them."""
         nodes = [client.get_node(n) for n in self._routes]
         # current values first, so the target is complete before the first change arrives
         for start in range(0, len(nodes), CHUNK):
             chunk = nodes[start : start + CHUNK]
             values = await client.read_attributes(chunk, AttributeIds.Value)
             for node, value in zip(chunk, values, strict=True):
-                self._received(node.nodeid, value)
+                await self._received(node.nodeid, value)
         params = ua.CreateSubscriptionParameters(
             RequestedPublishingInterval=self.publishing_interval,
             RequestedLifetimeCount=10_000,
@@ -229,13 +224,14 @@ class Proxy:
             MaxNotificationsPerPublish=0,
             PublishingEnabled=True,
         )
-        subscription = await client.create_subscription(params, _Handler(self))
+        subscription = await client.create_subscription(params, queue_maxsize=0)
         for start in range(0, len(nodes), CHUNK):
             await subscription.subscribe_data_change(
                 nodes[start : start + CHUNK],
                 queuesize=self.queue_size,
                 sampling_interval=ua.Double(self.sampling_interval),
             )
+        return asyncio.create_task(self._consume(subscription), name="tolka-proxy-changes")
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         """Run until ``stop`` is set; ``ready`` is set once the first subscription is up.
@@ -251,14 +247,14 @@ class Proxy:
         for constant in self.plan.constants:
             variant = coerce(constant.value, self.target.types[constant.target_id])
             await self.target.write(constant.target_id, ua.DataValue(variant))
-        writer = asyncio.create_task(self._writer(), name="tolka-proxy-writer")
+        consumer: asyncio.Task[None] | None = None
         backoff, lost_at, first = 0.5, "", True
         try:
             while not stop.is_set():
                 try:
                     self._lost.clear()
                     self._client = await self._connect()
-                    await self._subscribe(self._client)
+                    consumer = await self._subscribe(self._client)
                 except (TimeoutError, OSError, UaError, ConnectionError) as exc:
                     if first:
                         log.warning("source %s unreachable (%s); retrying", self.source_url, exc)
@@ -282,10 +278,12 @@ class Proxy:
                     "lost the source %s; serving last values as uncertain, reconnecting", self.source_url
                 )
                 await self._close_client()
+                await _drain(consumer)
+                consumer = None
                 await self._mark_uncertain()
         finally:
-            writer.cancel()
             await self._close_client()
+            await _drain(consumer)
             await self.target.stop()
 
     async def _close_client(self) -> None:
@@ -293,6 +291,16 @@ class Proxy:
         if client is not None:
             with contextlib.suppress(Exception):  # it is gone already
                 await asyncio.wait_for(client.disconnect(), self.timeout)
+
+
+async def _drain(consumer: asyncio.Task[None] | None, seconds: float = 2.0) -> None:
+    """Let the consumer write what the subscription had received (closing it ends the iteration
+    after the last queued change), then stop it."""
+    if consumer is None:
+        return
+    with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.shield(consumer), seconds)
+    consumer.cancel()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
