@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 
+from adapters.opcua.endpoint import EndpointError
 from services.gateway.store import ConflictError, NotFoundError
 from translator.errors import (
     IncompatibleFieldsError,
@@ -35,6 +36,7 @@ log = logging.getLogger("tolka.gateway")
 PROBLEM_JSON = "application/problem+json"
 
 _STATUS: tuple[tuple[type[TolkaError], int], ...] = (
+    (EndpointError, 502),
     (NotFoundError, 404),
     (ConflictError, 409),
     (InputTooLargeError, 413),
@@ -45,7 +47,7 @@ _STATUS: tuple[tuple[type[TolkaError], int], ...] = (
     (IncompatibleFieldsError, 422),
     (UnitError, 422),
 )
-_WHERE = ("source", "line", "pointer", "field", "source_field", "target_field", "uri", "known")
+_WHERE = ("source", "line", "pointer", "field", "source_field", "target_field", "uri", "known", "url")
 
 
 def status_of(exc: TolkaError) -> int:

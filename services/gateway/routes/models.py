@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from services.gateway.loading import Upload, load_upload, safe_name
 from services.gateway.schemas import Created, GraphPage, ModelPublic
 from services.gateway.state import Gateway, gateway
-from translator.errors import InputTooLargeError
+from translator.errors import InputError, InputTooLargeError
 from translator.graphfile import graph_to_dict
 
 __all__ = ["router"]
@@ -30,14 +30,33 @@ async def _read(upload: UploadFile, limit: int) -> Upload:
 @router.post("", status_code=201, response_model=Created)
 async def upload_model(
     state: State,
+    request: Request,
     file: Annotated[
-        UploadFile, File(description="the model: NodeSet2 XML, OWL/RDF, JSON Schema or sample messages")
-    ],
+        UploadFile | None,
+        File(description="the model: NodeSet2 XML, OWL/RDF, JSON Schema or sample messages"),
+    ] = None,
     required: Annotated[
         list[UploadFile] | None, File(description="required models (the NodeSet2 files it builds on)")
     ] = None,
+    endpoint: Annotated[
+        str | None, Form(description="instead of a file: a live OPC UA server, opc.tcp://host:port[/path]")
+    ] = None,
 ) -> Created:
-    """Load a model the way ``tolka inspect`` does and keep it with its graph; 201 with its id."""
+    """Keep a model and its graph; 201 with its id. Upload a file (multipart ``file``, with repeated
+    ``required`` files) and it is loaded as ``tolka inspect`` loads it; or give a live server as the
+    ``endpoint`` form field or a JSON body ``{"endpoint": "opc.tcp://..."}`` and it is browsed."""
+    if (
+        file is None
+        and endpoint is None
+        and request.headers.get("content-type", "").startswith("application/json")
+    ):
+        body = await request.json()
+        endpoint = body.get("endpoint") if isinstance(body, dict) else None
+    if (file is None) == (endpoint is None):
+        raise InputError("give either a file (multipart field 'file') or an endpoint", source="request body")
+    if endpoint is not None:
+        return await _browse(state, endpoint)
+    assert file is not None
     limit = state.settings.max_upload_bytes
     main = await _read(file, limit)
     others = [await _read(r, limit) for r in required or ()]
@@ -47,6 +66,27 @@ async def upload_model(
     record = await run_in_threadpool(
         lambda: state.store.add_model(
             name=loaded.graph.name, filename=main.filename, format=loaded.format, graph=graph, files=files
+        )
+    )
+    return Created(id=record.id)
+
+
+async def _browse(state: Gateway, endpoint: str) -> Created:
+    """Browse a live server into a stored model (format ``opcua-live``; no file is kept)."""
+    from adapters.opcua.endpoint import is_endpoint
+    from adapters.opcua.live import browse_endpoint
+
+    if not is_endpoint(endpoint):
+        raise InputError(f"not an OPC UA endpoint: {endpoint!r} (expected opc.tcp://host:port[/path])")
+    live = await browse_endpoint(endpoint)
+    graph = graph_to_dict(live.graph)
+    record = await run_in_threadpool(
+        lambda: state.store.add_model(
+            name=live.graph.name,
+            filename=endpoint,
+            format="opcua-live",
+            graph=graph,
+            files=[("main", endpoint, b"")],
         )
     )
     return Created(id=record.id)

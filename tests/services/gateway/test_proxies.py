@@ -9,7 +9,8 @@ import pytest
 from asyncua import ua
 from asyncua.client.client import Client
 
-from tests.services.gateway.conftest import matched
+from tests.paths import VENDOR_A
+from tests.services.gateway.conftest import matched, upload
 from tests.services.proxy.test_proxy import A_NS, B_NS, free_port, vendor_a
 
 pytestmark = pytest.mark.anyio
@@ -67,3 +68,32 @@ async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.A
             await closed.connect()
     finally:
         await source.stop()
+
+
+async def test_a_live_server_is_a_model_like_its_nodeset_file(client: httpx.AsyncClient) -> None:
+    port = free_port()
+    source = await vendor_a(port)
+    try:
+        url = f"opc.tcp://127.0.0.1:{port}"
+        live = await client.post("/models", json={"endpoint": url})
+        assert live.status_code == 201, live.text
+        summary = (await client.get(f"/models/{live.json()['id']}")).json()
+        assert summary["format"] == "opcua-live"
+        assert summary["filename"] == url
+        from_file = await upload(client, VENDOR_A)
+        graphs = [
+            (await client.get(f"/models/{m}/graph", params={"limit": 10_000})).json()
+            for m in (live.json()["id"], from_file)
+        ]
+        own = [{n["id"] for n in g["nodes"] if n.get("own", True)} for g in graphs]
+        assert own[0] == own[1]
+        also_form = await client.post("/models", data={"endpoint": url})
+        assert also_form.status_code == 201
+    finally:
+        await source.stop()
+    gone = await client.post("/models", json={"endpoint": url})
+    assert gone.status_code == 502
+    assert gone.json()["url"] == url
+    assert url in gone.json()["detail"]
+    both = await client.post("/models", files={"file": ("a.xml", b"<x/>")}, data={"endpoint": url})
+    assert both.status_code == 422
