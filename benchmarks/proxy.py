@@ -2,11 +2,11 @@
 
 Run from the repository root (asyncua and psutil come with the ``dev`` extra)::
 
-    python benchmarks/proxy.py [--quick] [--write-results]
+    python benchmarks/proxy.py [--quick] [--workers 1,2] [--write-results]
 
-Three separate processes on 127.0.0.1, started by this script and stopped at the end, also on errors
-(asked to quit, then terminated, then their process group killed; the script checks that none is left
-and that the ports are free):
+Three separate programs on 127.0.0.1, started by this script and stopped at the end, also on errors
+(asked to quit, then terminated, then their process group killed — a proxy's worker processes are in
+its group; the script checks that none of them, workers included, is left and that the ports are free):
 
 * **the source**: this script with ``--role source``, an asyncua server with ``--variables`` (100)
   Double variables, ten under each of several objects (``Skid01.T01`` …), that changes them at the rate
@@ -19,8 +19,11 @@ and that the ports are free):
   --target-model … --publishing-interval P --queue-size Q --allow-anonymous`` (security ``None``, the
   default; a temporary ``--data-dir``), as a user runs it, with a generated translator file (variable
   ``k`` → target variable ``k``, °C → °F by a ``unit`` transform, with ``source_id``/``target_id``) and a
-  generated NodeSet2 file of the target model (``Line01.TT_001`` …, Double) that it serves. One proxy
-  worker: ``tolka proxy`` has no ``--workers`` option yet, so the 2-worker figure of issue 7 is missing;
+  generated NodeSet2 file of the target model (``Line01.TT_001`` …, Double) that it serves. It runs
+  with ``--workers N`` for each N of ``--workers`` (1 and 2), one proxy after the other, each a new
+  process with a new served port: with 1 it is one process; with N > 1 it starts N worker processes
+  that share the source variables round-robin, each with its own connection to the source, and send
+  what they translate through pipes to the main process, which writes it into the one served model;
 * **the reading client**: this script with ``--role client``, an asyncua client with one subscription
   (publishing interval P, ``MaxNotificationsPerPublish`` 0) and a monitored item per variable (sampling
   interval 0, queue size Q), read through asyncua's async iterator with an unbounded queue. For every
@@ -35,35 +38,38 @@ and that the ports are free):
 **The floor** (*direct*) is the same client subscribed straight to the source server's variables, same
 publishing interval and queue size, while no proxy runs: the best any client of that source gets.
 
-Measured, per path (direct, then proxy): a 1 s warm-up; 100 and 1,000 changes/s, each held ``--seconds``
-(4; quick 1.5) under each of ``--phases`` (3; quick 2) subscriptions of the client made one after the
-other — the delay a change waits in the proxy for the served model's publishing timer depends on where
-that timer stands against the source's, which is fixed for the life of a subscription, so one
-subscription would show one arbitrary phase; the latency percentiles pool all of them, and each one's
-median is shown. Then a search for the **maximum sustainable rate**: doubling from 2,000/s until a step
-fails, then ``--bisections`` (3; quick 1) geometric bisections, each step ``--search-seconds`` (5; quick
-2). A step is sustained when nothing is lost, the source wrote at ≥ 97 % of the rate asked, and the lag
-does not grow: the median latency of the step's last fifth of changes is within one publishing interval
-+ 25 ms of its first fifth's. After each step the client waits until the last change has arrived (or
-nothing has arrived for a while), and after a failed step until the backlog has drained, so a backlog
-does not leak into the next step. Reported: delivered changes/s (distinct changes / (last arrival − first
-source timestamp)), latency p50/p99/max, the counts above, and the CPU each process used during the step
-(% of one core, psutil), with what all other processes of the machine used meanwhile (it is shared: a
-busy neighbour takes cores from the three processes measured). The proxy's own counters (received,
-translated, dropped, reconnects) from its last log line are shown at the end.
+Measured, per path (direct, then the proxy with each number of workers): a 1 s warm-up; 100 and 1,000
+changes/s, each held ``--seconds`` (4; quick 1.5) under each of ``--phases`` (3; quick 2) subscriptions
+of the client made one after the other — the delay a change waits in the proxy for the served model's
+publishing timer depends on where that timer stands against the source's, which is fixed for the life of
+a subscription, so one subscription would show one arbitrary phase; the latency percentiles pool all of
+them, and each one's median is shown. Then a search for the **maximum sustainable rate**: doubling from
+2,000/s until a step fails, then ``--bisections`` (3; quick 1) geometric bisections, each step
+``--search-seconds`` (5; quick 2). A step is sustained when nothing is lost, the source wrote at ≥ 97 %
+of the rate asked, and the lag does not grow: the median latency of the step's last fifth of changes is
+within one publishing interval + 25 ms of its first fifth's. After each step the client waits until the
+last change has arrived (or nothing has arrived for a while), and after a failed step until the backlog
+has drained, so a backlog does not leak into the next step. Reported: delivered changes/s (distinct
+changes / (last arrival − first source timestamp)), latency p50/p99/max, the counts above, and the CPU
+each process used during the step (% of one core, psutil; the proxy's is its main process and all its
+child processes — the workers — together, with the workers' share shown apart), with what all other
+processes of the machine used meanwhile (it is shared: a busy neighbour takes cores from the processes
+measured). The proxy's own counters (received, translated, dropped, reconnects; summed over its workers)
+from its last log line are shown at the end.
 
 Why it is fair, and what it is not: the client, its settings and the source are the same on both paths;
 only the proxy is added. Both subscriptions use the same publishing interval and queue size (the proxy's
 ``--queue-size`` is set to the client's; its default is 100). The client uses a 30 s watchdog instead of
 asyncua's 1 s, so that an overloaded step cannot make the measuring client drop its connection. All
 processes share this machine's cores (``nproc`` is in the record: on 2 cores the proxy path runs three
-busy Python processes where the direct path runs two, which is part of what the proxy costs here).
-Loopback only: no network latency. The two paths run one after the other, not interleaved (starting a
-proxy takes seconds), on a shared, noisy machine: rates found by the search are good to about ±10 %.
+busy Python processes — four with 2 workers — where the direct path runs two, which is part of what the
+proxy costs here, and what limits what a second worker can bring). Loopback only: no network latency.
+The paths run one after the other, not interleaved (starting a proxy takes seconds), on a shared, noisy
+machine: rates found by the search are good to about ±10 %.
 
-Goals (issue 7): the proxy's maximum sustainable rate ≥ 0.7 × the direct subscription's; at 1,000
-changes/s, the proxy's p99 latency ≤ the direct p99 + one publishing interval + 20 ms; no loss at rates
-up to the sustainable rate.
+Goals (issue 7), checked for each number of workers: the proxy's maximum sustainable rate ≥ 0.7 × the
+direct subscription's; at 1,000 changes/s, the proxy's p99 latency ≤ the direct p99 + one publishing
+interval + 20 ms; no loss at rates up to the sustainable rate.
 """
 
 from __future__ import annotations
@@ -85,7 +91,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -109,8 +115,13 @@ GOAL_P99_EXTRA = 0.020
 LAG_GROWTH_EXTRA = 0.025
 SOURCE_SHORTFALL = 0.97
 FIRST_SEARCH_RATE = 2000.0
-DIRECT, PROXY = "direct", "proxy"
+DIRECT = "direct"
 _STARTED = time.perf_counter()
+
+
+def proxy_path(workers: int) -> str:
+    """The name of the proxy path with ``workers`` workers, as the tables show it."""
+    return f"proxy, {workers} worker" + ("s" if workers > 1 else "")
 
 
 def say(text: str) -> None:
@@ -509,6 +520,8 @@ class Child:
         )
         self.pid = self.process.pid
         self._ps = psutil.Process(self.pid)
+        self.descendants: dict[int, psutil.Process] = {}
+        """Every child process (recursively) seen so far: the proxy's workers; checked at the clean-up."""
         if talks:
             threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True).start()
 
@@ -539,17 +552,38 @@ class Child:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def cpu(self) -> float:
-        """CPU seconds (user + system) the process has used so far."""
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds (user + system) used so far by the process, and by its child processes (recursively:
+        the proxy's workers, and multiprocessing's resource tracker) together."""
+        own = math.nan
         with contextlib.suppress(psutil.Error):
             times = self._ps.cpu_times()
-            return float(times.user + times.system)
-        return math.nan
+            own = float(times.user + times.system)
+        kids: list[psutil.Process] = []
+        with contextlib.suppress(psutil.Error):
+            kids = self._ps.children(recursive=True)
+        theirs = 0.0
+        for kid in kids:
+            self.descendants.setdefault(kid.pid, kid)
+            with contextlib.suppress(psutil.Error):
+                times = kid.cpu_times()
+                theirs += float(times.user + times.system)
+        return own, theirs
+
+    def describe_descendants(self) -> str:
+        """The child processes seen so far: pid and the tail of their command line."""
+        self.cpu()
+        out = []
+        for pid, kid in sorted(self.descendants.items()):
+            with contextlib.suppress(psutil.Error):
+                out.append(f"{pid} ({' '.join(kid.cmdline())[-60:]})")
+        return "; ".join(out) or "none"
 
     def stop(self, graceful: signal.Signals | None = None, timeout: float = 20.0) -> None:
         """Ask it to quit (``quit`` on stdin, or ``graceful``), then terminate, then kill its group."""
         process = self.process
         if process.poll() is None:
+            self.cpu()  # note its child processes, to check they end too
             with contextlib.suppress(OSError, ValueError):
                 if graceful is not None:
                     process.send_signal(graceful)
@@ -566,7 +600,15 @@ class Child:
                 except subprocess.TimeoutExpired:
                     say(f"{self.name} did not stop on SIGTERM: killing it")
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, signal.SIGKILL)  # stragglers of its own group, if any
+            os.killpg(self.pid, signal.SIGKILL)  # stragglers of its own group (a proxy's workers), if any
+        # its child processes (a proxy's workers): given a few seconds to go, then killed (any that left
+        # the group)
+        _, alive = psutil.wait_procs([kid for kid in self.descendants.values() if _alive(kid)], timeout=5)
+        for kid in alive:
+            say(f"{self.name}: child process {kid.pid} still ran: killing it")
+            with contextlib.suppress(psutil.Error):
+                kid.kill()
+        psutil.wait_procs(alive, timeout=5)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
         with contextlib.suppress(OSError, ValueError):
@@ -574,11 +616,16 @@ class Child:
                 process.stdin.close()
         self._log.close()
 
-    def running(self) -> bool:
-        try:
-            return self._ps.status() != psutil.STATUS_ZOMBIE
-        except psutil.NoSuchProcess:
-            return False
+    def running(self) -> list[int]:
+        """The pids of this process and of its child processes seen so far that still run."""
+        return [p.pid for p in (self._ps, *self.descendants.values()) if _alive(p)]
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return bool(process.is_running() and process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
 
 
 def machine_busy() -> float:
@@ -595,6 +642,16 @@ def own_cpu() -> float:
     return float(times.user + times.system)
 
 
+@contextlib.contextmanager
+def stopped_on_error(child: Child, graceful: signal.Signals | None = None) -> Iterator[None]:
+    """Stop ``child`` (and its child processes) if it fails to start: it is not in the clean-up's list yet."""
+    try:
+        yield
+    except BaseException:
+        child.stop(graceful, timeout=10)
+        raise
+
+
 def role_command(role: str, *args: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--role", role, *args]
 
@@ -605,13 +662,15 @@ def start_source(port: int, n: int, workdir: Path) -> Child:
         role_command("source", "--port", str(port), "--variables", str(n)),
         workdir / "source.log",
     )
-    source.answer(timeout=120)
+    with stopped_on_error(source):
+        source.answer(timeout=120)
     return source
 
 
 def start_client(
-    url: str, namespace: str, ids: list[str], args: argparse.Namespace, workdir: Path, direct: bool
-) -> Child:
+    url: str, namespace: str, ids: list[str], args: argparse.Namespace, workdir: Path, direct: bool,
+    workers: int = 0,
+) -> Child:  # fmt: skip
     ids_file = workdir / ("ids-direct.json" if direct else "ids-served.json")
     ids_file.write_text(json.dumps(ids))
     scale, offset = (1.0, 0.0) if direct else (FAH_SCALE, FAH_OFFSET)
@@ -621,32 +680,36 @@ def start_client(
         "--scale", str(scale), "--offset", str(offset),
     )  # fmt: skip
     client = Child(
-        f"the {'direct' if direct else 'served-model'} client",
+        "the direct client" if direct else f"the served-model client ({proxy_path(workers)})",
         command,
-        workdir / f"client-{'direct' if direct else 'served'}.log",
+        workdir / ("client-direct.log" if direct else f"client-served-{workers}w.log"),
     )
-    client.answer(timeout=120)
+    with stopped_on_error(client):
+        client.answer(timeout=120)
     return client
 
 
 def start_proxy(source_url: str, serve_url: str, translator: Path, nodeset: Path, args: argparse.Namespace,
-                workdir: Path) -> tuple[Child, list[str]]:  # fmt: skip
+                workdir: Path, workers: int) -> tuple[Child, list[str]]:  # fmt: skip
     command = [
         sys.executable, "-c", "from services.cli import main; main()", "proxy",
         "--source", source_url, "--translator", str(translator), "--serve", serve_url,
         "--target-model", str(nodeset), "--publishing-interval", str(args.publishing_interval),
         "--queue-size", str(args.queue_size), "--report-every", "3600", "--allow-anonymous",
-        "--data-dir", str(workdir / "tolka-data"),
+        "--data-dir", str(workdir / "tolka-data"), "--workers", str(workers),
     ]  # fmt: skip
-    proxy = Child("tolka proxy", command, workdir / "proxy.log", talks=False)
+    proxy = Child(
+        f"tolka proxy ({proxy_path(workers)})", command, workdir / f"proxy-{workers}w.log", talks=False
+    )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proxy.process.poll() is not None:
-            raise RuntimeError(f"tolka proxy exited ({proxy.process.returncode}):\n{proxy.log_tail()}")
-        if "tolka: proxying" in proxy.log_path.read_text(errors="replace"):
-            return proxy, command
-        time.sleep(0.2)
-    raise RuntimeError(f"tolka proxy was not ready within 120 s:\n{proxy.log_tail()}")
+    with stopped_on_error(proxy, signal.SIGINT):
+        while time.monotonic() < deadline:
+            if proxy.process.poll() is not None:
+                raise RuntimeError(f"{proxy.name} exited ({proxy.process.returncode}):\n{proxy.log_tail()}")
+            if "tolka: proxying" in proxy.log_path.read_text(errors="replace"):
+                return proxy, command
+            time.sleep(0.2)
+        raise RuntimeError(f"{proxy.name} was not ready within 120 s:\n{proxy.log_tail()}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -732,8 +795,7 @@ def run_step(
     """Change the source at ``rate`` for ``seconds`` under each of ``phases`` subscriptions of the client
     (a new one each time), collecting what the client saw after each."""
     interval = args.publishing_interval / 1000
-    before = {name: child.cpu() for name, child in rig.processes().items()}
-    before["others"] = machine_busy() - sum(before.values()) - own_cpu()
+    before = cpu_snapshot(rig)
     wall = time.monotonic()
     parts, written, elapsed = [], 0, 0.0
     for phase in range(phases):
@@ -750,20 +812,35 @@ def run_step(
         )  # fmt: skip
         parts.append(rig.client.answer(timeout=args.drain_limit + 60))
     wall = time.monotonic() - wall
-    after = {name: child.cpu() for name, child in rig.processes().items()}
-    after["others"] = machine_busy() - sum(after.values()) - own_cpu()
+    after = cpu_snapshot(rig)
     cpu = {name: (after[name] - before[name]) / wall for name in after}
     step = Step(path, label, rate, seconds * phases, written / elapsed, pool(parts), cpu, interval)
     seen = step.seen
     verdict = "sustained" if step.sustained else "NOT sustained: " + ", ".join(step.problems())
     say(
-        f"  {path:6s} {label:>7s} {rate:>8,.0f}/s: delivered {seen['throughput']:>8,.0f}/s, "
+        f"  {path:17s} {label:>7s} {rate:>8,.0f}/s: delivered {seen['throughput']:>8,.0f}/s, "
         f"p50 {_ms(seen['p50'])} p99 {_ms(seen['p99'])} ms, lost {seen['lost']}, dup {seen['duplicates']}"
-        f", others {cpu['others'] * 100:.0f} % CPU — {verdict}"
+        + (f", proxy {_cpu(step, 'proxy')} % CPU" if "proxy" in cpu else "")
+        + f", others {cpu['others'] * 100:.0f} % CPU — {verdict}"
     )
     if not step.sustained:
         settle(rig, args)
     return step
+
+
+def cpu_snapshot(rig: Rig) -> dict[str, float]:
+    """CPU seconds used so far by each process of the rig (the proxy's with its workers), by the rest of
+    the machine (``others``) and, apart, by the proxy's workers (``proxy workers``)."""
+    out, workers = {}, math.nan
+    for name, child in rig.processes().items():
+        own, theirs = child.cpu()
+        out[name] = own + theirs
+        if name == "proxy":
+            workers = theirs
+    out["others"] = machine_busy() - sum(out.values()) - own_cpu()
+    if rig.proxy is not None:
+        out["proxy workers"] = workers
+    return out
 
 
 def settle(rig: Rig, args: argparse.Namespace) -> None:
@@ -824,30 +901,45 @@ def _cpu(step: Step, name: str) -> str:
     return "–" if value is None or math.isnan(value) else f"{value * 100:.0f}"
 
 
+def _proxy_cpu(step: Step) -> str:
+    """The proxy's CPU: main process and workers together, and the workers' share apart when it has any."""
+    total, workers = step.cpu.get("proxy"), step.cpu.get("proxy workers")
+    if total is None or math.isnan(total):
+        return "–"
+    if workers is None or math.isnan(workers) or workers < 0.005:
+        return f"{total * 100:.0f}"
+    return f"{total * 100:.0f} ({(total - workers) * 100:.0f} + {workers * 100:.0f})"
+
+
 def step_row(step: Step, what: str) -> list[str]:
     s = step.seen
     by_phase = " / ".join(_ms(x) for x in s["phase_p50"]) if len(s["phase_p50"]) > 1 else "–"
     return [
         what, step.path, f"{step.rate:,.0f}", f"{step.written_rate:,.0f}", f"{s['throughput']:,.0f}",
         _ms(s["p50"]), by_phase, _ms(s["p99"]), _ms(s["max"]), f"{s['lost']:,}", f"{s['duplicates']:,}",
-        f"{s['misrouted']:,}", f"{s['not_good']:,}", _cpu(step, "source"), _cpu(step, "proxy"),
+        f"{s['misrouted']:,}", f"{s['not_good']:,}", _cpu(step, "source"), _proxy_cpu(step),
         _cpu(step, "client"), _cpu(step, "others"),
     ]  # fmt: skip
+
+
+def fixed(steps: Sequence[Step], rate: float) -> Step:
+    """The step of a fixed rate."""
+    return next(s for s in steps if s.label == "fixed" and s.rate == rate)
 
 
 def main_table(series: dict[str, list[Step]]) -> str:
     header = [
         "rate", "path", "asked/s", "written/s", "delivered/s", "p50 ms", "p50 by subscription", "p99 ms",
         "max ms", "lost", "dup",
-        "misrouted", "not Good", "CPU source %", "CPU proxy %", "CPU client %", "CPU others %",
+        "misrouted", "not Good", "CPU source %", "CPU proxy % (main + workers)", "CPU client %",
+        "CPU others %",
     ]  # fmt: skip
     rows = []
     for rate in (100.0, 1000.0):
-        for path in (DIRECT, PROXY):
-            step = next(s for s in series[path] if s.label == "fixed" and s.rate == rate)
-            rows.append(step_row(step, f"{rate:,.0f}/s"))
-    for path in (DIRECT, PROXY):
-        top = best(series[path])
+        for steps in series.values():
+            rows.append(step_row(fixed(steps, rate), f"{rate:,.0f}/s"))
+    for path, steps in series.items():
+        top = best(steps)
         if top is not None:
             rows.append(step_row(top, "max sustained"))
         else:
@@ -857,9 +949,9 @@ def main_table(series: dict[str, list[Step]]) -> str:
 
 def search_lines(series: dict[str, list[Step]]) -> list[str]:
     lines = []
-    for path in (DIRECT, PROXY):
+    for path, steps in series.items():
         parts = []
-        for step in series[path]:
+        for step in steps:
             if step.label != "search":
                 continue
             mark = "ok" if step.sustained else "failed: " + ", ".join(step.problems())
@@ -869,44 +961,59 @@ def search_lines(series: dict[str, list[Step]]) -> list[str]:
 
 
 def goal_lines(series: dict[str, list[Step]], interval: float) -> list[str]:
+    """The goals of issue 7 for each number of proxy workers, against the direct subscription."""
     lines = []
-    top_direct, top_proxy = best(series[DIRECT]), best(series[PROXY])
-    if top_direct is not None and top_proxy is not None:
-        ratio = top_proxy.rate / top_direct.rate
-        mark = "met" if ratio >= GOAL_THROUGHPUT else "**not met**"
-        delivered = top_proxy.seen["throughput"] / top_direct.seen["throughput"]
-        lines.append(
-            f"- Maximum sustainable rate: proxy {top_proxy.rate:,.0f}/s, direct {top_direct.rate:,.0f}/s: "
-            f"proxy / direct = {ratio:.2f} (goal ≥ {GOAL_THROUGHPUT}: {mark}; delivered changes/s at those "
-            f"rates: {delivered:.2f})"
-        )
-    else:
-        lines.append(
-            "- Maximum sustainable rate: not found on one of the paths (see the search) — **not met**"
-        )
-    direct_1k = next(s for s in series[DIRECT] if s.label == "fixed" and s.rate == 1000.0)
-    proxy_1k = next(s for s in series[PROXY] if s.label == "fixed" and s.rate == 1000.0)
+    top_direct = best(series[DIRECT])
+    direct_1k = fixed(series[DIRECT], 1000.0)
     bound = direct_1k.seen["p99"] + interval + GOAL_P99_EXTRA
-    mark = "met" if proxy_1k.seen["p99"] <= bound else "**not met**"
-    lines.append(
-        f"- p99 latency at 1,000/s: proxy {_ms(proxy_1k.seen['p99'])} ms ≤ direct "
-        f"{_ms(direct_1k.seen['p99'])} + {interval * 1000:.0f} + {GOAL_P99_EXTRA * 1000:.0f} = "
-        f"{_ms(bound)} ms: {mark}; "
-        f"the proxy adds {_ms(proxy_1k.seen['p50'] - direct_1k.seen['p50'])} ms at p50, "
-        f"{_ms(proxy_1k.seen['p99'] - direct_1k.seen['p99'])} ms at p99; its worst subscription's p99: "
-        f"{_ms(max(proxy_1k.seen['phase_p99']))} ms"
-    )
-    limit = top_proxy.rate if top_proxy is not None else 0.0
-    below = [s for s in series[PROXY] if s.rate <= limit]
-    lost = sum(s.seen["lost"] for s in below)
-    dups = sum(s.seen["duplicates"] + s.seen["misrouted"] for s in below)
-    mark = "met" if lost == 0 and below else "**not met**"
-    lines.append(
-        f"- No loss below the sustainable rate: {lost:,} lost, {dups:,} duplicated or misrouted over "
-        f"{sum(s.seen['expected'] for s in below):,} changes in the {len(below)} proxy steps at ≤ "
-        f"{limit:,.0f}/s: {mark}"
-    )
-    lines.append("- 1 and 2 proxy workers: only 1 measured — `tolka proxy` has no `--workers` option yet.")
+    tops: dict[str, Step | None] = {}
+    for path, steps in series.items():
+        if path == DIRECT:
+            continue
+        lines.append(f"- **{path}**:")
+        top = tops[path] = best(steps)
+        if top_direct is not None and top is not None:
+            ratio = top.rate / top_direct.rate
+            mark = "met" if ratio >= GOAL_THROUGHPUT else "**not met**"
+            delivered = top.seen["throughput"] / top_direct.seen["throughput"]
+            lines.append(
+                f"  - Maximum sustainable rate: proxy {top.rate:,.0f}/s, direct {top_direct.rate:,.0f}/s: "
+                f"proxy / direct = {ratio:.2f} (goal ≥ {GOAL_THROUGHPUT}: {mark}; delivered changes/s at "
+                f"those rates: {delivered:.2f})"
+            )
+        else:
+            lines.append(
+                "  - Maximum sustainable rate: not found on this path or the direct one (see the search) — "
+                "**not met**"
+            )
+        proxy_1k = fixed(steps, 1000.0)
+        mark = "met" if proxy_1k.seen["p99"] <= bound else "**not met**"
+        lines.append(
+            f"  - p99 latency at 1,000/s: proxy {_ms(proxy_1k.seen['p99'])} ms ≤ direct "
+            f"{_ms(direct_1k.seen['p99'])} + {interval * 1000:.0f} + {GOAL_P99_EXTRA * 1000:.0f} = "
+            f"{_ms(bound)} ms: {mark}; "
+            f"the proxy adds {_ms(proxy_1k.seen['p50'] - direct_1k.seen['p50'])} ms at p50, "
+            f"{_ms(proxy_1k.seen['p99'] - direct_1k.seen['p99'])} ms at p99; its worst subscription's p99: "
+            f"{_ms(max(proxy_1k.seen['phase_p99']))} ms"
+        )
+        limit = top.rate if top is not None else 0.0
+        below = [s for s in steps if s.rate <= limit]
+        lost = sum(s.seen["lost"] for s in below)
+        dups = sum(s.seen["duplicates"] + s.seen["misrouted"] for s in below)
+        mark = "met" if lost == 0 and below else "**not met**"
+        lines.append(
+            f"  - No loss below the sustainable rate: {lost:,} lost, {dups:,} duplicated or misrouted over "
+            f"{sum(s.seen['expected'] for s in below):,} changes in the {len(below)} steps at ≤ "
+            f"{limit:,.0f}/s: {mark}"
+        )
+    found = {path: top for path, top in tops.items() if top is not None}
+    if len(found) > 1:
+        (one, top_one), *rest = found.items()
+        lines.append(
+            "- Workers against each other (maximum sustainable rate): "
+            + "; ".join(f"{path} / {one} = {top.rate / top_one.rate:.2f}" for path, top in rest)
+            + f" (on {psutil.cpu_count()} cores)"
+        )
     return lines
 
 
@@ -921,7 +1028,7 @@ def others_line(series: dict[str, list[Step]]) -> str:
     )
 
 
-def report(series: dict[str, list[Step]], args: argparse.Namespace, counters: str) -> str:
+def report(series: dict[str, list[Step]], args: argparse.Namespace, counters: dict[str, str]) -> str:
     interval = args.publishing_interval / 1000
     parts = [
         f"{args.variables} Double variables; publishing interval {args.publishing_interval:g} ms and queue "
@@ -932,8 +1039,10 @@ def report(series: dict[str, list[Step]], args: argparse.Namespace, counters: st
         "(last arrival − first source timestamp); latency: arrival at the client − source timestamp, over "
         "all changes of the step (all its subscriptions); *p50 by subscription*: each subscription's own; "
         "*not Good*: notifications with another status (not changes); CPU: % of one core over the step and "
-        "its drain; *CPU others*: every other process of the machine but this script's — the machine is "
-        "shared, and what others used was not available to the three processes measured.",
+        "its drain; *CPU proxy*: its main process and its child processes (the workers) together, in "
+        "brackets main + workers when it has workers; *CPU others*: every other process of the machine but "
+        "this script's — the machine is shared, and what others used was not available to the processes "
+        "measured.",
         "",
         main_table(series),
         "",
@@ -944,7 +1053,9 @@ def report(series: dict[str, list[Step]], args: argparse.Namespace, counters: st
         "",
         others_line(series),
         "",
-        f"The proxy's last counter line: `{counters}`",
+        "The proxy's last counter line (summed over its workers):",
+        "",
+        *(f"- {path}: `{line}`" for path, line in counters.items()),
         "",
         "### Goals (issue 7)",
         "",
@@ -961,11 +1072,15 @@ def section(info: dict[str, str], command: str, body: str, args: argparse.Namesp
             "",
             *header_lines(info, command),
             "",
-            "Three processes on 127.0.0.1 sharing the machine: an asyncua source server changing N variables "
+            "Three programs on 127.0.0.1 sharing the machine: an asyncua source server changing N variables "
             "at a commanded rate (each change a new counter value with its source timestamp), `tolka proxy` "
             "serving a generated target model (°C → °F per variable), and a reading client subscribed to "
             "the served model; the floor (*direct*) is the same client subscribed to the source with no "
-            "proxy running. One proxy worker (`--workers` does not exist yet). See the docstring of "
+            "proxy running. The proxy runs with "
+            + " and ".join(f"`--workers {w}`" for w in args.workers)
+            + " one after the other (1: one process; N > 1: N worker processes sharing the source "
+            "variables, each with its own connection, feeding the main process that serves the model). "
+            "See the docstring of "
             "`benchmarks/proxy.py` for the method and why the comparison is fair."
             + (" Quick run: short steps, one bisection, not for the record." if args.quick else ""),
             "",
@@ -977,6 +1092,17 @@ def section(info: dict[str, str], command: str, body: str, args: argparse.Namesp
 # --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
+
+
+def worker_counts(text: str) -> tuple[int, ...]:
+    """``--workers``: ``1,2`` → (1, 2)."""
+    try:
+        counts = tuple(dict.fromkeys(int(part) for part in text.split(",") if part.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not counts or min(counts) < 1 or max(counts) > 64:
+        raise argparse.ArgumentTypeError(f"give numbers of workers from 1 to 64: {text!r}")
+    return counts
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -999,6 +1125,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--search-seconds", type=float, default=None, help="each search step (5; quick 2)")
     parser.add_argument("--bisections", type=int, default=None, help="search bisections (3; quick 1)")
     parser.add_argument("--max-rate", type=float, default=128_000.0, help="stop doubling here (changes/s)")
+    parser.add_argument(
+        "--workers",
+        type=worker_counts,
+        default=(1, 2),
+        help="the proxy's numbers of workers to measure, comma-separated (default 1,2)",
+    )
     parser.add_argument("--drain-limit", type=float, default=15.0, help="longest wait for a step's tail (s)")
     parser.add_argument("--log-dir", type=Path, help="keep the processes' logs here (default: discarded)")
     parser.add_argument(
@@ -1059,7 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     children: list[Child] = []
     ports: list[int] = []
     series: dict[str, list[Step]] = {}
-    counters = ""
+    counters: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="tolka-proxy-bench-") as tmp:
         workdir = Path(tmp)
         if args.log_dir is not None:
@@ -1070,12 +1202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         routes = write_translator_file(n, nodeset, translator)
         if routes != n:
             raise AssertionError(f"the translator plans {routes} routes, not {n}")
-        source_port, served_port = free_port(), free_port()
-        ports = [source_port, served_port]
-        source_url, served_url = (
-            f"opc.tcp://127.0.0.1:{source_port}",
-            f"opc.tcp://127.0.0.1:{served_port}/tolka",
-        )
+        source_port = free_port()
+        ports = [source_port]
+        source_url = f"opc.tcp://127.0.0.1:{source_port}"
         try:
             say(f"Starting the source server ({n} variables) at {source_url} ...")
             source = start_source(source_port, n, workdir)
@@ -1087,24 +1216,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             series[DIRECT] = run_series(Rig(source, client), DIRECT, args)
             client.stop()
 
-            say(f"Starting tolka proxy, serving at {served_url} ...")
-            proxy, proxy_command = start_proxy(source_url, served_url, translator, nodeset, args, workdir)
-            children.append(proxy)
-            say("  " + shlex.join(["tolka", *proxy_command[proxy_command.index("proxy") :]]))
-            client = start_client(served_url, TARGET_NS, target_ids(n), args, workdir, direct=False)
-            children.append(client)
-            series[PROXY] = run_series(Rig(source, client, proxy), PROXY, args)
-            client.stop()
-            proxy.stop(graceful=signal.SIGINT)
-            counters = last_counters(proxy)
+            for workers in args.workers:
+                path = proxy_path(workers)
+                served_port = free_port()  # a new port for each proxy: nothing of the last one lingers
+                ports.append(served_port)
+                served_url = f"opc.tcp://127.0.0.1:{served_port}/tolka"
+                say(f"Starting tolka proxy with {workers} worker(s), serving at {served_url} ...")
+                proxy, proxy_command = start_proxy(
+                    source_url, served_url, translator, nodeset, args, workdir, workers
+                )
+                children.append(proxy)
+                say("  " + shlex.join(["tolka", *proxy_command[proxy_command.index("proxy") :]]))
+                say(f"  pid {proxy.pid}; its child processes: {proxy.describe_descendants()}")
+                client = start_client(served_url, TARGET_NS, target_ids(n), args, workdir, False, workers)
+                children.append(client)
+                series[path] = run_series(Rig(source, client, proxy), path, args)
+                client.stop()
+                proxy.stop(graceful=signal.SIGINT)
+                counters[path] = last_counters(proxy)
+                say(f"  stopped: {counters[path]}")
         finally:
             for child in reversed(children):
-                child.stop(graceful=signal.SIGINT if child.name == "tolka proxy" else None)
-            left = [f"{c.name} (pid {c.pid})" for c in children if c.running()]
+                child.stop(graceful=signal.SIGINT if child.name.startswith("tolka proxy") else None)
+            left = [f"{c.name} (pids {', '.join(map(str, pids))})" for c in children if (pids := c.running())]
+            total = len(children) + sum(len(c.descendants) for c in children)
             busy = [p for p in ports if port_in_use(p)]
             say(
                 "Clean-up: "
-                + (f"still running: {', '.join(left)}" if left else f"all {len(children)} processes ended")
+                + (f"still running: {'; '.join(left)}" if left else f"all {total} processes ended")
                 + (f"; ports still in use: {busy}" if busy else ", ports free")
             )
     body = report(series, args, counters)

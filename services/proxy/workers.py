@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
 from collections.abc import Iterable
 from dataclasses import fields
@@ -73,6 +74,9 @@ def _worker(
     types: dict[str, int],
 ) -> None:
     """A worker process: run a Proxy over ``rules`` of the translator, into the pipe."""
+    # a spawned process starts with no logging set up: say things as the main process does
+    logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
+    logging.getLogger("asyncua").setLevel(logging.ERROR)
     asyncio.run(_work(connection, document, set(rules), source, options, types))
 
 
