@@ -46,7 +46,7 @@ client gives the server fewer requests per wake-up). httpx costs about a millise
 here; when ``sniffio`` is not installed, httpcore also tries to import it on every request, which the
 script spares it (and says so). Both sides run uvloop (the client when it is installed) and the garbage
 collector on, as a server does. Everything is on loopback: no network latency. The server runs as
-shipped (uvicorn, access log at ``info`` to a file). Each measurement runs for ``--duration`` seconds
+shipped (uvicorn, access log off: the default). Each measurement runs for ``--duration`` seconds
 per round, after a warm-up (connections opened, translators compiled in every worker); the two servers
 and the in-process run are interleaved over ``--rounds`` rounds, the order rotated every round, because
 the machine is shared and noisy. Rates are the median over rounds (min–max beside it); latency
@@ -1007,7 +1007,7 @@ def section(info: dict[str, str], command: str, body: str, args: argparse.Namesp
             "",
             *header_lines(info, command),
             "",
-            "Real `tolka serve` subprocesses (uvicorn, access log at info to a file) on 127.0.0.1, "
+            "Real `tolka serve` subprocesses (uvicorn, access log off: the default) on 127.0.0.1, "
             "`--workers 1` and `--workers 2` sharing one temporary store, set up through the API (demo "
             "models uploaded, matched in a job, a translator compiled). The load generators (httpx on "
             "uvloop, websockets, wrk) run on the same machine and share its CPUs with the server: their "

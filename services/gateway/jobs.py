@@ -10,8 +10,7 @@ says why in its ``message``; jobs a restart interrupted are marked failed when t
 from __future__ import annotations
 
 import logging
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,26 +53,10 @@ class JobRunner:
         self.store = store
         self.metrics = metrics
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tolka-job")
-        self._running: dict[str, Future[None]] = {}
-        self._lock = threading.Lock()
 
     def submit(self, job: MatchJob) -> None:
         """Queue ``job`` (already stored as queued)."""
-        future = self._pool.submit(self._run, job)
-        with self._lock:
-            self._running[job.job] = future
-        future.add_done_callback(lambda _: self._forget(job.job))
-
-    def _forget(self, job_id: str) -> None:
-        with self._lock:
-            self._running.pop(job_id, None)
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait until every submitted job has finished (tests, shutdown)."""
-        with self._lock:
-            futures = list(self._running.values())
-        for future in futures:
-            future.result(timeout)
+        self._pool.submit(self._run, job)
 
     def shutdown(self) -> None:
         """Stop taking jobs; running ones finish, queued ones are dropped (and marked at the next start)."""

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from translator.codecs.senml import index_pack, record_value, resolve_pack
 from translator.errors import MessageError, TolkaError, TranslatorFileError
 from translator.rules import (
     Affine,
@@ -488,3 +489,42 @@ def test_every_codec_round_trips_its_own_messages(fmt: MessageFormat, message: A
         assert out.pop("MessageId") != message["MessageId"]  # a fresh id per message written
         message = {k: v for k, v in message.items() if k != "MessageId"}
     assert out == message
+
+
+senml_records = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "bn": st.sampled_from(["", "dev/", "x/"]),
+            "bt": st.sampled_from([0, 5, 100.0]),
+            "bv": st.just(1.0),
+            "n": st.sampled_from(["a", "b", "c"]),
+            "v": finite,
+            "vs": st.text(max_size=2),
+            "vb": st.booleans(),
+            "t": st.sampled_from([-1.0, 0.5, 2]),
+        },
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pack=senml_records, base=st.sampled_from(["", "dev/"]))
+def test_the_fast_senml_index_reads_what_the_full_resolution_reads(
+    pack: list[dict[str, Any]], base: str
+) -> None:
+    try:
+        expected, message_time = resolve_pack(pack, base)
+    except MessageError:
+        return
+    records, base_time, message_time_fast = index_pack(pack, base)
+    assert message_time_fast == message_time
+    read = {
+        name: (
+            record["v"] if "v" in record else record_value(record),
+            base_time + record["t"] if "t" in record else (base_time or None),
+        )
+        for name, record in records.items()
+    }
+    assert read == expected

@@ -15,6 +15,7 @@ Times are seconds since 1970 (``time_kind`` epoch).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ from translator.codecs.base import Codec, FieldValue, OutField
 from translator.errors import MessageError
 from translator.units import UNECE_SENML
 
-__all__ = ["SenmlCodec", "resolve_pack"]
+__all__ = ["SenmlCodec", "index_pack", "record_value", "resolve_pack"]
 
 _VALUE_KEY = {"number": "v", "text": "vs", "bool": "vb"}
 
@@ -82,6 +83,51 @@ def _resolve(pack: list[Any], base_name: str) -> tuple[dict[str, tuple[Any, Any]
     return index, first_bt
 
 
+_BASE_FIELDS = frozenset({"bn", "bt", "bv"})
+
+
+def index_pack(pack: Any, base_name: str = "") -> tuple[dict[str, dict[str, Any]], Any, Any]:
+    """``(records by name, base time, message time)``: each record as sent when the pack has the
+    common shape, else a resolved ``{"v": value, "t": time}`` (base time then 0).
+
+    The common shape — base fields on the first record only, no ``bv``, the first ``bn`` below
+    ``base_name``, every record named by ``n``, each name once — needs no resolving: a record's
+    value is its ``v`` (or ``vs``, ``vb``, ``vd``) and its time ``bt`` + ``t``. This is what
+    translators read; :func:`resolve_pack` is the general reading.
+
+    Raises:
+        MessageError: as :func:`resolve_pack`.
+    """
+    if pack.__class__ is list and pack and pack[0].__class__ is dict:
+        first = pack[0]
+        bn, bt = first.get("bn", ""), first.get("bt", 0)
+        if (
+            "bv" not in first
+            and bn.__class__ is str
+            and bt.__class__ in (int, float)
+            and bn.startswith(base_name)
+            and all(map(_BASE_FIELDS.isdisjoint, itertools.islice(pack, 1, None)))
+        ):
+            rel = bn[len(base_name) :]
+            try:
+                index = {r["n"]: r for r in pack} if not rel else {rel + r["n"]: r for r in pack}
+            except (KeyError, TypeError):  # a record without a name (or not a record): read it all
+                index = {}
+            if len(index) == len(pack):
+                return index, bt, first.get("bt")
+    resolved, first_bt = resolve_pack(pack, base_name)
+    records = {
+        name: ({"v": value} if time is None else {"v": value, "t": time})
+        for name, (value, time) in resolved.items()
+    }
+    return records, 0, first_bt
+
+
+def record_value(record: dict[str, Any]) -> Any:
+    """A record's value when it has no ``v``: its ``vs``, ``vb`` or ``vd`` (None without any)."""
+    return record.get("vs", record.get("vb", record.get("vd")))
+
+
 def _later(time: Any, than: Any) -> bool:
     """Whether a record at ``time`` supersedes one at ``than`` (a later one, or an untimed after an
     untimed one; a timed record supersedes an untimed one)."""
@@ -124,7 +170,8 @@ class SenmlCodec(Codec):
 
     def names(self) -> dict[str, Any]:
         return {
-            "_resolve_pack": resolve_pack,
+            "_index_pack": index_pack,
+            "_value": record_value,
             "_value_key": _VALUE_KEY_OF,
             "_unseen": _UNSEEN,
             "_bn": self.fmt.base_name,
@@ -133,10 +180,13 @@ class SenmlCodec(Codec):
     # reading ---------------------------------------------------------------------------------
 
     def prelude(self) -> list[str]:
-        return ["_pack, mt = _resolve_pack(msg, _bn)"]
+        return ["_pack, _bt, mt = _index_pack(msg, _bn)"]
 
     def read(self, i: int, address: str, *, time: bool, status: bool, unwrap: bool) -> list[str]:
-        return [f"v{i}, t{i} = _pack[{address!r}]"] + ([f"s{i} = None"] if status else [])
+        lines = [f"_r{i} = _pack[{address!r}]", f"v{i} = _r{i}['v'] if 'v' in _r{i} else _value(_r{i})"]
+        if time:
+            lines.append(f"t{i} = _bt + _r{i}['t'] if 't' in _r{i} else (_bt or None)")
+        return lines + ([f"s{i} = None"] if status else [])
 
     def check(self, msg: Any) -> None:
         resolve_pack(msg, self.fmt.base_name)
