@@ -10,7 +10,6 @@ enumerations from ``EnumStrings``/``EnumValues`` and data type definitions.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,16 +19,15 @@ from adapters.opcua.models import ModelIndex, NodeSetHeader, RequiredModel, read
 from adapters.opcua.nodeid import UA_NAMESPACE, split_expanded
 from adapters.opcua.nodeset_parse import ParsedNodeSet, RawNode, parse_nodeset
 from adapters.opcua.ns0 import (
-    CONTAINMENT_REFERENCES,
-    NON_CONTAINMENT_HIERARCHICAL,
     PROPERTY_TYPE,
     ROOT,
     base_name,
     base_node,
 )
+from adapters.opcua.paths import browse_paths, containment_relations
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import read_input
-from adapters.texts import choose_text, escape_segment
+from adapters.texts import choose_text
 from translator.errors import MissingModelError, ModelContentError
 from translator.graph import Node, NodeKind, SchemaGraph
 
@@ -109,8 +107,7 @@ def _containment(
     entries: dict[str, _Entry], refs: Iterable[tuple[str, str, str]], name_of: _Namer
 ) -> set[str]:
     """Names of reference types along which nodes are contained (standard ones and their subtypes)."""
-    names = set(CONTAINMENT_REFERENCES)
-    subtypes: dict[str, list[str]] = defaultdict(list)
+    pairs = []
     for s, t, rt in refs:
         if name_of(rt) == "HasSubtype":
             src, dst = entries.get(s), entries.get(t)
@@ -120,14 +117,8 @@ def _containment(
                 and src.raw.kind is NodeKind.REFERENCE_TYPE
                 and dst.raw.kind is NodeKind.REFERENCE_TYPE
             ):
-                subtypes[src.raw.name].append(dst.raw.name)
-    stack = list(names)
-    while stack:
-        for child in subtypes.get(stack.pop(), ()):
-            if child not in names and child not in NON_CONTAINMENT_HIERARCHICAL:
-                names.add(child)
-                stack.append(child)
-    return names
+                pairs.append((src.raw.name, dst.raw.name))
+    return containment_relations(pairs)
 
 
 class _Namer:
@@ -149,37 +140,6 @@ class _Namer:
             )
             self.memo[node_id] = name
         return name
-
-
-def _browse_paths(
-    entries: dict[str, _Entry], children: dict[str, list[str]], name_of: _Namer, seeds: dict[str, str]
-) -> dict[str, str]:
-    """Shortest browse path of every node from the seeds; unreachable nodes start their own."""
-    paths: dict[str, str] = {}
-    heap = [(p.count("/"), p, node_id) for node_id, p in seeds.items()]
-    heapq.heapify(heap)
-
-    def run() -> None:
-        while heap:
-            depth, path, node_id = heapq.heappop(heap)
-            if node_id in paths:
-                continue
-            paths[node_id] = path
-            for child in children.get(node_id, ()):
-                if child not in paths:
-                    heapq.heappush(heap, (depth + 1, f"{path}/{escape_segment(name_of(child))}", child))
-
-    run()
-    has_parent = {c for kids in children.values() for c in kids}
-    for node_id in sorted(entries):
-        if node_id not in paths and node_id not in has_parent:
-            heapq.heappush(heap, (1, "/" + escape_segment(name_of(node_id)), node_id))
-    run()
-    for node_id in sorted(entries):  # left: cycles without an entry point
-        if node_id not in paths:
-            heapq.heappush(heap, (1, "/" + escape_segment(name_of(node_id)), node_id))
-            run()
-    return paths
 
 
 def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
@@ -230,7 +190,7 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
             property_of[t] = s
     for kids in children.values():
         kids.sort()
-    paths_by_id = _browse_paths(entries, children, name_of, seeds)
+    paths_by_id = browse_paths(entries, children, name_of, seeds)
 
     units: dict[str, tuple[str, str]] = {}
     ranges: dict[str, tuple[float, float]] = {}

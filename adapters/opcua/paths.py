@@ -1,11 +1,10 @@
 """Browse paths of OPC UA nodes: which references contain a node, and each node's shortest path.
 
-The rule is the NodeSet2 adapter's (:mod:`adapters.opcua.nodeset`), written here over plain ids so
-that the live adapter gives every node the same path as the file does: a node's path is its
-shortest chain of containment references (the standard hierarchical ones and their subtypes, not
-``HasEventSource``/``HasNotifier``) from a seed (the Root folder, or a base node whose path the
-shipped table knows), ties broken by the path text; segments are BrowseNames escaped as in RFC 6901.
-A node no seed reaches starts its own path (``/Name``).
+Both OPC UA adapters use it — NodeSet2 files and live servers — so a server and its file give every
+node the same path. A node's path is its shortest chain of containment references (the standard
+hierarchical ones and their subtypes, not ``HasEventSource``/``HasNotifier``) from a seed (the Root
+folder, or a base node whose path the shipped table knows), ties broken by the path text; segments
+are BrowseNames escaped as in RFC 6901. A node no seed reaches starts its own path (``/Name``).
 """
 
 from __future__ import annotations
