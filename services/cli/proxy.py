@@ -48,7 +48,8 @@ def proxy_command(
         Path | None,
         typer.Option(
             "--target-model",
-            help="The target model's NodeSet2 file to serve (default: the translator file's target model).",
+            help="The target model to serve: a NodeSet2 file as it is, any other model (JSON Schema, ...) "
+            "built from its graph (default: the translator file's target model).",
             show_default=False,
         ),
     ] = None,
@@ -125,11 +126,14 @@ def proxy_command(
 
         tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
     """
+    from adapters.registry import detect_format
+    from services.cli.options import load_model
     from services.proxy.plan import plan_routes
     from services.proxy.runtime import Proxy, describe
     from services.proxy.security import Credentials, Security
     from services.proxy.targets import RemoteTarget, ServedTarget
     from services.proxy.workers import ShardedProxy
+    from translator.graph import SchemaGraph
     from translator.rules import read_translator, spec_to_dict
 
     if serve and write_to:
@@ -153,9 +157,11 @@ def proxy_command(
             raise fail(
                 f"the target model {str(model)!r} is not a file: give its NodeSet2 file with --target-model"
             )
+        # a NodeSet2 file is served as it is; any other model (a JSON Schema, ...) is built from its graph
+        served: Path | SchemaGraph = model if detect_format(model) == "nodeset" else load_model([model])
         target = ServedTarget(
             serve or DEFAULT_SERVE,
-            model,
+            served,
             writable=[r.target_id for r in plan.routes if r.backward],
             security=secure,
             credentials=credentials,

@@ -24,7 +24,8 @@ from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
 from services.proxy.security import Credentials, Security
 from services.proxy.targets import RemoteTarget, ServedTarget
-from translator.errors import InputError
+from translator.graph import SchemaGraph
+from translator.graphfile import graph_from_dict
 from translator.rules import spec_from_dict
 
 __all__ = ["ProxyConfig", "ProxyRegistry", "RunningProxy"]
@@ -73,16 +74,15 @@ class ProxyRegistry:
     pki: Path
     running: dict[str, RunningProxy] = field(default_factory=dict)
 
-    def _served_model(self, translator_id: str) -> tuple[Path, list[Path], tempfile.TemporaryDirectory[str]]:
-        """The target model's stored NodeSet2 files, written to a temporary folder: (main, required)."""
+    def _served_model(
+        self, translator_id: str
+    ) -> tuple[Path | SchemaGraph, list[Path], tempfile.TemporaryDirectory[str] | None]:
+        """What to serve: the target model's stored NodeSet2 files, written to a temporary folder
+        (main, required), or — for a model that is no NodeSet2 file — its graph."""
         record = self.store.get_translator(translator_id)
         target = self.store.get_model(self.store.get_alignment(record.alignment).target)
         if target.format != "nodeset":
-            raise InputError(
-                f"the target model {target.id} ({target.filename}) is a {target.format} model, not an OPC UA "
-                "NodeSet: give write_to, an existing server, instead of serving it",
-                source="request body",
-            )
+            return graph_from_dict(self.store.model_graph(target.id), source=target.id), [], None
         folder = tempfile.TemporaryDirectory(prefix="tolka-proxy-")
         paths = []
         for k, (role, content) in enumerate(self.store.model_files(target.id)):
@@ -95,7 +95,7 @@ class ProxyRegistry:
         """Start a proxy; it connects (and reconnects) on its own.
 
         Raises:
-            NotFoundError: no such translator. InputError: a target model that cannot be served.
+            NotFoundError: no such translator.
             TolkaError: the translator routes no node, a bad security setting.
         """
         record = self.store.get_translator(config.translator)

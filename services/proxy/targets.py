@@ -25,8 +25,10 @@ from asyncua.server.server import Server
 from asyncua.ua.attribute_ids import AttributeIds
 
 from adapters.opcua.nodeid import split_expanded
+from services.proxy.built import build_address_space
 from services.proxy.security import Credentials, Security
 from translator.errors import TolkaError
+from translator.graph import SchemaGraph
 
 __all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "Target", "coerce", "resolve_ids"]
 
@@ -110,7 +112,8 @@ class _Written(ua.DataValue):
 
 
 class ServedTarget:
-    """An embedded server at ``endpoint`` serving the target model from ``nodeset``.
+    """An embedded server at ``endpoint`` serving the target model: its ``nodeset`` file imported, or
+    (for a model that is no NodeSet2 file) an address space built from its graph.
 
     Args:
         writable: the target ids a client may write (their reverse rule carries the write back).
@@ -124,7 +127,7 @@ class ServedTarget:
     def __init__(
         self,
         endpoint: str,
-        nodeset: Path,
+        nodeset: Path | SchemaGraph,
         writable: Iterable[str] = (),
         *,
         security: Security | None = None,
@@ -156,15 +159,21 @@ class ServedTarget:
         server.set_endpoint(self.endpoint)
         server.set_server_name("Tolka proxy")
         await self.security.serve(server, self.credentials, self.allow_anonymous)
-        try:
-            for model in (*self.required, self.nodeset):  # the models it builds on first
-                await server.import_xml(str(model))
-        except Exception as exc:
-            raise ProxyError(
-                f"{self.nodeset}: cannot serve this model: {type(exc).__name__}: {exc}"
-            ) from None
-        namespaces = await server.get_namespace_array()
-        self.nodes = resolve_ids(ids, namespaces, f"the served model {self.nodeset.name}")
+        if isinstance(self.nodeset, SchemaGraph):  # no NodeSet2 file: build it from the graph
+            made = await build_address_space(server, self.nodeset)
+            missing = sorted(set(ids) - set(made))
+            if missing:
+                raise ProxyError(f"the served model {self.nodeset.name} has no value node {missing[0]}")
+            self.nodes = {key: made[key] for key in ids}
+        else:
+            try:
+                for model in (*self.required, self.nodeset):  # the models it builds on first
+                    await server.import_xml(str(model))
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                raise ProxyError(f"{self.nodeset}: cannot serve this model: {reason}") from None
+            namespaces = await server.get_namespace_array()
+            self.nodes = resolve_ids(ids, namespaces, f"the served model {self.nodeset.name}")
         self.types = await _variant_types(self.nodes, server.get_node)
         for key, node in self.nodes.items():
             level = ua.AccessLevel.CurrentRead.mask | (

@@ -25,6 +25,8 @@ from services.proxy.security import Credentials, Security
 from services.proxy.targets import RemoteTarget, ServedTarget
 from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
+from translator.graph import Node as GraphNode
+from translator.graph import NodeKind, SchemaGraph
 from translator.rules import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit, spec_to_dict
 
 pytestmark = pytest.mark.anyio
@@ -366,3 +368,64 @@ async def test_write_to_puts_translated_values_into_an_existing_target_server() 
         await asyncio.wait_for(task, 30)
         await source.stop()
         await existing.stop()
+
+
+async def test_a_target_without_a_nodeset_is_served_from_its_graph() -> None:
+    """A JSON target (no NodeSet2 file): its fields become variables under Objects, values arrive."""
+    target = SchemaGraph("urn:plant:skid")
+    target.add_node(GraphNode("skid.json#", NodeKind.FIELD, "skid", datatype="object"))
+    target.add_node(GraphNode("skid.json#/speed_hz", NodeKind.FIELD, "speed_hz", datatype="number"))
+    target.add_node(GraphNode("skid.json#/outlet_f", NodeKind.FIELD, "outlet_f", datatype="integer"))
+    target.add_edge("skid.json#", "skid.json#/speed_hz", "child")
+    target.add_edge("skid.json#", "skid.json#/outlet_f", "child")
+    spec = TranslatorSpec(
+        SPEC.source,
+        Side("urn:plant:skid", MessageFormat("json")),
+        (
+            Rule(
+                "/speed_hz",
+                ("Speed",),
+                (Unit("RPM", "HTZ"),),
+                source_id=SPEED,
+                target_id="skid.json#/speed_hz",
+            ),
+            Rule(
+                "/outlet_f",
+                ("T",),
+                (Unit("CEL", "FAH"),),
+                source_id=TEMPERATURE,
+                target_id="skid.json#/outlet_f",
+            ),
+        ),
+    )
+    source_port, served_port = free_port(), free_port()
+    source = await vendor_a(source_port)
+    served_url = f"opc.tcp://127.0.0.1:{served_port}"
+    proxy = Proxy(
+        plan_routes(spec),
+        f"opc.tcp://127.0.0.1:{source_port}",
+        ServedTarget(served_url, target, allow_anonymous=True),
+    )
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(proxy.run(stop, ready))
+    reader = Client(served_url)
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        await (await node(source, SPEED)).write_value(ua.DataValue(ua.Variant(3000.0, ua.VariantType.Double)))
+        await (await node(source, TEMPERATURE)).write_value(
+            ua.DataValue(ua.Variant(100.0, ua.VariantType.Double))
+        )
+        await reader.connect()
+        ns = await reader.get_namespace_index("urn:plant:skid")
+        skid = await reader.nodes.objects.get_child(f"{ns}:skid")
+        speed, outlet = await skid.get_child(f"{ns}:speed_hz"), await skid.get_child(f"{ns}:outlet_f")
+        assert speed.nodeid == ua.NodeId("skid.json#/speed_hz", ns)
+        assert await eventually(lambda: _equals(speed, 50.0))
+        assert await eventually(lambda: _equals(outlet, 212))  # the field is an integer: served as one
+        assert (await outlet.read_data_value()).Value.VariantType == ua.VariantType.Int64
+    finally:
+        with contextlib.suppress(Exception):
+            await reader.disconnect()
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await source.stop()
