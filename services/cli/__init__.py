@@ -34,6 +34,7 @@ def main() -> None:
     from services.cli import match as _match  # noqa: F401
     from services.cli import proxy as _proxy  # noqa: F401
     from services.cli import serve as _serve  # noqa: F401
+    from services.cli import simulate as _simulate  # noqa: F401
     from services.cli import train as _train  # noqa: F401
     from services.cli import translate as _translate  # noqa: F401
 
