@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate bench-gateway clean help
+.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-gnn - benchmarks/gnn_quality.py and gnn_scale.py (the learned matcher)"
 	@echo "make bench-translate - benchmarks/translate.py (translators vs orjson, JSONata, glom)"
 	@echo "make bench-gateway - benchmarks/gateway.py (tolka serve under load, with wrk when available)"
+	@echo "make bench-opcua - benchmarks/live_browse.py and proxy.py (live browsing, the OPC UA proxy)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
@@ -86,6 +87,10 @@ bench-gnn: $(STAMP)
 bench-translate: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/translate.py
+
+bench-opcua: $(STAMP)
+	$(PY) benchmarks/live_browse.py
+	$(PY) benchmarks/proxy.py
 
 # wrk (Debian's package) drives the gateway harder than a Python client; installed when missing and root
 bench-gateway: $(STAMP)
