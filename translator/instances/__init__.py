@@ -1,0 +1,56 @@
+"""Instance-based evidence: what two streams of messages say about which fields correspond.
+
+Read each stream into per-field time series (:mod:`.series`), put them on one time grid and find
+the constant lag between the clocks (:mod:`.align`), fit the value transform of a pair — a unit
+conversion, a copy, a value map, a flag — (:mod:`.fit`) and score every candidate pair
+(:mod:`.evidence`).
+"""
+
+from translator.instances.align import common_grid, discrete, estimate_lag, resample, shifted
+from translator.instances.evidence import (
+    Evidence,
+    PairEvidence,
+    Transform,
+    mutual_best,
+    normalised_mutual_information,
+    score_pairs,
+)
+from translator.instances.fit import (
+    COMMON_UNITS,
+    AffineFit,
+    BooleanFit,
+    ValueMapFit,
+    fit_affine,
+    fit_boolean,
+    fit_value_map,
+    unit_candidates,
+)
+from translator.instances.series import Kind, Series, flatten, parse_time, read_series, series_from_messages
+
+__all__ = [
+    "COMMON_UNITS",
+    "AffineFit",
+    "BooleanFit",
+    "Evidence",
+    "Kind",
+    "PairEvidence",
+    "Series",
+    "Transform",
+    "ValueMapFit",
+    "common_grid",
+    "discrete",
+    "estimate_lag",
+    "fit_affine",
+    "fit_boolean",
+    "fit_value_map",
+    "flatten",
+    "mutual_best",
+    "normalised_mutual_information",
+    "parse_time",
+    "read_series",
+    "resample",
+    "score_pairs",
+    "series_from_messages",
+    "shifted",
+    "unit_candidates",
+]
