@@ -47,11 +47,11 @@ from asyncua.ua.uaerrors import UaError, UaStatusCodeError
 from adapters.opcua.crawl import Crawl, LiveNode, crawl_server
 from adapters.opcua.endpoint import EndpointError, LiveOptions, parse_endpoint
 from adapters.opcua.nodeid import split_expanded
-from adapters.opcua.ns0 import PROPERTY_TYPE, ROOT, base_name, base_node
+from adapters.opcua.nodes import Facets, opcua_node
+from adapters.opcua.ns0 import ROOT, base_name, base_node
 from adapters.opcua.paths import browse_paths, containment_relations
 from adapters.opcua.values import CEFACT_NAMESPACE, unece_code
-from adapters.texts import choose_text
-from translator.graph import Node, NodeKind, SchemaGraph
+from translator.graph import NodeKind, SchemaGraph
 
 __all__ = ["BrowseStats", "LiveModel", "browse_endpoint", "build_graph", "load_endpoint"]
 
@@ -245,54 +245,27 @@ def build_graph(crawl: Crawl, url: str, language: str = "en") -> SchemaGraph:
         )
     if not namespaces:
         graph.warnings.append("no nodes of the server's own namespaces were found from the Objects folder")
+    facets = Facets(type_of, modelling, units, ranges, enums, paths, name_of, language)
     graph.add_nodes(
-        _node(k, nodes[k], type_of, modelling, units, ranges, enums, name_of, paths, language)
-        for k in sorted(nodes)
+        opcua_node(
+            k,
+            _KINDS.get(n.node_class, NodeKind.UNKNOWN),
+            n.name,
+            n.labels,
+            n.descriptions,
+            n.datatype,
+            n.value_rank,
+            source=split_expanded(k)[0],
+            own=n.own,
+            facets=facets,
+        )
+        for k, n in sorted(nodes.items())
     )
     edges.extend(
         (n, nodes[n].datatype, DATATYPE_RELATION) for n in sorted(nodes) if nodes[n].datatype in nodes
     )
     graph.add_edges(edges)
     return graph
-
-
-def _node(
-    node_id: str,
-    node: LiveNode,
-    type_of: dict[str, str],
-    modelling: dict[str, str],
-    units: dict[str, tuple[str, str]],
-    ranges: dict[str, tuple[float, float]],
-    enums: dict[str, tuple[str, ...]],
-    name_of: Any,
-    paths: dict[str, str],
-    language: str,
-) -> Node:
-    kind = _KINDS.get(node.node_class, NodeKind.UNKNOWN)
-    if kind is NodeKind.VARIABLE and type_of.get(node_id) == PROPERTY_TYPE:
-        kind = NodeKind.PROPERTY
-    unit_code, unit_label = units.get(node_id, ("", ""))
-    low_high = ranges.get(node_id)
-    return Node(
-        id=node_id,
-        kind=kind,
-        name=node.name,
-        label=choose_text(node.labels, language) or node.name,
-        description=choose_text(node.descriptions, language),
-        datatype=name_of(node.datatype) if node.datatype else "",
-        unit=unit_code,
-        path=paths.get(node_id, ""),
-        source=split_expanded(node_id)[0],
-        own=node.own,
-        labels=node.labels,
-        descriptions=node.descriptions,
-        unit_label=unit_label,
-        value_rank=node.value_rank,
-        modelling_rule=modelling.get(node_id, ""),
-        enum_values=enums.get(node_id) or enums.get(node.datatype, ()),
-        minimum=low_high[0] if low_high else None,
-        maximum=low_high[1] if low_high else None,
-    )
 
 
 # -- the connection ------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from adapters.opcua.models import ModelIndex, NodeSetHeader, RequiredModel, read_header, version_key
 from adapters.opcua.nodeid import UA_NAMESPACE, split_expanded
+from adapters.opcua.nodes import Facets, opcua_node
 from adapters.opcua.nodeset_parse import ParsedNodeSet, RawNode, parse_nodeset
 from adapters.opcua.ns0 import (
-    PROPERTY_TYPE,
     ROOT,
     base_name,
     base_node,
@@ -27,9 +27,8 @@ from adapters.opcua.ns0 import (
 from adapters.opcua.paths import browse_paths, containment_relations
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import read_input
-from adapters.texts import choose_text
 from translator.errors import MissingModelError, ModelContentError
-from translator.graph import Node, NodeKind, SchemaGraph
+from translator.graph import NodeKind, SchemaGraph
 
 __all__ = ["NodeSetAdapter", "load_nodesets"]
 
@@ -213,36 +212,23 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
         namespaces=list(dict.fromkeys(p.model_uri for p, _ in own)),
     )
     graph.warnings.extend(warnings)
-    lang = options.language
-    nodes: list[Node] = []
+    facets = Facets(type_of, modelling, units, ranges, enums, paths_by_id, name_of, options.language)
+    nodes = []
     for node_id in sorted(entries):
         entry = entries[node_id]
         raw = entry.raw
-        kind = raw.kind
-        if kind is NodeKind.VARIABLE and type_of.get(node_id) == PROPERTY_TYPE:
-            kind = NodeKind.PROPERTY
-        unit_code, unit_label = units.get(node_id, ("", ""))
-        low_high = ranges.get(node_id)
         nodes.append(
-            Node(
-                id=node_id,
-                kind=kind,
-                name=raw.name,
-                label=choose_text(raw.labels, lang) or raw.name,
-                description=choose_text(raw.descriptions, lang),
-                datatype=name_of(raw.datatype) if raw.datatype else "",
-                unit=unit_code,
-                path=paths_by_id.get(node_id, ""),
+            opcua_node(
+                node_id,
+                raw.kind,
+                raw.name,
+                raw.labels,
+                raw.descriptions,
+                raw.datatype,
+                raw.value_rank,
                 source=entry.source,
                 own=entry.own,
-                labels=raw.labels,
-                descriptions=raw.descriptions,
-                unit_label=unit_label,
-                value_rank=raw.value_rank,
-                modelling_rule=modelling.get(node_id, ""),
-                enum_values=enums.get(node_id) or enums.get(raw.datatype, ()),
-                minimum=low_high[0] if low_high else None,
-                maximum=low_high[1] if low_high else None,
+                facets=facets,
             )
         )
     graph.add_nodes(nodes)
