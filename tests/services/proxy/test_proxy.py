@@ -63,17 +63,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def vendor_a(port: int) -> Server:
-    """Vendor A's model served at ``port``, its Speed and OutletTemperature writable (setpoints)."""
+async def serve_model(nodeset: Path, uri: str, port: int, writable: tuple[int, ...]) -> Server:
+    """A real asyncua server at ``port`` with ``nodeset`` imported, the ``writable`` variables of ``uri``
+    writable by clients."""
     server = Server()
     await server.init()
     server.set_endpoint(f"opc.tcp://127.0.0.1:{port}")
-    await server.import_xml(str(VENDOR_A))
-    ns = await server.get_namespace_index(A_NS)
-    for identifier in (6061, 6082):
+    await server.import_xml(str(nodeset))
+    ns = await server.get_namespace_index(uri)
+    for identifier in writable:
         await server.get_node(f"ns={ns};i={identifier}").set_writable()
     await server.start()
     return server
+
+
+async def vendor_a(port: int) -> Server:
+    """Vendor A's model served at ``port``, its Speed and OutletTemperature writable (setpoints)."""
+    return await serve_model(VENDOR_A, A_NS, port, (6061, 6082))
 
 
 async def node(server: Server, expanded: str) -> Node:
@@ -344,14 +350,8 @@ async def test_two_workers_share_the_source_and_lose_nothing() -> None:
 async def test_write_to_puts_translated_values_into_an_existing_target_server() -> None:
     source_port, target_port = free_port(), free_port()
     source = await vendor_a(source_port)
-    existing = Server()
-    await existing.init()
-    existing.set_endpoint(f"opc.tcp://127.0.0.1:{target_port}")
-    await existing.import_xml(str(VENDOR_B))
+    existing = await serve_model(VENDOR_B, B_NS, target_port, (6020, 6008))
     nsb = await existing.get_namespace_index(B_NS)
-    for identifier in (6020, 6008):
-        await existing.get_node(f"ns={nsb};i={identifier}").set_writable()
-    await existing.start()
     proxy = Proxy(
         plan_routes(SPEC),
         f"opc.tcp://127.0.0.1:{source_port}",
