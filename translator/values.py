@@ -78,11 +78,14 @@ def to_string(value: Any) -> str:
     raise TypeError(f"cannot cast {value!r} to string")
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse_iso(text: str) -> dt.datetime:
-    """A timestamp's moment (cached: the fields of one message usually share their timestamp)."""
-    moment = dt.datetime.fromisoformat(text)
+def _moment(text: str) -> dt.datetime:
+    """The moment ISO 8601 ``text`` names (UTC when it names no zone)."""
+    moment = _fromisoformat(text)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+# cached for ISO output: the fields of one message usually share their timestamp
+_parse_iso = functools.lru_cache(maxsize=4096)(_moment)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -114,13 +117,10 @@ def to_epoch(value: Any) -> float:
 
     Not cached: a stream's message times are all different, and a message converts each distinct time
     once (see the SenML writer)."""
-    if value.__class__ is str:
-        moment = _fromisoformat(value)
-        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)).timestamp()
+    if isinstance(value, str):
+        return _moment(value).timestamp()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    if isinstance(value, str):
-        return to_epoch(str(value))
     raise TypeError(f"cannot cast {value!r} to a time")
 
 
