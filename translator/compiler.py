@@ -27,7 +27,7 @@ from translator.tokens import normalize
 from translator.units import compatible, conversion
 from translator.valuemaps import pair_enums
 
-__all__ = ["CompileResult", "compile_alignment", "field_address"]
+__all__ = ["CompileResult", "compile_alignment", "field_address", "field_transforms", "is_field"]
 
 _VALUE_KINDS = frozenset({NodeKind.VARIABLE, NodeKind.PROPERTY, NodeKind.FIELD, NodeKind.DATATYPE_PROPERTY})
 _CONTAINER_KINDS = frozenset({NodeKind.OBJECT, NodeKind.INDIVIDUAL, NodeKind.CLASS})
@@ -54,7 +54,7 @@ def field_address(node: Node, fmt: MessageFormat) -> str:
     return ".".join(segments)
 
 
-def _is_field(graph: SchemaGraph, node: Node) -> bool:
+def is_field(graph: SchemaGraph, node: Node) -> bool:
     """A node whose value travels in messages (not a type's declaration, not a variable's metadata)."""
     if node.kind not in _VALUE_KINDS or node.path.startswith("/Types/"):
         return False
@@ -64,7 +64,7 @@ def _is_field(graph: SchemaGraph, node: Node) -> bool:
     return True
 
 
-def _transforms(source: Node, target: Node, notes: list[str]) -> tuple[Transform, ...]:
+def field_transforms(source: Node, target: Node, notes: list[str]) -> tuple[Transform, ...]:
     """The transforms from ``source``'s values to ``target``'s; IncompatibleFieldsError when none can.
     Enumeration values left without a counterpart are added to ``notes``."""
     s_class, t_class = datatype_class(source.datatype), datatype_class(target.datatype)
@@ -142,7 +142,7 @@ def _children(graph: SchemaGraph, node_id: str) -> dict[str, Node]:
     children: dict[str, Node] = {}
     for edge in graph.out_edges(node_id):
         child = graph.get(edge.target)
-        if child is not None and _is_field(graph, child):
+        if child is not None and is_field(graph, child):
             children.setdefault(normalize(child.name), child)
     return children
 
@@ -159,7 +159,7 @@ def _pairs(
             missing = c.subject_id if s is None else c.object_id
             notes.append(f"skipped {c.subject_id} -> {c.object_id}: {missing} is not in its model")
             continue
-        if _is_field(source, s) and _is_field(target, t):
+        if is_field(source, s) and is_field(target, t):
             direct.add(s.id)
             yield s, t, c.confidence
         elif s.kind in _CONTAINER_KINDS and t.kind in _CONTAINER_KINDS:
@@ -199,7 +199,7 @@ def compile_alignment(
         if target_address in rules:
             notes.append(f"skipped {s.id} -> {t.id}: {t.id} already fed by {rules[target_address].source_id}")
             continue
-        transforms = _transforms(s, t, notes)
+        transforms = field_transforms(s, t, notes)
         rules[target_address] = Rule(
             target=target_address,
             sources=(field_address(s, source_side.format),),

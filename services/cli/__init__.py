@@ -31,6 +31,7 @@ def main() -> None:
     from services.cli import compile as _compile  # noqa: F401  (registers the command)
     from services.cli import evaluate as _evaluate  # noqa: F401
     from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
+    from services.cli import learn as _learn  # noqa: F401
     from services.cli import match as _match  # noqa: F401
     from services.cli import proxy as _proxy  # noqa: F401
     from services.cli import serve as _serve  # noqa: F401

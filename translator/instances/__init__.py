@@ -3,7 +3,8 @@
 Read each stream into per-field time series (:mod:`.series`), put them on one time grid and find
 the constant lag between the clocks (:mod:`.align`), fit the value transform of a pair — a unit
 conversion, a copy, a value map, a flag — (:mod:`.fit`) and score every candidate pair
-(:mod:`.evidence`).
+(:mod:`.evidence`). :mod:`.fusion` weighs that evidence with the schema matcher's and
+:mod:`.learning` turns the result into an alignment and a translator (``tolka learn``).
 """
 
 from translator.instances.align import common_grid, discrete, estimate_lag, resample, shifted
@@ -25,7 +26,19 @@ from translator.instances.fit import (
     fit_value_map,
     unit_candidates,
 )
-from translator.instances.series import Kind, Series, flatten, parse_time, read_series, series_from_messages
+from translator.instances.series import (
+    Kind,
+    Series,
+    Stream,
+    flatten,
+    message_format,
+    parse_time,
+    read_messages,
+    read_series,
+    read_stream,
+    series_from_messages,
+    stream_from_messages,
+)
 
 __all__ = [
     "COMMON_UNITS",
@@ -35,6 +48,7 @@ __all__ = [
     "Kind",
     "PairEvidence",
     "Series",
+    "Stream",
     "Transform",
     "ValueMapFit",
     "common_grid",
@@ -44,13 +58,17 @@ __all__ = [
     "fit_boolean",
     "fit_value_map",
     "flatten",
+    "message_format",
     "mutual_best",
     "normalised_mutual_information",
     "parse_time",
+    "read_messages",
     "read_series",
+    "read_stream",
     "resample",
     "score_pairs",
     "series_from_messages",
     "shifted",
+    "stream_from_messages",
     "unit_candidates",
 ]

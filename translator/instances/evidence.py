@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from translator.instances.fit import (
     fit_affine,
     fit_boolean,
     fit_value_map,
+    plain_value,
 )
 from translator.instances.series import Kind, Series
 
@@ -38,6 +40,8 @@ __all__ = [
     "Evidence",
     "PairEvidence",
     "Transform",
+    "apply",
+    "distribution_distance",
     "mutual_best",
     "normalised_mutual_information",
     "score_pairs",
@@ -51,7 +55,9 @@ Transform = AffineFit | ValueMapFit | BooleanFit
 class PairEvidence:
     """One candidate pair: ``score`` in [0, 1] (|Pearson| or normalised mutual information), the
     fitted ``transform`` and its ``residual`` (relative RMS error for numbers, the share of samples
-    mapped wrongly for discrete values)."""
+    mapped wrongly for discrete values), and ``distance``, how far the transformed source values'
+    distribution lies from the target's regardless of time (the Wasserstein distance relative to
+    the target's range for numbers, the total variation distance for discrete values)."""
 
     source: str
     target: str
@@ -59,6 +65,7 @@ class PairEvidence:
     transform: Transform
     residual: float
     method: str
+    distance: float = 0.0
 
     @property
     def exact(self) -> bool:
@@ -139,6 +146,35 @@ def _discrete_transform(
     return mapping, 1.0 - mapping.accuracy
 
 
+def apply(transform: Transform, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``transform`` applied to source ``values`` (unmapped discrete values stay as they are)."""
+    if isinstance(transform, AffineFit):
+        return transform.scale * values.astype(np.float64) + transform.offset
+    if isinstance(transform, BooleanFit):
+        flags = values.astype(np.float64) != 0
+        return np.asarray(flags != transform.inverted, dtype=np.float64)
+    mapping = dict(transform.pairs)
+    return np.array([mapping.get(plain_value(v), v) for v in values], dtype=object)
+
+
+def distribution_distance(x: npt.NDArray[Any], y: npt.NDArray[Any], continuous: bool) -> float:
+    """How far the distribution of ``x`` lies from ``y``'s, in [0, 1]: the 1-Wasserstein distance
+    relative to y's range (capped at 1) for continuous values, the total variation distance for
+    discrete ones."""
+    if len(x) == 0 or len(y) == 0:
+        return 1.0
+    if continuous:
+        span = float(np.ptp(y.astype(np.float64))) or 1.0
+        xs, ys = np.sort(x.astype(np.float64)), np.sort(y.astype(np.float64))
+        quantiles = np.linspace(0.0, 1.0, min(len(xs), len(ys), 512))
+        gap = np.mean(np.abs(np.quantile(xs, quantiles) - np.quantile(ys, quantiles)))
+        return min(1.0, float(gap) / span)
+    left = Counter(plain_value(v) for v in x)
+    right = Counter(plain_value(v) for v in y)
+    keys = set(left) | set(right)
+    return 0.5 * sum(abs(left[k] / len(x) - right[k] / len(y)) for k in keys)
+
+
 def score_pairs(
     source: Mapping[str, Series],
     target: Mapping[str, Series],
@@ -180,14 +216,18 @@ def score_pairs(
                 if score < min_score:
                     continue
                 transform, residual = _discrete_transform(x, y, sseries, tseries)
-                pairs.append(PairEvidence(sname, tname, score, transform, residual, "mutual-information"))
+                distance = distribution_distance(apply(transform, x), y, continuous=False)
+                pairs.append(
+                    PairEvidence(sname, tname, score, transform, residual, "mutual-information", distance)
+                )
             else:
                 score = abs(_pearson(x, y))
                 if score < min_score:
                     continue
                 units = _units((source_units or {}).get(sname), (target_units or {}).get(tname))
                 fit = fit_affine(x, y, units)
-                pairs.append(PairEvidence(sname, tname, score, fit, fit.residual, "correlation"))
+                distance = distribution_distance(apply(fit, x), y, continuous=True)
+                pairs.append(PairEvidence(sname, tname, score, fit, fit.residual, "correlation", distance))
     pairs.sort(key=lambda p: (-p.score, p.residual, p.source, p.target))
     return Evidence(tuple(pairs), lag, constant_source, constant_target)
 

@@ -34,6 +34,7 @@ __all__ = [
     "fit_affine",
     "fit_boolean",
     "fit_value_map",
+    "plain_value",
     "unit_candidates",
 ]
 
@@ -153,7 +154,7 @@ def fit_affine(
 def fit_value_map(x: Sequence[Any] | npt.NDArray[Any], y: Sequence[Any] | npt.NDArray[Any]) -> ValueMapFit:
     """Each source value → its most frequent target value (ties: the smallest), sorted by source
     value; numbers that are whole become ints."""
-    joint = Counter(zip((_plain(v) for v in x), (_plain(v) for v in y), strict=True))
+    joint = Counter(zip((plain_value(v) for v in x), (plain_value(v) for v in y), strict=True))
     best: dict[Any, tuple[int, Any]] = {}
     for (source, target), count in sorted(joint.items(), key=lambda item: (-item[1], repr(item[0][1]))):
         best.setdefault(source, (count, target))
@@ -171,7 +172,8 @@ def fit_boolean(x: npt.ArrayLike, y: npt.ArrayLike) -> BooleanFit:
     return BooleanFit(agree < 0.5, max(agree, 1.0 - agree))
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A NumPy scalar as a Python one, and a whole float as an int (how value maps key values)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and value.is_integer():

@@ -2,6 +2,7 @@
 
 Each message is flattened to its leaf fields: an OPC UA PubSub JSON network message (``Messages``
 holding DataSetMessages with a ``Payload``) gives each payload field name and its ``Value``; any
+a SenML pack (a JSON list of records) gives each record's resolved name, its time ``bt`` + ``t``; any
 other JSON object gives the JSON Pointers of its leaves. The time of a message comes from a given
 field (a payload field name or JSON Pointer) or is detected: a DataSetMessage's ``Timestamp`` (else
 the fields' ``SourceTimestamp``), else the first leaf named like a time (``ts``, ``time``,
@@ -19,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -28,9 +29,23 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from translator.errors import InputError, ParseError
+from translator.codecs.senml import resolve_pack
+from translator.errors import InputError, MessageError, ParseError
+from translator.rules import MessageFormat
 
-__all__ = ["Kind", "Series", "flatten", "parse_time", "read_series", "series_from_messages"]
+__all__ = [
+    "Kind",
+    "Series",
+    "Stream",
+    "flatten",
+    "message_format",
+    "parse_time",
+    "read_messages",
+    "read_series",
+    "read_stream",
+    "series_from_messages",
+    "stream_from_messages",
+]
 
 _TIME_NAMES: Final = ("ts", "time", "timestamp", "datetime", "sourcetimestamp", "t")
 
@@ -105,12 +120,39 @@ def _is_pubsub(message: Mapping[str, Any]) -> bool:
     return isinstance(messages, list) and any(isinstance(m, Mapping) and "Payload" in m for m in messages)
 
 
-def flatten(message: Mapping[str, Any], time_field: str | None = None) -> tuple[float | None, dict[str, Any]]:
-    """A message's time (None when none is found) and its leaf fields (name → value).
+def message_format(message: Any, time_field: str | None = None) -> MessageFormat:
+    """The translator message format a message is written in: a JSON list is a SenML pack, an
+    object with DataSetMessages an OPC UA PubSub JSON network message (its first DataSetWriterId),
+    any other object plain JSON (with the detected or given time field as its timestamp)."""
+    if isinstance(message, list):
+        return MessageFormat("senml")
+    if isinstance(message, Mapping) and _is_pubsub(message):
+        writers = [m.get("DataSetWriterId") for m in message["Messages"] if isinstance(m, Mapping)]
+        writer = next((w for w in writers if isinstance(w, int) and not isinstance(w, bool)), None)
+        return MessageFormat("opcua-pubsub-json", dataset_writer_id=writer)
+    stamp = time_field
+    if stamp is None and isinstance(message, Mapping):
+        stamp = _timed(message, None)[2]
+    return MessageFormat("json", timestamp=stamp)
 
-    PubSub fields are named by their payload key; other messages' fields by JSON Pointer. The
-    time field itself is not among the fields.
-    """
+
+def _senml(pack: list[Any]) -> tuple[float | None, dict[str, Any]]:
+    try:
+        records, base_time = resolve_pack(pack)
+    except MessageError:
+        return None, {}
+    fields = {name: value for name, (value, _) in records.items()}
+    times = [parse_time(time) for _, time in records.values()]
+    known = [t for t in times if t is not None]
+    seconds = parse_time(base_time) if base_time is not None else (min(known) if known else None)
+    return seconds, fields
+
+
+def _timed(
+    message: Mapping[str, Any], time_field: str | None
+) -> tuple[float | None, dict[str, Any], str | None]:
+    """:func:`flatten` of an object, with the name of the field the time came from (None for a
+    DataSetMessage's or field's timestamp, or when no time is found)."""
     fields: dict[str, Any] = {}
     stamps: list[Any] = []
     if _is_pubsub(message):
@@ -128,18 +170,33 @@ def flatten(message: Mapping[str, Any], time_field: str | None = None) -> tuple[
     else:
         fields = dict(_leaves(message, ""))
     if time_field is not None:
-        return parse_time(fields.pop(time_field, None)), fields
+        return parse_time(fields.pop(time_field, None)), fields, time_field
     for stamp in stamps:
         seconds = parse_time(stamp)
         if seconds is not None:
-            return seconds, fields
+            return seconds, fields, None
     for name in list(fields):
         if name.rsplit("/", 1)[-1].lower() in _TIME_NAMES:
             seconds = parse_time(fields[name])
             if seconds is not None:
                 del fields[name]
-                return seconds, fields
-    return None, fields
+                return seconds, fields, name
+    return None, fields, None
+
+
+def flatten(message: Any, time_field: str | None = None) -> tuple[float | None, dict[str, Any]]:
+    """A message's time (None when none is found) and its leaf fields (name → value).
+
+    PubSub fields are named by their payload key, SenML records by their resolved name (``bn`` +
+    ``n``, the time ``bt`` + ``t``); other messages' fields by JSON Pointer. The time field itself
+    is not among the fields.
+    """
+    if isinstance(message, list):
+        return _senml(message)
+    if not isinstance(message, Mapping):
+        return None, {}
+    seconds, fields, _ = _timed(message, time_field)
+    return seconds, fields
 
 
 def _kind(value: Any) -> Kind | None:
@@ -153,7 +210,7 @@ def _kind(value: Any) -> Kind | None:
 
 
 def series_from_messages(
-    messages: Iterable[Mapping[str, Any]], time_field: str | None = None, *, source: str | None = None
+    messages: Iterable[Any], time_field: str | None = None, *, source: str | None = None
 ) -> dict[str, Series]:
     """Per-field time series of ``messages``, sorted by time; messages without a time are skipped.
 
@@ -188,16 +245,19 @@ def series_from_messages(
     return result
 
 
-def read_series(path: str | Path, time_field: str | None = None) -> dict[str, Series]:
-    """Per-field time series of a JSON Lines file (blank lines skipped).
+def read_messages(path: str | Path) -> list[Any]:
+    """The messages of a JSON Lines file (blank lines skipped): objects, or lists (SenML packs).
 
     Raises:
-        ParseError: a line is not a JSON object (file and line named).
-        InputError: no message has a time.
+        ParseError: a line that is not JSON, or neither an object nor a list (file and line named).
     """
     source = Path(path)
     messages = []
-    with source.open(encoding="utf-8") as stream:
+    try:
+        stream = source.open(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read the stream: {error.strerror or error}", source=str(source)) from None
+    with stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
@@ -205,7 +265,51 @@ def read_series(path: str | Path, time_field: str | None = None) -> dict[str, Se
                 message = json.loads(line)
             except json.JSONDecodeError as error:
                 raise ParseError(f"not JSON: {error.msg}", source=str(source), line=number) from error
-            if not isinstance(message, dict):
-                raise ParseError("not a JSON object", source=str(source), line=number)
+            if not isinstance(message, dict | list):
+                raise ParseError("not a JSON object or SenML pack", source=str(source), line=number)
             messages.append(message)
-    return series_from_messages(messages, time_field, source=str(source))
+    return messages
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """A recorded stream: its fields' series, the message format it is written in, and how many
+    messages it holds."""
+
+    series: dict[str, Series]
+    format: MessageFormat
+    messages: int
+
+
+def stream_from_messages(
+    messages: Sequence[Any], time_field: str | None = None, *, source: str | None = None
+) -> Stream:
+    """The series and message format (detected from the first message) of recorded messages.
+
+    Raises:
+        InputError: there is no message, or no message has a time.
+    """
+    if not messages:
+        raise InputError("the stream holds no message", source=source)
+    series = series_from_messages(messages, time_field, source=source)
+    return Stream(series, message_format(messages[0], time_field), len(messages))
+
+
+def read_stream(path: str | Path, time_field: str | None = None) -> Stream:
+    """A JSON Lines stream's series and message format (:func:`stream_from_messages`).
+
+    Raises:
+        ParseError: a line is not a JSON object or list (file and line named).
+        InputError: the file cannot be read, is empty, or no message has a time.
+    """
+    return stream_from_messages(read_messages(path), time_field, source=str(path))
+
+
+def read_series(path: str | Path, time_field: str | None = None) -> dict[str, Series]:
+    """Per-field time series of a JSON Lines file (blank lines skipped).
+
+    Raises:
+        ParseError: a line is not a JSON object or list (file and line named).
+        InputError: no message has a time.
+    """
+    return series_from_messages(read_messages(path), time_field, source=str(path))

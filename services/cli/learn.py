@@ -1,0 +1,202 @@
+"""``tolka learn``: learn a translator from two models and two recordings of the same process."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from services.cli import app
+from services.cli.errors import fail, reports_errors
+from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from translator.matcher import METHODS
+
+__all__ = ["learn_command"]
+
+
+def _short(node_id: str) -> str:
+    """The readable tail of a node id (its pointer or browse name)."""
+    tail = node_id.rsplit("#", 1)[-1]
+    return tail.replace("/properties/", "/").lstrip("/") or node_id
+
+
+def _time_option(side: str) -> object:
+    return typer.Option(
+        f"--{side}-time-field",
+        help=f"The time field of the {side} stream only (overrides --time-field).",
+        show_default=False,
+        metavar="POINTER",
+    )
+
+
+@app.command("learn")
+@reports_errors
+def learn_command(
+    source: Annotated[
+        str,
+        typer.Option("--source", help="The source model (a file or an opc.tcp:// URL).", show_default=False),
+    ],
+    target: Annotated[str, typer.Option("--target", help="The target model.", show_default=False)],
+    source_stream: Annotated[
+        Path,
+        typer.Option(
+            "--source-stream",
+            help="Messages of the source system, one JSON message per line (OPC UA PubSub JSON, SenML or "
+            "plain JSON).",
+            show_default=False,
+        ),
+    ],
+    target_stream: Annotated[
+        Path,
+        typer.Option(
+            "--target-stream",
+            help="Messages of the target system over the same stretch of time.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the translator file (JSON).")],
+    alignment: Annotated[
+        Path | None,
+        typer.Option(
+            "--alignment",
+            help="Also write the learned alignment here, the fitted transforms noted (SSSOM TSV, or "
+            "Alignment RDF/XML when it ends in .rdf).",
+            show_default=False,
+        ),
+    ] = None,
+    seeds: Annotated[
+        Path | None,
+        typer.Option(
+            "--seeds",
+            help="Known correspondences (SSSOM or Alignment RDF): accepted ones are kept, rejected ones "
+            "never proposed.",
+            show_default=False,
+        ),
+    ] = None,
+    time_field: Annotated[
+        str | None,
+        typer.Option(
+            "--time-field",
+            help="The time field of both streams: a JSON Pointer (/ts) or a PubSub field name. Default: "
+            "detected (a PubSub Timestamp, SenML bt+t, or a field named ts/time/timestamp holding ISO "
+            "8601 text or epoch seconds).",
+            show_default=False,
+            metavar="POINTER",
+        ),
+    ] = None,
+    source_time_field: Annotated[str | None, _time_option("source")] = None,
+    target_time_field: Annotated[str | None, _time_option("target")] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="The schema matcher's method (as tolka match --method).")
+    ] = "auto",
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A GNN model trained by tolka train (default: the shipped one).",
+            show_default=False,
+        ),
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Lowest probability of a learned pair.", min=0.0, max=1.0)
+    ] = 0.5,
+    lag: Annotated[
+        float | None,
+        typer.Option(
+            "--lag",
+            help="The target clock's lag behind the source's in seconds (default: found by "
+            "cross-correlation).",
+            show_default=False,
+        ),
+    ] = None,
+    max_lag: Annotated[
+        float, typer.Option("--max-lag", help="The largest clock lag looked for, in seconds.", min=0.0)
+    ] = 30.0,
+    models_dir: ModelsDirOption = None,
+    max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+) -> None:
+    """Learn a translator from SOURCE's messages to TARGET's from recordings of the same process.
+
+    Both systems observe one plant over the same stretch of time. Tolka aligns the two recordings in
+    time (finding the lag between the clocks), finds which fields carry the same quantity and fits
+    how to convert one into the other — a unit conversion, a copy, a value map for states, a flag —
+    and fuses that with what the names, descriptions and structure of the models say. Fields that
+    never changed while recording are matched by name only; what neither can tell is left out, not
+    guessed. The translator runs as is with tolka translate; --alignment writes the pairs for review.
+
+    Examples:
+
+        tolka learn --source a.schema.json --target b.schema.json --source-stream a.jsonl
+        --target-stream b.jsonl --out a-b.json --alignment a-b.sssom.tsv
+
+        tolka simulate --out sim && cd sim && tolka learn --source vendor_a.schema.json --target
+        vendor_b.schema.json --source-stream vendor_a.jsonl --target-stream vendor_b.jsonl -o t.json
+    """
+    from translator.alignment_io import read_alignment, write_alignment
+    from translator.instances.learning import LearnOptions, learn
+    from translator.instances.series import read_stream
+    from translator.rules import write_translator
+
+    if method not in METHODS:
+        raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
+    seed_alignment = read_alignment(seeds) if seeds is not None else None
+    options = LearnOptions(
+        method=method, model=str(model) if model else None, threshold=threshold, lag=lag, max_lag=max_lag
+    )
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("loading models", total=1.0)
+        graphs = [load_model([p], models_dirs=models_dir, max_size=max_size) for p in (source, target)]
+        bar.update(task, description="reading streams", completed=0.05)
+        streams = [
+            read_stream(source_stream, source_time_field or time_field),
+            read_stream(target_stream, target_time_field or time_field),
+        ]
+        learned = learn(
+            graphs[0],
+            graphs[1],
+            streams[0],
+            streams[1],
+            source_model=str(Path(source)) if "://" not in source else source,
+            target_model=str(Path(target)) if "://" not in target else target,
+            options=options,
+            seeds=seed_alignment,
+            progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
+        )
+    write_translator(learned.spec, out)
+    if alignment is not None:
+        write_alignment(learned.alignment, alignment)
+    table = Table(title=f"learned pairs (target clock lag {learned.lag:+.1f} s)", title_justify="left")
+    for column, right in (
+        ("source", False),
+        ("target", False),
+        ("p", True),
+        ("evidence and transform", False),
+    ):
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
+    for pair in sorted(learned.pairs, key=lambda p: p.candidate.source_id):
+        c = pair.candidate
+        how = "seed" if pair.seed else pair.how
+        table.add_row(_short(c.source_id), _short(c.target_id), f"{pair.probability:.3f}", how)
+    err.print(table)
+    for note in learned.notes:
+        err.print(f"tolka: note: {note}", highlight=False, markup=False)
+    counts = [len(s.series) for s in streams]
+    err.print(
+        f"{len(learned.spec.rules)} rules from {streams[0].messages} + {streams[1].messages} messages "
+        f"({counts[0]} and {counts[1]} fields) written to {out}"
+        + (f"; alignment to {alignment}" if alignment is not None else ""),
+        highlight=False,
+    )
