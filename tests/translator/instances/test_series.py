@@ -9,7 +9,16 @@ import pytest
 
 from tests.translator.instances.conftest import Plant
 from translator.errors import InputError, ParseError
-from translator.instances.series import Kind, flatten, parse_time, read_series, series_from_messages
+from translator.instances.series import (
+    Kind,
+    flatten,
+    message_format,
+    parse_time,
+    read_series,
+    read_stream,
+    series_from_messages,
+)
+from translator.rules import MessageFormat
 
 
 def test_parse_time() -> None:
@@ -78,3 +87,45 @@ def test_simulated_streams(plant: Plant) -> None:
     assert state.kind is Kind.NUMBER
     assert len(state) == 301
     assert "/ts" not in plant.b
+
+
+def test_senml_packs_give_resolved_names_and_times(tmp_path: Path) -> None:
+    packs = [
+        [
+            {"bn": "skid1.", "bt": 100.0, "n": "speed", "v": 980.0, "u": "RPM"},
+            {"n": "state", "vs": "RUN", "t": 0.5},
+        ],
+        [{"bn": "skid1.", "bt": 101.0, "n": "speed", "v": 990.0}, {"n": "state", "vs": "OFF"}],
+    ]
+    path = tmp_path / "senml.jsonl"
+    path.write_text("\n".join(json.dumps(p) for p in packs) + "\n")
+    stream = read_stream(path)
+    assert stream.format.type == "senml"
+    assert stream.messages == 2
+    assert stream.series["skid1.speed"].times.tolist() == [100.0, 101.0]
+    assert stream.series["skid1.speed"].values.tolist() == [980.0, 990.0]
+    assert stream.series["skid1.state"].values.tolist() == ["RUN", "OFF"]
+
+
+def test_message_format_detection() -> None:
+    pubsub = {"MessageType": "ua-data", "Messages": [{"DataSetWriterId": 7, "Payload": {"x": {"Value": 1}}}]}
+    assert message_format(pubsub) == MessageFormat("opcua-pubsub-json", dataset_writer_id=7)
+    assert message_format({"ts": "2025-01-01T00:00:00Z", "a": {"b": 1}}) == MessageFormat(
+        "json", timestamp="/ts"
+    )
+    assert message_format({"when": 5, "a": 1}, "/when") == MessageFormat("json", timestamp="/when")
+    assert message_format([{"n": "x", "v": 1}]) == MessageFormat("senml")
+
+
+def test_empty_or_missing_stream_is_a_clear_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(InputError, match="holds no message"):
+        read_stream(empty)
+    with pytest.raises(InputError, match="cannot read the stream") as caught:
+        read_stream(tmp_path / "missing.jsonl")
+    assert caught.value.source == str(tmp_path / "missing.jsonl")
+    scalar = tmp_path / "scalar.jsonl"
+    scalar.write_text("42\n")
+    with pytest.raises(ParseError, match="not a JSON object or SenML pack"):
+        read_stream(scalar)

@@ -1,0 +1,92 @@
+"""``tolka learn`` end to end: simulate → learn → translate, and bad input refused without output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TOLKA = str(Path(sys.executable).with_name("tolka"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([TOLKA, *args], capture_output=True, text=True, timeout=300)
+
+
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _leaves(item, f"{path}/{key}").items()}
+    return {path: value}
+
+
+@pytest.fixture(scope="module")
+def plant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sim")
+    done = run("simulate", "--out", str(folder), "--seed", "3", "--minutes", "8")
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def _learn_args(folder: Path, *extra: str) -> list[str]:
+    return [
+        "learn",
+        "--source", str(folder / "vendor_a.schema.json"),
+        "--target", str(folder / "vendor_b.schema.json"),
+        "--source-stream", str(folder / "vendor_a.jsonl"),
+        "--target-stream", str(folder / "vendor_b.jsonl"),
+        *extra,
+    ]  # fmt: skip
+
+
+def test_learn_then_translate_matches_the_true_translator(plant: Path, tmp_path: Path) -> None:
+    out, alignment = tmp_path / "learned.json", tmp_path / "learned.sssom.tsv"
+    done = run(*_learn_args(plant, "--out", str(out), "--alignment", str(alignment)))
+    assert done.returncode == 0, done.stderr
+    assert "rules from 481 + 241 messages" in " ".join(done.stderr.split())
+    assert "semapv:" in alignment.read_text()
+    for name, translator in (("learned", out), ("truth", plant / "truth.translator.json")):
+        translated = run(
+            "translate",
+            str(translator),
+            "--in",
+            str(plant / "vendor_a.jsonl"),
+            "--out",
+            str(tmp_path / f"{name}.jsonl"),
+        )
+        assert translated.returncode == 0, translated.stderr
+    learned = [_leaves(json.loads(line)) for line in (tmp_path / "learned.jsonl").read_text().splitlines()]
+    truth = [_leaves(json.loads(line)) for line in (tmp_path / "truth.jsonl").read_text().splitlines()]
+    assert len(learned) == len(truth) == 481
+    # every field the learned translator writes is the true one's value (unit conversions exact)
+    assert set(learned[0]) <= set(truth[0])
+    assert len(learned[0]) >= len(truth[0]) - 1  # at most the fault flag, constant while recording
+    for mine, true in zip(learned, truth, strict=True):
+        for key, value in mine.items():
+            if isinstance(value, float):
+                assert value == pytest.approx(true[key], rel=0.005, abs=1e-9), key
+            else:
+                assert value == true[key], key
+
+
+def test_bad_stream_line_is_named_and_nothing_is_written(plant: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    lines = (plant / "vendor_b.jsonl").read_text().splitlines()
+    broken.write_text("\n".join([*lines[:5], "{not json", *lines[5:]]) + "\n")
+    out = tmp_path / "learned.json"
+    args = _learn_args(plant, "--out", str(out))
+    args[args.index("--target-stream") + 1] = str(broken)
+    done = run(*args)
+    assert done.returncode != 0
+    assert f"{broken}:6" in done.stderr
+    assert not out.exists()
+
+
+def test_unknown_time_field_is_reported(plant: Path, tmp_path: Path) -> None:
+    done = run(*_learn_args(plant, "--out", str(tmp_path / "t.json"), "--target-time-field", "/nope"))
+    assert done.returncode != 0
+    assert "no message has a time in field '/nope'" in done.stderr
+    assert not (tmp_path / "t.json").exists()
