@@ -104,7 +104,7 @@ class Loaded:
 
 def _strip(schema: Any) -> Any:
     if isinstance(schema, dict):
-        return {k: _strip(v) for k, v in schema.items() if k != "description"}
+        return {k: _strip(v) for k, v in schema.items() if k not in ("description", "unit")}
     if isinstance(schema, list):
         return [_strip(v) for v in schema]
     return schema

@@ -118,9 +118,11 @@ def _pearson(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> float:
 
 
 def _units(source: str | None, target: str | None) -> tuple[str, ...]:
+    """The units snapping tries: the pair's own when both are known, else the common ones with
+    whichever is known."""
     if source and target:
         return (source, target)
-    return COMMON_UNITS
+    return tuple(dict.fromkeys([u for u in (source, target) if u] + list(COMMON_UNITS)))
 
 
 def _discrete_transform(
@@ -192,7 +194,8 @@ def score_pairs(
         source, target: the two streams' series (:func:`translator.instances.series.read_series`).
         lag: the target clock's lag behind the source's; estimated within ``±max_lag`` when None.
         source_units, target_units: known UNECE units by field; unit snapping then tries only the
-            pair's two units (else :data:`translator.instances.fit.COMMON_UNITS`).
+            pair's two units, or conversions from (to) the one known unit into (from) one of
+            :data:`translator.instances.fit.COMMON_UNITS`.
     """
     if lag is None:
         lag = estimate_lag(source, target, max_lag)
@@ -224,8 +227,8 @@ def score_pairs(
                 score = abs(_pearson(x, y))
                 if score < min_score:
                     continue
-                units = _units((source_units or {}).get(sname), (target_units or {}).get(tname))
-                fit = fit_affine(x, y, units)
+                known = (source_units or {}).get(sname), (target_units or {}).get(tname)
+                fit = fit_affine(x, y, _units(*known), source_unit=known[0], target_unit=known[1])
                 distance = distribution_distance(apply(fit, x), y, continuous=True)
                 pairs.append(PairEvidence(sname, tname, score, fit, fit.residual, "correlation", distance))
     pairs.sort(key=lambda p: (-p.score, p.residual, p.source, p.target))

@@ -111,6 +111,9 @@ def fit_affine(
     units: Sequence[str] = COMMON_UNITS,
     tolerance: float = 0.03,
     slack: float = 1.5,
+    *,
+    source_unit: str | None = None,
+    target_unit: str | None = None,
 ) -> AffineFit:
     """The least-squares line through ``(x, y)``, snapped to an exact conversion when one fits.
 
@@ -121,7 +124,8 @@ def fit_affine(
     ``tolerance`` of y's range, and its residual is at most ``slack`` times the least-squares one
     (plus ``tolerance``/100 of the range, for exact data). The best-fitting candidate wins;
     conversions with equal factors (RPM→HTZ, SEC→MIN) tie and the first in ``units``' order wins,
-    so pass the fields' known units to decide.
+    so pass the fields' known units to decide. A known ``source_unit`` or ``target_unit`` keeps
+    only the conversions from or to it (a flow in m³/h is never "converted" from kW).
     """
     xs = np.asarray(x, dtype=np.float64)
     ys = np.asarray(y, dtype=np.float64)
@@ -136,7 +140,10 @@ def fit_affine(
     low, high = sorted((scale, inverse))
     low, high = low - tolerance * abs(low), high + tolerance * abs(high)
     best: AffineFit | None = None
-    candidates = [(None, None, 1.0, 0.0), *unit_candidates(units)]
+    conversions = [
+        c for c in unit_candidates(units) if source_unit in (None, c[0]) and target_unit in (None, c[1])
+    ]
+    candidates = [(None, None, 1.0, 0.0), *conversions]
     for source, target, exact_scale, exact_offset in candidates:
         if not low <= exact_scale <= high:
             continue

@@ -67,17 +67,17 @@ FEATURES: Final = (
 """The features of a candidate pair, in weight order."""
 
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
-    "bias": -5.543,
-    "schema": 1.664,
-    "schema_best": 0.736,
-    "description": 3.71,
-    "score": 0.855,
-    "exact": 2.24,
-    "data_best": 5.466,
-    "residual": -3.41,
-    "distance": -2.981,
-    "unexplained": -0.92,
-    "one_varies": -0.353,
+    "bias": -5.521,
+    "schema": 1.196,
+    "schema_best": 0.525,
+    "description": 3.821,
+    "score": 0.903,
+    "exact": 2.177,
+    "data_best": 5.666,
+    "residual": -3.419,
+    "distance": -2.99,
+    "unexplained": -0.931,
+    "one_varies": -0.364,
 }
 """Weights fitted by ``python benchmarks/learn.py --calibrate`` (simulator seeds 100-115, never an
 evaluation seed)."""

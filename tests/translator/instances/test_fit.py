@@ -81,3 +81,18 @@ def test_boolean_identity_and_inversion() -> None:
     inverted = fit_boolean(flags, 1 - flags)
     assert inverted.inverted is True
     assert inverted.accuracy == 1.0
+
+
+def test_a_known_unit_keeps_only_its_own_conversions() -> None:
+    """A flow in m³/h proportional to a speed in Hz: with no units known, kW → hp (×1.341) fits the
+    ratio by chance; knowing the source is in m³/h leaves no conversion that fits, so the honest
+    least-squares line remains."""
+    rng = np.random.default_rng(3)
+    x = rng.uniform(5.0, 15.0, 300)
+    y = 1.341 * x + rng.normal(0.0, 0.01, 300)
+    assert fit_affine(x, y).units == ("KWT", "BHP")
+    constrained = fit_affine(x, y, source_unit="MQH")
+    assert constrained.units is None
+    assert not constrained.snapped
+    gallons = fit_affine(x, x * 4.402867539302475, target_unit="G2")
+    assert gallons.units == ("MQH", "G2")
