@@ -14,7 +14,12 @@ source field) or by the data (a scored pair of varying fields) — gets a featur
   (data decides between look-alike names);
 - when both varied but nothing in one explains the other: evidence against the pair;
 - when exactly one of them varied: evidence against as well (two observations of one quantity do
-  not differ in whether it changes).
+  not differ in whether it changes);
+- when the data is silent (neither varied, or one is not in its stream): the schema score and the
+  description similarity again, so that names and texts can weigh more where they are all there is;
+- what the models say the values are: the same kind (two flags — booleans or 0/1 enumerations —,
+  two enumerations of as many values, two numbers whose units measure one quantity), or units of
+  different quantities.
 
 The weights are fitted by :func:`fit_weights` (L2-regularised logistic regression by Newton's
 method) on labelled simulator recordings that are not the benchmark's: ``python benchmarks/learn.py
@@ -63,21 +68,29 @@ FEATURES: Final = (
     "distance",
     "unexplained",
     "one_varies",
+    "schema_alone",
+    "description_alone",
+    "same_kind",
+    "units_clash",
 )
 """The features of a candidate pair, in weight order."""
 
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
-    "bias": -5.521,
-    "schema": 1.196,
-    "schema_best": 0.525,
-    "description": 3.821,
-    "score": 0.903,
-    "exact": 2.177,
-    "data_best": 5.666,
-    "residual": -3.419,
-    "distance": -2.99,
-    "unexplained": -0.931,
-    "one_varies": -0.364,
+    "bias": -6.434,
+    "schema": 1.21,
+    "schema_best": 0.849,
+    "description": 1.66,
+    "score": 1.908,
+    "exact": 2.223,
+    "data_best": 5.556,
+    "residual": -1.841,
+    "distance": -1.905,
+    "unexplained": -0.126,
+    "one_varies": 0.076,
+    "schema_alone": 0.188,
+    "description_alone": 3.569,
+    "same_kind": 1.967,
+    "units_clash": -2.061,
 }
 """Weights fitted by ``python benchmarks/learn.py --calibrate`` (simulator seeds 100-115, never an
 evaluation seed)."""
@@ -103,6 +116,8 @@ class Candidate:
         evidence: the instance evidence, when both fields varied and one explains the other.
         data_best: the pair is the data's mutual best (:func:`translator.instances.mutual_best`).
         data: what the recordings say about the two fields.
+        same_kind: the models give both fields the same kind of values (see the module doc).
+        units_clash: the models give them units of different quantities.
     """
 
     source_id: str
@@ -113,6 +128,8 @@ class Candidate:
     evidence: PairEvidence | None = None
     data_best: bool = False
     data: Data = Data.NONE
+    same_kind: bool = False
+    units_clash: bool = False
 
 
 def features(candidate: Candidate) -> npt.NDArray[np.float64]:
@@ -132,6 +149,10 @@ def features(candidate: Candidate) -> npt.NDArray[np.float64]:
             min(1.0, e.distance) if e is not None else 0.0,
             float(varies and e is None),
             float(candidate.data is Data.ONE_VARIES),
+            candidate.schema if candidate.data is Data.NONE else 0.0,
+            candidate.description if candidate.data is Data.NONE else 0.0,
+            float(candidate.same_kind),
+            float(candidate.units_clash),
         ],
         dtype=np.float64,
     )

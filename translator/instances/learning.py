@@ -31,10 +31,12 @@ from translator.instances.evidence import Evidence, PairEvidence, mutual_best, s
 from translator.instances.fit import ValueMapFit
 from translator.instances.fusion import DEFAULT_WEIGHTS, Candidate, Data, features, probability, select
 from translator.instances.series import Series, Stream
+from translator.lexical import datatype_class
 from translator.matcher import MatchOptions, match
 from translator.rules import MessageFormat, Rule, Side, Transform, TranslatorSpec
+from translator.units import compatible
 
-__all__ = ["Collected", "LearnOptions", "Learned", "LearnedPair", "collect", "learn", "stream_nodes"]
+__all__ = ["Collected", "LearnOptions", "Learned", "LearnedPair", "collect", "kinds", "learn", "stream_nodes"]
 
 Progress = Callable[[str, float], None]
 
@@ -142,6 +144,22 @@ def _schema_scores(
     return scores, mutual
 
 
+def _flag(node: Node) -> bool:
+    return datatype_class(node.datatype) == "bool" or sorted(node.enum_values) == ["0", "1"]
+
+
+def kinds(a: Node, b: Node) -> tuple[bool, bool]:
+    """Whether the models give both fields the same kind of values (two flags, two enumerations of
+    as many values, two numbers in units of one quantity), and whether their units clash."""
+    if _flag(a) or _flag(b):
+        return _flag(a) and _flag(b), False
+    if a.enum_values or b.enum_values:
+        return len(a.enum_values) == len(b.enum_values), False
+    agree = compatible(a.unit, b.unit)
+    numbers = datatype_class(a.datatype) == datatype_class(b.datatype) == "number"
+    return numbers and agree is True, agree is False
+
+
 def _data(a: Series | None, b: Series | None) -> Data:
     if a is None or b is None:
         return Data.NONE
@@ -204,6 +222,7 @@ def collect(
         if c.subject_id in nodes and c.object_id in nodes:
             (rejected.add(c.pair) if c.status is Status.REJECTED else accepted.__setitem__(c.pair, c))
     pairs = (set(schema) | set(described) | set(scored) | set(accepted)) - rejected
+    typed = {(s, t): kinds(nodes[s], nodes[t]) for s, t in pairs}
     candidates = tuple(
         Candidate(
             s,
@@ -214,6 +233,8 @@ def collect(
             evidence=scored.get((s, t)),
             data_best=(s, t) in best,
             data=_data(series.get(s), series.get(t)),
+            same_kind=typed[(s, t)][0],
+            units_clash=typed[(s, t)][1],
         )
         for s, t in sorted(pairs)
     )
@@ -311,6 +332,31 @@ def _rule(pair: LearnedPair, nodes: Mapping[str, Node], source_side: Side, targe
     )
 
 
+def _unmatched_constants(
+    collected: Collected, kept: list[LearnedPair], source: SchemaGraph, options: LearnOptions
+) -> list[str]:
+    """A note for each source field constant in the recording and left out, with its most probable
+    free target (for the engineer to confirm with --seeds)."""
+    used = {p.candidate.source_id for p in kept} | {p.candidate.target_id for p in kept}
+    notes = []
+    for node_id, series in sorted(collected.series.items()):
+        if node_id in used or source.get(node_id) is None or not series.constant:
+            continue
+        free = [
+            (probability(features(c), options.weights), c.target_id)
+            for c in collected.candidates
+            if c.source_id == node_id and c.target_id not in used
+        ]
+        best = max(free, default=None)
+        hint = (
+            f"; most likely {best[1]} (p {best[0]:.2f}): confirm it with --seeds"
+            if best and best[0] >= 0.1
+            else ""
+        )
+        notes.append(f"{node_id}: constant in the recording and no confident name match; left out{hint}")
+    return notes
+
+
 def learn(
     source: SchemaGraph,
     target: SchemaGraph,
@@ -335,10 +381,7 @@ def learn(
     collected = collect(source, target, source_stream, target_stream, options, seeds=seeds, progress=progress)
     notes = list(collected.notes)
     kept = _keep(collected, options, notes)
-    matched = {pair.candidate.source_id for pair in kept}
-    for node_id, series in sorted(collected.series.items()):
-        if node_id not in matched and source.get(node_id) is not None and series.constant:
-            notes.append(f"{node_id}: constant in the recording and no confident name match; left out")
+    notes.extend(_unmatched_constants(collected, kept, source, options))
     alignment = Alignment(source.name, target.name)
     alignment.extend(_correspondence(pair, collected.nodes, collected.justification) for pair in kept)
     source_side = Side(source_model, source_stream.format)
