@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua clean help
+.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench-translate - benchmarks/translate.py (translators vs orjson, JSONata, glom)"
 	@echo "make bench-gateway - benchmarks/gateway.py (tolka serve under load, with wrk when available)"
 	@echo "make bench-opcua - benchmarks/live_browse.py and proxy.py (live browsing, the OPC UA proxy)"
+	@echo "make bench-learn - benchmarks/learn.py (tolka learn on simulator recordings)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
@@ -91,6 +92,9 @@ bench-translate: $(STAMP)
 bench-opcua: $(STAMP)
 	$(PY) benchmarks/live_browse.py
 	$(PY) benchmarks/proxy.py
+
+bench-learn: $(STAMP) wordnet
+	$(PY) benchmarks/learn.py
 
 # wrk (Debian's package) drives the gateway harder than a Python client; installed when missing and root
 bench-gateway: $(STAMP)
