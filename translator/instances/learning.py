@@ -39,6 +39,7 @@ from translator.units import compatible
 __all__ = ["Collected", "LearnOptions", "Learned", "LearnedPair", "collect", "kinds", "learn", "stream_nodes"]
 
 Progress = Callable[[str, float], None]
+Pair = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +126,8 @@ def stream_nodes(
     return found, missing
 
 
-def _schema_scores(
-    alignment: Alignment, fields: set[str]
-) -> tuple[dict[tuple[str, str], float], set[tuple[str, str]]]:
+def _schema_scores(alignment: Alignment, fields: set[str]) -> tuple[dict[Pair, float], set[Pair]]:
+    """The schema matcher's score of each pair of fields, and its mutual-best pairs."""
     scores = {
         c.pair: c.confidence
         for c in alignment.equivalences()
@@ -158,6 +158,22 @@ def kinds(a: Node, b: Node) -> tuple[bool, bool]:
     agree = compatible(a.unit, b.unit)
     numbers = datatype_class(a.datatype) == datatype_class(b.datatype) == "number"
     return numbers and agree is True, agree is False
+
+
+def _seed_pairs(
+    seeds: Alignment | None, nodes: Mapping[str, Node]
+) -> tuple[dict[Pair, Correspondence], set[Pair]]:
+    """The accepted seed correspondences between fields (by pair) and the rejected pairs."""
+    accepted: dict[Pair, Correspondence] = {}
+    rejected: set[Pair] = set()
+    for c in seeds.equivalences(include_rejected=True) if seeds is not None else ():
+        if c.subject_id not in nodes or c.object_id not in nodes:
+            continue
+        if c.status is Status.REJECTED:
+            rejected.add(c.pair)
+        else:
+            accepted[c.pair] = c
+    return accepted, rejected
 
 
 def _data(a: Series | None, b: Series | None) -> Data:
@@ -216,11 +232,7 @@ def collect(
     described = description_similarity(texts[0], texts[1])
     scored = {(a_nodes[p.source].id, b_nodes[p.target].id): p for p in evidence.pairs}
     best = {(a_nodes[p.source].id, b_nodes[p.target].id) for p in mutual_best(evidence.pairs)}
-    accepted: dict[tuple[str, str], Correspondence] = {}
-    rejected: set[tuple[str, str]] = set()
-    for c in seeds.equivalences(include_rejected=True) if seeds is not None else ():
-        if c.subject_id in nodes and c.object_id in nodes:
-            (rejected.add(c.pair) if c.status is Status.REJECTED else accepted.__setitem__(c.pair, c))
+    accepted, rejected = _seed_pairs(seeds, nodes)
     pairs = (set(schema) | set(described) | set(scored) | set(accepted)) - rejected
     typed = {(s, t): kinds(nodes[s], nodes[t]) for s, t in pairs}
     candidates = tuple(
