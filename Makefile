@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model wordnet bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn clean help
+.PHONY: demo test check format model wordnet chromium bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
@@ -45,6 +45,16 @@ wordnet:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordnet-base; \
 	else echo "note: no WordNet in $(WORDNET_DIR), so no synonym matching (sudo apt-get install wordnet-base)"; fi
 
+# Chromium for the browser tests of the review page (Debian's chromium, driven by Playwright; Playwright's
+# own browser download does not work offline). Installed when missing and make runs as root; without it
+# the browser tests skip (CI sets TOLKA_CHROMIUM so that they fail instead).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "note: no Chromium at $(CHROMIUM), so the browser tests skip (sudo apt-get install chromium)"; fi
+
 # Until the full demo exists, the demo inspects the two shipped vendor models and the plant ontology,
 # then matches vendor A to vendor B with the shipped GNN model (alignment in .demo/).
 demo: $(STAMP) wordnet
@@ -55,7 +65,7 @@ demo: $(STAMP) wordnet
 		ontologies/demo/VendorB.LegacySkid.NodeSet2.xml --out .demo/vendorA-vendorB.sssom.tsv
 	@echo "alignment written to .demo/vendorA-vendorB.sssom.tsv"
 
-test: $(STAMP) wordnet
+test: $(STAMP) wordnet chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
