@@ -30,7 +30,7 @@ from services.proxy.security import Credentials, Security
 from translator.errors import TolkaError
 from translator.graph import SchemaGraph
 
-__all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "Target", "coerce", "resolve_ids"]
+__all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "Target", "coerce", "resolve_ids", "variant_types"]
 
 log = logging.getLogger("tolka.proxy")
 
@@ -88,7 +88,7 @@ def coerce(value: Any, variant: ua.VariantType) -> ua.Variant:
     return ua.Variant(value, variant)
 
 
-async def _variant_types(
+async def variant_types(
     nodes: dict[str, ua.NodeId], get_node: Callable[[ua.NodeId], Node]
 ) -> dict[str, ua.VariantType]:
     """The variant type each variable's DataType stands for (enumerations are Int32)."""
@@ -174,7 +174,7 @@ class ServedTarget:
                 raise ProxyError(f"{self.nodeset}: cannot serve this model: {reason}") from None
             namespaces = await server.get_namespace_array()
             self.nodes = resolve_ids(ids, namespaces, f"the served model {self.nodeset.name}")
-        self.types = await _variant_types(self.nodes, server.get_node)
+        self.types = await variant_types(self.nodes, server.get_node)
         for key, node in self.nodes.items():
             level = ua.AccessLevel.CurrentRead.mask | (
                 ua.AccessLevel.CurrentWrite.mask if key in self.writable else 0
@@ -234,7 +234,7 @@ class RemoteTarget:
             ) from None
         namespaces = await self.client.get_namespace_array()
         self.nodes = resolve_ids(ids, namespaces, f"the target server {self.url}")
-        self.types = await _variant_types(self.nodes, self.client.get_node)
+        self.types = await variant_types(self.nodes, self.client.get_node)
 
     async def write(self, key: str, value: ua.DataValue) -> None:
         await self.client.get_node(self.nodes[key]).write_value(value)

@@ -51,12 +51,21 @@ def _like(text: str, example: object) -> object:
     return text
 
 
+def _code(value: str) -> str:
+    """An enumeration value as the data carries it: ``Running=1`` (an OPC UA enumeration's name and
+    value) is ``1``, a bare code is itself."""
+    return value.rsplit("=", 1)[1].strip() if "=" in value else value
+
+
 def complete_map(
     fitted: ValueMapFit, source_values: Sequence[str], target_values: Sequence[str]
 ) -> tuple[ValueMapFit, str]:
     """A value map seen in the data, completed from the two fields' enumerations when exactly one
     value of each was never seen (the only pairing left); with a note on what stays unmapped ("" when
-    nothing does). The enumerations only count when every value seen is one of them."""
+    nothing does). The enumerations only count when every value seen is one of them; OPC UA
+    enumerations (``Running=1``) count by their values."""
+    source_values = [_code(v) for v in source_values]
+    target_values = [_code(v) for v in target_values]
     seen_source = {str(s) for s, _ in fitted.pairs}
     seen_target = {str(t) for _, t in fitted.pairs}
     if not fitted.pairs or not source_values or not seen_source <= set(source_values):

@@ -241,7 +241,8 @@ def mutual_best(pairs: Sequence[PairEvidence]) -> list[PairEvidence]:
     least-squares line; among exact transforms the lower residual for numbers (how well the
     conversion explains the target) and the higher score for discrete values (a many-to-one map
     onto a coarser field, such as a state onto its fault flag, has no residual but less mutual
-    information); among lines the higher score."""
+    information); among lines the higher score. A field whose two best candidates tie (a state and
+    a counter that each changed once) has no best: the data cannot tell them apart."""
 
     def rank(pair: PairEvidence) -> tuple[bool, float, float]:
         if not pair.exact:
@@ -250,11 +251,18 @@ def mutual_best(pairs: Sequence[PairEvidence]) -> list[PairEvidence]:
             return (False, pair.residual, -pair.score)
         return (False, 1.0 - pair.score, pair.residual)
 
-    best_target: dict[str, PairEvidence] = {}
-    best_source: dict[str, PairEvidence] = {}
+    by_source: dict[str, list[PairEvidence]] = {}
+    by_target: dict[str, list[PairEvidence]] = {}
     for pair in pairs:
-        if pair.source not in best_target or rank(pair) < rank(best_target[pair.source]):
-            best_target[pair.source] = pair
-        if pair.target not in best_source or rank(pair) < rank(best_source[pair.target]):
-            best_source[pair.target] = pair
-    return [p for name, p in sorted(best_target.items()) if best_source[p.target] is p]
+        by_source.setdefault(pair.source, []).append(pair)
+        by_target.setdefault(pair.target, []).append(pair)
+
+    def unique_best(group: list[PairEvidence]) -> PairEvidence | None:
+        ranked = sorted(group, key=lambda p: (rank(p), p.source, p.target))
+        if len(ranked) > 1 and np.allclose(rank(ranked[0]), rank(ranked[1]), rtol=0.0, atol=1e-9):
+            return None  # the data cannot tell the two apart
+        return ranked[0]
+
+    best_target = {name: unique_best(group) for name, group in by_source.items()}
+    best_source = {name: unique_best(group) for name, group in by_target.items()}
+    return [p for _, p in sorted(best_target.items()) if p is not None and best_source[p.target] is p]

@@ -76,21 +76,21 @@ FEATURES: Final = (
 """The features of a candidate pair, in weight order."""
 
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
-    "bias": -6.434,
-    "schema": 1.21,
-    "schema_best": 0.849,
-    "description": 1.66,
-    "score": 1.908,
-    "exact": 2.223,
-    "data_best": 5.556,
-    "residual": -1.841,
-    "distance": -1.905,
-    "unexplained": -0.126,
-    "one_varies": 0.076,
-    "schema_alone": 0.188,
-    "description_alone": 3.569,
-    "same_kind": 1.967,
-    "units_clash": -2.061,
+    "bias": -6.462,
+    "schema": 1.197,
+    "schema_best": 0.786,
+    "description": 1.83,
+    "score": 2.034,
+    "exact": 2.375,
+    "data_best": 5.575,
+    "residual": -2.039,
+    "distance": -1.947,
+    "unexplained": -0.1,
+    "one_varies": 0.115,
+    "schema_alone": 0.169,
+    "description_alone": 3.557,
+    "same_kind": 1.84,
+    "units_clash": -2.089,
 }
 """Weights fitted by ``python benchmarks/learn.py --calibrate`` (simulator seeds 100-115, never an
 evaluation seed)."""

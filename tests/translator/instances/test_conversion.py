@@ -62,5 +62,9 @@ def test_complete_map_by_elimination() -> None:
     same, note = complete_map(seen, ("0", "1", "2", "3"), ("10", "20", "90", "99"))
     assert same is seen
     assert note == "values ['2', '3'] never seen: add them to the map"
+    # OPC UA enumerations: names and values
+    named, note = complete_map(seen, ("Stopped=0", "Running=1", "Fault=2"), ("OFF=10", "RUN=20", "TRIP=90"))
+    assert named.pairs == ((0, 10), (1, 20), (2, 90))
+    assert note == "2->90 by elimination"
     # values seen outside the enumeration: the enumeration does not describe the data
     assert complete_map(seen, ("Stopped", "Running", "Fault"), ("OFF", "RUN", "TRIP")) == (seen, "")

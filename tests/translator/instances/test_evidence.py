@@ -88,3 +88,21 @@ def test_full_pump_state_map_on_a_seed_that_trips(tmp_path: Path) -> None:
     fault = found["PumpSkid1.Pump.Fault"]
     assert fault.target == "/Skid_01/PLC/DigitalInputs/XA_113"
     assert fault.transform == BooleanFit(inverted=False, accuracy=fault.transform.accuracy)
+
+
+def test_mutual_best_leaves_a_tie_undecided() -> None:
+    """A state and a counter that each changed once explain the source state equally well: no best."""
+    state = PairEvidence(
+        "State", "XS_112", 1.0, ValueMapFit(((0, 10), (1, 20)), 1.0), 0.0, "mutual-information"
+    )
+    counter = PairEvidence(
+        "State", "KC_116", 1.0, ValueMapFit(((0, 49), (1, 50)), 1.0), 0.0, "mutual-information"
+    )
+    assert mutual_best([state, counter]) == []
+    clearer = PairEvidence(
+        "State", "XS_112", 1.0, ValueMapFit(((0, 10), (1, 20)), 1.0), 0.0, "mutual-information"
+    )
+    weaker = PairEvidence(
+        "State", "KC_116", 0.7, ValueMapFit(((0, 49), (1, 50)), 0.9), 0.1, "mutual-information"
+    )
+    assert mutual_best([clearer, weaker]) == [clearer]
