@@ -105,14 +105,14 @@ def flood(
         shared = [label for label in left_groups if label in right_groups]
         for label in shared:
             neighbours, others = left_groups[label], right_groups[label]
-            weight = 1.0 / (len(neighbours) * len(others) * len(shared))
+            fan_out = 1.0 / (len(neighbours) * len(others) * len(shared))
             for a in neighbours:
                 for b in others:
                     q = pair_index.get((a, b))
                     if q is not None:
                         rows.append(p)
                         cols.append(q)
-                        vals.append(weight)
+                        vals.append(fan_out)
     propagation = sparse.csr_matrix((vals, (rows, cols)), shape=(coo.nnz, coo.nnz))
     sigma0 = np.clip(coo.data.astype(np.float64), 0.0, 1.0)
     sigma = sigma0.copy()

@@ -15,8 +15,9 @@ from translator.alignment import Alignment, Correspondence, Status
 from translator.errors import TolkaError
 from translator.extract import greedy_one_to_one, hungarian_one_to_one
 from translator.graph import Node, NodeKind, SchemaGraph
-from translator.lexical import datatype_class, kind_factor, lexical_candidates
+from translator.lexical import datatype_class, entity_texts, kind_factor, lexical_candidates
 from translator.matcher import MatchOptions, MethodNotAvailableError, match
+from translator.structural import TIE_BREAK, flood
 from translator.tokens import normalize, tokens
 
 
@@ -91,6 +92,21 @@ def test_structure_breaks_a_tie() -> None:
     found = {c.subject_id: c.object_id for c in match(a, b, MatchOptions(method="structural", threshold=0.5))}
     assert found["a#Pump"] == "b#Pump"
     assert found["a#Speed"] == "b#Speed@pump"
+
+
+def test_structure_lifts_a_pair_by_the_weight_asked_for() -> None:
+    """Pump/Pump (1.0) fully supports Speed/Rate (0.5): each round gives 0.5 + weight · 0.5 · 1."""
+    a = _graph(
+        "a", [("Pump", NodeKind.OBJECT, ""), ("Speed", NodeKind.VARIABLE, "")], [("Pump", "Speed", "child")]
+    )
+    b = _graph(
+        "b", [("Pump", NodeKind.OBJECT, ""), ("Rate", NodeKind.VARIABLE, "")], [("Pump", "Rate", "child")]
+    )
+    left, right = entity_texts(a.own_nodes()), entity_texts(b.own_nodes())
+    pairs = sparse.csr_matrix(np.array([[1.0, 0.0], [0.0, 0.5]]))
+    for weight in (0.1, 0.3, 0.6):
+        lifted = flood(a, b, left, right, pairs, weight=weight).toarray()
+        assert lifted[1, 1] == pytest.approx(0.5 + weight * 0.5 + TIE_BREAK)
 
 
 def test_seeds_are_kept_and_rejections_respected() -> None:
