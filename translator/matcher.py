@@ -9,6 +9,9 @@ model unless another is given); ``auto`` is the best measured combination for th
 correspondences are kept, anchor the propagation and fine-tune a copy of the GNN; rejected ones are
 never proposed and are the GNN's negatives. The result is one-to-one above a threshold
 (:mod:`translator.extract`), or the ``top_k`` best candidates of every source node for ranking.
+Except for ``lexical``, which reads names only, a one-to-one result keeps no relation pair whose
+domain or range contradicts its class pairs (:mod:`translator.consistency`); the entities such a
+pair held are extracted again without it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from translator.alignment import Alignment, Correspondence, Justification, Status
+from translator.consistency import conflicting_relations
 from translator.errors import TolkaError
 from translator.extract import one_to_one
 from translator.graph import NodeKind, SchemaGraph
@@ -206,6 +210,36 @@ def _confident(probability: sparse.csr_matrix, cands: Candidates, options: Match
     return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=coo.shape)
 
 
+_VERIFY_ROUNDS = 5
+"""Re-extractions after dropping contradicting relation pairs; later contradictions are only dropped."""
+
+
+def _verified(
+    source: SchemaGraph,
+    target: SchemaGraph,
+    cands: Candidates,
+    free: sparse.lil_matrix,
+    accepted: dict[tuple[int, int], Correspondence],
+    picked: list[tuple[int, int, float]],
+    threshold: float,
+    extraction: str,
+) -> list[tuple[int, int, float]]:
+    """``picked`` without the relation pairs whose domain or range contradicts the class pairs
+    (:mod:`translator.consistency`); the entities they free are extracted again (``free`` loses the
+    dropped pairs)."""
+    for round_ in range(_VERIFY_ROUNDS + 1):
+        pairs = [(i, j) for i, j, _ in picked]
+        ids = [(cands.source[i].id, cands.target[j].id) for i, j in [*accepted, *pairs]]
+        wrong = conflicting_relations(source, target, ids)
+        drop = {(i, j) for i, j in pairs if (cands.source[i].id, cands.target[j].id) in wrong}
+        if not drop or round_ == _VERIFY_ROUNDS:
+            return [p for p in picked if (p[0], p[1]) not in drop]
+        for i, j in drop:
+            free[i, j] = 0
+        picked = one_to_one(free.tocsr(), threshold, method=extraction)
+    return picked
+
+
 def match(
     source: SchemaGraph,
     target: SchemaGraph,
@@ -268,6 +302,8 @@ def match(
             free[:, j] = 0
         threshold = THRESHOLDS[method] if options.threshold is None else options.threshold
         picked = one_to_one(free.tocsr(), threshold, method=options.extraction)
+        if method != "lexical":
+            picked = _verified(source, target, cands, free, accepted, picked, threshold, options.extraction)
         chosen = sorted([(i, j, 1.0) for i, j in accepted] + picked)
         alignment.extend(correspondence(i, j, s) for i, j, s in chosen)
     report("done", 1.0)
