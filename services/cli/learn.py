@@ -14,6 +14,7 @@ from rich.table import Table
 from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from translator.files import write_atomic
 from translator.matcher import METHODS
 
 __all__ = ["learn_command"]
@@ -119,6 +120,17 @@ def learn_command(
     ] = 30.0,
     models_dir: ModelsDirOption = None,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write a self-contained HTML report here: the learned pairs, a heatmap of the "
+            "schema matcher's best candidates, the confidence histogram and each pair's time series "
+            "after conversion.",
+            show_default=False,
+            metavar="HTML",
+        ),
+    ] = None,
 ) -> None:
     """Learn a translator from SOURCE's messages to TARGET's from recordings of the same process.
 
@@ -136,6 +148,7 @@ def learn_command(
 
         tolka simulate --out sim && cd sim && tolka learn --source vendor_a.schema.json --target
         vendor_b.schema.json --source-stream vendor_a.jsonl --target-stream vendor_b.jsonl -o t.json
+        --report t.html
     """
     from translator.alignment_io import read_alignment, write_alignment
     from translator.instances.learning import LearnOptions, learn
@@ -144,6 +157,10 @@ def learn_command(
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
+    if report is not None:
+        from services.report import check_writable
+
+        check_writable(report)
     seed_alignment = read_alignment(seeds) if seeds is not None else None
     options = LearnOptions(
         method=method, model=str(model) if model else None, threshold=threshold, lag=lag, max_lag=max_lag
@@ -175,9 +192,36 @@ def learn_command(
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
         )
+        page = b""
+        if report is not None:
+            from services.report import ranked_candidates, render_report
+            from translator.matcher import MatchOptions
+
+            bar.update(task, description="report")
+            schema = MatchOptions(method=method, model=options.model)
+            page = render_report(
+                alignment=learned.alignment,
+                source_graph=graphs[0],
+                target_graph=graphs[1],
+                candidates=ranked_candidates(
+                    learned.alignment, graphs[0], graphs[1], schema, seeds=seed_alignment, top_k=options.top_k
+                ),
+                learned=learned,
+                streams=streams,
+                title=f"Tolka learned translator: {graphs[0].name} → {graphs[1].name}",
+                details=[
+                    (
+                        "recordings",
+                        f"{source_stream} ({streams[0].messages} messages), "
+                        f"{target_stream} ({streams[1].messages} messages)",
+                    )
+                ],
+            ).encode("utf-8")
     write_translator(learned.spec, out)
     if alignment is not None:
         write_alignment(learned.alignment, alignment)
+    if report is not None:
+        write_atomic(report, page)
     table = Table(title=f"learned pairs (target clock lag {learned.lag:+.1f} s)", title_justify="left")
     for column, right in (
         ("source", False),
@@ -197,6 +241,7 @@ def learn_command(
     err.print(
         f"{len(learned.spec.rules)} rules from {streams[0].messages} + {streams[1].messages} messages "
         f"({counts[0]} and {counts[1]} fields) written to {out}"
-        + (f"; alignment to {alignment}" if alignment is not None else ""),
+        + (f"; alignment to {alignment}" if alignment is not None else "")
+        + (f"; report to {report}" if report is not None else ""),
         highlight=False,
     )

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from translator.files import write_atomic
 from translator.matcher import METHODS, THRESHOLDS, MatchOptions, match, resolve_method
 from translator.wordnet import open_wordnet
 
@@ -90,6 +91,16 @@ def match_command(
         ),
     ] = None,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write a self-contained HTML report here: the mapping table, a heatmap of the "
+            "best candidates' scores and the confidence histogram.",
+            show_default=False,
+            metavar="HTML",
+        ),
+    ] = None,
 ) -> None:
     """Match the own entities of SOURCE to those of TARGET and write the proposed alignment.
 
@@ -103,11 +114,17 @@ def match_command(
         tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --method lexical --out a-b.rdf
 
         tolka match a.owl b.owl --top-k 10 --out ranked.tsv && tolka evaluate ranked.tsv reference.rdf
+
+        tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --out a-b.sssom.tsv --report a-b.html
     """
     from translator.alignment_io import read_alignment, write_alignment
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
+    if report is not None:
+        from services.report import check_writable
+
+        check_writable(report)
     seed_alignment = read_alignment(seeds) if seeds is not None else None
     options = MatchOptions(
         method=method,
@@ -135,12 +152,27 @@ def match_command(
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
         )
+        ran = resolve_method(options, graphs[0], graphs[1])
+        page = b""
+        if report is not None:
+            from services.report import ranked_candidates, render_report
+
+            bar.update(task, description="report")
+            page = render_report(
+                alignment=alignment,
+                source_graph=graphs[0],
+                target_graph=graphs[1],
+                candidates=ranked_candidates(alignment, graphs[0], graphs[1], options, seeds=seed_alignment),
+                details=[("method", ran + (f", top {top_k}" if top_k else ""))],
+            ).encode("utf-8")
     write_alignment(alignment, out)
+    if report is not None:
+        write_atomic(report, page)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
-    ran = resolve_method(options, graphs[0], graphs[1])
     cut = THRESHOLDS[ran] if threshold is None else threshold
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
         f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}"
         f"{'' if synonyms else ', no WordNet synonyms'}) written to {out}"
+        + (f"; report to {report}" if report is not None else "")
     )
