@@ -55,15 +55,10 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	else echo "note: no Chromium at $(CHROMIUM), so the browser tests skip (sudo apt-get install chromium)"; fi
 
-# Until the full demo exists, the demo inspects the two shipped vendor models and the plant ontology,
-# then matches vendor A to vendor B with the shipped GNN model (alignment in .demo/).
+# The main job: two simulated vendors' OPC UA servers, a mapping learned between them, live traffic
+# (tolka demo; everything on 127.0.0.1, written to .demo/). DEMO_ARGS=--serve keeps it running.
 demo: $(STAMP) wordnet
-	$(VENV)/bin/tolka inspect ontologies/demo/VendorA.PumpSkid.NodeSet2.xml
-	$(VENV)/bin/tolka inspect ontologies/demo/VendorB.LegacySkid.NodeSet2.xml
-	$(VENV)/bin/tolka inspect ontologies/plant.ttl
-	$(VENV)/bin/tolka match ontologies/demo/VendorA.PumpSkid.NodeSet2.xml \
-		ontologies/demo/VendorB.LegacySkid.NodeSet2.xml --out .demo/vendorA-vendorB.sssom.tsv
-	@echo "alignment written to .demo/vendorA-vendorB.sssom.tsv"
+	$(VENV)/bin/tolka demo $(DEMO_ARGS)
 
 test: $(STAMP) wordnet chromium
 	$(PY) -m pytest $(PYTEST_ARGS)

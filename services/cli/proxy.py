@@ -25,7 +25,11 @@ DEFAULT_SERVE = "opc.tcp://127.0.0.1:4841/tolka"
 def proxy_command(
     source: Annotated[
         str,
-        typer.Option("--source", help="The source server (opc.tcp://host:port[/path]).", show_default=False),
+        typer.Option(
+            "--source",
+            help="The source server (opc.tcp://host:port or opc.tcp://host:port/path).",
+            show_default=False,
+        ),
     ],
     translator: Annotated[
         Path, typer.Option("--translator", help="The translator file (tolka compile).", show_default=False)
