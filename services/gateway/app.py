@@ -20,7 +20,7 @@ from services.gateway.jobs import INTERRUPTED, JobRunner
 from services.gateway.metrics import Metrics, MetricsMiddleware
 from services.gateway.problems import install_problem_handlers
 from services.gateway.proxies import ProxyCollector, ProxyRegistry
-from services.gateway.routes import preview, review
+from services.gateway.routes import preview, report, review
 from services.gateway.security import BearerAuth
 from services.gateway.settings import Settings, get_settings
 from services.gateway.state import Gateway
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routes.proxies,
         routes.system,
         preview,
+        report,
         review,
     ):
         app.include_router(module.router)

@@ -166,7 +166,7 @@ async def test_the_page_shows_both_trees_and_escapes_what_the_models_say(client:
     settings = json.loads(raw_settings[1])
     assert settings["source"]["name"] == "https://example.com/</script><script>alert(2)</script>"
     assert settings["target"]["message_format"] == "opcua-pubsub-json"
-    assert settings["report"] is None
+    assert settings["report"] == f"/alignments/{alignment}/report"
 
     # every own node of both models is a row, named by its id
     ids = set(re.findall(r'data-id="([^"]*)"', text))
@@ -183,18 +183,20 @@ async def test_the_page_shows_both_trees_and_escapes_what_the_models_say(client:
     is_problem(await client.get("/review/assets/secrets.txt"), 404)
 
 
-async def test_the_report_link_shows_only_where_the_gateway_serves_reports(
-    app: FastAPI, client: httpx.AsyncClient
-) -> None:
+async def test_the_review_page_links_to_the_visual_report(client: httpx.AsyncClient) -> None:
     a, b = await upload(client, VENDOR_A), await upload(client, VENDOR_B)
-    alignment = await import_alignment(client, a, b, f"{SPEED_A} {SPEED_B}")
-    assert f"/alignments/{alignment}/report" not in (await client.get(f"/review/{alignment}")).text
-
-    def report(alignment_id: str) -> str:
-        return alignment_id
-
-    app.add_api_route("/alignments/{alignment_id}/report", report, methods=["GET"])
+    alignment = await import_alignment(client, a, b, f"{SPEED_A} {SPEED_B}\n{TEMP_A} {TEMP_B}")
     assert f'href="/alignments/{alignment}/report"' in (await client.get(f"/review/{alignment}")).text
+    report = await client.get(f"/alignments/{alignment}/report")
+    assert report.status_code == 200, report.text
+    assert report.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in report.headers["content-security-policy"]
+    text = report.text
+    assert text.count("data:image/png;base64,") >= 2  # the heatmap and the histogram
+    assert "SC_107" in text
+    assert "TT_103" in text
+    assert not re.search(r'(?:src|href)="https?://', text)  # self-contained
+    is_problem(await client.get("/alignments/a-nope/report"), 404)
 
 
 # --------------------------------------------------------------------------------------------- auth
