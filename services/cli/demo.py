@@ -128,7 +128,7 @@ def demo_command(
     everything. With --serve it keeps running and prints the review page's URL.
     """
     from services.demo.live import LiveSampler
-    from services.demo.run import DemoOptions, run_demo
+    from services.demo.run import DemoOptions, DemoStoppedError, run_demo
 
     logging.getLogger("asyncua").setLevel(logging.ERROR)  # its session and certificate chatter
 
@@ -177,7 +177,7 @@ def demo_command(
                 transient=not tty,
                 auto_refresh=tty,
             ) as live:
-                while time.monotonic() < deadline:
+                while time.monotonic() < deadline and not demo.stop.is_set():
                     await asyncio.sleep(1.0)
                     rows = await sampler.sample()
                     live.update(live_table(rows, sampler.rate(), sampler.latencies, demo.gateway.round_trips))
@@ -197,9 +197,9 @@ def demo_command(
     with progress:
         try:
             result = asyncio.run(run_demo(options, stage, show_live))
-        except KeyboardInterrupt:
-            err.print("tolka demo: stopped")
-            return
+        except DemoStoppedError:
+            err.print("tolka demo: stopped before the end; everything was shut down")
+            raise typer.Exit(130) from None
     console.print(Group(*_summary(result, time.perf_counter() - started, out)))
     if not result.ports_freed:
         err.print("tolka: warning: a port of the demo is still in use after it stopped")

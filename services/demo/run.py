@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import socket
 import time
 from collections.abc import Callable
@@ -54,7 +55,7 @@ from translator.files import write_atomic
 from translator.instances.learning import Learned, learn
 from translator.rules import write_translator
 
-__all__ = ["DemoOptions", "DemoResult", "Stage", "free_port", "models_dir", "run_demo"]
+__all__ = ["DemoOptions", "DemoResult", "DemoStoppedError", "Stage", "free_port", "models_dir", "run_demo"]
 
 Stage = Callable[[str, float], None]
 """Progress callback: stage name and share done (0-1)."""
@@ -81,6 +82,10 @@ def _port_free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+class DemoStoppedError(TolkaError):
+    """The demo was asked to stop (SIGINT, SIGTERM) before it finished."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +161,21 @@ class Demo:
         self._recorders: list[Recorder] = []
 
     async def run(self) -> DemoResult:
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C or a service manager: stop cleanly
+            loop.add_signal_handler(signal_number, self.stop.set)
         try:
             await self._run()
         finally:
+            for signal_number in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signal_number)
             await self._close()
         return self.result
+
+    def _go_on(self) -> None:
+        """Raise DemoStoppedError when a signal asked the demo to stop."""
+        if self.stop.is_set():
+            raise DemoStoppedError("stopped; everything was shut down")
 
     def _timed(self, name: str, started: float) -> None:
         self.result.seconds[name] = time.perf_counter() - started
@@ -181,6 +196,7 @@ class Demo:
         self._tasks.append(asyncio.create_task(self.playback.run(self.stop)))
         self.stage("plant", 1.0)
         self._timed("plant", started)
+        self._go_on()
 
         started = time.perf_counter()
         self.stage("browse", 0.0)
@@ -189,6 +205,7 @@ class Demo:
         b_graph = (await browse_endpoint(self.b.endpoint)).graph
         self.stage("browse", 1.0)
         self._timed("browse", started)
+        self._go_on()
 
         started = time.perf_counter()
         self._recorders = [
@@ -201,6 +218,7 @@ class Demo:
         begin = self.playback.process_seconds
         target = options.record_minutes * 60
         while (done := self.playback.process_seconds - begin) < target:
+            self._go_on()
             self.stage("record", done / target)
             await asyncio.sleep(0.2)
         for recorder in self._recorders:
@@ -242,6 +260,7 @@ class Demo:
         write_translator(learned.spec, out / "vendorA-vendorB.translator.json")
         self.stage("learn", 1.0)
         self._timed("learn", started)
+        self._go_on()
 
         started = time.perf_counter()
         self.stage("serve: gateway", 0.0)
@@ -261,6 +280,7 @@ class Demo:
             raise TolkaError(f"the OPC UA proxy did not subscribe to {self.a.endpoint} within 30 s")
         self.stage("serve", 1.0)
         self._timed("serve", started)
+        self._go_on()
 
         started = time.perf_counter()
         if self.show_live is not None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
@@ -56,3 +58,36 @@ def test_demo_runs_end_to_end_and_stops_cleanly(tmp_path: Path) -> None:
     # no process of the demo outlives it (the gateway was a child)
     after = {p.pid for p in psutil.Process().children(recursive=True)}
     assert after <= before
+
+
+@pytest.mark.slow
+def test_demo_serve_keeps_running_until_interrupted(tmp_path: Path) -> None:
+    demo = subprocess.Popen(
+        [TOLKA, "demo", "--serve", "--out", str(tmp_path), "--record-minutes", "3", "--live-seconds", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert demo.stdout is not None
+        lines = []
+        for line in demo.stdout:
+            lines.append(line)
+            if "Ctrl-C stops everything" in line:
+                break
+        text = "".join(lines)
+        url = re.search(r"http://127\.0\.0\.1:\d+/review/[\w-]+", text)
+        assert url, text
+        page = httpx.get(url[0], timeout=30)
+        assert page.status_code == 200
+        assert "Tolka" in page.text
+        children = psutil.Process(demo.pid).children(recursive=True)
+        assert children  # the gateway
+        demo.send_signal(signal.SIGINT)
+        rest, _ = demo.communicate(timeout=60)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    assert demo.returncode == 0, rest
+    assert "everything stopped; ports freed" in " ".join(rest.split())
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
