@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console, Group
 from rich.live import Live
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from services.cli import app
 from services.cli.errors import reports_errors
+from services.cli.progress import stage_bar
 
 if TYPE_CHECKING:
     from services.demo.live import Row
@@ -137,14 +136,8 @@ def demo_command(
     options = DemoOptions(
         out=out, seed=seed, record_minutes=record_minutes, speed=speed, live_seconds=live_seconds, serve=serve
     )
-    tty = sys.stdout.isatty()
-    progress = Progress(
-        TextColumn("{task.description:<28}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not tty,
-    )
+    tty = console.is_terminal
+    progress = stage_bar(console, 28, transient=False)
     tasks: dict[str, Any] = {}
     last: list[str] = []
 

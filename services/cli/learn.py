@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from services.cli.progress import stage_bar
 from translator.files import write_atomic
 from translator.matcher import METHODS
 
@@ -166,14 +165,7 @@ def learn_command(
         method=method, model=str(model) if model else None, threshold=threshold, lag=lag, max_lag=max_lag
     )
     err = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description:<20}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not sys.stderr.isatty(),
-        transient=True,
-    ) as bar:
+    with stage_bar(err, 20) as bar:
         task = bar.add_task("loading models", total=1.0)
         graphs = [load_model([p], models_dirs=models_dir, max_size=max_size) for p in (source, target)]
         bar.update(task, description="reading streams", completed=0.05)

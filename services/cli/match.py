@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from services.cli.progress import stage_bar
 from translator.files import write_atomic
 from translator.matcher import METHODS, THRESHOLDS, MatchOptions, match, resolve_method
 from translator.wordnet import open_wordnet
@@ -135,14 +134,7 @@ def match_command(
     )
     synonyms = open_wordnet(options.wordnet) is not None
     err = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description:<12}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not sys.stderr.isatty(),
-        transient=True,
-    ) as bar:
+    with stage_bar(err, 12) as bar:
         task = bar.add_task("loading", total=1.0)
         graphs = [load_model([p], models_dirs=models_dir, max_size=max_size) for p in (source, target)]
         alignment = match(

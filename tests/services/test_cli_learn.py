@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-TOLKA = str(Path(sys.executable).with_name("tolka"))
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([TOLKA, *args], capture_output=True, text=True, timeout=300)
+from tests.services.simulated import learn_args, run, simulate_into
 
 
 def _leaves(value: Any, path: str = "") -> dict[str, Any]:
@@ -25,26 +19,12 @@ def _leaves(value: Any, path: str = "") -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def plant(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sim")
-    done = run("simulate", "--out", str(folder), "--seed", "3", "--minutes", "8")
-    assert done.returncode == 0, done.stderr
-    return folder
-
-
-def _learn_args(folder: Path, *extra: str) -> list[str]:
-    return [
-        "learn",
-        "--source", str(folder / "vendor_a.schema.json"),
-        "--target", str(folder / "vendor_b.schema.json"),
-        "--source-stream", str(folder / "vendor_a.jsonl"),
-        "--target-stream", str(folder / "vendor_b.jsonl"),
-        *extra,
-    ]  # fmt: skip
+    return simulate_into(tmp_path_factory.mktemp("sim"), seed=3, minutes=8)
 
 
 def test_learn_then_translate_matches_the_true_translator(plant: Path, tmp_path: Path) -> None:
     out, alignment = tmp_path / "learned.json", tmp_path / "learned.sssom.tsv"
-    done = run(*_learn_args(plant, "--out", str(out), "--alignment", str(alignment)))
+    done = run(*learn_args(plant, "--out", str(out), "--alignment", str(alignment)))
     assert done.returncode == 0, done.stderr
     assert "rules from 481 + 241 messages" in " ".join(done.stderr.split())
     assert "semapv:" in alignment.read_text()
@@ -77,7 +57,7 @@ def test_bad_stream_line_is_named_and_nothing_is_written(plant: Path, tmp_path: 
     lines = (plant / "vendor_b.jsonl").read_text().splitlines()
     broken.write_text("\n".join([*lines[:5], "{not json", *lines[5:]]) + "\n")
     out = tmp_path / "learned.json"
-    args = _learn_args(plant, "--out", str(out))
+    args = learn_args(plant, "--out", str(out))
     args[args.index("--target-stream") + 1] = str(broken)
     done = run(*args)
     assert done.returncode != 0
@@ -86,7 +66,7 @@ def test_bad_stream_line_is_named_and_nothing_is_written(plant: Path, tmp_path: 
 
 
 def test_unknown_time_field_is_reported(plant: Path, tmp_path: Path) -> None:
-    done = run(*_learn_args(plant, "--out", str(tmp_path / "t.json"), "--target-time-field", "/nope"))
+    done = run(*learn_args(plant, "--out", str(tmp_path / "t.json"), "--target-time-field", "/nope"))
     assert done.returncode != 0
     assert "no message has a time in field '/nope'" in done.stderr
     assert not (tmp_path / "t.json").exists()

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +23,7 @@ import httpx
 import pytest
 
 from tests.paths import ROOT, VENDOR_A, VENDOR_B
-from tests.services.gateway.test_serve import free_port, tolka
+from tests.services.gateway.test_serve import serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -76,37 +74,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """``tolka serve`` on a free 127.0.0.1 port with two workers and a token; its URL."""
-    port = free_port()
-    process = tolka(
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-        "--data-dir",
-        str(tmp_path / "data"),
-        env={"TOLKA_TOKENS": TOKEN},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"tolka serve did not come up: {process.communicate()[0]}")
-        time.sleep(0.2)
-    yield url
-    process.send_signal(signal.SIGTERM)
-    try:
-        output = process.communicate(timeout=30)[0]
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("tolka serve did not stop on SIGTERM")
-    assert process.returncode == 0, output
+    with serving(tmp_path / "data", TOKEN) as url:
+        yield url
 
 
 def wait_for_job(api: httpx.Client, job: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,19 +41,15 @@ def tolka(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str
     )
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def serving(data_dir: Path, token: str, workers: int = 2) -> Iterator[str]:
+    """``tolka serve`` on a free 127.0.0.1 port with ``workers`` and a ``token``, yielding its URL; on
+    exit it is stopped with SIGTERM and must exit 0 and free its port."""
     port = free_port()
     process = tolka(
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-        "--data-dir",
-        str(tmp_path / "data"),
-        env={"TOLKA_TOKENS": TOKEN},
-    )
+        "serve", "--port", str(port), "--workers", str(workers), "--data-dir", str(data_dir),
+        env={"TOLKA_TOKENS": token},
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -77,6 +74,12 @@ def server(tmp_path: Path) -> Iterator[str]:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))
         s.listen()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with serving(tmp_path / "data", TOKEN) as url:
+        yield url
 
 
 def test_upload_match_review_compile_translate_over_http_and_websocket(server: str) -> None:

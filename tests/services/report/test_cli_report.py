@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,32 +9,13 @@ import pytest
 from tests.paths import VENDOR_A, VENDOR_B
 from tests.services.report.conftest import check_png, external_references, pngs
 from tests.services.report.test_page import assert_rows
+from tests.services.simulated import learn_args, run, simulate_into
 from translator.alignment_io import read_alignment
-
-TOLKA = str(Path(sys.executable).with_name("tolka"))
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([TOLKA, *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
 def plant(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sim")
-    done = run("simulate", "--out", str(folder), "--seed", "4", "--minutes", "5")
-    assert done.returncode == 0, done.stderr
-    return folder
-
-
-def _learn(folder: Path, *extra: str) -> list[str]:
-    return [
-        "learn",
-        "--source", str(folder / "vendor_a.schema.json"),
-        "--target", str(folder / "vendor_b.schema.json"),
-        "--source-stream", str(folder / "vendor_a.jsonl"),
-        "--target-stream", str(folder / "vendor_b.jsonl"),
-        *extra,
-    ]  # fmt: skip
+    return simulate_into(tmp_path_factory.mktemp("sim"), seed=4, minutes=5)
 
 
 def test_match_report(tmp_path: Path) -> None:
@@ -56,7 +35,7 @@ def test_match_report(tmp_path: Path) -> None:
 
 def test_learn_report(plant: Path, tmp_path: Path) -> None:
     out, alignment, report = tmp_path / "t.json", tmp_path / "t.sssom.tsv", tmp_path / "t.html"
-    done = run(*_learn(plant, "--out", str(out), "--alignment", str(alignment), "--report", str(report)))
+    done = run(*learn_args(plant, "--out", str(out), "--alignment", str(alignment), "--report", str(report)))
     assert done.returncode == 0, done.stderr
     assert out.is_file()
     page = report.read_text(encoding="utf-8")
@@ -79,7 +58,7 @@ def test_unwritable_report_path_is_refused_before_anything_is_written(plant: Pat
     assert "a-file/r.html" in done.stderr
     assert "Traceback" not in done.stderr
     learned = tmp_path / "t.json"
-    done = run(*_learn(plant, "--out", str(learned), "--report", str(tmp_path)))
+    done = run(*learn_args(plant, "--out", str(learned), "--report", str(tmp_path)))
     assert done.returncode == 2
     assert "is a folder" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
