@@ -13,7 +13,7 @@ from services.cli.errors import fail, reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
 from services.cli.progress import stage_bar
 from translator.files import write_atomic
-from translator.matcher import METHODS, THRESHOLDS, MatchOptions, match, resolve_method
+from translator.matcher import METHODS, MatchOptions, default_threshold, match, resolve_method
 from translator.wordnet import open_wordnet
 
 __all__ = ["match_command"]
@@ -43,8 +43,7 @@ def match_command(
         typer.Option(
             "--method",
             help="lexical, structural, gnn (the learned matcher, with the shipped model unless --model) "
-            "or auto (the best measured for the models: structural between two OWL/RDF ontologies, "
-            "else gnn).",
+            "or auto (the best measured: gnn when a model is at hand, else structural).",
         ),
     ] = "auto",
     models_dir: ModelsDirOption = None,
@@ -67,7 +66,8 @@ def match_command(
         float | None,
         typer.Option(
             "--threshold",
-            help="Lowest confidence of a one-to-one correspondence. Default: 0.75, or 0.6 with gnn.",
+            help="Lowest confidence of a one-to-one correspondence. Default: 0.75, or 0.6 with gnn "
+            "unless both models are ontologies.",
             min=0.0,
             max=1.0,
             show_default=False,
@@ -161,7 +161,7 @@ def match_command(
     if report is not None:
         write_atomic(report, page)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
-    cut = THRESHOLDS[ran] if threshold is None else threshold
+    cut = default_threshold(ran, graphs[0], graphs[1]) if threshold is None else threshold
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
         f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}"

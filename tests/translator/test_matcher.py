@@ -230,21 +230,43 @@ def test_five_thousand_by_five_thousand_stays_sparse() -> None:
     assert time.perf_counter() - started >= 0  # timing is measured in benchmarks, not asserted
 
 
-def test_auto_picks_structural_for_ontologies_and_the_gnn_for_nodesets(
+def test_auto_picks_the_gnn_when_a_model_is_at_hand_else_structural(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import translator.matcher
     from tests.paths import PLANT, VENDOR_A, VENDOR_B
-    from translator.matcher import resolve_method
+    from translator.matcher import default_threshold, resolve_method
 
     auto = MatchOptions()
     plant, a, b = load_paths([PLANT]), load_paths([VENDOR_A]), load_paths([VENDOR_B])
-    assert resolve_method(auto, plant, plant) == "structural"
+    assert resolve_method(auto, plant, plant) == "gnn"
     assert resolve_method(auto, a, b) == "gnn"
     assert resolve_method(auto, plant, a) == "gnn"
     assert resolve_method(MatchOptions(method="lexical"), a, b) == "lexical"
+    # between two ontologies the GNN only nudges structural scores, at the structural threshold
+    assert default_threshold("gnn", plant, plant) == default_threshold("structural", a, b) == 0.75
+    assert default_threshold("gnn", a, b) == default_threshold("gnn", plant, a) == 0.6
     monkeypatch.setattr(translator.matcher, "default_model_path", lambda: tmp_path / "gone.pt")
     assert resolve_method(auto, a, b) == "structural"
+    assert resolve_method(auto, plant, plant) == "structural"
+
+
+def test_the_gnn_only_breaks_near_ties_between_ontologies() -> None:
+    """Between two ontologies ``gnn`` moves a structural score by at most ``gnn_nudge``/2 and
+    proposes no pair that ``structural`` did not score."""
+    from tests.paths import PLANT
+
+    plant = load_paths([PLANT])
+    every = 100  # more than the candidates of any node: all scored pairs
+    structural = {
+        c.pair: c.confidence for c in match(plant, plant, MatchOptions(method="structural", top_k=every))
+    }
+    gnn = {c.pair: c.confidence for c in match(plant, plant, MatchOptions(method="gnn", top_k=every))}
+    assert gnn
+    assert set(gnn) <= set(structural)
+    nudge = MatchOptions().gnn_nudge / 2 + 1e-6
+    assert all(abs(v - structural[p]) <= nudge for p, v in gnn.items())
+    assert any(v != structural[p] for p, v in gnn.items())
 
 
 def test_auto_maps_plc_tags_to_typed_variables_by_description_unit_and_structure() -> None:
