@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model wordnet chromium bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn clean help
+.PHONY: demo test check format model wordnet chromium mosquitto bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-gateway - benchmarks/gateway.py (tolka serve under load, with wrk when available)"
 	@echo "make bench-opcua - benchmarks/live_browse.py and proxy.py (live browsing, the OPC UA proxy)"
 	@echo "make bench-learn - benchmarks/learn.py (tolka learn on simulator recordings)"
+	@echo "make bench-scale - benchmarks/scale.py (tolka bridge instances over a Mosquitto broker)"
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tolka needs Python >= 3.11")'
@@ -55,12 +56,22 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	else echo "note: no Chromium at $(CHROMIUM), so the browser tests skip (sudo apt-get install chromium)"; fi
 
+# Mosquitto for the MQTT bridge's tests and benchmark (Debian's mosquitto; the tests start their own broker
+# on a free port, never the system service). Installed when missing and make runs as root; without it the
+# bridge tests skip (CI sets TOLKA_MOSQUITTO so that they fail instead).
+MOSQUITTO ?= /usr/sbin/mosquitto
+mosquitto:
+	@if [ -x $(MOSQUITTO) ] || command -v mosquitto >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto; \
+	else echo "note: no Mosquitto at $(MOSQUITTO), so the MQTT bridge tests skip (sudo apt-get install mosquitto)"; fi
+
 # The main job: two simulated vendors' OPC UA servers, a mapping learned between them, live traffic
 # (tolka demo; everything on 127.0.0.1, written to .demo/). DEMO_ARGS=--serve keeps it running.
 demo: $(STAMP) wordnet
 	$(VENV)/bin/tolka demo $(DEMO_ARGS)
 
-test: $(STAMP) wordnet chromium
+test: $(STAMP) wordnet chromium mosquitto
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
@@ -100,6 +111,9 @@ bench-opcua: $(STAMP)
 
 bench-learn: $(STAMP) wordnet
 	$(PY) benchmarks/learn.py
+
+bench-scale: $(STAMP) mosquitto
+	$(PY) benchmarks/scale.py
 
 # wrk (Debian's package) drives the gateway harder than a Python client; installed when missing and root
 bench-gateway: $(STAMP)

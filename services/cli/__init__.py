@@ -28,6 +28,7 @@ def _root() -> None:
 
 def main() -> None:
     """Entry point of the ``tolka`` console script."""
+    from services.cli import bridge as _bridge  # noqa: F401
     from services.cli import compile as _compile  # noqa: F401  (registers the command)
     from services.cli import demo as _demo  # noqa: F401
     from services.cli import evaluate as _evaluate  # noqa: F401

@@ -1,0 +1,25 @@
+"""The MQTT bridge: translate the messages of one topic to another, in one instance or many.
+
+``tolka bridge`` runs one :class:`~services.bridge.runtime.Bridge`; instances of one ``--group`` split
+the stream through an MQTT shared subscription. Modules: :mod:`~services.bridge.settings` (broker URL,
+TLS, topics), :mod:`~services.bridge.client` (aiomqtt with manual acknowledgements),
+:mod:`~services.bridge.runtime` (the loop), :mod:`~services.bridge.letters` (dead letters),
+:mod:`~services.bridge.counters`.
+"""
+
+from __future__ import annotations
+
+from services.bridge.counters import Counters, describe
+from services.bridge.runtime import Bridge, BridgeError
+from services.bridge.settings import BridgeSettings, BridgeSettingsError, BrokerUrl, Tls
+
+__all__ = [
+    "Bridge",
+    "BridgeError",
+    "BridgeSettings",
+    "BridgeSettingsError",
+    "BrokerUrl",
+    "Counters",
+    "Tls",
+    "describe",
+]

@@ -1,0 +1,192 @@
+"""``tolka bridge``: translate the messages of an MQTT topic to another topic, in one or many instances."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.cli import app
+from services.cli.errors import reports_errors
+
+__all__ = ["bridge_command"]
+
+
+@app.command("bridge")
+@reports_errors
+def bridge_command(
+    broker: Annotated[
+        str,
+        typer.Option(
+            "--broker",
+            help="The broker: mqtt://host[:port] (default port 1883) or mqtts://host[:port] (TLS, 8883).",
+            show_default=False,
+        ),
+    ],
+    translator: Annotated[
+        Path, typer.Option("--translator", help="The translator file (tolka compile).", show_default=False)
+    ],
+    subscribe: Annotated[
+        str,
+        typer.Option("--subscribe", help="The topic filter to read (+ and # allowed).", show_default=False),
+    ],
+    publish: Annotated[
+        str, typer.Option("--publish", help="The topic translations go to.", show_default=False)
+    ],
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="Share the subscription with the other instances of this group ($share/GROUP/FILTER): "
+            "each message goes to one of them.",
+            show_default=False,
+        ),
+    ] = None,
+    qos: Annotated[
+        int,
+        typer.Option(
+            "--qos",
+            help="0 or 1. At 1 a message is acknowledged only once its translation is published.",
+            min=0,
+            max=1,
+        ),
+    ] = 1,
+    dead_letter: Annotated[
+        str | None,
+        typer.Option(
+            "--dead-letter",
+            help="Where messages that cannot be translated go, with the error (default PUBLISH/dead-letter).",
+            show_default=False,
+        ),
+    ] = None,
+    client_id: Annotated[
+        str | None,
+        typer.Option(
+            "--client-id",
+            help="A stable MQTT client id, one per instance: the broker keeps its session (and the messages "
+            "for it) while it restarts. Default: a new id per process.",
+            show_default=False,
+        ),
+    ] = None,
+    session_expiry: Annotated[
+        int,
+        typer.Option(
+            "--session-expiry", help="Seconds the broker keeps the session of a --client-id away.", min=0
+        ),
+    ] = 3600,
+    username: Annotated[
+        str | None,
+        typer.Option("--username", envvar="TOLKA_MQTT_USERNAME", help="Broker user.", show_default=False),
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            envvar="TOLKA_MQTT_PASSWORD",
+            help="Its password (better: the environment).",
+            show_default=False,
+        ),
+    ] = None,
+    tls: Annotated[
+        bool, typer.Option("--tls", help="TLS on an mqtt:// URL's port (mqtts:// has it).")
+    ] = False,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file", help="CA certificate(s) of the broker (default: the system's).", show_default=False
+        ),
+    ] = None,
+    cert_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--cert-file", help="Client certificate, for brokers that ask for one.", show_default=False
+        ),
+    ] = None,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="The client certificate's key.", show_default=False)
+    ] = None,
+    batch: Annotated[
+        int,
+        typer.Option("--batch", help="Messages translated and published together, at most.", min=1, max=1000),
+    ] = 100,
+    report_every: Annotated[
+        float, typer.Option("--report-every", help="Seconds between counter lines.", min=0.1)
+    ] = 10.0,
+) -> None:
+    """Read the messages of SUBSCRIBE in the translator's source format, translate them with
+    TRANSLATOR, and publish them to PUBLISH in its target format.
+
+    Instances started with the same --group split the stream between them (an MQTT shared
+    subscription). At --qos 1 (the default) a message is acknowledged to the broker only once its
+    translation is; with a persistent session nothing is lost when the broker restarts or the
+    connection drops — the bridge reconnects on its own. A message that cannot be translated goes to
+    the dead-letter topic with the error and the original payload. Counters go to standard error
+    every --report-every seconds and at exit. Stop it with Ctrl-C or SIGTERM.
+
+    Examples:
+
+        tolka bridge --broker mqtt://127.0.0.1:1883 --translator a-b.json --subscribe plant/a/# \
+            --publish plant/b
+
+        TOLKA_MQTT_PASSWORD=... tolka bridge --broker mqtts://broker:8883 --username tolka \
+            --translator a-b.json --subscribe plant/a/# --publish plant/b --group ab --client-id ab-1
+    """
+    from services.bridge.counters import describe
+    from services.bridge.runtime import Bridge
+    from services.bridge.settings import BridgeSettings, Tls
+    from translator.rules import read_translator
+    from translator.translating import Translator
+
+    want_tls = tls or any(f is not None for f in (ca_file, cert_file, key_file))
+    settings = BridgeSettings.build(
+        broker,
+        subscribe,
+        publish,
+        dead_letter=dead_letter,
+        group=group,
+        qos=qos,
+        client_id=client_id,
+        session_expiry=session_expiry,
+        username=username,
+        password=password,
+        tls=Tls(ca_file, cert_file, key_file) if want_tls else None,
+        batch=batch,
+    )
+    compiled = Translator(read_translator(translator))
+    bridge = Bridge(settings, compiled)
+    logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
+
+    async def run() -> None:
+        stop, ready = asyncio.Event(), asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        started = time.monotonic()
+        task = asyncio.create_task(bridge.run(stop, ready))
+
+        async def report() -> None:
+            await ready.wait()
+            print(
+                f"tolka: bridging {settings.subscription} to {settings.publish} on {settings.broker} "
+                f"as {settings.client_id} ({compiled})",
+                file=sys.stderr,
+                flush=True,
+            )
+            while True:
+                await asyncio.sleep(report_every)
+                print(f"tolka: {describe(bridge.counters, started)}", file=sys.stderr, flush=True)
+
+        reporter = asyncio.create_task(report())
+        try:
+            await task
+        finally:
+            reporter.cancel()
+            print(f"tolka: stopped; {describe(bridge.counters, started)}", file=sys.stderr, flush=True)
+
+    asyncio.run(run())
