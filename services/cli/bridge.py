@@ -14,6 +14,7 @@ import typer
 
 from services.cli import app
 from services.cli.errors import reports_errors
+from services.cli.options import TranslatorFileOption
 
 __all__ = ["bridge_command"]
 
@@ -29,9 +30,7 @@ def bridge_command(
             show_default=False,
         ),
     ],
-    translator: Annotated[
-        Path, typer.Option("--translator", help="The translator file (tolka compile).", show_default=False)
-    ],
+    translator: TranslatorFileOption,
     subscribe: Annotated[
         str,
         typer.Option("--subscribe", help="The topic filter to read (+ and # allowed).", show_default=False),

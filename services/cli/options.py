@@ -27,6 +27,7 @@ __all__ = [
     "LanguageOption",
     "MaxSizeOption",
     "ModelsDirOption",
+    "TranslatorFileOption",
     "load_model",
     "open_model",
     "parse_size",
@@ -59,6 +60,9 @@ MaxSizeOption = Annotated[
 ]
 LanguageOption = Annotated[
     str, typer.Option("--language", help="Preferred locale of labels and descriptions (en matches en-US).")
+]
+TranslatorFileOption = Annotated[
+    Path, typer.Option("--translator", help="The translator file (tolka compile).", show_default=False)
 ]
 DEFAULT_MAX_SIZE = f"{DEFAULT_MAX_BYTES // (1024 * 1024)}M"
 _SIZE = re.compile(r"^\s*(\d+)\s*([kKmMgG]?)[iI]?[bB]?\s*$")

@@ -14,6 +14,7 @@ import typer
 
 from services.cli import app
 from services.cli.errors import fail, reports_errors
+from services.cli.options import TranslatorFileOption
 
 __all__ = ["proxy_command"]
 
@@ -31,9 +32,7 @@ def proxy_command(
             show_default=False,
         ),
     ],
-    translator: Annotated[
-        Path, typer.Option("--translator", help="The translator file (tolka compile).", show_default=False)
-    ],
+    translator: TranslatorFileOption,
     serve: Annotated[
         str | None,
         typer.Option(
