@@ -8,13 +8,16 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.options import TranslatorFileOption
+
+if TYPE_CHECKING:
+    from services.bridge.publisher import PubSubPublisher
 
 __all__ = ["proxy_command"]
 
@@ -108,6 +111,18 @@ def proxy_command(
     report_every: Annotated[
         float, typer.Option("--report-every", help="Seconds between counter lines.", min=0.5)
     ] = 10.0,
+    mqtt_publish: Annotated[
+        str | None,
+        typer.Option(
+            "--mqtt-publish",
+            help="Also publish what is translated to this MQTT broker (mqtt://host:port, mqtts:// for TLS) "
+            "as OPC UA PubSub JSON; credentials from TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD.",
+            show_default=False,
+        ),
+    ] = None,
+    mqtt_topic: Annotated[
+        str, typer.Option("--mqtt-topic", help="The topic --mqtt-publish publishes to.")
+    ] = "tolka/proxy",
 ) -> None:
     """Subscribe to SOURCE, translate every data change with TRANSLATOR, and serve the result in the
     target's model (an embedded OPC UA server), or write it into an existing target server.
@@ -130,6 +145,7 @@ def proxy_command(
         tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
     """
     from adapters.registry import detect_format
+    from services.bridge.publisher import field_name
     from services.cli.options import load_model
     from services.proxy.plan import plan_routes
     from services.proxy.runtime import Proxy, describe
@@ -141,6 +157,9 @@ def proxy_command(
 
     if serve and write_to:
         raise fail("give --serve or --write-to, not both")
+    if mqtt_publish and workers > 1:
+        raise fail("--mqtt-publish runs with one worker (the workers translate in other processes)")
+    publisher = _publisher(mqtt_publish, mqtt_topic) if mqtt_publish else None
     spec = read_translator(translator)
     plan = plan_routes(spec)
     for reason in plan.left_out:
@@ -183,6 +202,14 @@ def proxy_command(
         proxy = ShardedProxy(plan, spec_to_dict(spec), source, target, workers, **options)
     else:
         proxy = Proxy(plan, source, target, **options)  # type: ignore[arg-type]
+        if publisher is not None:
+            names = [field_name(rule.target) for rule in spec.rules]
+            proxy.on_translated = lambda route, value: publisher.offer(
+                names[route.rule],
+                value.Value.Value if value.Value is not None else None,
+                value.SourceTimestamp or value.ServerTimestamp,
+                value.StatusCode.value if value.StatusCode is not None else 0,
+            )
 
     async def run() -> None:
         stop, ready = asyncio.Event(), asyncio.Event()
@@ -191,6 +218,7 @@ def proxy_command(
             loop.add_signal_handler(sig, stop.set)
         started = time.monotonic()
         task = asyncio.create_task(proxy.run(stop, ready))
+        publishing = asyncio.create_task(publisher.run(stop)) if publisher is not None else None
 
         async def report() -> None:
             await ready.wait()
@@ -207,8 +235,28 @@ def proxy_command(
         reporter = asyncio.create_task(report())
         try:
             await task
+            if publishing is not None:
+                stop.set()
+                await publishing
         finally:
             reporter.cancel()
-        print(f"tolka: stopped; {describe(proxy.counters, started)}", file=sys.stderr)
+        mqtt = f"; {publisher.values} values in {publisher.published} MQTT messages" if publisher else ""
+        print(f"tolka: stopped; {describe(proxy.counters, started)}{mqtt}", file=sys.stderr)
 
     asyncio.run(run())
+
+
+def _publisher(broker: str, topic: str) -> PubSubPublisher:
+    """The MQTT publisher of --mqtt-publish (settings checked before anything starts)."""
+    import os
+
+    from services.bridge.publisher import PubSubPublisher
+    from services.bridge.settings import BrokerUrl, check_topic
+
+    return PubSubPublisher(
+        BrokerUrl.parse(broker, "--mqtt-publish"),
+        check_topic(topic, "--mqtt-topic"),
+        publisher_id="tolka-proxy",
+        username=os.environ.get("TOLKA_MQTT_USERNAME") or None,
+        password=os.environ.get("TOLKA_MQTT_PASSWORD") or None,
+    )

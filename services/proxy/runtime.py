@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -118,6 +118,9 @@ class Proxy:
         self._client: Client | None = None
         self._last: dict[str, ua.Variant] = {}
         self._lost = asyncio.Event()
+        self.on_translated: Callable[[Route, ua.DataValue], None] | None = None
+        """Called with each translated value once the target has it (``--mqtt-publish``); it must
+        not wait."""
 
     # the data path ---------------------------------------------------------------------------
 
@@ -162,6 +165,8 @@ class Proxy:
                 log.warning("the target refused %s = %r: %s", route.target_id, result, exc)
             return
         self.counters.translated += 1
+        if self.on_translated is not None:
+            self.on_translated(route, translated)
 
     async def write_back(self, target_id: str, value: ua.DataValue) -> None:
         """A client wrote ``target_id`` on the served model: carry it back to the source."""

@@ -1,0 +1,151 @@
+"""Publishing translated values to MQTT as OPC UA PubSub JSON (``tolka proxy --mqtt-publish``).
+
+:class:`PubSubPublisher` collects values offered by field name (:meth:`PubSubPublisher.offer`, safe
+to call from the data path: it never waits) and publishes, every ``interval``, one OPC UA PubSub JSON
+network message (Part 14, JSON mapping: ``MessageType`` ``ua-data``, one DataSetMessage whose
+``Payload`` maps each field to a DataValue with ``Value``, ``SourceTimestamp`` and ``StatusCode``
+when not good) holding the latest value of every field that changed since the last one. It
+reconnects with backoff when the broker goes away; values offered meanwhile are kept (the latest
+per field) and published when it is back, so a consumer sees the current state, not every step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import socket
+import uuid
+from typing import Any
+
+import aiomqtt
+import orjson
+
+from services.bridge.settings import BrokerUrl, Tls
+from translator.codecs.plain import pointer_tokens
+
+__all__ = ["PubSubPublisher", "field_name"]
+
+log = logging.getLogger("tolka.mqtt")
+
+
+def field_name(address: str) -> str:
+    """A DataSet field name for a target field's address: a JSON Pointer's tokens joined with dots
+    (``/Skid_01/PLC/SC_107`` → ``Skid_01.PLC.SC_107``, as Tolka names PubSub fields), else as it is."""
+    return ".".join(pointer_tokens(address)) if address.startswith("/") else address
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class PubSubPublisher:
+    """Publish offered values to ``topic`` on ``broker`` as PubSub JSON, every ``interval`` seconds.
+
+    Attributes:
+        published: network messages published so far; values: values they carried.
+    """
+
+    def __init__(
+        self,
+        broker: BrokerUrl,
+        topic: str,
+        *,
+        publisher_id: str = "tolka",
+        writer_id: int = 1,
+        qos: int = 1,
+        interval: float = 0.1,
+        username: str | None = None,
+        password: str | None = None,
+        tls: Tls | None = None,
+    ) -> None:
+        self.broker = broker
+        self.topic = topic
+        self.publisher_id = publisher_id
+        self.writer_id = writer_id
+        self.qos = qos
+        self.interval = interval
+        self.username = username
+        self.password = password
+        self.tls_context = (tls or Tls()).context() if (tls is not None or broker.tls) else None
+        self.published = 0
+        self.values = 0
+        self._pending: dict[str, dict[str, Any]] = {}
+        self._changed = asyncio.Event()
+        self._sequence = 0
+
+    def offer(self, field: str, value: Any, source_time: dt.datetime | None = None, status: int = 0) -> None:
+        """Queue ``field``'s latest value (it replaces one not yet published)."""
+        entry: dict[str, Any] = {"Value": value}
+        stamp = _iso(source_time)
+        if stamp is not None:
+            entry["SourceTimestamp"] = stamp
+        if status:
+            entry["StatusCode"] = {"Code": status}
+        self._pending[field] = entry
+        self._changed.set()
+
+    def _message(self, payload: dict[str, dict[str, Any]]) -> bytes:
+        self._sequence += 1
+        now = _iso(dt.datetime.now(dt.UTC))
+        return orjson.dumps(
+            {
+                "MessageId": f"{self.publisher_id}-{self._sequence}",
+                "MessageType": "ua-data",
+                "PublisherId": self.publisher_id,
+                "Messages": [
+                    {
+                        "DataSetWriterId": self.writer_id,
+                        "SequenceNumber": self._sequence,
+                        "Timestamp": now,
+                        "Payload": payload,
+                    }
+                ],
+            }
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until ``stop`` is set (what is pending then is published before it returns)."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                async with aiomqtt.Client(
+                    self.broker.host,
+                    self.broker.port,
+                    identifier=f"tolka-publish-{uuid.uuid4().hex[:12]}",
+                    username=self.username,
+                    password=self.password,
+                    tls_context=self.tls_context,
+                    socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                ) as client:
+                    backoff = 0.5
+                    await self._publish_until(client, stop)
+                    return
+            except aiomqtt.MqttError as exc:
+                log.warning("MQTT broker %s: %s; retrying in %.1f s", self.broker, exc, backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _publish_until(self, client: aiomqtt.Client, stop: asyncio.Event) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), self.interval)
+            if self._pending:
+                payload, self._pending = self._pending, {}
+                self._changed.clear()
+                try:
+                    await client.publish(self.topic, self._message(payload), qos=self.qos)
+                except aiomqtt.MqttError:
+                    self._pending = payload | self._pending  # kept for the next connection
+                    raise
+                self.published += 1
+                self.values += len(payload)
+            if stop.is_set() and not self._pending:
+                return
+            await asyncio.sleep(self.interval)

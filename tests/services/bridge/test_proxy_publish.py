@@ -1,0 +1,88 @@
+"""``tolka proxy --mqtt-publish``: what the proxy translates also goes to MQTT as OPC UA PubSub JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from asyncua import ua
+
+from tests.paths import ROOT
+from tests.services.bridge.broker import Mosquitto
+from tests.services.bridge.conftest import Collector
+from tests.services.proxy.test_proxy import SPEC, SPEED, free_port, node, vendor_a
+from translator.rules import write_translator
+
+pytestmark = pytest.mark.anyio
+
+TOPIC = "plant/b/translated"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _speed_values(collector: Collector) -> list[float]:
+    """The SC_107 values of the PubSub messages received so far."""
+    values = []
+    for payload in collector.on(TOPIC):
+        message = orjson.loads(payload)
+        assert message["MessageType"] == "ua-data"
+        for dataset in message["Messages"]:
+            field = dataset["Payload"].get("SC_107")  # the rule's target /SC_107, as a field name
+            if field is not None:
+                assert "SourceTimestamp" in field
+                values.append(field["Value"])
+    return values
+
+
+async def test_the_proxy_publishes_what_it_translates(broker: Mosquitto, tmp_path: Path) -> None:
+    source_port, served_port = free_port(), free_port()
+    source = await vendor_a(source_port)
+    translator = tmp_path / "a-b.json"
+    write_translator(SPEC, translator)
+    collector = Collector(broker, TOPIC, client_id="proxy-publish-collector")
+    command = [
+        sys.executable, "-c", "from services.cli import main; main()", "proxy",
+        "--source", f"opc.tcp://127.0.0.1:{source_port}", "--translator", str(translator),
+        "--serve", f"opc.tcp://127.0.0.1:{served_port}/tolka", "--allow-anonymous", "--data-dir", str(tmp_path),
+        "--mqtt-publish", f"mqtt://127.0.0.1:{broker.port}", "--mqtt-topic", TOPIC,
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stderr=subprocess.PIPE, text=True)
+    try:
+        speed = await node(source, SPEED)
+        for rpm in (1200.0, 3000.0):
+            for _ in range(200):  # until the proxy has subscribed and the value came through
+                await speed.write_value(ua.DataValue(ua.Variant(rpm, ua.VariantType.Double)))
+                await asyncio.sleep(0.1)
+                if rpm / 60 in [pytest.approx(v) for v in _speed_values(collector)]:
+                    break
+                assert process.poll() is None, process.communicate()[1]
+        assert pytest.approx(20.0) in _speed_values(collector)
+        assert pytest.approx(50.0) in _speed_values(collector)
+    finally:
+        process.send_signal(signal.SIGINT)
+        errors = await asyncio.to_thread(lambda: process.communicate(timeout=30)[1])
+        collector.close()
+        await source.stop()
+    assert process.returncode == 0, errors
+    assert "MQTT messages" in errors
+
+
+def test_mqtt_publish_refuses_a_bad_broker_url(tmp_path: Path) -> None:
+    translator = tmp_path / "a-b.json"
+    write_translator(SPEC, translator)
+    done = subprocess.run(
+        [sys.executable, "-c", "from services.cli import main; main()", "proxy", "--source", "opc.tcp://127.0.0.1:1",
+         "--translator", str(translator), "--allow-anonymous", "--mqtt-publish", "http://broker"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "--mqtt-publish" in done.stderr
