@@ -12,6 +12,7 @@ per field) and published when it is back, so a consumer sees the current state, 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import logging
@@ -24,8 +25,9 @@ import orjson
 
 from services.bridge.settings import BrokerUrl, Tls
 from translator.codecs.plain import pointer_tokens
+from translator.instances.series import flatten
 
-__all__ = ["PubSubPublisher", "field_name"]
+__all__ = ["MessagePublisher", "PubSubPublisher", "as_pubsub", "field_name"]
 
 log = logging.getLogger("tolka.mqtt")
 
@@ -149,3 +151,93 @@ class PubSubPublisher:
             if stop.is_set() and not self._pending:
                 return
             await asyncio.sleep(self.interval)
+
+
+def as_pubsub(message: Any, publisher_id: str = "tolka") -> Any:
+    """A translated message as an OPC UA PubSub JSON network message: as it is when it is one,
+    else its leaf fields (dotted names, SenML records by name) as one DataSetMessage's payload with
+    the message's time."""
+    if isinstance(message, dict) and message.get("MessageType") == "ua-data":
+        return message
+    seconds, fields = flatten(message)
+    stamp = _iso(dt.datetime.fromtimestamp(seconds, dt.UTC)) if seconds is not None else None
+    payload = {field_name(name): {"Value": value} for name, value in fields.items()}
+    dataset: dict[str, Any] = {"DataSetWriterId": 1, "Payload": payload}
+    if stamp is not None:
+        dataset["Timestamp"] = stamp
+    return {"MessageType": "ua-data", "PublisherId": publisher_id, "Messages": [dataset]}
+
+
+class MessagePublisher:
+    """Publish whole messages to ``topic`` on ``broker``, each as it was offered, in order.
+
+    :meth:`offer` never waits: up to ``limit`` messages wait for the broker (while it is away, say);
+    past that the oldest are dropped, counted in ``dropped`` and logged, never silently.
+    """
+
+    def __init__(
+        self,
+        broker: BrokerUrl,
+        topic: str,
+        *,
+        qos: int = 1,
+        limit: int = 100_000,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        self.broker = broker
+        self.topic = topic
+        self.qos = qos
+        self.username = username
+        self.password = password
+        self.tls_context = Tls().context() if broker.tls else None
+        self.published = 0
+        self.dropped = 0
+        self._queue: collections.deque[bytes] = collections.deque(maxlen=limit)
+        self._ready = asyncio.Event()
+
+    def offer(self, payload: bytes) -> None:
+        """Queue one message's bytes for publishing."""
+        if len(self._queue) == self._queue.maxlen:
+            self.dropped += 1
+            if self.dropped in (1, 10, 100, 1000) or self.dropped % 10_000 == 0:
+                log.warning("MQTT broker %s too slow or away: %d messages dropped", self.broker, self.dropped)
+        self._queue.append(payload)
+        self._ready.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until ``stop`` is set and the queue is empty (or the broker stays away)."""
+        backoff = 0.5
+        while not (stop.is_set() and not self._queue):
+            try:
+                async with aiomqtt.Client(
+                    self.broker.host,
+                    self.broker.port,
+                    identifier=f"tolka-gateway-{uuid.uuid4().hex[:12]}",
+                    username=self.username,
+                    password=self.password,
+                    tls_context=self.tls_context,
+                    socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                ) as client:
+                    backoff = 0.5
+                    while not (stop.is_set() and not self._queue):
+                        if not self._queue:
+                            self._ready.clear()
+                            with contextlib.suppress(TimeoutError):
+                                await asyncio.wait_for(self._ready.wait(), 0.2)
+                            continue
+                        await client.publish(self.topic, self._queue[0], qos=self.qos)
+                        self._queue.popleft()
+                        self.published += 1
+            except aiomqtt.MqttError as exc:
+                if stop.is_set():
+                    log.warning(
+                        "MQTT broker %s away at shutdown: %d messages not published",
+                        self.broker,
+                        len(self._queue),
+                    )
+                    return
+                log.warning("MQTT broker %s: %s; retrying in %.1f s", self.broker, exc, backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), backoff)
+                backoff = min(backoff * 2, 10.0)

@@ -32,6 +32,19 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    mqtt_publish: Annotated[
+        str | None,
+        typer.Option(
+            "--mqtt-publish",
+            help="Also publish every translated message to this MQTT broker (mqtt://host:port, mqtts:// "
+            "for TLS) as OPC UA PubSub JSON; credentials from TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD.",
+            show_default=False,
+        ),
+    ] = None,
+    mqtt_topic: Annotated[
+        str | None,
+        typer.Option("--mqtt-topic", help="Its topic (default tolka/gateway).", show_default=False),
+    ] = None,
 ) -> None:
     """Run the gateway: models, matching jobs, review, translators and live translation over HTTP.
 
@@ -55,7 +68,16 @@ def serve_command(
     os.environ["TOLKA_WORKERS"] = str(workers)
     if data_dir is not None:
         os.environ["TOLKA_DATA_DIR"] = str(data_dir)
+    if mqtt_publish is not None:
+        os.environ["TOLKA_MQTT_PUBLISH"] = mqtt_publish
+    if mqtt_topic is not None:
+        os.environ["TOLKA_MQTT_TOPIC"] = mqtt_topic
     settings = Settings()
+    if settings.mqtt_publish:  # checked before the workers start
+        from services.bridge.settings import BrokerUrl, check_topic
+
+        BrokerUrl.parse(settings.mqtt_publish, "--mqtt-publish")
+        check_topic(settings.mqtt_topic, "--mqtt-topic")
     if not settings.tokens and host not in LOOPBACK:
         raise fail(
             f"refusing to listen on {host} without authentication: set TOLKA_TOKENS (bearer tokens), "

@@ -7,14 +7,19 @@ talk to it with ``httpx.AsyncClient(transport=ASGITransport(app))`` inside ``app
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import metadata
 
 from fastapi import FastAPI
 
+from services.bridge.publisher import MessagePublisher
+from services.bridge.settings import BrokerUrl, check_topic
 from services.gateway import routes
 from services.gateway.jobs import INTERRUPTED, JobRunner
 from services.gateway.metrics import Metrics, MetricsMiddleware
@@ -37,6 +42,19 @@ Every endpoint but `/health` needs `Authorization: Bearer <token>` when tokens a
 """
 
 
+def _mqtt_publisher(settings: Settings) -> MessagePublisher | None:
+    """The publisher of ``mqtt_publish`` (TOLKA_MQTT_PUBLISH), or None; credentials from
+    TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD."""
+    if not settings.mqtt_publish:
+        return None
+    return MessagePublisher(
+        BrokerUrl.parse(settings.mqtt_publish, "TOLKA_MQTT_PUBLISH"),
+        check_topic(settings.mqtt_topic, "TOLKA_MQTT_TOPIC"),
+        username=os.environ.get("TOLKA_MQTT_USERNAME") or None,
+        password=os.environ.get("TOLKA_MQTT_PASSWORD") or None,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The gateway as an ASGI app; ``settings`` default to :func:`get_settings` (the environment)."""
     settings = settings or get_settings()
@@ -55,7 +73,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         proxies = ProxyRegistry(store, settings.data_dir / "pki")
         collector = ProxyCollector(proxies)
         metrics.registry.register(collector)
-        app.state.gateway = Gateway(settings, store, runner, metrics, proxies)
+        mqtt = _mqtt_publisher(settings)
+        app.state.gateway = Gateway(settings, store, runner, metrics, proxies, mqtt)
+        mqtt_stop = asyncio.Event()
+        mqtt_task = asyncio.create_task(mqtt.run(mqtt_stop)) if mqtt is not None else None
         # the objects made so far live as long as the app: keep the collector from scanning them on
         # every full collection (a batch of 1,000 decoded messages triggers several)
         gc.collect()
@@ -63,6 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            mqtt_stop.set()
+            if mqtt_task is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(mqtt_task, 10)
             await proxies.stop_all()
             metrics.registry.unregister(collector)
             runner.shutdown()

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         job_threads: matching jobs run at once per worker process.
         recover_jobs: mark jobs a restart interrupted as failed when the app starts (``tolka serve``
             does it once before starting several workers, and turns it off for them).
+        mqtt_publish: an MQTT broker (``mqtt://host:port``, ``mqtts://`` for TLS) that every
+            translated message is also published to, as OPC UA PubSub JSON; None: none.
+        mqtt_topic: the topic of ``mqtt_publish``.
     """
 
     model_config = SettingsConfigDict(env_prefix="TOLKA_", extra="ignore")
@@ -52,6 +55,8 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     job_threads: int = Field(default=1, ge=1, le=16)
     recover_jobs: bool = True
+    mqtt_publish: str | None = None
+    mqtt_topic: str = "tolka/gateway"
 
     @field_validator("tokens", mode="before")
     @classmethod

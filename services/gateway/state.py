@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from services.bridge.publisher import MessagePublisher
 from services.gateway.compiling import compile_stored
 from services.gateway.jobs import JobRunner
 from services.gateway.metrics import Metrics
@@ -32,6 +33,7 @@ class Gateway:
     runner: JobRunner
     metrics: Metrics
     proxies: ProxyRegistry
+    mqtt: MessagePublisher | None = None
     _compiled: dict[tuple[str, str, str, bool], Translator] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -22,6 +22,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from services.bridge.publisher import as_pubsub
 from services.gateway.compiling import compile_stored
 from services.gateway.problems import problem
 from services.gateway.schemas import Created, TranslatorCreate, TranslatorPublic
@@ -109,7 +110,10 @@ async def translate(
             metrics.failed.labels("http").inc()
             raise
         metrics.translated.labels("http").inc()
-        return Response(orjson.dumps(out), media_type=media)
+        data = orjson.dumps(out)
+        if state.mqtt is not None:
+            state.mqtt.offer(orjson.dumps(as_pubsub(out)))
+        return Response(data, media_type=media)
     if len(body) > state.settings.max_batch:
         return problem(
             413,
@@ -122,6 +126,10 @@ async def translate(
         else translator.translate_many(body)
     )
     metrics.translated.labels("http").inc(len(body) - len(batch.errors))
+    if state.mqtt is not None:
+        for out in batch.messages:
+            if out is not None:
+                state.mqtt.offer(orjson.dumps(as_pubsub(out)))
     headers = {}
     if batch.errors:
         metrics.failed.labels("http").inc(len(batch.errors))
@@ -172,8 +180,11 @@ async def stream(
                 return
             data = frame.get("bytes") or (frame.get("text") or "").encode()
             try:
-                out = orjson.dumps(translator.translate(orjson.loads(data)))
+                translated = translator.translate(orjson.loads(data))
+                out = orjson.dumps(translated)
                 metrics.translated.labels("websocket").inc()
+                if state.mqtt is not None:
+                    state.mqtt.offer(orjson.dumps(as_pubsub(translated)))
             except (MessageError, orjson.JSONDecodeError) as exc:
                 metrics.failed.labels("websocket").inc()
                 field = getattr(exc, "field", None)
