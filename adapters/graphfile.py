@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from adapters.options import LoadOptions, SourceFile
-from adapters.safety import read_input
-from translator.errors import ParseError
+from adapters.safety import parse_json, read_input
 from translator.graph import SchemaGraph
 from translator.graphfile import graph_from_dict
 
@@ -24,10 +22,7 @@ class GraphFileAdapter:
         graph: SchemaGraph | None = None
         for f in files:
             data = read_input(f.path, options.max_bytes)
-            try:
-                doc = json.loads(data)
-            except json.JSONDecodeError as exc:
-                raise ParseError(f"malformed JSON: {exc.msg}", source=str(f.path), line=exc.lineno) from None
+            doc = parse_json(data, str(f.path))
             loaded = graph_from_dict(doc, source=str(f.path))
             if graph is None:
                 graph = loaded

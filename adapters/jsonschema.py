@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from adapters.options import LoadOptions, SourceFile
-from adapters.safety import read_input
+from adapters.safety import parse_json, read_input
 from adapters.texts import escape_segment
-from translator.errors import ModelContentError, ParseError
+from translator.errors import ModelContentError
 from translator.graph import Node, NodeKind, SchemaGraph
 
 __all__ = ["JsonSchemaAdapter", "load_json_document", "load_jsonschema", "schema_graph"]
@@ -44,15 +44,7 @@ class JsonSchemaAdapter:
 
 def load_json_document(path: Path, options: LoadOptions) -> Any:
     """Read and parse one JSON file, refusing oversized files; bad JSON names file and line."""
-    data = read_input(path, options.max_bytes)
-    try:
-        return json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise ParseError(
-            f"malformed JSON: {exc.msg} (column {exc.colno})", source=str(path), line=exc.lineno
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text: {exc.reason}", source=str(path)) from None
+    return parse_json(read_input(path, options.max_bytes), str(path))
 
 
 def _pointer(parts: Sequence[str]) -> str:

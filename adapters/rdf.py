@@ -27,10 +27,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from adapters.options import LoadOptions, SourceFile
-from adapters.safety import check_xml_safety, read_input
+from adapters.safety import check_xml_safety, parse_json, read_input
 from adapters.texts import choose_text, escape_segment, local_name
-from translator.errors import InputError, ParseError, UnknownFormatError
+from translator.errors import InputError, ParseError, UnknownFormatError, UnsafeInputError
 from translator.graph import LocalText, Node, NodeKind, SchemaGraph
+from translator.values import short_repr
 
 __all__ = ["RDF_SYNTAX", "RdfAdapter", "load_rdf"]
 
@@ -81,6 +82,8 @@ def _parse(path: Path, fmt: str, options: LoadOptions) -> Graph:
     data = read_input(path, options.max_bytes)
     if fmt == "rdfxml":
         check_xml_safety(data, str(path))
+    elif fmt == "jsonld":
+        _check_jsonld_contexts(parse_json(data, str(path), what="jsonld"), str(path))
     graph = Graph()
     try:
         graph.parse(data=data, format=RDF_SYNTAX[fmt], publicID=path.resolve().as_uri())
@@ -97,6 +100,25 @@ def _parse(path: Path, fmt: str, options: LoadOptions) -> Graph:
             line = lineno
         raise ParseError(f"malformed {fmt}: {message}", source=str(path), line=line) from None
     return graph
+
+
+def _check_jsonld_contexts(doc: object, source: str) -> None:
+    """Refuse JSON-LD that names a remote context (``"@context": "http://..."``, ``file:`` URLs, or
+    ``@import``): rdflib would fetch it, reading a local file or the network."""
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                contexts = value if key == "@context" and isinstance(value, list) else [value]
+                if key == "@import" or (key == "@context" and any(isinstance(c, str) for c in contexts)):
+                    raise UnsafeInputError(
+                        f"remote JSON-LD context {short_repr(value)} refused (only inline contexts are read)",
+                        source=source,
+                    )
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _ontology_iris(graph: Graph) -> list[str]:

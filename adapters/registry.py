@@ -120,7 +120,7 @@ def _sniff_json(text: str) -> str | None:
         return None
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "samples"  # JSON Lines, or malformed JSON: the samples adapter reports where
     if isinstance(doc, dict):
         if doc.get("format") == "tolka-schema-graph":

@@ -11,8 +11,8 @@ refused before any parser runs; the simple internal entities OWL tools write
 
 from __future__ import annotations
 
-from translator.inputs import read_input
+from translator.inputs import parse_json, read_input
 from translator.xmlsafety import check_xml_safety
 from translator.xmlsafety import parse_xml_safely as parse_xml
 
-__all__ = ["check_xml_safety", "parse_xml", "read_input"]
+__all__ = ["check_xml_safety", "parse_json", "parse_xml", "read_input"]

@@ -22,7 +22,7 @@ from typing import Any
 
 from adapters.jsonschema import load_json_document
 from adapters.options import LoadOptions, SourceFile
-from adapters.safety import read_input
+from adapters.safety import parse_json, read_input
 from adapters.texts import escape_segment
 from translator.errors import ModelContentError, ParseError
 from translator.graph import Node, NodeKind, SchemaGraph
@@ -76,15 +76,9 @@ def iter_messages(path: Path, options: LoadOptions) -> Iterator[Any]:
 
 
 def _json_lines(path: Path, options: LoadOptions) -> Iterator[Any]:
-    text = read_input(path, options.max_bytes).decode("utf-8", errors="strict")
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(read_input(path, options.max_bytes).splitlines(), start=1):
         if line.strip():
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ParseError(
-                    f"malformed JSON line: {exc.msg} (column {exc.colno})", source=str(path), line=number
-                ) from None
+            yield parse_json(line, str(path), what="JSON line", line=number)
 
 
 def _is_senml(doc: Any) -> bool:

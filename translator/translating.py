@@ -44,7 +44,7 @@ from translator.rules import (
     reverse_spec,
 )
 from translator.units import conversion
-from translator.values import CASTERS, to_bool, to_epoch, to_iso
+from translator.values import CASTERS, short_repr, to_bool, to_epoch, to_iso
 
 __all__ = ["Batch", "Translator"]
 
@@ -253,7 +253,9 @@ class Translator:
                 if time is not None:
                     hash(convert(time))
             except (TypeError, ValueError) as bad:
-                raise MessageError(f"the time {time!r} cannot be read: {bad}", field=where) from None
+                raise MessageError(
+                    f"the time {short_repr(time)} cannot be read: {bad}", field=where
+                ) from None
         raise MessageError(f"cannot write the {self.target_codec.name} message: {type(exc).__name__}: {exc}")
 
     def _slow_field(self, i: int, msg: Any) -> tuple[Any, Any, Any]:
@@ -362,7 +364,7 @@ def _value_type(rule: Rule) -> str:
 def _combine(how: str, values: Sequence[Any], address: str) -> Any:
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
     if len(numbers) != len(values):
-        raise MessageError(f"cannot {how} non-numeric values {list(values)!r}", field=address)
+        raise MessageError(f"cannot {how} non-numeric values {short_repr(list(values))}", field=address)
     if how == "sum":
         return sum(numbers)
     if how == "mean":
@@ -370,8 +372,15 @@ def _combine(how: str, values: Sequence[Any], address: str) -> Any:
     return min(numbers) if how == "min" else max(numbers)
 
 
+_DETAIL = 200
+"""Longest error detail quoted from a failed transform."""
+
+
 def _reason(exc: Exception, value: Any, rule: Rule) -> str:
     if isinstance(exc, KeyError) and any(isinstance(t, ValueMap) for t in rule.transforms):
-        return f"value {value!r} is not in the value map of target {rule.target} (add it, or a default)"
+        shown = short_repr(value)
+        return f"value {shown} is not in the value map of target {rule.target} (add it, or a default)"
     detail = str(exc) or type(exc).__name__
-    return f"value {value!r} cannot be transformed for target {rule.target}: {detail}"
+    if len(detail) > _DETAIL:  # float() names the whole text it could not read
+        detail = detail[:_DETAIL] + "..."
+    return f"value {short_repr(value)} cannot be transformed for target {rule.target}: {detail}"

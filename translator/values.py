@@ -15,15 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import reprlib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CASTERS", "to_bool", "to_epoch", "to_float", "to_int", "to_iso", "to_string"]
+__all__ = ["CASTERS", "short_repr", "to_bool", "to_epoch", "to_float", "to_int", "to_iso", "to_string"]
 
 _TRUE = frozenset({"true", "1", "on", "yes"})
 _FALSE = frozenset({"false", "0", "off", "no"})
 _fromisoformat = dt.datetime.fromisoformat
 _fromtimestamp = dt.datetime.fromtimestamp
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlevel = 3
+
+
+def short_repr(value: Any) -> str:
+    """A short ``repr`` of a message value for an error message: long text and containers are cut,
+    deep nesting is not followed, and a huge integer is not converted to digits."""
+    try:
+        return _SHORT.repr(value)
+    except (ValueError, RecursionError):  # an int over sys.get_int_max_str_digits()
+        return f"<{type(value).__name__}>"
 
 
 def to_int(value: Any) -> int:
@@ -34,7 +49,7 @@ def to_int(value: Any) -> int:
         return int(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"cannot cast {value!r} to int")
+            raise ValueError(f"cannot cast {short_repr(value)} to int")
         return int(math.copysign(math.floor(abs(value) + 0.5), value))
     if isinstance(value, str):
         text = value.strip()
@@ -42,14 +57,14 @@ def to_int(value: Any) -> int:
             return int(text)
         except ValueError:
             return to_int(float(text))
-    raise TypeError(f"cannot cast {value!r} to int")
+    raise TypeError(f"cannot cast {short_repr(value)} to int")
 
 
 def to_float(value: Any) -> float:
     """A float from a number, a boolean or numeric text."""
     if isinstance(value, int | float | str):
         return float(value)
-    raise TypeError(f"cannot cast {value!r} to float")
+    raise TypeError(f"cannot cast {short_repr(value)} to float")
 
 
 def to_bool(value: Any) -> bool:
@@ -64,7 +79,7 @@ def to_bool(value: Any) -> bool:
             return True
         if text in _FALSE:
             return False
-    raise ValueError(f"cannot cast {value!r} to bool")
+    raise ValueError(f"cannot cast {short_repr(value)} to bool")
 
 
 def to_string(value: Any) -> str:
@@ -75,7 +90,7 @@ def to_string(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    raise TypeError(f"cannot cast {value!r} to string")
+    raise TypeError(f"cannot cast {short_repr(value)} to string")
 
 
 def _moment(text: str) -> dt.datetime:
@@ -93,7 +108,7 @@ def _iso_of_epoch(seconds: float) -> str:
     try:
         return _format_iso(_fromtimestamp(seconds, dt.UTC))
     except (OverflowError, OSError, ValueError):  # beyond year 9999, before year 1, or not a number
-        raise ValueError(f"{seconds!r} seconds since 1970 is not a calendar time") from None
+        raise ValueError(f"{short_repr(seconds)} seconds since 1970 is not a calendar time") from None
 
 
 def _format_iso(moment: dt.datetime) -> str:
@@ -109,7 +124,7 @@ def to_iso(value: Any) -> str:
         return _format_iso(_parse_iso(value))
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _iso_of_epoch(float(value))
-    raise TypeError(f"cannot cast {value!r} to a time")
+    raise TypeError(f"cannot cast {short_repr(value)} to a time")
 
 
 def to_epoch(value: Any) -> float:
@@ -121,7 +136,7 @@ def to_epoch(value: Any) -> float:
         return _moment(value).timestamp()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    raise TypeError(f"cannot cast {value!r} to a time")
+    raise TypeError(f"cannot cast {short_repr(value)} to a time")
 
 
 CASTERS: dict[str, Callable[[Any], Any]] = {

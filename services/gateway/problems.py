@@ -29,7 +29,7 @@ from translator.errors import (
 )
 from translator.matcher import MethodNotAvailableError
 
-__all__ = ["PROBLEM_JSON", "install_problem_handlers", "problem", "status_of"]
+__all__ = ["PROBLEM_JSON", "PROBLEM_SCHEMA", "install_problem_handlers", "problem", "status_of"]
 
 log = logging.getLogger("tolka.gateway")
 
@@ -47,6 +47,20 @@ _STATUS: tuple[tuple[type[TolkaError], int], ...] = (
     (IncompatibleFieldsError, 422),
     (UnitError, 422),
 )
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An error (RFC 9457); Tolka's errors add where it was (source, line, pointer, field, ...)",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+"""The OpenAPI schema of every error response."""
 _WHERE = ("source", "line", "pointer", "field", "source_field", "target_field", "uri", "known", "url")
 
 
@@ -100,8 +114,34 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Answer every error of ``app`` with problem+json."""
+    """Answer every error of ``app`` with problem+json, and say so in its OpenAPI schema."""
     app.add_exception_handler(TolkaError, _tolka_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _document_problems(default_openapi())
+        return app.openapi_schema  # type: ignore[return-value]  # set by default_openapi
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise it
+
+
+def _document_problems(schema: dict[str, Any]) -> None:
+    """Every operation answers its errors (4XX, and 422 in place of FastAPI's HTTPValidationError) as
+    problem+json."""
+    problem_response = {
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses["4XX"] = {"description": "Client error", **problem_response}
+            if "422" in responses:
+                responses["422"] = {"description": "Validation error", **problem_response}
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    components["Problem"] = PROBLEM_SCHEMA

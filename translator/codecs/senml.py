@@ -22,6 +22,7 @@ from typing import Any
 from translator.codecs.base import Codec, FieldValue, OutField
 from translator.errors import MessageError
 from translator.units import UNECE_SENML
+from translator.values import short_repr
 
 __all__ = ["SenmlCodec", "index_pack", "record_value", "resolve_pack"]
 
@@ -146,7 +147,7 @@ def _why(pack: list[Any], exc: Exception) -> MessageError:
             value = record.get(key, "" if kind is str else 0)
             if not isinstance(value, kind) and not (key == "t" and value is None):
                 expected = "text" if kind is str else "a number"
-                return MessageError(f"record {k}: {key!r} must be {expected}, found {value!r}")
+                return MessageError(f"record {k}: {key!r} must be {expected}, found {short_repr(value)}")
     return MessageError(f"not a SenML pack: {type(exc).__name__}: {exc}")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 
 from services.gateway.jobs import MatchJob
@@ -32,6 +33,8 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/alignments", tags=["alignments"])
 State = Annotated[Gateway, Depends(gateway)]
+_ROWS = 2**63 - 1
+"""The largest number SQLite stores: correspondence numbers and offsets past it are refused (422)."""
 
 
 def _start(state: Gateway, alignment: str, method: str, seeds: str) -> str:
@@ -71,7 +74,7 @@ def get_alignment(
     alignment_id: str,
     status: Status | None = None,
     min_confidence: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=_ROWS)] = 0,
     limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> AlignmentPublic:
     """An alignment and its correspondences, filtered by status and lowest confidence, paged."""
@@ -134,7 +137,9 @@ async def import_alignment(
 
 
 @router.patch("/{alignment_id}/correspondences/{cid}", response_model=CorrespondencePublic)
-def review(state: State, alignment_id: str, cid: int, body: ReviewRequest) -> CorrespondencePublic:
+def review(
+    state: State, alignment_id: str, cid: Annotated[int, PathParam(ge=0, le=_ROWS)], body: ReviewRequest
+) -> CorrespondencePublic:
     """Accept, reject or retarget a correspondence (``object_id``: another node of the target model,
     which accepts the new pair unless ``status`` says otherwise); the decision is kept in its history."""
     if body.status is None and body.object_id is None and body.comment is None:
@@ -164,7 +169,9 @@ def review(state: State, alignment_id: str, cid: int, body: ReviewRequest) -> Co
 
 
 @router.get("/{alignment_id}/reviews", response_model=list[ReviewPublic])
-def review_history(state: State, alignment_id: str, cid: int | None = None) -> list[ReviewPublic]:
+def review_history(
+    state: State, alignment_id: str, cid: Annotated[int | None, Query(ge=0, le=_ROWS)] = None
+) -> list[ReviewPublic]:
     """Every review decision on the alignment (or on correspondence ``cid``), oldest first."""
     return [ReviewPublic.of(r) for r in state.store.reviews(alignment_id, cid)]
 

@@ -202,6 +202,7 @@ async def _async(value: bool) -> bool:
     return value
 
 
+@pytest.mark.reliability
 async def test_the_proxy_survives_a_source_restart_and_reports_the_gap(rig: Rig) -> None:
     sc_107 = await rig.served_node(SC_107)
     speed = await node(rig.source, SPEED)
