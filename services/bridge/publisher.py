@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import socket
+import ssl
 import uuid
 from typing import Any
 
@@ -36,6 +37,21 @@ def field_name(address: str) -> str:
     """A DataSet field name for a target field's address: a JSON Pointer's tokens joined with dots
     (``/Skid_01/PLC/SC_107`` → ``Skid_01.PLC.SC_107``, as Tolka names PubSub fields), else as it is."""
     return ".".join(pointer_tokens(address)) if address.startswith("/") else address
+
+
+def _client(
+    broker: BrokerUrl, prefix: str, username: str | None, password: str | None, tls: ssl.SSLContext | None
+) -> aiomqtt.Client:
+    """A client of ``broker`` with a fresh id starting ``prefix``, Nagle off (each publish goes now)."""
+    return aiomqtt.Client(
+        broker.host,
+        broker.port,
+        identifier=f"{prefix}-{uuid.uuid4().hex[:12]}",
+        username=username,
+        password=password,
+        tls_context=tls,
+        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+    )
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -116,14 +132,8 @@ class PubSubPublisher:
         backoff = 0.5
         while not stop.is_set():
             try:
-                async with aiomqtt.Client(
-                    self.broker.host,
-                    self.broker.port,
-                    identifier=f"tolka-publish-{uuid.uuid4().hex[:12]}",
-                    username=self.username,
-                    password=self.password,
-                    tls_context=self.tls_context,
-                    socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                async with _client(
+                    self.broker, "tolka-publish", self.username, self.password, self.tls_context
                 ) as client:
                     backoff = 0.5
                     await self._publish_until(client, stop)
@@ -210,14 +220,8 @@ class MessagePublisher:
         backoff = 0.5
         while not (stop.is_set() and not self._queue):
             try:
-                async with aiomqtt.Client(
-                    self.broker.host,
-                    self.broker.port,
-                    identifier=f"tolka-gateway-{uuid.uuid4().hex[:12]}",
-                    username=self.username,
-                    password=self.password,
-                    tls_context=self.tls_context,
-                    socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                async with _client(
+                    self.broker, "tolka-gateway", self.username, self.password, self.tls_context
                 ) as client:
                     backoff = 0.5
                     while not (stop.is_set() and not self._queue):
