@@ -27,7 +27,14 @@ from translator.tokens import normalize
 from translator.units import compatible, conversion
 from translator.valuemaps import pair_enums
 
-__all__ = ["CompileResult", "compile_alignment", "field_address", "field_transforms", "is_field"]
+__all__ = [
+    "CompileResult",
+    "compile_alignment",
+    "field_address",
+    "field_addresses",
+    "field_transforms",
+    "is_field",
+]
 
 _VALUE_KINDS = frozenset({NodeKind.VARIABLE, NodeKind.PROPERTY, NodeKind.FIELD, NodeKind.DATATYPE_PROPERTY})
 _CONTAINER_KINDS = frozenset({NodeKind.OBJECT, NodeKind.INDIVIDUAL, NodeKind.CLASS})
@@ -62,6 +69,16 @@ def is_field(graph: SchemaGraph, node: Node) -> bool:
         parents = [graph.get(e.source) for e in graph.in_edges(node.id) if e.relation == "HasProperty"]
         return not any(p is not None and p.kind is NodeKind.VARIABLE for p in parents)
     return True
+
+
+def field_addresses(graph: SchemaGraph, fmt: MessageFormat) -> dict[str, Node]:
+    """Every own field of ``graph`` by its address in messages of format ``fmt`` (the first node
+    when two share one)."""
+    fields: dict[str, Node] = {}
+    for node in graph.own_nodes():
+        if is_field(graph, node):
+            fields.setdefault(field_address(node, fmt), node)
+    return fields
 
 
 def field_transforms(source: Node, target: Node, notes: list[str]) -> tuple[Transform, ...]:

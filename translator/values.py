@@ -19,7 +19,17 @@ import reprlib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CASTERS", "short_repr", "to_bool", "to_epoch", "to_float", "to_int", "to_iso", "to_string"]
+__all__ = [
+    "CASTERS",
+    "iso_millis",
+    "short_repr",
+    "to_bool",
+    "to_epoch",
+    "to_float",
+    "to_int",
+    "to_iso",
+    "to_string",
+]
 
 _TRUE = frozenset({"true", "1", "on", "yes"})
 _FALSE = frozenset({"false", "0", "off", "no"})
@@ -116,6 +126,14 @@ def _format_iso(moment: dt.datetime) -> str:
     utc = moment.astimezone(dt.UTC)
     text = utc.isoformat()[:-6]  # without "+00:00"
     return (text.rstrip("0") if utc.microsecond else text) + "Z"
+
+
+def iso_millis(moment: dt.datetime) -> str:
+    """``moment`` as ISO 8601 UTC to the millisecond with ``Z`` (``2026-11-01T10:00:00.500Z``); a naive
+    moment is UTC. How Tolka stamps what it writes itself (PubSub messages, logs, records)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def to_iso(value: Any) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from translator.errors import MessageError, TolkaError
+from translator.values import iso_millis
 
 __all__ = ["dead_letter", "original_payload"]
 
@@ -28,7 +29,7 @@ def dead_letter(error: TolkaError, payload: bytes, topic: str, bridge: str) -> b
         "field": error.field if isinstance(error, MessageError) else None,
         "topic": topic,
         "bridge": bridge,
-        "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "time": iso_millis(dt.datetime.now(dt.UTC)),
     }
     try:
         letter["payload"] = payload.decode("utf-8")

@@ -27,6 +27,7 @@ import orjson
 from services.bridge.settings import BrokerUrl, Tls
 from translator.codecs.plain import pointer_tokens
 from translator.instances.series import flatten
+from translator.values import iso_millis
 
 __all__ = ["MessagePublisher", "PubSubPublisher", "as_pubsub", "field_name"]
 
@@ -52,14 +53,6 @@ def _client(
         tls_context=tls,
         socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
     )
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class PubSubPublisher:
@@ -100,9 +93,8 @@ class PubSubPublisher:
     def offer(self, field: str, value: Any, source_time: dt.datetime | None = None, status: int = 0) -> None:
         """Queue ``field``'s latest value (it replaces one not yet published)."""
         entry: dict[str, Any] = {"Value": value}
-        stamp = _iso(source_time)
-        if stamp is not None:
-            entry["SourceTimestamp"] = stamp
+        if source_time is not None:
+            entry["SourceTimestamp"] = iso_millis(source_time)
         if status:
             entry["StatusCode"] = {"Code": status}
         self._pending[field] = entry
@@ -110,7 +102,7 @@ class PubSubPublisher:
 
     def _message(self, payload: dict[str, dict[str, Any]]) -> bytes:
         self._sequence += 1
-        now = _iso(dt.datetime.now(dt.UTC))
+        now = iso_millis(dt.datetime.now(dt.UTC))
         return orjson.dumps(
             {
                 "MessageId": f"{self.publisher_id}-{self._sequence}",
@@ -170,7 +162,7 @@ def as_pubsub(message: Any, publisher_id: str = "tolka") -> Any:
     if isinstance(message, dict) and message.get("MessageType") == "ua-data":
         return message
     seconds, fields = flatten(message)
-    stamp = _iso(dt.datetime.fromtimestamp(seconds, dt.UTC)) if seconds is not None else None
+    stamp = iso_millis(dt.datetime.fromtimestamp(seconds, dt.UTC)) if seconds is not None else None
     payload = {field_name(name): {"Value": value} for name, value in fields.items()}
     dataset: dict[str, Any] = {"DataSetWriterId": 1, "Payload": payload}
     if stamp is not None:

@@ -21,6 +21,7 @@ from asyncua.common.subscription import DataChangeNotif
 from asyncua.ua.uaerrors import UaError
 
 from translator.errors import TolkaError
+from translator.values import iso_millis
 
 if TYPE_CHECKING:
     from services.demo.run import Demo
@@ -40,10 +41,6 @@ class Row:
     target_value: Any
     source_unit: str
     unit: str
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class LiveSampler:
@@ -109,7 +106,7 @@ class LiveSampler:
             rows.append(Row(name, rule.target, source, translated, target, rule.source_unit, rule.unit))
         translator = self.demo.result.gateway_translator
         if translator:
-            now = _iso(dt.datetime.now(dt.UTC))
+            now = iso_millis(dt.datetime.now(dt.UTC))
             dataset = {"DataSetWriterId": 1, "Timestamp": now, "Payload": payload}
             message = {"MessageType": "ua-data", "Messages": [dataset]}
             with contextlib.suppress(TolkaError):

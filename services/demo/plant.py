@@ -25,13 +25,14 @@ from asyncua.server.server import Server
 
 from adapters import load
 from services.proxy.targets import coerce, resolve_ids, variant_types
-from translator.compiler import field_address, is_field
+from translator.compiler import field_addresses
 from translator.instances.series import flatten
 from translator.rules import MessageFormat
 
-__all__ = ["PlantServer", "Playback", "field_values"]
+__all__ = ["DOTTED", "PlantServer", "Playback", "field_values"]
 
-_DOTTED = MessageFormat("opcua-pubsub-json")
+DOTTED = MessageFormat("opcua-pubsub-json")
+"""How the demo names fields: the browse path below ``Objects`` joined with dots, as PubSub does."""
 
 
 def field_values(message: Any) -> tuple[float | None, dict[str, Any]]:
@@ -58,7 +59,7 @@ class PlantServer:
         self.server.set_server_name(self.name)
         await self.server.import_xml(str(self.nodeset))
         graph = load(self.nodeset)
-        ids = {field_address(n, _DOTTED): n.id for n in graph.own_nodes() if is_field(graph, n)}
+        ids = {address: node.id for address, node in field_addresses(graph, DOTTED).items()}
         namespaces = await self.server.get_namespace_array()
         by_id = resolve_ids(ids.values(), namespaces, str(self.nodeset))
         self.nodes = {address: by_id[node_id] for address, node_id in ids.items()}

@@ -19,21 +19,14 @@ from asyncua.client.client import Client
 from asyncua.common.subscription import DataChangeNotif, Subscription
 from asyncua.ua.uaerrors import UaError
 
+from services.demo.plant import DOTTED
 from services.proxy.targets import resolve_ids
-from translator.compiler import field_address, is_field
+from translator.compiler import field_addresses
 from translator.graph import SchemaGraph
 from translator.instances.series import Stream, stream_from_messages
-from translator.rules import MessageFormat
+from translator.values import iso_millis
 
 __all__ = ["Recorder"]
-
-_DOTTED = MessageFormat("opcua-pubsub-json")
-
-
-def _iso(moment: dt.datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _plain(value: Any) -> Any:
@@ -48,7 +41,7 @@ class Recorder:
     def __init__(self, url: str, graph: SchemaGraph, publisher: str) -> None:
         self.url = url
         self.publisher = publisher
-        self.fields = {n.id: field_address(n, _DOTTED) for n in graph.own_nodes() if is_field(graph, n)}
+        self.fields = {node.id: address for address, node in field_addresses(graph, DOTTED).items()}
         self.changes: list[tuple[dt.datetime, str, Any]] = []
         self.recording = False
         self._client: Client | None = None
@@ -99,7 +92,7 @@ class Recorder:
             latest.update(grouped[stamp])
             if len(latest) < len(every):  # key frames start once every field has a value
                 continue
-            number, iso = len(out), _iso(stamp)
+            number, iso = len(out), iso_millis(stamp)
             payload = {name: {"Value": value, "SourceTimestamp": iso} for name, value in latest.items()}
             out.append(
                 {

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from translator.compiler import field_address, is_field
+from services.demo.plant import DOTTED
+from translator.compiler import field_addresses
 from translator.graph import SchemaGraph
-from translator.rules import MessageFormat, TranslatorSpec
+from translator.rules import TranslatorSpec
 
 __all__ = ["true_pairs"]
-
-_DOTTED = MessageFormat("opcua-pubsub-json")
-
-
-def _addresses(graph: SchemaGraph) -> dict[str, str]:
-    return {field_address(n, _DOTTED): n.id for n in graph.own_nodes() if is_field(graph, n)}
 
 
 def true_pairs(truth: TranslatorSpec, source: SchemaGraph, target: SchemaGraph) -> set[tuple[str, str]]:
     """(source node id, target node id) of every true rule whose two fields both models have (the
     simulator's vendor B addresses are JSON Pointers, the served model's the same path dotted)."""
-    a, b = _addresses(source), _addresses(target)
+    a, b = ({address: n.id for address, n in field_addresses(g, DOTTED).items()} for g in (source, target))
     pairs = set()
     for rule in truth.rules:
         s = a.get(rule.sources[0]) if rule.sources else None

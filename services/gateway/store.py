@@ -39,6 +39,7 @@ from services.gateway.records import (
 )
 from translator.alignment import Alignment, Correspondence, Status
 from translator.errors import TolkaError
+from translator.values import iso_millis
 
 __all__ = ["SCHEMA_VERSION", "ConflictError", "NotFoundError", "Store", "StoreError"]
 
@@ -109,7 +110,7 @@ class ConflictError(StoreError):
 
 def now() -> str:
     """The current time, ISO 8601 UTC to the millisecond."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_millis(dt.datetime.now(dt.UTC))
 
 
 def new_id(prefix: str) -> str:

@@ -36,6 +36,7 @@ from asyncua.ua.uaerrors import UaError
 from services.proxy.plan import Plan, Route
 from services.proxy.security import Credentials, Security
 from services.proxy.targets import ServedTarget, Target, coerce, resolve_ids
+from translator.values import iso_millis
 
 __all__ = ["Counters", "Proxy"]
 
@@ -72,7 +73,7 @@ class Counters:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_millis(dt.datetime.now(dt.UTC))
 
 
 class Proxy:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from translator.alignment import Alignment, Correspondence, Justification, Status
-from translator.compiler import field_address, field_transforms, is_field
+from translator.compiler import field_address, field_addresses, field_transforms, is_field
 from translator.errors import IncompatibleFieldsError
 from translator.graph import Node, SchemaGraph
 from translator.instances.conversion import complete_map, describe, rule_transforms
@@ -108,10 +108,7 @@ def stream_nodes(
 ) -> tuple[dict[str, Node], list[str]]:
     """Stream field name → the model's field node at that address (for SenML, also a name that
     ends in the address after a base-name prefix), and the names no node has."""
-    by_address: dict[str, Node] = {}
-    for node in graph.own_nodes():
-        if is_field(graph, node):
-            by_address.setdefault(field_address(node, fmt), node)
+    by_address = field_addresses(graph, fmt)
     found: dict[str, Node] = {}
     missing: list[str] = []
     for name in names:

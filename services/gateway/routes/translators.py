@@ -112,7 +112,8 @@ async def translate(
         metrics.translated.labels("http").inc()
         data = orjson.dumps(out)
         if state.mqtt is not None:
-            state.mqtt.offer(orjson.dumps(as_pubsub(out)))
+            wrapped = as_pubsub(out)  # a PubSub translation as it is: its bytes are already made
+            state.mqtt.offer(data if wrapped is out else orjson.dumps(wrapped))
         return Response(data, media_type=media)
     if len(body) > state.settings.max_batch:
         return problem(
