@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
@@ -43,13 +44,21 @@ from translator.structural import flood
 from translator.units import compatible
 from translator.wordnet import open_wordnet
 
+if TYPE_CHECKING:
+    from translator.gnn.match import GnnScores
+
 __all__ = [
     "METHODS",
     "THRESHOLDS",
+    "Evidence",
     "MatchOptions",
     "MethodNotAvailableError",
+    "Scores",
+    "combine",
+    "decide",
     "default_model_path",
     "default_threshold",
+    "gather_evidence",
     "match",
     "resolve_method",
 ]
@@ -187,40 +196,108 @@ def _pin(
     return out
 
 
-def _scores(
+@dataclass(frozen=True)
+class Evidence:
+    """What a match decides on, gathered once (:func:`gather_evidence`): the candidate pairs and their
+    lexical scores (seeds pinned), the GNN's view of them when the method uses it, and the seeds.
+
+    Settings that only weigh this evidence (``structure``, ``gnn_weight``, ``gnn_nudge``, the GNN
+    confidences) and those that only cut it (``threshold``, ``top_k``, ``extraction``) are applied
+    by :func:`combine` and :func:`decide`, so many settings can be tried on one gathering: that is
+    how benchmarks/pairs.py chooses them by cross-validation without running the GNN again."""
+
+    source: SchemaGraph
+    target: SchemaGraph
+    method: str
+    candidates: Candidates
+    lexical: sparse.csr_matrix
+    learned: GnnScores | None
+    accepted: dict[tuple[int, int], Correspondence]
+    rejected: frozenset[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Combined scores of the candidate pairs (``evidence.candidates``) under one method."""
+
+    evidence: Evidence
+    method: str
+    matrix: sparse.csr_matrix
+
+
+def gather_evidence(
     source: SchemaGraph,
     target: SchemaGraph,
-    cands: Candidates,
-    options: MatchOptions,
-    method: str,
-    accepted: dict[tuple[int, int], Correspondence],
-    rejected: set[tuple[int, int]],
-) -> sparse.csr_matrix:
+    options: MatchOptions | None = None,
+    *,
+    seeds: Alignment | None = None,
+    progress: Progress | None = None,
+) -> Evidence:
+    """Candidates, lexical scores and (for ``gnn``) the GNN's similarity of ``source``'s own nodes to
+    ``target``'s; ``options`` gives the method, ``block``, ``model``, ``synonyms`` and ``wordnet``."""
+    options = options or MatchOptions()
+    if options.method not in METHODS:
+        raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
+    method = resolve_method(options, source, target)
+    if method == "gnn" and options.model is None and not default_model_path().is_file():
+        raise MethodNotAvailableError(
+            f"--method gnn needs a trained model and the default one ({default_model_path()}) is "
+            "missing from this installation: build it with `make model`, or train one with "
+            "`tolka train --corpus DIR --out model.pt` and pass --model model.pt"
+        )
+    report = progress or (lambda stage, share: None)
+    report("candidates", 0.0)
+    wordnet = open_wordnet(options.wordnet) if options.synonyms else None
+    cands = lexical_candidates(source, target, block=options.block, wordnet=wordnet)
+    accepted, rejected = _seed_pairs(seeds, cands.source, cands.target)
     lexical = _pin(cands.matrix(), accepted, rejected)
-    if method == "lexical":
-        return lexical
-    flooded = flood(source, target, cands.source, cands.target, lexical, weight=options.structure)
-    if method != "gnn":
-        return flooded
-    from translator.gnn.match import gnn_similarity
-    from translator.gnn.model_io import load_model
+    learned = None
+    if method == "gnn":
+        report("scoring", 0.4)
+        from translator.gnn.match import gnn_similarity
+        from translator.gnn.model_io import load_model
 
-    model = load_model(Path(options.model) if options.model else default_model_path())
-    left, right = [e.id for e in cands.source], [e.id for e in cands.target]
-    learned = gnn_similarity(
-        source,
-        target,
-        model,
-        left,
-        right,
-        flooded,
-        accepted=[(left[i], right[j]) for i, j in accepted],
-        rejected=[(left[i], right[j]) for i, j in rejected],
-    )
+        model = load_model(Path(options.model) if options.model else default_model_path())
+        left, right = [e.id for e in cands.source], [e.id for e in cands.target]
+        learned = gnn_similarity(
+            source,
+            target,
+            model,
+            left,
+            right,
+            lexical,  # only its pattern counts: flooding keeps the lexical candidates' pattern
+            accepted=[(left[i], right[j]) for i, j in accepted],
+            rejected=[(left[i], right[j]) for i, j in rejected],
+        )
+    return Evidence(source, target, method, cands, lexical, learned, accepted, frozenset(rejected))
+
+
+def combine(evidence: Evidence, options: MatchOptions | None = None, *, method: str | None = None) -> Scores:
+    """The scores of ``evidence``'s candidates under ``method`` (default: the gathered one; a
+    ``gnn`` gathering also serves ``lexical`` and ``structural``), weighed by ``options``."""
+    options = options or MatchOptions()
+    method = method or evidence.method
+    if method == "gnn" and evidence.learned is None:
+        raise TolkaError("gnn scores need evidence gathered with the gnn method")
+    accepted, rejected = evidence.accepted, set(evidence.rejected)
+    lexical = evidence.lexical
+    if method == "lexical":
+        return Scores(evidence, method, lexical)
+    cands = evidence.candidates
+    source, target = evidence.source, evidence.target
+    flooded = flood(source, target, cands.source, cands.target, lexical, weight=options.structure)
+    if method != "gnn" or evidence.learned is None:
+        return Scores(evidence, method, flooded)
+    learned = evidence.learned
     if _is_ontology(source) and _is_ontology(target):
-        return _pin(_nudged(flooded, learned.similarity, options.gnn_nudge), accepted, rejected)
+        nudged = _nudged(flooded, learned.similarity, options.gnn_nudge)
+        return Scores(evidence, method, _pin(nudged, accepted, rejected))
     blended = (1.0 - options.gnn_weight) * flooded + options.gnn_weight * learned.similarity
-    return _pin(blended.maximum(_confident(learned.probability, cands, options)), accepted, rejected)
+    return Scores(
+        evidence,
+        method,
+        _pin(blended.maximum(_confident(learned.probability, cands, options)), accepted, rejected),
+    )
 
 
 def _nudged(flooded: sparse.spmatrix, similarity: sparse.csr_matrix, weight: float) -> sparse.csr_matrix:
@@ -282,33 +359,12 @@ def _verified(
     return picked
 
 
-def match(
-    source: SchemaGraph,
-    target: SchemaGraph,
-    options: MatchOptions | None = None,
-    *,
-    seeds: Alignment | None = None,
-    progress: Progress | None = None,
-) -> Alignment:
-    """Match the own nodes of ``source`` to those of ``target``; see the module docstring."""
+def decide(scores: Scores, options: MatchOptions | None = None) -> Alignment:
+    """The alignment ``scores`` give under ``options``' ``threshold`` (default
+    :func:`default_threshold`), ``extraction`` and ``top_k``; see the module docstring."""
     options = options or MatchOptions()
-    if options.method not in METHODS:
-        raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
-    method = resolve_method(options, source, target)
-    if method == "gnn" and options.model is None and not default_model_path().is_file():
-        raise MethodNotAvailableError(
-            f"--method gnn needs a trained model and the default one ({default_model_path()}) is "
-            "missing from this installation: build it with `make model`, or train one with "
-            "`tolka train --corpus DIR --out model.pt` and pass --model model.pt"
-        )
-    report = progress or (lambda stage, share: None)
-    report("candidates", 0.0)
-    wordnet = open_wordnet(options.wordnet) if options.synonyms else None
-    cands = lexical_candidates(source, target, block=options.block, wordnet=wordnet)
-    accepted, rejected = _seed_pairs(seeds, cands.source, cands.target)
-    report("scoring", 0.4)
-    scores = _scores(source, target, cands, options, method, accepted, rejected)
-    report("extracting", 0.8)
+    evidence, method = scores.evidence, scores.method
+    source, target, cands, accepted = evidence.source, evidence.target, evidence.candidates, evidence.accepted
     justification = {
         "lexical": Justification.LEXICAL,
         "gnn": Justification.LEARNED,
@@ -331,24 +387,43 @@ def match(
         )
 
     if options.top_k:
-        csr = scores.tocsr()
+        csr = scores.matrix.tocsr()
         for i in range(csr.shape[0]):
             start, end = csr.indptr[i], csr.indptr[i + 1]
             cols, vals = csr.indices[start:end], csr.data[start:end]
             order = np.lexsort((cols, -vals))[: options.top_k]
             alignment.extend(correspondence(i, int(cols[k]), float(vals[k])) for k in order if vals[k] > 0)
-    else:
-        free = scores.tolil()
-        for i, j in accepted:
-            free[i, :] = 0
-            free[:, j] = 0
-        threshold = options.threshold
-        if threshold is None:
-            threshold = default_threshold(method, source, target)
-        picked = one_to_one(free.tocsr(), threshold, method=options.extraction)
-        if method != "lexical":
-            picked = _verified(source, target, cands, free, accepted, picked, threshold, options.extraction)
-        chosen = sorted([(i, j, 1.0) for i, j in accepted] + picked)
-        alignment.extend(correspondence(i, j, s) for i, j, s in chosen)
+        return alignment
+    free = scores.matrix.tolil()
+    for i, j in accepted:
+        free[i, :] = 0
+        free[:, j] = 0
+    threshold = options.threshold
+    if threshold is None:
+        threshold = default_threshold(method, source, target)
+    picked = one_to_one(free.tocsr(), threshold, method=options.extraction)
+    if method != "lexical":
+        picked = _verified(source, target, cands, free, accepted, picked, threshold, options.extraction)
+    chosen = sorted([(i, j, 1.0) for i, j in accepted] + picked)
+    alignment.extend(correspondence(i, j, s) for i, j, s in chosen)
+    return alignment
+
+
+def match(
+    source: SchemaGraph,
+    target: SchemaGraph,
+    options: MatchOptions | None = None,
+    *,
+    seeds: Alignment | None = None,
+    progress: Progress | None = None,
+) -> Alignment:
+    """Match the own nodes of ``source`` to those of ``target``; see the module docstring."""
+    options = options or MatchOptions()
+    report = progress or (lambda stage, share: None)
+    evidence = gather_evidence(source, target, options, seeds=seeds, progress=report)
+    report("scoring", 0.6)
+    scores = combine(evidence, options)
+    report("extracting", 0.8)
+    alignment = decide(scores, options)
     report("done", 1.0)
     return alignment
