@@ -20,7 +20,8 @@ class LoadOptions:
             after the loaded file's own folder.
         max_bytes: refuse input files larger than this.
         language: preferred locale for the chosen label and description (``en`` matches ``en-US``).
-        individuals: also load RDF individuals (off by default: schemas, not data, are matched).
+        individuals: also load RDF individuals (off by default: schemas, not data, are matched;
+            a model that declares no class or property of its own loads its individuals anyway).
         source_name: the name used in ids of JSON documents without ``$id`` and of sample
             messages; by default the file name.
     """

@@ -1,13 +1,23 @@
 """The RDF/OWL adapter (rdflib): Turtle, RDF/XML, N-Triples, N3 and JSON-LD into a SchemaGraph.
 
-Nodes: named classes (``owl:Class``, ``rdfs:Class``), object, datatype and annotation properties,
-and, when asked, individuals. Edges: ``rdfs:subClassOf``, ``rdfs:subPropertyOf``, ``rdfs:domain``,
+Nodes: named classes, object, datatype and annotation properties, and individuals. A class is a
+resource typed ``owl:Class`` or ``rdfs:Class``, or typed with a metaclass — a class that is
+(transitively) ``rdfs:subClassOf`` ``rdfs:Class`` or ``owl:Class``, as ``s223:Class`` in ASHRAE 223P
+— or a SHACL ``sh:NodeShape`` used as a class: with ``rdfs:subClassOf`` at either end, named by a
+``sh:targetClass`` or as the ``rdf:type`` of a resource (Brick and 223P declare their classes as
+shapes too). A shape that only targets another class stays a shape. Individuals — named resources
+typed ``owl:NamedIndividual``, ``owl:Thing`` or a class outside the RDF, RDFS, OWL, XSD and SHACL
+vocabularies — are loaded when asked (``--individuals``) and, with a warning, when the model declares
+no class or property of its own (a units vocabulary, a plant's equipment instances).
+Edges: ``rdfs:subClassOf``, ``rdfs:subPropertyOf``, ``rdfs:domain``,
 ``rdfs:range``, ``owl:inverseOf``, ``owl:equivalentClass``, ``owl:disjointWith``, ``rdf:type``
 (individuals), and for ``subClassOf`` restrictions ``owl:onProperty`` / ``owl:someValuesFrom`` /
 ``owl:allValuesFrom`` from the restricted class. Unions in domains and ranges are expanded.
 Labels come from ``rdfs:label`` and ``skos:prefLabel`` in every language, synonyms from
-``skos:altLabel``, descriptions from ``rdfs:comment``, ``skos:definition`` and ``dcterms:description``,
-units from ``qudt:unit`` / ``qudt:hasUnit``.
+``skos:altLabel``, ``skos:hiddenLabel`` and the OBO synonyms (``oboInOwl:hasExactSynonym``,
+``hasRelatedSynonym``, ``hasNarrowSynonym``, ``hasBroadSynonym``), descriptions from
+``rdfs:comment``, ``skos:definition`` and ``dcterms:description``, units from ``qudt:unit`` /
+``qudt:hasUnit``.
 
 ``owl:imports`` are resolved from local files only — the loaded files themselves, their folders and
 ``--models-dir`` folders (matched by the ontology IRI they declare) — and never over the network;
@@ -24,7 +34,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD, Namespace
 
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import check_xml_safety, parse_json, read_input
@@ -40,18 +50,26 @@ RDF_SYNTAX = {"rdfxml": "xml", "turtle": "turtle", "ntriples": "nt", "n3": "n3",
 
 _QUDT = "http://qudt.org/schema/qudt/"
 _UNIT_PREDICATES = (URIRef(_QUDT + "unit"), URIRef(_QUDT + "hasUnit"))
+_OBO = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 _LABELS = (RDFS.label, SKOS.prefLabel)
-_SYNONYMS = (SKOS.altLabel, SKOS.hiddenLabel)
+_SYNONYMS = (
+    SKOS.altLabel,
+    SKOS.hiddenLabel,
+    _OBO.hasExactSynonym,
+    _OBO.hasRelatedSynonym,
+    _OBO.hasNarrowSynonym,
+    _OBO.hasBroadSynonym,
+)
 _DESCRIPTIONS = (RDFS.comment, SKOS.definition, DCTERMS.description)
-_DECLARED = {
-    OWL.Class: NodeKind.CLASS,
-    RDFS.Class: NodeKind.CLASS,
+_PROPERTIES = {
     OWL.ObjectProperty: NodeKind.OBJECT_PROPERTY,
     OWL.DatatypeProperty: NodeKind.DATATYPE_PROPERTY,
     OWL.AnnotationProperty: NodeKind.ANNOTATION_PROPERTY,
     RDF.Property: NodeKind.OBJECT_PROPERTY,
 }
 _BUILTIN = (str(OWL), str(RDF), str(RDFS), str(XSD))
+_LANGUAGE = (*_BUILTIN, str(SH))
+"""Namespaces of the modelling languages themselves: their terms are never a model's entities."""
 _PLAIN_EDGES = {
     RDFS.subClassOf: "rdfs:subClassOf",
     RDFS.subPropertyOf: "rdfs:subPropertyOf",
@@ -238,9 +256,63 @@ def _curie(iri: URIRef) -> str:
     return text
 
 
-def _kinds(graph: Graph, individuals: bool) -> dict[URIRef, NodeKind]:
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """What the whole model (own files and imports together) says makes a resource a class.
+
+    Attributes:
+        class_types: ``owl:Class``, ``rdfs:Class`` and every metaclass: a named class that is
+            (transitively) ``rdfs:subClassOf`` one of them (``s223:Class``).
+        used_as_class: resources the model uses as classes: at either end of ``rdfs:subClassOf``,
+            the object of ``sh:targetClass`` or the ``rdf:type`` of something. A ``sh:NodeShape``
+            among them is a class; any other shape is only a shape.
+    """
+
+    class_types: frozenset[URIRef]
+    used_as_class: frozenset[URIRef]
+
+
+def _vocabulary(graph: Graph) -> _Vocabulary:
+    subclasses: dict[URIRef, list[URIRef]] = defaultdict(list)
+    used: set[URIRef] = set()
+    for sub, sup in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            subclasses[sup].append(sub)
+            used.update((sub, sup))
+    for predicate in (SH.targetClass, RDF.type):
+        used.update(o for o in graph.objects(None, predicate) if isinstance(o, URIRef))
+    class_types = {OWL.Class, RDFS.Class}
+    stack = list(class_types)
+    while stack:
+        for sub in subclasses.get(stack.pop(), ()):
+            if sub not in class_types and not str(sub).startswith(_BUILTIN):
+                class_types.add(sub)
+                stack.append(sub)
+    return _Vocabulary(frozenset(class_types), frozenset(used))
+
+
+def _is_instance_type(rdf_type: object) -> bool:
+    """Whether a resource of this rdf:type is an individual (unless it is a class or property)."""
+    if rdf_type in (OWL.NamedIndividual, OWL.Thing):
+        return True
+    return isinstance(rdf_type, URIRef) and not str(rdf_type).startswith(_LANGUAGE)
+
+
+def _kinds(graph: Graph, vocabulary: _Vocabulary, individuals: bool) -> dict[URIRef, NodeKind]:
+    """The entities ``graph`` declares, with their kinds; what makes a class comes from
+    ``vocabulary`` (the whole model's, so a metaclass or a subclass link may sit in another file)."""
     kinds: dict[URIRef, NodeKind] = {}
-    for rdf_type, kind in _DECLARED.items():
+    for subject, _, rdf_type in graph.triples((None, RDF.type, None)):
+        if (
+            isinstance(subject, URIRef)
+            and not str(subject).startswith(_BUILTIN)
+            and (
+                rdf_type in vocabulary.class_types
+                or (rdf_type == SH.NodeShape and subject in vocabulary.used_as_class)
+            )
+        ):
+            kinds[subject] = NodeKind.CLASS
+    for rdf_type, kind in _PROPERTIES.items():
         for subject in graph.subjects(RDF.type, rdf_type):
             if isinstance(subject, URIRef) and not str(subject).startswith(_BUILTIN):
                 current = kinds.get(subject)
@@ -254,12 +326,12 @@ def _kinds(graph: Graph, individuals: bool) -> dict[URIRef, NodeKind]:
             if ranges and all(str(r).startswith(str(XSD)) or r == RDFS.Literal for r in ranges):
                 kinds[prop] = NodeKind.DATATYPE_PROPERTY
     if individuals:
-        classes = {s for s, k in kinds.items() if k is NodeKind.CLASS}
-        for subject, _, cls in graph.triples((None, RDF.type, None)):
+        for subject, _, rdf_type in graph.triples((None, RDF.type, None)):
             if (
                 isinstance(subject, URIRef)
                 and subject not in kinds
-                and (cls in classes or cls == OWL.NamedIndividual)
+                and not str(subject).startswith(_BUILTIN)
+                and _is_instance_type(rdf_type)
             ):
                 kinds[subject] = NodeKind.INDIVIDUAL
     return kinds
@@ -287,7 +359,9 @@ def _edges(graph: Graph, subject: URIRef, kinds: dict[URIRef, NodeKind]) -> list
                 out.append((relation, member))
     if kinds.get(subject) is NodeKind.INDIVIDUAL:
         out.extend(
-            ("rdf:type", c) for c in graph.objects(subject, RDF.type) if isinstance(c, URIRef) and c in kinds
+            ("rdf:type", c)
+            for c in graph.objects(subject, RDF.type)
+            if isinstance(c, URIRef) and (c in kinds or not str(c).startswith(_LANGUAGE))
         )
     return out
 
@@ -309,6 +383,19 @@ def _class_paths(names: dict[str, str], parents: dict[str, list[str]]) -> dict[s
     return paths
 
 
+def _source_name(item: _Loaded) -> str:
+    return item.ontologies[0] if item.ontologies else item.path.name
+
+
+def _own_kinds(own: list[_Loaded], vocabulary: _Vocabulary, individuals: bool) -> dict[URIRef, NodeKind]:
+    """The entities the loaded files declare (the first file to declare one gives its kind)."""
+    kinds: dict[URIRef, NodeKind] = {}
+    for item in own:
+        for iri, kind in _kinds(item.graph, vocabulary, individuals).items():
+            kinds.setdefault(iri, kind)
+    return kinds
+
+
 def load_rdf(files: Sequence[SourceFile], options: LoadOptions) -> SchemaGraph:
     """Load RDF files as one model; see the module docstring."""
     own = []
@@ -324,16 +411,22 @@ def load_rdf(files: Sequence[SourceFile], options: LoadOptions) -> SchemaGraph:
         for item in (*own, *context):
             for triple in item.graph:
                 union.add(triple)
-    own_kinds: dict[URIRef, NodeKind] = {}
+    vocabulary = _vocabulary(union)
+    individuals = options.individuals
+    own_kinds = _own_kinds(own, vocabulary, individuals)
+    if not own_kinds and not individuals:  # a vocabulary of instances only: its individuals are its entities
+        individuals = True
+        own_kinds = _own_kinds(own, vocabulary, individuals)
+        if own_kinds:
+            warnings.append(
+                f"no classes or properties of its own: loaded its {len(own_kinds)} individuals "
+                "(as with --individuals)"
+            )
     source_of: dict[URIRef, str] = {}
-    for item in own:
-        for iri, kind in _kinds(item.graph, options.individuals).items():
-            own_kinds.setdefault(iri, kind)
-            source_of.setdefault(iri, item.ontologies[0] if item.ontologies else item.path.name)
-    for item in context:
-        for iri in _kinds(item.graph, options.individuals):
-            source_of.setdefault(iri, item.ontologies[0] if item.ontologies else item.path.name)
-    kinds = _kinds(union, options.individuals)
+    for item in (*own, *context):
+        for iri in _kinds(item.graph, vocabulary, individuals):
+            source_of.setdefault(iri, _source_name(item))
+    kinds = _kinds(union, vocabulary, individuals)
     kinds.update(own_kinds)
 
     edges: list[tuple[str, str, str]] = []

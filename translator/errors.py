@@ -13,6 +13,7 @@ parse messages.
     │   ├── UnsafeInputError       XML external entities, DTD entity expansion
     │   ├── InputTooLargeError     larger than the configured limit
     │   ├── ModelContentError      well-formed but wrong (a bad NodeId, an unknown alias, a broken $ref)
+    │   │   └── EmptyModelError    a model to match has no entities of its own (names the side)
     │   ├── GraphFileError         not a Tolka graph file, or a corrupt one
     │   ├── TranslatorFileError    a translator file that breaks its format (pointer into the file)
     │   └── MessageError           a message that cannot be translated (field, line)
@@ -25,6 +26,7 @@ parse messages.
 from __future__ import annotations
 
 __all__ = [
+    "EmptyModelError",
     "GraphFileError",
     "IncompatibleFieldsError",
     "InputError",
@@ -80,6 +82,15 @@ class InputTooLargeError(InputError):
 
 class ModelContentError(InputError):
     """The input is well-formed but its content is wrong (bad NodeId, unknown alias, broken $ref)."""
+
+
+class EmptyModelError(ModelContentError):
+    """A model to match has no entities of its own (all its nodes are context, or it has none);
+    ``side`` is ``source`` or ``target``."""
+
+    def __init__(self, message: str, *, side: str) -> None:
+        self.side = side
+        super().__init__(message)
 
 
 class GraphFileError(InputError):

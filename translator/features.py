@@ -40,6 +40,8 @@ __all__ = [
 
 DATATYPE_CLASSES = ("bool", "number", "text", "time", "")
 _KINDS = list(NodeKind)
+_STRUCTURE_DIM = len(_KINDS) + len(DATATYPE_CLASSES) + len(BASE_DIMENSIONS) + 1 + 3
+"""Width of the non-text part of a feature vector (see `_structure`)."""
 
 
 class TextEncoder(Protocol):
@@ -166,9 +168,10 @@ def _structure(graph: SchemaGraph, node: Node) -> list[float]:
 def node_features(
     graph: SchemaGraph, encoder: TextEncoder, node_ids: Sequence[str] | None = None
 ) -> torch.Tensor:
-    """Feature matrix of the given nodes (default: every node, sorted by id) — [n, encoder.dim + k]."""
+    """Feature matrix of the given nodes (default: every node, sorted by id) — [n, encoder.dim + k];
+    no nodes give a [0, encoder.dim + k] matrix."""
     ids = sorted(n.id for n in graph.nodes()) if node_ids is None else list(node_ids)
     nodes = [graph[i] for i in ids]
-    text = encoder.encode([node_text(n) for n in nodes])
+    text = encoder.encode([node_text(n) for n in nodes]).reshape(len(nodes), encoder.dim)
     rest = torch.tensor([_structure(graph, n) for n in nodes], dtype=torch.float32)
-    return torch.cat([text, rest.reshape(len(nodes), -1)], dim=1)
+    return torch.cat([text, rest.reshape(len(nodes), _STRUCTURE_DIM)], dim=1)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -55,6 +55,7 @@ from translator.vocabulary import substitution, token_translations
 from translator.wordnet import WordNet
 
 __all__ = [
+    "RULES",
     "Candidates",
     "EntityText",
     "datatype_class",
@@ -97,6 +98,9 @@ SYNONYM = 0.85
 """Score of two names equal up to words WordNet gives as synonyms in their most frequent senses
 (``Chairman`` / ``Chair``), when neither has a same-name counterpart: a curated lexicon's word, as
 strong as a rename the pair of models shows several times."""
+RULES = ("specialisation", "renaming", "acronyms", "synonyms")
+"""The set-level rules of the module docstring; each can be switched off (``MatchOptions.rules``), so
+that which are on can be chosen by cross-validation (benchmarks/pairs.py)."""
 INVERSE = 0.8
 """Factor of two relations of which exactly one is named as the inverse (``authorOf`` / ``hasAuthor``)."""
 INVERSE_MARKER = "of"
@@ -431,8 +435,10 @@ def _pair_level_boosts(
     right: Sequence[EntityText],
     scored: dict[tuple[int, int], tuple[float, float, bool]],
     wordnet: WordNet | None = None,
+    rules: Collection[str] = RULES,
 ) -> dict[tuple[int, int], float]:
-    """Scores (before the pair factor) that the whole candidate set justifies for some pairs.
+    """Scores (before the pair factor) that the whole candidate set justifies for some pairs, by
+    the set-level ``rules`` that are on.
 
     Only entities without a same-name counterpart on the other side take part: ``Author`` never
     maps to ``Regular_author`` while the other model has an ``Author`` of its own.
@@ -440,14 +446,19 @@ def _pair_level_boosts(
     exact_left = {i for (i, _), (_, _, same) in scored.items() if same}
     exact_right = {j for (_, j), (_, _, same) in scored.items() if same}
     eligible = [(i, j) for i, j in scored if i not in exact_left and j not in exact_right]
-    boosts = dict.fromkeys(_specialisations(left, right, eligible, wordnet), SPECIALISATION)
-    for pair in _renamed(left, right, eligible):
-        boosts[pair] = max(boosts.get(pair, 0.0), RENAMED)
-    for pair in _acronyms(left, right, eligible):
-        boosts[pair] = max(boosts.get(pair, 0.0), ACRONYM)
-    if wordnet is not None:
-        for pair in _synonyms(left, right, eligible, wordnet):
-            boosts[pair] = max(boosts.get(pair, 0.0), SYNONYM)
+    boosts: dict[tuple[int, int], float] = {}
+    found: list[tuple[str, float, Iterable[tuple[int, int]]]] = []
+    if "specialisation" in rules:
+        found.append(("specialisation", SPECIALISATION, _specialisations(left, right, eligible, wordnet)))
+    if "renaming" in rules:
+        found.append(("renaming", RENAMED, _renamed(left, right, eligible)))
+    if "acronyms" in rules:
+        found.append(("acronyms", ACRONYM, _acronyms(left, right, eligible)))
+    if "synonyms" in rules and wordnet is not None:
+        found.append(("synonyms", SYNONYM, _synonyms(left, right, eligible, wordnet)))
+    for _, value, pairs in found:
+        for pair in pairs:
+            boosts[pair] = max(boosts.get(pair, 0.0), value)
     return boosts
 
 
@@ -499,6 +510,7 @@ def lexical_candidates(
     block: int = 20,
     chunk: int = 1024,
     wordnet: WordNet | None = None,
+    rules: Collection[str] = RULES,
 ) -> Candidates:
     """Score the blocked candidate pairs between the own nodes of two graphs.
 
@@ -509,7 +521,11 @@ def lexical_candidates(
         chunk: source rows per sparse product.
         wordnet: the WordNet database for synonym evidence (:func:`translator.wordnet.open_wordnet`);
             None: no synonym evidence.
+        rules: the set-level rules that are on (:data:`RULES`; all by default).
     """
+    unknown = set(rules) - set(RULES)
+    if unknown:
+        raise ValueError(f"unknown lexical rules {sorted(unknown)}; known: {', '.join(RULES)}")
     left = entity_texts(source.own_nodes())
     right = entity_texts(target.own_nodes())
     if not left or not right:
@@ -540,11 +556,11 @@ def lexical_candidates(
                 if len(sharing) <= block:  # a name shared by many nodes is left to the n-gram top-k
                     for j in sharing:
                         pairs.setdefault((i, j), 1.0)
-    if wordnet is not None:
+    if wordnet is not None and "synonyms" in rules:
         for i, j in sorted(_synonym_blocks(left, right, exact, wordnet, block) - pairs.keys()):
             pairs[(i, j)] = float(a[i].multiply(b[j]).sum())
     scored = _score_pairs(left, right, pairs)
-    for (i, j), boost in _pair_level_boosts(left, right, scored, wordnet).items():
+    for (i, j), boost in _pair_level_boosts(left, right, scored, wordnet, rules).items():
         score, factor, same = scored[(i, j)]
         scored[(i, j)] = (max(score, boost * factor), factor, same)
     keys = list(scored)

@@ -8,10 +8,17 @@ from typing import Annotated
 
 import typer
 
-from adapters.opcua.endpoint import is_endpoint
 from services.cli import app
 from services.cli.errors import fail, reports_errors
-from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from services.cli.options import (
+    DEFAULT_MAX_SIZE,
+    MODEL_HELP,
+    IndividualsOption,
+    MaxSizeOption,
+    ModelsDirOption,
+    load_model,
+    model_name,
+)
 from translator.rules import FORMATS
 
 __all__ = ["compile_command"]
@@ -22,11 +29,6 @@ def _format_option(side: str) -> object:
         f"--{side}-format",
         help=f"Message format of the {side} side: {', '.join(FORMATS)}.",
     )
-
-
-def _model_name(model: str) -> str:
-    """How the translator file names a model: a URL as given, a file as a normalised path."""
-    return model.strip() if is_endpoint(model) else str(Path(model))
 
 
 @app.command("compile")
@@ -41,13 +43,14 @@ def compile_command(
     source: Annotated[
         str,
         typer.Option(
-            "--source",
-            help="The source model the alignment maps from (a file or an opc.tcp:// URL).",
-            show_default=False,
+            "--source", help=f"The source model the alignment maps from: {MODEL_HELP}.", show_default=False
         ),
     ],
     target: Annotated[
-        str, typer.Option("--target", help="The target model it maps to (file or URL).", show_default=False)
+        str,
+        typer.Option(
+            "--target", help="The target model it maps to, written the same way.", show_default=False
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the translator file (JSON).")],
     source_format: Annotated[str, _format_option("source")] = "opcua-pubsub-json",
@@ -59,6 +62,7 @@ def compile_command(
         ),
     ] = False,
     models_dir: ModelsDirOption = None,
+    individuals: IndividualsOption = False,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Compile ALIGNMENT into a translator that rewrites SOURCE's messages as TARGET's.
@@ -67,13 +71,16 @@ def compile_command(
     models' units (computed by pint), value maps from their enumerations, casts from their datatypes.
     A pair no transform can join (a temperature to a boolean, bar to metres) is refused, naming both
     fields; rejected correspondences are never used. Edit the file by hand if you like: tolka
-    translate checks it when it loads it.
+    translate checks it when it loads it. A model in several files is written as for tolka match:
+    comma-separated and/or a quoted glob.
 
     Examples:
 
         tolka compile a-b.sssom.tsv --source VendorA.NodeSet2.xml --target VendorB.NodeSet2.xml -o a-b.json
 
         tolka compile a-b.tsv --source a.xml --target b.xml --target-format senml --accepted-only -o t.json
+
+        tolka compile a-b.tsv --source a.schema.json --target 'plant/*.ttl,units.ttl' -o a-b.json
     """
     from translator.alignment_io import read_alignment
     from translator.compiler import compile_alignment
@@ -83,13 +90,16 @@ def compile_command(
         if name not in FORMATS:
             raise fail(f"unknown --{side}-format {name!r}; choose one of {', '.join(FORMATS)}")
     read = read_alignment(alignment)
-    graphs = [load_model([p], models_dirs=models_dir, max_size=max_size) for p in (source, target)]
+    graphs = [
+        load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals)
+        for p in (source, target)
+    ]
     result = compile_alignment(
         read,
         graphs[0],
         graphs[1],
-        source_side=Side(_model_name(source), MessageFormat(source_format)),
-        target_side=Side(_model_name(target), MessageFormat(target_format)),
+        source_side=Side(model_name(source), MessageFormat(source_format)),
+        target_side=Side(model_name(target), MessageFormat(target_format)),
         accepted_only=accepted_only,
     )
     write_translator(result.spec, out)

@@ -17,6 +17,7 @@ from services.cli.errors import reports_errors
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     FormatOption,
+    IndividualsOption,
     LanguageOption,
     MaxSizeOption,
     ModelsDirOption,
@@ -34,7 +35,8 @@ def inspect(
         list[str],
         typer.Argument(
             help="Files of ONE model: a NodeSet2 file, ontology modules, a JSON Schema, sample messages, "
-            "or a saved graph; or the URL of a live OPC UA server (opc.tcp://host:port).",
+            "or a saved graph (several as separate arguments, comma-separated or as a quoted glob); or "
+            "the URL of a live OPC UA server (opc.tcp://host:port).",
             show_default=False,
             metavar="PATHS_OR_URL...",
         ),
@@ -57,7 +59,7 @@ def inspect(
     format: FormatOption = None,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     language: LanguageOption = "en",
-    individuals: Annotated[bool, typer.Option("--individuals", help="Also load RDF individuals.")] = False,
+    individuals: IndividualsOption = False,
 ) -> None:
     """Load a model and summarise it: nodes and edges by kind, own vs context, namespaces, units.
 
@@ -75,6 +77,8 @@ def inspect(
         tolka inspect Opc.Ua.Robotics.NodeSet2.xml -m ../shared/data/opcua --json
 
         tolka inspect sosa/*.ttl --save sosa.graph.json
+
+        tolka inspect 'sosa/*.ttl,ssn/ssn.ttl' --json
     """
     err = Console(stderr=True)
     with err.status("loading…", spinner="dots") if sys.stderr.isatty() else nullcontext():

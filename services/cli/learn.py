@@ -11,7 +11,15 @@ from rich.table import Table
 
 from services.cli import app
 from services.cli.errors import fail, reports_errors
-from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from services.cli.options import (
+    DEFAULT_MAX_SIZE,
+    MODEL_HELP,
+    IndividualsOption,
+    MaxSizeOption,
+    ModelsDirOption,
+    load_model,
+    model_name,
+)
 from services.cli.progress import stage_bar
 from translator.files import write_atomic
 from translator.matcher import METHODS
@@ -39,9 +47,11 @@ def _time_option(side: str) -> object:
 def learn_command(
     source: Annotated[
         str,
-        typer.Option("--source", help="The source model (a file or an opc.tcp:// URL).", show_default=False),
+        typer.Option("--source", help=f"The source model: {MODEL_HELP}.", show_default=False),
     ],
-    target: Annotated[str, typer.Option("--target", help="The target model.", show_default=False)],
+    target: Annotated[
+        str, typer.Option("--target", help="The target model, written the same way.", show_default=False)
+    ],
     source_stream: Annotated[
         Path,
         typer.Option(
@@ -118,6 +128,7 @@ def learn_command(
         float, typer.Option("--max-lag", help="The largest clock lag looked for, in seconds.", min=0.0)
     ] = 30.0,
     models_dir: ModelsDirOption = None,
+    individuals: IndividualsOption = False,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     report: Annotated[
         Path | None,
@@ -139,6 +150,7 @@ def learn_command(
     and fuses that with what the names, descriptions and structure of the models say. Fields that
     never changed while recording are matched by name only; what neither can tell is left out, not
     guessed. The translator runs as is with tolka translate; --alignment writes the pairs for review.
+    A model in several files is written as for tolka match: comma-separated and/or a quoted glob.
 
     Examples:
 
@@ -148,6 +160,9 @@ def learn_command(
         tolka simulate --out sim && cd sim && tolka learn --source vendor_a.schema.json --target
         vendor_b.schema.json --source-stream vendor_a.jsonl --target-stream vendor_b.jsonl -o t.json
         --report t.html
+
+        tolka learn --source a.schema.json --target 'plant/*.ttl' --source-stream a.jsonl
+        --target-stream b.jsonl -o a-b.json
     """
     from translator.alignment_io import read_alignment, write_alignment
     from translator.instances.learning import LearnOptions, learn
@@ -167,7 +182,10 @@ def learn_command(
     err = Console(stderr=True)
     with stage_bar(err, 20) as bar:
         task = bar.add_task("loading models", total=1.0)
-        graphs = [load_model([p], models_dirs=models_dir, max_size=max_size) for p in (source, target)]
+        graphs = [
+            load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals)
+            for p in (source, target)
+        ]
         bar.update(task, description="reading streams", completed=0.05)
         streams = [
             read_stream(source_stream, source_time_field or time_field),
@@ -178,8 +196,8 @@ def learn_command(
             graphs[1],
             streams[0],
             streams[1],
-            source_model=str(Path(source)) if "://" not in source else source,
-            target_model=str(Path(target)) if "://" not in target else target,
+            source_model=model_name(source),
+            target_model=model_name(target),
             options=options,
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),

@@ -10,7 +10,14 @@ from rich.console import Console
 
 from services.cli import app
 from services.cli.errors import fail, reports_errors
-from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
+from services.cli.options import (
+    DEFAULT_MAX_SIZE,
+    MODEL_HELP,
+    IndividualsOption,
+    MaxSizeOption,
+    ModelsDirOption,
+    load_model,
+)
 from services.cli.progress import stage_bar
 from translator.files import write_atomic
 from translator.matcher import METHODS, MatchOptions, default_threshold, match, resolve_method
@@ -24,12 +31,11 @@ __all__ = ["match_command"]
 def match_command(
     source: Annotated[
         str,
-        typer.Argument(
-            help="The source model (anything tolka inspect loads: a file or an opc.tcp:// URL).",
-            show_default=False,
-        ),
+        typer.Argument(help=f"The source model: {MODEL_HELP}.", show_default=False),
     ],
-    target: Annotated[str, typer.Argument(help="The target model (a file or a URL).", show_default=False)],
+    target: Annotated[
+        str, typer.Argument(help="The target model, written the same way.", show_default=False)
+    ],
     out: Annotated[
         Path,
         typer.Option(
@@ -47,6 +53,7 @@ def match_command(
         ),
     ] = "auto",
     models_dir: ModelsDirOption = None,
+    individuals: IndividualsOption = False,
     seeds: Annotated[
         Path | None,
         typer.Option(
@@ -105,10 +112,16 @@ def match_command(
 
     Only the models' own nodes are matched; required and imported models are context. By default
     the result is one-to-one above the threshold; --top-k K writes ranked candidates instead.
+    A model in several files is one argument: the files separated by commas and/or a glob pattern
+    in quotes, which Tolka expands (a missing file or a pattern matching nothing is an error).
 
     Examples:
 
         tolka match cmt.owl conference.owl --out cmt-conference.sssom.tsv
+
+        tolka match ssnx/ssn.owl 'sosa-2024/*.ttl,ssn-2017/ssn.ttl' --out ssnx-ssn.sssom.tsv
+
+        tolka match units-a.ttl units-b.ttl --individuals --out units.sssom.tsv
 
         tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --method lexical --out a-b.rdf
 
@@ -136,7 +149,10 @@ def match_command(
     err = Console(stderr=True)
     with stage_bar(err, 12) as bar:
         task = bar.add_task("loading", total=1.0)
-        graphs = [load_model([p], models_dirs=models_dir, max_size=max_size) for p in (source, target)]
+        graphs = [
+            load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals)
+            for p in (source, target)
+        ]
         alignment = match(
             graphs[0],
             graphs[1],

@@ -2,11 +2,21 @@
 
 A model is files, or the URL of a live OPC UA server (``opc.tcp://host:port[/path]``). Commands
 take model arguments as text, not as paths, so that a URL reaches `load_model` unchanged.
+
+One argument may name several files of one model (`model_files`): a comma-separated list whose
+items are files or quoted glob patterns Tolka expands itself, so ``tolka match SOURCE TARGET``
+keeps one argument per side::
+
+    tolka match ssnx/ssn.owl 'sosa-2024/*.ttl,ssn-2017-draft/ssn.ttl' --out ssnx-ssn.sssom.tsv
+
+A file that exists under the exact name given is taken as it is, commas and brackets included.
 """
 
 from __future__ import annotations
 
+import glob
 import logging
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,15 +33,25 @@ if TYPE_CHECKING:
     from adapters.opcua.live import BrowseStats
 
 __all__ = [
+    "MODEL_HELP",
     "FormatOption",
+    "IndividualsOption",
     "LanguageOption",
     "MaxSizeOption",
     "ModelsDirOption",
     "TranslatorFileOption",
     "load_model",
+    "model_files",
+    "model_name",
     "open_model",
     "parse_size",
 ]
+
+MODEL_HELP = (
+    "a file, several files of one model as a comma-separated list and/or a quoted glob "
+    "('sosa/*.ttl'), or an opc.tcp:// URL"
+)
+"""How a model argument is written, for the --help of every command that takes one."""
 
 ModelsDirOption = Annotated[
     list[Path] | None,
@@ -61,6 +81,14 @@ MaxSizeOption = Annotated[
 LanguageOption = Annotated[
     str, typer.Option("--language", help="Preferred locale of labels and descriptions (en matches en-US).")
 ]
+IndividualsOption = Annotated[
+    bool,
+    typer.Option(
+        "--individuals",
+        help="Also load RDF individuals (instances: units, equipment) as entities. A model that "
+        "declares no class or property of its own loads its individuals without it.",
+    ),
+]
 TranslatorFileOption = Annotated[
     Path, typer.Option("--translator", help="The translator file (tolka compile).", show_default=False)
 ]
@@ -77,6 +105,58 @@ def parse_size(text: str) -> int:
     return int(match[1]) * scale
 
 
+_GLOB = re.compile(r"[*?\[]")
+
+
+def _is_file(path: str, *, folder: bool = False) -> bool:
+    try:
+        return Path(path).is_dir() if folder else Path(path).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
+
+
+def model_files(spec: str) -> list[str]:
+    """The files (or the one URL) a model argument names, in order, each once.
+
+    ``spec`` is a file, an ``opc.tcp://`` URL, or a comma-separated list of files and glob patterns
+    (``*``, ``?``, ``[...]``, ``**`` for any depth; ``~`` is the home folder), each pattern's matches
+    sorted. A missing file, a folder or a pattern that matches nothing is an InputError naming it.
+
+    Example:
+        >>> model_files("sosa/*.ttl,ssn.ttl")  # doctest: +SKIP
+        ['sosa/sosa-common.ttl', 'sosa/sosa-observation.ttl', 'sosa/sosa.ttl', 'ssn.ttl']
+    """
+    if is_endpoint(spec) or _is_file(spec):
+        return [spec]
+    items = [item.strip() for item in spec.split(",")]
+    if not any(items):
+        raise InputError("no model file given")
+    files: list[str] = []
+    for item in filter(None, items):
+        path = os.path.expanduser(item)
+        if _is_file(path):
+            files.append(path)
+        elif _is_file(path, folder=True):
+            raise InputError(
+                f"is a folder; give the model's files, for example '{Path(item) / '*.ttl'}'", source=item
+            )
+        elif _GLOB.search(path):
+            found = sorted(f for f in glob.glob(path, recursive=True) if _is_file(f))
+            if not found:
+                raise InputError("no file matches this pattern", source=item)
+            files.extend(found)
+        else:
+            raise InputError("file not found", source=item)
+    return list(dict.fromkeys(files))
+
+
+def model_name(spec: str) -> str:
+    """How a translator file names a model: a URL as given, files as normalised paths joined by commas."""
+    if is_endpoint(spec):
+        return spec.strip()
+    return ",".join(str(Path(f)) for f in model_files(spec))
+
+
 def open_model(
     sources: Sequence[str | Path],
     *,
@@ -88,8 +168,10 @@ def open_model(
 ) -> tuple[SchemaGraph, BrowseStats | None]:
     """Load files as one model, or browse a live server, with the options of the command line.
 
-    Returns the graph and, for a live server, the figures of the browse (None for files).
+    A source given as text may name several files (`model_files`); a Path is one file. Returns the
+    graph and, for a live server, the figures of the browse (None for files).
     """
+    sources = [f for s in sources for f in (model_files(s) if isinstance(s, str) else [s])]
     urls = [str(s) for s in sources if is_endpoint(s)]
     if urls:
         if len(sources) > 1:

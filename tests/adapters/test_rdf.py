@@ -115,3 +115,145 @@ def test_aas_ontologies(parts: tuple[str, ...]) -> None:
 def test_shared_folder_constant_points_beside_the_checkout() -> None:
     assert SHARED.name == "data"
     assert SHARED.parent.name == "shared"
+
+
+S223_CORE = """@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix s223: <http://data.ashrae.org/standard223#> .
+<http://data.ashrae.org/standard223/1.0/model/core> a owl:Ontology .
+s223:Class a rdfs:Class, sh:NodeShape ; rdfs:subClassOf rdfs:Class ; rdfs:label "Class" .
+s223:Concept a s223:Class, sh:NodeShape ; rdfs:subClassOf rdfs:Resource ; rdfs:label "Concept" .
+s223:Equipment a s223:Class, sh:NodeShape ; rdfs:subClassOf s223:Concept ; rdfs:label "Equipment" ;
+    rdfs:comment "A piece of equipment." ;
+    sh:property [ sh:path s223:hasConnectionPoint ; sh:class s223:ConnectionPoint ] .
+s223:ConnectionPoint a s223:Class, sh:NodeShape ; rdfs:subClassOf s223:Concept ; rdfs:label "Connection Point" .
+s223:EnumerationKind a s223:Class, sh:NodeShape ; rdfs:subClassOf s223:Concept ; rdfs:label "Enumeration kind" .
+s223:EnumerationKind-Medium a s223:Class, sh:NodeShape ; rdfs:subClassOf s223:EnumerationKind ;
+    rdfs:label "Medium" .
+s223:Medium-Water a s223:Class, s223:EnumerationKind-Medium, sh:NodeShape ;
+    rdfs:subClassOf s223:EnumerationKind-Medium ; rdfs:label "Water" .
+s223:hasConnectionPoint a rdf:Property ; rdfs:label "has connection point" .
+s223:hasMedium a rdf:Property ; rdfs:label "has medium" .
+"""
+S223_EQUIPMENT = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix s223: <http://data.ashrae.org/standard223#> .
+s223:Pump a s223:Class, sh:NodeShape ; rdfs:subClassOf s223:Equipment ; rdfs:label "Pump" .
+s223:Fan a s223:Class, sh:NodeShape ; rdfs:subClassOf s223:Equipment ; rdfs:label "Fan" .
+s223:Valve a sh:NodeShape ; rdfs:subClassOf s223:Equipment ; rdfs:label "Valve" .
+s223:Compressor a s223:Class ; rdfs:label "Compressor" .
+s223:InletConnectionPoint a sh:NodeShape ; rdfs:label "Inlet" .
+s223:OutletConnectionPoint rdfs:subClassOf s223:InletConnectionPoint .
+s223:PumpRule a sh:NodeShape ; sh:targetClass s223:Pump ;
+    sh:property [ sh:path s223:hasMedium ; sh:class s223:EnumerationKind-Medium ] .
+s223:SensorRule a sh:NodeShape ; sh:targetClass s223:Sensor .
+"""
+S223_CLASSES = {  # everything typed s223:Class or a shape used as a class; not PumpRule nor SensorRule
+    "Class", "Concept", "Equipment", "ConnectionPoint", "EnumerationKind", "EnumerationKind-Medium",
+    "Medium-Water", "Pump", "Fan", "Valve", "Compressor", "InletConnectionPoint",
+}  # fmt: skip
+
+
+def test_ashrae_223p_metaclass_and_shapes_used_as_classes_load_as_classes(tmp_path: Path) -> None:
+    core, equipment = tmp_path / "223p.ttl", tmp_path / "223p-equipment.ttl"
+    core.write_text(S223_CORE, encoding="utf-8")
+    equipment.write_text(S223_EQUIPMENT, encoding="utf-8")
+    graph = load_paths([core, equipment])
+    s223 = "http://data.ashrae.org/standard223#"
+    classes = {n.id.removeprefix(s223) for n in graph.own_nodes() if n.kind is NodeKind.CLASS}
+    assert classes == S223_CLASSES
+    assert graph.kind_counts(own_only=True)["object_property"] == 2
+    assert s223 + "PumpRule" not in graph  # a shape, not a class
+    assert s223 + "SensorRule" not in graph
+    pump = graph[s223 + "Pump"]
+    assert pump.path == "/Resource/Concept/Equipment/Pump"
+    assert ("rdfs:subClassOf", s223 + "Equipment") in {
+        (e.relation, e.target) for e in graph.out_edges(pump.id)
+    }
+    # the metaclass is declared in the core file: without it, only the shapes used as classes are
+    alone = load_paths([equipment])
+    assert {n.id.removeprefix(s223) for n in alone.own_nodes()} == {
+        "Pump",
+        "Fan",
+        "Valve",
+        "InletConnectionPoint",
+    }
+    only = load_paths([equipment, core])  # file order does not matter
+    assert {n.id for n in only.own_nodes()} == {n.id for n in graph.own_nodes()}
+
+
+def test_shapes_of_a_shapes_only_file_stay_shapes(tmp_path: Path) -> None:
+    path = tmp_path / "shapes.ttl"
+    path.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:PumpShape a sh:NodeShape ; sh:targetClass ex:Pump ;\n"
+        "    sh:property [ sh:path ex:speed ; sh:minCount 1 ] .\n"
+        "ex:ValveShape a sh:NodeShape ; sh:targetClass ex:Valve .\n",
+        encoding="utf-8",
+    )
+    graph = load_paths([path])
+    assert not any(n.kind is NodeKind.CLASS for n in graph.own_nodes())
+    assert "http://example.org/PumpShape" not in graph
+
+
+@pytest.mark.shared_data
+def test_brick_classes_declared_as_owl_class_and_node_shape() -> None:
+    brick = "https://brickschema.org/schema/Brick#"
+    graph = load_paths([shared("pairs", "brick-rec", "models", "Brick.ttl")])
+    assert graph.kind_counts(own_only=True)["class"] == 1438  # every `a owl:Class, sh:NodeShape`
+    assert graph[brick + "Pump"].kind is NodeKind.CLASS
+    # its 92 shapes that are no class (validation shapes, sh:targetClass elsewhere) stay out
+    assert "https://brickschema.org/schema/BrickShape#TimeseriesReferenceOnPointsConstraint" not in graph
+
+
+UNITS = """@prefix qudt: <http://qudt.org/schema/qudt/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix unit: <http://qudt.org/vocab/unit/> .
+<http://qudt.org/vocab/unit> a owl:Ontology .
+unit:DEG_C a qudt:Unit, qudt:DerivedUnit ; rdfs:label "degree Celsius"@en .
+unit:BAR a qudt:Unit ; rdfs:label "bar"@en .
+unit:M a owl:NamedIndividual ; rdfs:label "metre"@en .
+"""
+
+
+def test_a_model_of_individuals_loads_them_without_being_asked(tmp_path: Path) -> None:
+    path = tmp_path / "units.ttl"
+    path.write_text(UNITS, encoding="utf-8")
+    graph = load_paths([path])
+    unit = "http://qudt.org/vocab/unit/"
+    assert {n.id for n in graph.own_nodes()} == {unit + "DEG_C", unit + "BAR", unit + "M"}
+    assert all(n.kind is NodeKind.INDIVIDUAL for n in graph.own_nodes())
+    assert any("loaded its 3 individuals" in w for w in graph.warnings)
+    celsius = {(e.relation, e.target) for e in graph.out_edges(unit + "DEG_C")}
+    assert ("rdf:type", "http://qudt.org/schema/qudt/Unit") in celsius  # the class, as context
+    assert graph["http://qudt.org/schema/qudt/Unit"].own is False
+
+
+def test_individuals_beside_classes_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "plant.ttl"
+    path.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix ex: <http://example.org/plant#> .\n"
+        "ex:Pump a owl:Class .\nex:P101 a ex:Pump .\nex:P102 a ex:Pump, owl:NamedIndividual .\n",
+        encoding="utf-8",
+    )
+    assert {n.id for n in load_paths([path]).own_nodes()} == {"http://example.org/plant#Pump"}
+    graph = load_paths([path], LoadOptions(individuals=True))
+    assert graph.kind_counts(own_only=True) == {"class": 1, "individual": 2}
+    assert not graph.warnings
+
+
+def test_obo_synonyms_are_synonyms(tmp_path: Path) -> None:
+    path = tmp_path / "obo.ttl"
+    path.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix oio: <http://www.geneontology.org/formats/oboInOwl#> .\n"
+        '<http://example.org/X_1> a owl:Class ; rdfs:label "myocardial infarction" ;\n'
+        '    oio:hasExactSynonym "heart attack" ; oio:hasRelatedSynonym "cardiac infarction" ;\n'
+        '    oio:hasNarrowSynonym "STEMI" ; oio:hasBroadSynonym "heart disease" .\n',
+        encoding="utf-8",
+    )
+    node = load_paths([path])["http://example.org/X_1"]
+    assert set(node.synonyms) == {"heart attack", "cardiac infarction", "STEMI", "heart disease"}

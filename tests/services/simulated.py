@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +33,26 @@ def learn_args(folder: Path, *extra: str) -> list[str]:
         "--target-stream", str(folder / "vendor_b.jsonl"),
         *extra,
     ]  # fmt: skip
+
+
+SPLIT_GROUP = "DigitalInputs", "Counters"
+"""The groups of vendor B's PLC that `split_target` moves to a second schema file."""
+
+
+def split_target(folder: Path, out: Path) -> tuple[Path, Path]:
+    """Vendor B's schema of a simulator recording as two files of one model: the analog inputs (and
+    the timestamp) in one, the digital inputs and counters in the other, each with its own ``$id``
+    (the second ends in ``.part2.schema.json``); message paths are unchanged."""
+    schema = json.loads((folder / "vendor_b.schema.json").read_text(encoding="utf-8"))
+    second = copy.deepcopy(schema)
+    second["$id"] = schema["$id"].replace(".schema.json", ".part2.schema.json")
+    del second["properties"]["ts"]
+    for doc, keep in ((schema, lambda g: g not in SPLIT_GROUP), (second, lambda g: g in SPLIT_GROUP)):
+        plc = doc["properties"]["Skid_01"]["properties"]["PLC"]["properties"]
+        for group in [g for g in plc if not keep(g)]:
+            del plc[group]
+    out.mkdir(parents=True, exist_ok=True)
+    paths = out / "vendor_b.schema.json", out / "vendor_b.part2.schema.json"
+    for path, doc in zip(paths, (schema, second), strict=True):
+        path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    return paths

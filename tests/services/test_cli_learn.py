@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.services.simulated import learn_args, run, simulate_into
+from tests.services.simulated import SPLIT_GROUP, learn_args, run, simulate_into, split_target
+from translator.alignment_io import read_alignment
 
 
 def _leaves(value: Any, path: str = "") -> dict[str, Any]:
@@ -70,3 +71,21 @@ def test_unknown_time_field_is_reported(plant: Path, tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "no message has a time in field '/nope'" in done.stderr
     assert not (tmp_path / "t.json").exists()
+
+
+def test_a_target_in_two_files_is_one_model(plant: Path, tmp_path: Path) -> None:
+    first, second = split_target(plant, tmp_path / "b")
+    out, alignment = tmp_path / "learned.json", tmp_path / "learned.sssom.tsv"
+    args = learn_args(plant, "--out", str(out), "--alignment", str(alignment))
+    args[args.index("--target") + 1] = f"{first},{second}"
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text())
+    assert document["target"]["model"] == f"{first},{second}"
+    targets = {rule["target"].split("/")[3] for rule in document["rules"]}
+    assert {"AnalogInputs", *SPLIT_GROUP} <= targets  # rules into fields of both files
+    objects = {c.object_id.split("#")[0] for c in read_alignment(alignment)}
+    assert objects == {
+        json.loads(first.read_text())["$id"],
+        json.loads(second.read_text())["$id"],
+    }

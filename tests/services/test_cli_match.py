@@ -145,3 +145,97 @@ def test_the_wordnet_folder_comes_from_tolka_wordnet_dir(tmp_path: Path) -> None
     assert "not a WordNet database" in refused.stderr
     assert "index.noun" in refused.stderr
     assert not out.exists()
+
+
+def test_a_side_in_several_files_is_one_argument(tmp_path: Path) -> None:
+    source = _classes(tmp_path / "a.ttl", "http://a", "Pump", "Valve", "Tank", "Heater")
+    (tmp_path / "b").mkdir()
+    _classes(tmp_path / "b" / "equipment.ttl", "http://b", "Pump", "Valve")
+    _classes(tmp_path / "b" / "vessels.ttl", "http://b/vessels", "Tank", "Heater")
+    expected = {
+        ("http://a#Pump", "http://b#Pump"),
+        ("http://a#Valve", "http://b#Valve"),
+        ("http://a#Tank", "http://b/vessels#Tank"),
+        ("http://a#Heater", "http://b/vessels#Heater"),
+    }
+    files = f"{tmp_path / 'b' / 'equipment.ttl'},{tmp_path / 'b' / 'vessels.ttl'}"
+    for target in (files, str(tmp_path / "b" / "*.ttl")):  # a comma-separated list, a quoted glob
+        out = tmp_path / "out.tsv"
+        done = run("match", str(source), target, "--method", "lexical", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        assert "between 4 and 4 own entities" in " ".join(done.stderr.split())
+        assert {c.pair for c in read_alignment(out)} == expected
+    missing = run("match", str(source), f"{files},{tmp_path / 'gone.ttl'}", "--out", str(tmp_path / "x.tsv"))
+    assert missing.returncode == 2
+    assert f"{tmp_path / 'gone.ttl'}: file not found" in missing.stderr
+    nothing = run("match", str(source), str(tmp_path / "c" / "*.ttl"), "--out", str(tmp_path / "x.tsv"))
+    assert nothing.returncode == 2
+    assert f"{tmp_path / 'c' / '*.ttl'}: no file matches this pattern" in nothing.stderr
+    assert not (tmp_path / "x.tsv").exists()
+
+
+def test_ssn_against_sosa_ssn_in_seven_files(tmp_path: Path) -> None:
+    pair = shared("pairs", "ssnx-ssn")
+    models = pair / "models"
+    target = f"{models / 'sosa-2024' / '*.ttl'},{models / 'ssn-2017-draft' / 'ssn.ttl'}"
+    out = tmp_path / "ssnx-ssn.sssom.tsv"
+    done = run("match", str(models / "ssnx-2011" / "ssn.owl"), target, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    namespaces = {c.object_id.rsplit("/", 1)[0] for c in read_alignment(out)}
+    assert {"http://www.w3.org/ns/sosa", "http://www.w3.org/ns/ssn"} <= namespaces
+    scores = json.loads(run("evaluate", str(out), str(pair / "reference.sssom.tsv"), "--json").stdout)
+    assert scores["recall"] >= 0.8
+
+
+_UNITS = """@prefix qudt: <http://qudt.org/schema/qudt/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix u: <{ns}> .
+"""
+
+
+def _individuals(path: Path, namespace: str, names: dict[str, str]) -> Path:
+    rows = "".join(f'u:{name} a qudt:Unit ; rdfs:label "{label}"@en .\n' for name, label in names.items())
+    path.write_text(_UNITS.format(ns=namespace) + rows, encoding="utf-8")
+    return path
+
+
+def test_models_of_individuals_match_and_an_empty_side_is_named(tmp_path: Path) -> None:
+    source = _individuals(
+        tmp_path / "a.ttl", "http://a#", {"DEG_C": "degree Celsius", "BAR": "bar", "M": "metre"}
+    )
+    target = _individuals(
+        tmp_path / "b.ttl", "http://b#", {"Celsius": "degree Celsius", "Bar": "bar", "Metre": "metre"}
+    )
+    out = tmp_path / "units.tsv"
+    for extra in ((), ("--individuals",), ("--method", "gnn")):
+        done = run("match", str(source), str(target), *extra, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        alignment = read_alignment(out)
+        assert {c.pair for c in alignment} == {
+            ("http://a#DEG_C", "http://b#Celsius"),
+            ("http://a#BAR", "http://b#Bar"),
+            ("http://a#M", "http://b#Metre"),
+        }
+        assert {c.subject_kind for c in alignment} == {"individual"}
+    empty = tmp_path / "empty.ttl"
+    empty.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<http://e.org/empty> a owl:Ontology .\n",
+        encoding="utf-8",
+    )
+    refused = run("match", str(source), str(empty), "--out", str(tmp_path / "x.tsv"))
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert f"the target model ({empty}) has no entities of its own to match: loaded nothing" in message
+    assert "--individuals" in message
+    assert "--models-dir" in message
+    assert not (tmp_path / "x.tsv").exists()
+
+
+def test_a_model_whose_files_only_import_others_is_refused_by_side(tmp_path: Path) -> None:
+    sosa = shared("ontologies", "sosa-ssn")
+    refused = run("match", str(sosa / "sosa.ttl"), str(PLANT), "--out", str(tmp_path / "x.tsv"))
+    assert refused.returncode == 2
+    message = " ".join(refused.stderr.split())
+    assert "the source model" in message
+    assert "nodes, all context from imported or required models" in message

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from tests.paths import VENDOR_A, VENDOR_B
+from tests.services.simulated import SPLIT_GROUP, simulate_into, split_target
 from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import write_alignment
+from translator.alignment_io import read_alignment, write_alignment
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 A = "nsu=http://tolka.dev/demo/VendorA/;i="
@@ -120,3 +121,32 @@ def test_compile_refuses_an_incompatible_pair_and_unknown_formats(tmp_path: Path
     )
     assert done.returncode == 2
     assert "json, senml, opcua-pubsub-json" in done.stderr
+
+
+def test_compile_a_target_given_as_a_glob_over_two_files(tmp_path: Path) -> None:
+    plant = simulate_into(tmp_path / "sim", seed=1, minutes=2)
+    first, second = split_target(plant, tmp_path / "b")
+    ids = [json.loads(p.read_text())["$id"] for p in (first, second)]
+    truth = read_alignment(plant / "truth.sssom.tsv")
+    moved = [  # the fields now in the second file keep their pointers under its $id
+        c.replace(object_id=c.object_id.replace(ids[0], ids[1]))
+        if any(f"/{group}/" in c.object_id for group in SPLIT_GROUP)
+        else c
+        for c in truth.correspondences
+        if "/DigitalInputs/" not in c.object_id  # states need the value map only the truth knows
+    ]
+    mapping = tmp_path / "split.sssom.tsv"
+    write_alignment(Alignment(truth.source, truth.target, moved), mapping)
+    out = tmp_path / "t.json"
+    source = str(plant / "vendor_a.schema.json")
+    pattern = str(tmp_path / "b" / "*.json")
+    done = run("compile", str(mapping), "--source", source, "--target", pattern, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text())
+    assert document["target"]["model"] == f"{second},{first}"  # the pattern's files, sorted
+    assert len(document["rules"]) == len(moved)
+    assert {r["target"].split("/")[3] for r in document["rules"]} == {"AnalogInputs", "Counters"}
+    missing = str(tmp_path / "*.nope")
+    nothing = run("compile", str(mapping), "--source", source, "--target", missing, "-o", str(out))
+    assert nothing.returncode == 2
+    assert f"{missing}: no file matches this pattern" in nothing.stderr

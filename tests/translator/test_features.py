@@ -81,3 +81,10 @@ def test_sentence_encoder_loads_offline_and_knows_synonyms() -> None:
     assert float(vectors[3].abs().sum()) == 0.0
     assert torch.allclose(vectors[:3].norm(dim=1), torch.ones(3), atol=1e-4)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])  # meaning, not spelling
+
+
+def test_no_nodes_give_an_empty_matrix_of_the_full_width() -> None:
+    encoder = HashedNgramEncoder(dim=16)
+    width = node_features(_graph("CEL"), encoder).shape[1]
+    assert node_features(SchemaGraph("empty"), encoder).shape == (0, width)
+    assert node_features(_graph("CEL"), encoder, []).shape == (0, width)

@@ -190,3 +190,24 @@ def test_consensus_model_round_trips_and_ranks(tmp_path) -> None:  # type: ignor
     held_out = encode_pair(make_pair(graph, random.Random(99)), again.text_encoder)
     first = rank_metrics(model.encoder, held_out, consensus=model.consensus)
     assert rank_metrics(again.encoder, held_out, consensus=again.consensus) == first
+
+
+def test_gnn_similarity_with_a_side_of_no_own_nodes_is_empty_not_a_crash() -> None:
+    from scipy import sparse
+
+    from translator.gnn.match import gnn_similarity
+    from translator.gnn.model_io import load_model
+    from translator.matcher import default_model_path
+
+    if not default_model_path().is_file():
+        pytest.skip("no shipped model (make model)")
+    model = load_model(default_model_path())
+    tiny = _tiny()
+    ids = sorted(n.id for n in tiny.own_nodes())
+    context = SchemaGraph("context")
+    context.add_node(Node("c#Pump", NodeKind.OBJECT_TYPE, "Pump", own=False))
+    for other in (SchemaGraph("empty"), context):
+        for a, b, left, right in ((tiny, other, ids, []), (other, tiny, [], ids)):
+            scores = gnn_similarity(a, b, model, left, right, sparse.csr_matrix((len(left), len(right))))
+            assert scores.similarity.shape == (len(left), len(right))
+            assert scores.similarity.nnz == 0

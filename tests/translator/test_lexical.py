@@ -195,3 +195,34 @@ def test_the_installed_wordnet_matches_synonyms(installed: WordNet) -> None:  # 
         ("has_the_last_name", "hasSurname"),
         ("Speed", "Velocity"),
     }
+
+
+def test_an_obo_exact_synonym_matches_the_other_models_label(tmp_path: Path) -> None:
+    from adapters import load_paths
+
+    head = (
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix oio: <http://www.geneontology.org/formats/oboInOwl#> .\n"
+    )
+    source, target = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    source.write_text(
+        head + '<http://a#X_1> a owl:Class ; rdfs:label "myocardial infarction" ;\n'
+        '    oio:hasExactSynonym "heart attack" .\n'
+        '<http://a#X_2> a owl:Class ; rdfs:label "stroke" .\n',
+        encoding="utf-8",
+    )
+    target.write_text(
+        head + '<http://b#Heart_Attack> a owl:Class ; rdfs:label "Heart attack" .\n'
+        '<http://b#Stroke> a owl:Class ; rdfs:label "Stroke" .\n',
+        encoding="utf-8",
+    )
+    found = match(load_paths([source]), load_paths([target]), MatchOptions(method="lexical", synonyms=False))
+    assert {c.pair for c in found} == {
+        ("http://a#X_1", "http://b#Heart_Attack"),
+        ("http://a#X_2", "http://b#Stroke"),
+    }
+    without = source.read_text(encoding="utf-8").replace("oio:hasExactSynonym", "rdfs:seeAlso")
+    source.write_text(without, encoding="utf-8")
+    found = match(load_paths([source]), load_paths([target]), MatchOptions(method="lexical", synonyms=False))
+    assert ("http://a#X_1", "http://b#Heart_Attack") not in {c.pair for c in found}
