@@ -163,3 +163,142 @@ def test_default_pair_is_seeded_and_deterministic() -> None:
     _truth_is_valid(a)
     c = make_pair(plant, random.Random(12), DEFAULT)
     assert c.truth != a.truth or c.target != a.target
+
+
+# -- no leaks: a renamed node's old name survives nowhere in the transformed copy ---------------
+
+
+def _unescape(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")
+
+
+def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    """``needle`` as a contiguous run of ``haystack``."""
+    return any(haystack[i : i + len(needle)] == needle for i in range(len(haystack) - len(needle) + 1))
+
+
+def _stale_segments(graph: SchemaGraph) -> dict[str, list[str]]:
+    """Path segments (case-folded) that no node at their prefix is named any more, and where: a
+    segment is stale when some node sits at the path up to it but none of those nodes has that name
+    (a renamed or regrouped ancestor whose old name stayed in a descendant's path)."""
+    names: dict[str, set[str]] = {}
+    for node in graph.nodes():
+        names.setdefault(node.path, set()).add(node.name.casefold())
+    stale: dict[str, list[str]] = {}
+    for node in graph.nodes():
+        parts = node.path.split("/")
+        for i in range(1, len(parts)):
+            here = names.get("/".join(parts[: i + 1]))
+            segment = _unescape(parts[i]).casefold()
+            if here is not None and segment not in here:
+                stale.setdefault(segment, []).append(node.path)
+    return stale
+
+
+def _leaks(source: SchemaGraph, pair: Pair) -> list[str]:
+    """Every place of the target where a renamed node's old name survives.
+
+    Whole names and path segments are compared case-insensitively (when the old name is not also
+    the new one). When the new name does not itself contain the old name's words: the text the GNN
+    encodes for the node (name, labels, parent path segments) must not hold the old name as a whole
+    identifier (a parent named ``IDeviceHealthType`` may hold ``DeviceHealth``'s words; a parent of
+    the same name, ``plant:Sensor`` under ``sosa:Sensor``, may hold it), and its
+    descriptions must not hold the old name's words in order, in any case style (``InletValve``,
+    ``inlet valve``), when it has at least two (one word in prose is meaning, not a name)."""
+    from translator.features import node_text
+    from translator.tokens import split_name
+
+    target = pair.target
+    stale = _stale_segments(target)
+    leaks = []
+    for s, t in sorted(pair.truth.items()):
+        old, node = source[s].name, target[t]
+        key = old.casefold()
+        if key == node.name.casefold():
+            continue
+        where = f"{old!r} → {node.name!r} ({t})"
+        names = [node.name, node.label, *(text for _, text in node.labels), *node.synonyms]
+        if any(n.casefold() == key for n in names):
+            leaks.append(f"{where}: name, label or synonym")
+        segments = [_unescape(p) for p in node.path.split("/")[1:]]
+        if segments and segments[-1] != node.name:
+            leaks.append(f"{where}: own path {node.path!r}")
+        if key in stale:
+            leaks.append(f"{where}: stale path segment in {stale[key][:2]}")
+        words = split_name(old)
+        if _contains(split_name(node.name), words):
+            continue  # the new name keeps the old one's words (a prefix, a case style): nothing hidden
+        identifier = re.compile(rf"(?<![0-9a-z_]){re.escape(old)}(?![0-9a-z_])", re.IGNORECASE)
+        text = node_text(node.replace(description=""))  # the description is searched below
+        namesake = any(p.casefold() == key for p in segments[:-1])  # an ancestor of that name (stale: above)
+        if identifier.search(text) and not namesake:
+            leaks.append(f"{where}: GNN text {text[:80]!r}")
+        if len(words) < 2:
+            continue
+        descriptions = {"": node.description, **dict(node.descriptions)}
+        for locale, text in descriptions.items():
+            if _contains(split_name(text), words):
+                leaks.append(f"{where}: description@{locale} {text[:80]!r}")
+    return leaks
+
+
+def _assert_no_leaks(graph: SchemaGraph, seeds: range, transforms: tuple[object, ...]) -> None:
+    from translator.transforms import MODERATE
+
+    renamed = 0
+    for transform in (*transforms, DEFAULT, MODERATE):
+        for seed in seeds:
+            pair = make_pair(graph, random.Random(seed), transform)  # type: ignore[arg-type]
+            leaks = _leaks(graph, pair)
+            assert not leaks, f"{type(transform).__name__} seed {seed}: {len(leaks)} leaks, e.g. {leaks[:5]}"
+            renamed += sum(1 for s, t in pair.truth.items() if graph[s].name != pair.target[t].name)
+    assert renamed  # the check saw renamed nodes
+
+
+_RENAMING = (Rename(share=1.0, drop_description=0.0), Tag(chance=1.0, share=1.0))
+
+
+def test_no_old_names_leak_from_the_demo_nodeset(graph: SchemaGraph) -> None:
+    _assert_no_leaks(graph, range(25), _RENAMING)
+
+
+def test_no_old_names_leak_from_a_plant_ontology() -> None:
+    _assert_no_leaks(load_paths([PLANT]), range(25), _RENAMING)
+
+
+@pytest.mark.shared_data
+def test_no_old_names_leak_from_a_companion_nodeset() -> None:
+    from adapters import LoadOptions
+    from tests.paths import shared
+
+    options = LoadOptions(models_dirs=(shared("opcua"),))
+    di = load_paths([shared("opcua", "DI", "Opc.Ua.Di.NodeSet2.xml")], options)
+    _assert_no_leaks(di, range(4), _RENAMING)
+
+
+@pytest.mark.shared_data
+def test_no_old_names_leak_from_an_oaei_ontology() -> None:
+    from tests.paths import shared
+
+    for name in ("cmt.owl", "conference.owl"):
+        _assert_no_leaks(load_paths([shared("oaei-conference", "ontologies", name)]), range(10), _RENAMING)
+
+
+def test_regrouping_and_dropping_rebuild_the_paths(graph: SchemaGraph) -> None:
+    for transform in (Flatten(share=1.0), Nest(share=1.0), DropNodes(share=0.5), Overlap(0.5, 0.5)):
+        for seed in range(5):
+            pair = transform(_start(graph), random.Random(seed))
+            for side in (pair.source, pair.target):
+                paths = {n.path for n in side.nodes()}
+                for node in side.nodes():  # every ancestor on a node's path is still a node here
+                    prefix = node.path.rpartition("/")[0]
+                    if node.path.count("/") > 1 and node.own:
+                        assert prefix in paths, f"{type(transform).__name__}: {node.path}"
+                assert not _stale_segments(side), type(transform).__name__
+    nested = Nest(share=1.0)(_start(graph), random.Random(1))
+    folders = [n for n in nested.target.nodes() if n.id not in graph]
+    assert folders
+    for folder in folders:  # the folder has a path under its parent, and its children under it
+        children = [e.target for e in nested.target.out_edges(folder.id)]
+        assert folder.path.count("/") >= 1
+        assert all(nested.target[c].path.startswith(folder.path + "/") for c in children)

@@ -4,9 +4,11 @@ A cosine of 0.6 means a sure match in one pair of models and nothing in another;
 is how a candidate stands against its rivals. Every candidate pair (the ``k`` best targets of each
 source node) is described by its cosine, its consensus score relative to the node's best, its
 margin over the best rival in its row and in its column, and whether it is the mutual best; a
-logistic regression fitted on held-out transformed pairs at the end of training (labels known)
-turns that into the probability that the pair is a true correspondence. The matcher lets a
-confident GNN pair through even when the names share nothing (``TT_102`` / ``Tank.Temperature``).
+logistic regression fitted at the end of training on transformed pairs of validation models (labels
+known, models the encoder never trained on) turns that into the probability that the pair is a true
+correspondence, and :func:`calibration_report` measures it on other pairs than those it was fitted
+on. The matcher lets a confident GNN pair through even when the names share nothing (``TT_102`` /
+``Tank.Temperature``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["FEATURES", "Calibration", "candidate_features", "fit_calibration"]
+__all__ = [
+    "FEATURES",
+    "Calibration",
+    "calibration_report",
+    "candidate_features",
+    "expected_calibration_error",
+    "fit_calibration",
+]
 
 FEATURES = ("cosine", "consensus", "row_margin", "column_margin", "mutual_best")
 
@@ -79,3 +88,40 @@ def fit_calibration(features: torch.Tensor, labels: torch.Tensor, *, steps: int 
     optimizer.step(closure)  # type: ignore[no-untyped-call]
     calibration.eval()
     return calibration
+
+
+def expected_calibration_error(probabilities: torch.Tensor, labels: torch.Tensor, *, bins: int = 10) -> float:
+    """Expected calibration error: the candidates binned by probability into ``bins`` equal-width
+    bins, the mean of |mean probability − share of true pairs| over the bins weighted by their size
+    (0 is perfectly calibrated)."""
+    if probabilities.numel() == 0:
+        return 0.0
+    which = (probabilities * bins).long().clamp(0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        members = which == b
+        count = int(members.sum())
+        if count:
+            gap = float(probabilities[members].mean()) - float(labels[members].float().mean())
+            total += count * abs(gap)
+    return total / probabilities.numel()
+
+
+def calibration_report(
+    calibration: Calibration, features: torch.Tensor, labels: torch.Tensor
+) -> dict[str, float]:
+    """Precision and recall of the candidates with probability ≥ 0.5, the expected calibration error
+    (10 bins) and the Brier score, on labelled candidates (rounded to 4 places)."""
+    with torch.no_grad():
+        probabilities = calibration(features)
+    chosen = probabilities >= 0.5
+    truth = labels.bool()
+    hits = int((chosen & truth).sum())
+    return {
+        "candidates": int(labels.numel()),
+        "true_pairs": int(truth.sum()),
+        "precision_at_0_5": round(hits / max(1, int(chosen.sum())), 4),
+        "recall_at_0_5": round(hits / max(1, int(truth.sum())), 4),
+        "ece_10_bins": round(expected_calibration_error(probabilities, labels), 4),
+        "brier": round(float(((probabilities - truth.float()) ** 2).mean()) if labels.numel() else 0.0, 4),
+    }
