@@ -2,5 +2,7 @@
 
 Modules: :mod:`~translator.gnn.data` (a SchemaGraph as model input), :mod:`~translator.gnn.encoder`
 (the relational encoder), :mod:`~translator.gnn.training` (loss, training epoch and evaluation as
-plain functions).
+plain functions), :mod:`~translator.gnn.split` (the validation graphs: whole model families the
+model never trains on), :mod:`~translator.gnn.calibration` (the match probability, fitted and
+measured on different validation families).
 """
