@@ -130,6 +130,7 @@ bench-load: $(STAMP)
 # out of fold, LogMap in the same run; the protocol is in benchmarks/README.md. Under 15 minutes on 2 cores
 # (the held-out GNN it trains is cached in .bench-cache/pairs/).
 bench-pairs: $(STAMP) wordnet logmap
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/pairs.py --data $(SHARED) --write-results
 
 bench-match: $(STAMP) wordnet

@@ -88,6 +88,9 @@ GNN_WEIGHTS = ((0.04, 0.2), (0.02, 0.1), (0.08, 0.4))
 """(``gnn_nudge``, ``gnn_weight``): the GNN's say between ontologies / other models; default first."""
 SAME_MODEL = 0.5
 """Share of own entity names (of the smaller model) from which two models count as one."""
+VALENTINE = ("Coma", "JaccardDistanceMatcher")
+"""Valentine's matchers run beside (benchmarks/matching.py's presentation). SimilarityFlooding is left
+out (542 s on the 11 small conference pairs alone), Cupid cannot run offline (NLTK data)."""
 _GNN_CODE = ("features.py", "transforms.py", "tokens.py", "units.py", "graph.py")
 """Modules besides translator/gnn/ whose change makes the cached held-out GNN stale."""
 RDF_SUFFIXES = {".owl", ".ttl", ".rdf", ".nt", ".jsonld", ".n3"}
@@ -321,6 +324,9 @@ class PairRun:
     process_mb: float = 0.0
     logmap: tuple[Counts, float, float] | None = None
     logmap_error: str = ""
+    others: dict[str, tuple[Counts, float]] = field(default_factory=dict)
+    """Valentine matcher → counts and seconds."""
+    other_errors: dict[str, str] = field(default_factory=dict)
 
 
 def _own_ids(graph: SchemaGraph) -> set[str]:
@@ -328,7 +334,12 @@ def _own_ids(graph: SchemaGraph) -> set[str]:
 
 
 def run_pair(
-    pair: LabelledPair, source: Loaded, target: Loaded, models: dict[str, Path], all_settings: list[Setting]
+    pair: LabelledPair,
+    source: Loaded,
+    target: Loaded,
+    models: dict[str, Path],
+    all_settings: list[Setting],
+    valentine: Sequence[str] = (),
 ) -> PairRun:
     reference = read_alignment(pair.reference)
     src, tgt = source.graph, target.graph
@@ -376,7 +387,37 @@ def run_pair(
         results = dict(shared) | {s.key: scored(s, table) for s in all_settings if s.method == "gnn"}
         run.counts[table] = {k: v[0] for k, v in results.items()}
         run.seconds[table] = {k: v[1] for k, v in results.items()}
+    for name in valentine:
+        run_valentine(run, name, src, tgt, back, reference)
     return run
+
+
+def run_valentine(
+    run: PairRun,
+    name: str,
+    source: SchemaGraph,
+    target: SchemaGraph,
+    back: dict[str, str],
+    reference: Alignment,
+) -> None:
+    """Valentine's matcher ``name`` on the pair, presented as benchmarks/matching.py presents it (the
+    entities are the columns, named by their labels; Valentine's own one-to-one selection)."""
+    from matching import block_downloads, valentine_runner  # benchmarks/matching.py
+
+    block_downloads()
+    started = time.perf_counter()
+    try:
+        found = valentine_runner(name)(source, target)
+    except Exception as exc:  # a third-party matcher: report, never stop the run
+        run.other_errors[name] = f"{type(exc).__name__}: {exc}"
+        return
+    seconds = time.perf_counter() - started
+    alignment = Alignment("valentine-source", "valentine-target")
+    alignment.extend(
+        Correspondence(back.get(a, a), b, confidence=min(1.0, max(0.0, c))) for a, b, c, _, _ in found
+    )
+    scored = score(alignment, reference, partial=run.pair.partial)
+    run.others[name] = ((scored.tp, scored.fp, scored.fn), seconds)
 
 
 def _pair_models(pair: LabelledPair) -> tuple[SchemaGraph, SchemaGraph]:
@@ -591,6 +632,37 @@ def report(
         "",
     ]
 
+    others = sorted({name for r in runs for name in (*r.others, *r.other_errors)})
+    if others:
+        lines += [
+            "### Beside Valentine's matchers (every pair)",
+            "",
+            "Valentine's matchers with default parameters, each model's entities presented as the columns "
+            "of one table as in *Matching (benchmarks/matching.py)*; micro F1, their seconds summed. "
+            "SimilarityFlooding is left out (542 s on the 11 small conference pairs alone); Cupid cannot "
+            "run offline (it downloads NLTK data).",
+            "",
+        ]
+        rows = []
+        for family, rs in [*by_family.items(), ("**all pairs**", list(runs))]:
+            row = [family, f"**{_f(micro_f1(oof_counts('auto', rs)))}**"]
+            for name in others:
+                done = [r.others[name] for r in rs if name in r.others]
+                failed = sum(1 for r in rs if name in r.other_errors)
+                cell = f"{_f(micro_f1(c for c, _ in done))} ({sum(t for _, t in done):.1f} s)"
+                row.append(cell + (f", failed on {failed}" if failed else ""))
+            rows.append(row)
+        lines += [
+            markdown_table(
+                ["Family", "Tolka auto OOF", *(f"Valentine {n}" for n in others)],
+                rows,
+                [False] + [True] * (len(others) + 1),
+            ),
+            "",
+        ]
+        errors = [f"{r.pair.name} {n}: {e}" for r in runs for n, e in r.other_errors.items()]
+        lines += [*(f"- failed: {' '.join(e.split())[:200]}" for e in errors), *([""] if errors else [])]
+
     owl = [r for r in runs if r.logmap is not None]
     if owl:
         lines += [
@@ -711,6 +783,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--only", nargs="*", default=None, help="run only these pairs (no cross-validation)")
     parser.add_argument("--no-logmap", action="store_true", help="skip LogMap")
+    parser.add_argument(
+        "--valentine",
+        default=",".join(VALENTINE),
+        help="Valentine matchers to run beside (comma-separated; '' for none; needs the bench extra)",
+    )
     parser.add_argument("--logmap-timeout", type=float, default=300.0)
     parser.add_argument(
         "--model", type=Path, default=None, help="the in-sample GNN (default: the shipped one)"
@@ -747,6 +824,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     heldout = heldout_model(shipped, loaded.values(), log, models_dirs)
     models = {"oof": heldout, "in": shipped}
     everything = list({s.key: s for c in CONFIGS for s in settings(c)}.values())
+    valentine = [v for v in args.valentine.split(",") if v]
+    if valentine:
+        try:
+            import valentine as _  # noqa: F401
+        except ImportError:
+            log.append("Valentine not installed (pip install -e '.[bench]'): not run")
+            valentine = []
     runs: list[PairRun] = []
     workdir = Path(tempfile.mkdtemp(prefix="tolka-pairs-"))
     logmap_ready = False
@@ -757,7 +841,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not logmap_ready:
             log.append("LogMap not installed (make logmap): not run")
     for pair in pairs:
-        run = run_pair(pair, loaded[pair.source], loaded[pair.target], models, everything)
+        run = run_pair(pair, loaded[pair.source], loaded[pair.target], models, everything, valentine)
         memory_of(args.data, run, heldout)
         if logmap_ready and is_rdf(pair.source) and is_rdf(pair.target):
             run_logmap_on(run, workdir / pair.name, args.logmap_timeout)
