@@ -176,6 +176,9 @@ class Rule:
         source_id: the source model's node id this rule came from (provenance only).
         target_id: the target model's node id.
         confidence: the correspondence's confidence, when compiled from an alignment.
+        write_back: whether a client of the OPC UA proxy's served model may write the target and have
+            the write carried back to the source (the rule must invert); off unless the file says
+            ``"write_back": true``.
     """
 
     target: str
@@ -188,6 +191,7 @@ class Rule:
     source_id: str = ""
     target_id: str = ""
     confidence: float | None = None
+    write_back: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +333,7 @@ class _Reader:
             pointer,
             (
                 "target", "source", "transform", "combine", "default", "unit", "source_unit",
-                "source_id", "target_id", "confidence",
+                "source_id", "target_id", "confidence", "write_back",
             ),
         )  # fmt: skip
         raw = data.get("source", [])
@@ -348,6 +352,9 @@ class _Reader:
                 f"{pointer}/transform", f"expected a list of transforms, found {_kind(transforms)}"
             )
         confidence = data.get("confidence")
+        write_back = data.get("write_back", False)
+        if not isinstance(write_back, bool):
+            raise self.fail(f"{pointer}/write_back", f"expected true or false, found {_kind(write_back)}")
         return Rule(
             target=self.text(data.get("target"), f"{pointer}/target"),
             sources=sources,
@@ -359,6 +366,7 @@ class _Reader:
             source_id=self.text(data.get("source_id", ""), f"{pointer}/source_id", empty=True),
             target_id=self.text(data.get("target_id", ""), f"{pointer}/target_id", empty=True),
             confidence=None if confidence is None else self.number(confidence, f"{pointer}/confidence"),
+            write_back=write_back,
         )
 
 
@@ -484,6 +492,8 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
             data[name] = getattr(rule, name)
     if rule.confidence is not None:
         data["confidence"] = round(rule.confidence, 4)
+    if rule.write_back:
+        data["write_back"] = True
     return data
 
 

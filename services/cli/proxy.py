@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 import sys
 import time
@@ -18,6 +19,7 @@ from services.cli.options import TranslatorFileOption
 
 if TYPE_CHECKING:
     from services.bridge.publisher import PubSubPublisher
+    from services.proxy.security import ServedUser
 
 __all__ = ["proxy_command"]
 
@@ -79,7 +81,7 @@ def proxy_command(
         typer.Option(
             "--username",
             envvar="TOLKA_OPCUA_USERNAME",
-            help="User for the source, and the user clients of the served model log in as.",
+            help="User for the source, and a user clients of the served model log in as (read role).",
             show_default=False,
         ),
     ] = None,
@@ -93,8 +95,30 @@ def proxy_command(
         ),
     ] = None,
     allow_anonymous: Annotated[
-        bool, typer.Option("--allow-anonymous", help="Let clients of the served model in without a user.")
+        bool,
+        typer.Option(
+            "--allow-anonymous", help="Let clients of the served model in without a user (read only)."
+        ),
     ] = False,
+    users: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--user",
+            help="A user of the served model, NAME:ROLE with ROLE read or write (repeatable); the password "
+            "comes from the environment variable TOLKA_PASSWORD_<NAME> (upper case, other characters _).",
+            show_default=False,
+        ),
+    ] = None,
+    write_back: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--write-back",
+            help="Let users with the write role write this served variable (a rule's target_id or target "
+            "address; repeatable); the write is translated back to the source. Also per rule in the "
+            'translator file ("write_back": true). Off by default: served variables are read-only.',
+            show_default=False,
+        ),
+    ] = None,
     data_dir: Annotated[
         Path, typer.Option("--data-dir", envvar="TOLKA_DATA_DIR", help="Where certificates are kept (pki/).")
     ] = Path("tolka-data"),
@@ -127,13 +151,21 @@ def proxy_command(
     """Subscribe to SOURCE, translate every data change with TRANSLATOR, and serve the result in the
     target's model (an embedded OPC UA server), or write it into an existing target server.
 
-    Value, source timestamp and status code are carried through. A client write on the served model
-    is translated back and written to the source where the rule has an inverse; other served
-    variables are read-only. If the source goes away, the served values keep their last value as
-    uncertain and the proxy reconnects on its own. Stop it with Ctrl-C.
+    Value, source timestamp and status code are carried through. A served variable no value has
+    reached yet reads BadWaitingForInitialData (BadNoCommunication while the source cannot be
+    reached); variables no rule feeds read BadNotConnected. If the source goes away, the served values
+    keep their last value and source timestamp as UncertainLastUsableValue, and the proxy reconnects
+    on its own. Stop it with Ctrl-C.
 
-    Clients of the served model log in with --username/--password; anonymous clients only with
-    --allow-anonymous. --security applies to the source connection and the served endpoint.
+    Served variables are read-only. A client may write one only when write-back is enabled for its
+    rule (--write-back, or "write_back": true in the translator file), the rule has an inverse, the
+    target model's AccessLevel allows writes, and the client logged in as a user with the write role
+    (--user NAME:write); the write is then translated back, written to the source with a timestamp,
+    and logged. Other writes answer BadNotWritable or BadUserAccessDenied.
+
+    Clients of the served model log in with --username/--password or a --user; anonymous clients
+    (read only) only with --allow-anonymous. --security applies to the source connection and the
+    served endpoint.
 
     Examples:
 
@@ -141,6 +173,9 @@ def proxy_command(
 
         TOLKA_OPCUA_PASSWORD=... tolka proxy --source opc.tcp://plc:4840 --translator a-b.json \
             --security Basic256Sha256-SignAndEncrypt --username operator
+
+        TOLKA_PASSWORD_HMI=... tolka proxy --source opc.tcp://plc:4840 --translator a-b.json \
+            --allow-anonymous --user hmi:write --write-back /Skid_01/SpeedSetpoint
 
         tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
     """
@@ -160,15 +195,28 @@ def proxy_command(
     if mqtt_publish and workers > 1:
         raise fail("--mqtt-publish runs with one worker (the workers translate in other processes)")
     publisher = _publisher(mqtt_publish, mqtt_topic) if mqtt_publish else None
+    if write_to and (write_back or users):
+        raise fail("--write-back and --user are for the served model: not with --write-to")
     spec = read_translator(translator)
     plan = plan_routes(spec)
     for reason in plan.left_out:
         print(f"tolka: note: left out {reason}", file=sys.stderr)
+    for note in plan.notes:
+        print(f"tolka: note: {note}", file=sys.stderr)
+    writable = set() if write_to else plan.writable(write_back or ())
+    served_users = [_served_user(text) for text in users or ()]
     secure = Security.parse(security, data_dir / "pki")
     credentials = Credentials(username or "", password or "")
-    if not write_to and not allow_anonymous and not username:
+    if not write_to and not allow_anonymous and not username and not served_users:
         raise fail(
-            "clients of the served model need a user: give --username/--password, or --allow-anonymous"
+            "clients of the served model need a user: give --username/--password or --user, "
+            "or --allow-anonymous"
+        )
+    if writable and not any(u.role == "write" for u in served_users):
+        print(
+            f"tolka: note: write-back is on for {len(writable)} variables, but no user has the write "
+            "role (--user NAME:write): they stay read-only for every client",
+            file=sys.stderr,
         )
     target: ServedTarget | RemoteTarget
     if write_to:
@@ -184,10 +232,11 @@ def proxy_command(
         target = ServedTarget(
             serve or DEFAULT_SERVE,
             served,
-            writable=[r.target_id for r in plan.routes if r.backward],
+            writable=writable,
             security=secure,
             credentials=credentials,
             allow_anonymous=allow_anonymous,
+            users=served_users,
         )
     logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
     logging.getLogger("asyncua").setLevel(logging.ERROR)
@@ -244,6 +293,27 @@ def proxy_command(
         print(f"tolka: stopped; {describe(proxy.counters, started)}{mqtt}", file=sys.stderr)
 
     asyncio.run(run())
+
+
+def password_variable(name: str) -> str:
+    """The environment variable holding the password of the served user ``name``."""
+    return "TOLKA_PASSWORD_" + re.sub(r"[^A-Za-z0-9]", "_", name).upper()
+
+
+def _served_user(text: str) -> ServedUser:
+    """``NAME:ROLE`` of --user, its password from the environment."""
+    import os
+
+    from services.proxy.security import ROLES, ServedUser
+
+    name, _, role = text.rpartition(":")
+    if not name or role not in ROLES:
+        raise fail(f"--user {text!r}: expected NAME:ROLE with ROLE one of {', '.join(ROLES)}")
+    variable = password_variable(name)
+    password = os.environ.get(variable, "")
+    if not password:
+        raise fail(f"--user {text!r}: no password in the environment variable {variable}")
+    return ServedUser(name, password, role)
 
 
 def _publisher(broker: str, topic: str) -> PubSubPublisher:

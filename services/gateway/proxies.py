@@ -22,7 +22,7 @@ from prometheus_client.registry import Collector
 from services.gateway.store import NotFoundError, Store, new_id, now
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
-from services.proxy.security import Credentials, Security
+from services.proxy.security import Credentials, Security, ServedUser
 from services.proxy.targets import RemoteTarget, ServedTarget
 from translator.graph import SchemaGraph
 from translator.graphfile import graph_from_dict
@@ -44,6 +44,8 @@ class ProxyConfig:
     password: str = ""
     allow_anonymous: bool = False
     publishing_interval: float = 50.0
+    users: tuple[ServedUser, ...] = ()
+    write_back: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,12 +98,14 @@ class ProxyRegistry:
 
         Raises:
             NotFoundError: no such translator.
-            TolkaError: the translator routes no node, a bad security setting.
+            TolkaError: the translator routes no node, a bad security setting, write-back for a target
+                no invertible rule feeds.
         """
         record = self.store.get_translator(config.translator)
         plan = plan_routes(spec_from_dict(record.document, source=config.translator))
         security = Security.parse(config.security, self.pki)
         credentials = Credentials(config.username, config.password)
+        writable = set() if config.write_to else plan.writable(config.write_back)
         folder = None
         target: ServedTarget | RemoteTarget
         if config.write_to:
@@ -111,10 +115,11 @@ class ProxyRegistry:
             target = ServedTarget(
                 config.serve,
                 main,
-                writable=[r.target_id for r in plan.routes if r.backward],
+                writable=writable,
                 security=security,
                 credentials=credentials,
                 allow_anonymous=config.allow_anonymous,
+                users=config.users,
                 required=required,
             )
         proxy = Proxy(

@@ -5,6 +5,11 @@ through the rule's transforms, and back through the reverse rule when the rule i
 that combine several sources, and rules without node ids (written by hand, without ``tolka compile``),
 cannot be routed node to node: the plan lists them with the reason. Constants are written once.
 
+Writes are opt-in: a route is writable on the served model only when its rule inverts *and* write-back
+is enabled for it — ``"write_back": true`` in the translator file, or its target id or target address
+named to :meth:`Plan.writable` (``tolka proxy --write-back``). Whether the target model and the
+client's role allow the write is the served target's business.
+
 Example:
     >>> from translator.rules import MessageFormat, Rule, Side, TranslatorSpec, Unit
     >>> rule = Rule("/t", ("T",), (Unit("CEL", "FAH"),), source_id="nsu=urn:a;i=1", target_id="nsu=urn:b;i=2")
@@ -17,11 +22,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from translator.errors import TolkaError
+from translator.errors import InputError, TolkaError
 from translator.rules import MISSING, TranslatorSpec, reverse_spec
 from translator.translating import Translator
 
@@ -38,6 +43,8 @@ class Route:
         target_id: the target node.
         forward: source value → target value.
         backward: target value → source value, None when the rule has no inverse.
+        target: the rule's target address (``/Skid_01/SC_107``).
+        write_back: the translator file enables write-back for this rule.
     """
 
     rule: int
@@ -45,6 +52,8 @@ class Route:
     target_id: str
     forward: Callable[[Any], Any]
     backward: Callable[[Any], Any] | None = None
+    target: str = ""
+    write_back: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +67,37 @@ class Constant:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The routes, the constants, and the rules left out with why."""
+    """The routes, the constants, the rules left out with why, and notes (write-back that cannot be)."""
 
     routes: tuple[Route, ...]
     constants: tuple[Constant, ...] = ()
     left_out: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+
+    def writable(self, write_back: Iterable[str] = ()) -> set[str]:
+        """The target ids clients may write: routes whose rule inverts and has write-back enabled,
+        in the translator file or by ``write_back`` (target ids or target addresses).
+
+        Raises:
+            InputError: ``write_back`` names no routed target, or one whose rule has no inverse.
+        """
+        out = {r.target_id for r in self.routes if r.write_back and r.backward is not None}
+        for name in write_back:
+            found = [r for r in self.routes if name in (r.target_id, r.target)]
+            if not found:
+                known = ", ".join(sorted(r.target for r in self.routes)[:5])
+                raise InputError(
+                    f"write-back for {name!r}: no routed rule has this target id or address "
+                    f"(some are: {known})"
+                )
+            for route in found:
+                if route.backward is None:
+                    raise InputError(
+                        f"write-back for {name!r}: rule {route.rule} ({route.target}) has no inverse, "
+                        "so a write cannot be translated back to the source"
+                    )
+                out.add(route.target_id)
+        return out
 
     def by_source(self) -> dict[str, list[Route]]:
         """The routes of each source node (one source may feed several targets)."""
@@ -82,7 +117,7 @@ def plan_routes(spec: TranslatorSpec) -> Plan:
     back_spec, _ = reverse_spec(spec)
     backward = Translator(back_spec) if back_spec.rules else None
     back_of = {rule.target_id: k for k, rule in enumerate(back_spec.rules) if rule.target_id}
-    routes, constants, left_out = [], [], []
+    routes, constants, left_out, notes = [], [], [], []
     for k, rule in enumerate(spec.rules):
         if not rule.sources:
             if rule.target_id and rule.default is not MISSING:
@@ -102,7 +137,21 @@ def plan_routes(spec: TranslatorSpec) -> Plan:
         back = None
         if backward is not None and index is not None and back_spec.rules[index].source_id == rule.target_id:
             back = backward.rule_function(index)
-        routes.append(Route(k, rule.source_id, rule.target_id, forward.rule_function(k), back))
+        if rule.write_back and back is None:
+            notes.append(
+                f"rule {k} ({rule.target}): write_back is set but the rule has no inverse: read-only"
+            )
+        routes.append(
+            Route(
+                k,
+                rule.source_id,
+                rule.target_id,
+                forward.rule_function(k),
+                back,
+                rule.target,
+                rule.write_back,
+            )
+        )
     if not routes and not constants:
         raise TolkaError("no rule of this translator joins two OPC UA nodes: " + "; ".join(left_out[:5]))
-    return Plan(tuple(routes), tuple(constants), tuple(left_out))
+    return Plan(tuple(routes), tuple(constants), tuple(left_out), tuple(notes))

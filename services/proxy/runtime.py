@@ -7,11 +7,16 @@ and no task is made per change), applies the route's transforms and writes value
 status code to the target — in the order the changes arrived. A change that cannot be translated is
 counted and logged, never written.
 
-When the source goes away the target's values keep their last value with the status
-``UncertainLastUsableValue``; the proxy reconnects with exponential backoff (0.5 s doubling to
+Status codes tell the truth: a target the source has not fed yet reads ``BadWaitingForInitialData``
+(set by the served target, and written for a source value that is null with a Good status); while
+the source cannot be reached before a target had a value, it reads ``BadNoCommunication``. When the
+source goes away the target's values keep their last value with the status
+``UncertainLastUsableValue`` and their last source timestamp (targets that never had a value:
+``BadNoCommunication``); the proxy reconnects with exponential backoff (0.5 s doubling to
 ``max_backoff``), re-reads every source value, resubscribes, and logs the gap. It exits only when told
-to stop. With a served target, a client write to a variable that has a reverse rule is translated back
-and written to the source.
+to stop. With a served target, a client write the served target accepted (write-back on, the model
+and the user's role allow it) is translated back and written to the source with a source timestamp,
+and logged on ``tolka.proxy.writes``.
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ from translator.values import iso_millis
 __all__ = ["Counters", "Proxy"]
 
 log = logging.getLogger("tolka.proxy")
+audit = logging.getLogger("tolka.proxy.writes")
+"""One line per client write carried to the source (user, target, value): at INFO, always on."""
+audit.setLevel(logging.INFO)
 
 CHUNK = 1000
 """Monitored items created per request (asyncua drops the connection on ~10,000 in one call)."""
@@ -70,6 +78,15 @@ class Counters:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _status(code: int) -> ua.StatusCode:
+    return ua.StatusCode(ua.UInt32(code))
+
+
+def _no_communication() -> ua.DataValue:
+    status = _status(StatusCodes.BadNoCommunication)
+    return ua.DataValue(ua.Variant(None), status, ServerTimestamp=ua.DateTime.now(dt.UTC))
 
 
 def _now() -> str:
@@ -117,8 +134,9 @@ class Proxy:
         self._source_types: dict[str, ua.VariantType] = {}
         self._back: dict[str, Route] = {r.target_id: r for r in plan.routes if r.backward is not None}
         self._client: Client | None = None
-        self._last: dict[str, ua.Variant] = {}
+        self._last: dict[str, ua.DataValue] = {}
         self._lost = asyncio.Event()
+        self._refused = 0
         self.on_translated: Callable[[Route, ua.DataValue], None] | None = None
         """Called with each translated value once the target has it (``--mqtt-publish``); it must
         not wait."""
@@ -150,14 +168,17 @@ class Proxy:
                     "rule %d: %r from %s cannot be translated: %s", route.rule, raw, route.source_id, exc
                 )
             return
-        if result is not None:
-            self._last[route.target_id] = variant
+        status = value.StatusCode
+        if raw is None and (status is None or status.is_good()):  # no value, yet "Good": there is no data
+            status = _status(StatusCodes.BadWaitingForInitialData)
         translated = ua.DataValue(
             variant,
-            StatusCode=value.StatusCode,
+            StatusCode=status,
             SourceTimestamp=value.SourceTimestamp,
             ServerTimestamp=ua.DateTime.now(dt.UTC),
         )
+        if result is not None:
+            self._last[route.target_id] = translated
         try:
             await self.target.write(route.target_id, translated)
         except Exception as exc:  # the target refused it or went away: count it, go on with the rest
@@ -169,25 +190,63 @@ class Proxy:
         if self.on_translated is not None:
             self.on_translated(route, translated)
 
-    async def write_back(self, target_id: str, value: ua.DataValue) -> None:
-        """A client wrote ``target_id`` on the served model: carry it back to the source."""
+    async def write_back(self, target_id: str, value: ua.DataValue, user: str = "anonymous") -> None:
+        """``user`` wrote ``target_id`` on the served model (the target accepted it): carry it back to
+        the source, with the client's source timestamp or now, and log it."""
         route, client = self._back.get(target_id), self._client
-        if route is None or route.backward is None or client is None or value.Value is None:
+        if route is None or route.backward is None or value.Value is None:
             return
+        stamp = value.SourceTimestamp or ua.DateTime.now(dt.UTC)
         try:
+            if client is None:
+                raise ConnectionError(f"the source {self.source_url} is not connected")
             back = coerce(route.backward(value.Value.Value), self._source_types[route.source_id])
-            await client.get_node(self._source_ids[route.source_id]).write_value(ua.DataValue(back))
+            await client.get_node(self._source_ids[route.source_id]).write_value(
+                ua.DataValue(back, SourceTimestamp=stamp)
+            )
             self.counters.written_back += 1
+            audit.info(
+                "write by %s: %s = %r, to the source %s = %r at %s",
+                user, target_id, value.Value.Value, route.source_id, back.Value, iso_millis(stamp),
+            )  # fmt: skip
         except Exception as exc:  # the source refused it, or it went away: show the source's value again
-            log.warning("write to %s not carried back to the source: %s", target_id, exc)
+            log.warning("write by %s to %s not carried back to the source: %s", user, target_id, exc)
             last = self._last.get(target_id)
             if last is not None:
-                await self.target.write(target_id, ua.DataValue(last))
+                await self._put(target_id, last)
+
+    async def _put(self, target_id: str, value: ua.DataValue) -> None:
+        """Write a value the proxy made itself (a status, a last value); a refusal is logged, not raised."""
+        try:
+            await self.target.write(target_id, value)
+        except Exception as exc:  # a remote target may refuse a value without a value: say so a few times
+            self._refused += 1
+            if self._refused <= 10:
+                log.warning("the target refused %s for %s: %s", value.StatusCode, target_id, exc)
 
     async def _mark_uncertain(self) -> None:
-        status = ua.StatusCode(ua.UInt32(StatusCodes.UncertainLastUsableValue))
-        for target_id, variant in self._last.items():
-            await self.target.write(target_id, ua.DataValue(variant, StatusCode=status))
+        """The source is gone: last values are uncertain (their source timestamps kept); targets that
+        never had one have no communication."""
+        uncertain = _status(StatusCodes.UncertainLastUsableValue)
+        now = ua.DateTime.now(dt.UTC)
+        for target_id in self._targets():
+            last = self._last.get(target_id)
+            if last is None:
+                await self._put(target_id, _no_communication())
+                continue
+            held = ua.DataValue(
+                last.Value, uncertain, SourceTimestamp=last.SourceTimestamp, ServerTimestamp=now
+            )
+            await self._put(target_id, held)
+
+    async def _mark_unreachable(self) -> None:
+        """The source cannot be reached: targets without a value yet have no communication."""
+        for target_id in self._targets():
+            if target_id not in self._last:
+                await self._put(target_id, _no_communication())
+
+    def _targets(self) -> list[str]:
+        return list(dict.fromkeys(r.target_id for r in self.plan.routes))
 
     # the source connection -------------------------------------------------------------------
 
@@ -264,6 +323,8 @@ class Proxy:
                 except (TimeoutError, OSError, UaError, ConnectionError) as exc:
                     if first:
                         log.warning("source %s unreachable (%s); retrying", self.source_url, exc)
+                        await self._mark_unreachable()
+                        first = False
                     await self._close_client()
                     await _wait(stop, backoff)
                     backoff = min(backoff * 2, self.max_backoff)

@@ -1,5 +1,9 @@
 """OPC UA security of the proxy: Basic256Sha256 (Sign or SignAndEncrypt) and username/password.
 
+Users of the served model have a role: ``read`` or ``write``. Anonymous clients (when allowed) and the
+``--username`` user read; only users given the ``write`` role (``--user NAME:write``) may write, and
+only the variables write-back is enabled for.
+
 Certificates are made on first use — a self-signed application certificate and its key per role
 (``client`` for the connection to the source, ``server`` for the served model) — in
 ``<data dir>/pki/`` and reused afterwards; they belong to the installation and are never committed.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +35,13 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from translator.errors import TolkaError
 
-__all__ = ["POLICIES", "Credentials", "Security", "SecurityError"]
+__all__ = ["POLICIES", "ROLES", "Credentials", "Security", "SecurityError", "ServedUser"]
 
 POLICIES = ("None", "Basic256Sha256-Sign", "Basic256Sha256-SignAndEncrypt")
 """The ``--security`` values."""
 _APP_URI = "urn:tolka:proxy:{role}"
+ROLES = ("read", "write")
+"""The roles of the served model's users."""
 
 
 class SecurityError(TolkaError):
@@ -50,6 +57,26 @@ class Credentials:
 
     def __repr__(self) -> str:  # never print a password
         return f"Credentials(username={self.username!r}, password={'***' if self.password else ''!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class ServedUser:
+    """A user of the served model: name, password and role (``read`` or ``write``)."""
+
+    username: str
+    password: str
+    role: str = "read"
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise SecurityError(
+                f"unknown role {self.role!r} for user {self.username!r}; choose read or write"
+            )
+        if not self.username or not self.password:
+            raise SecurityError(f"the served user {self.username!r} needs a name and a password")
+
+    def __repr__(self) -> str:  # never print a password
+        return f"ServedUser(username={self.username!r}, password='***', role={self.role!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +145,17 @@ class Security:
             client.application_uri = _APP_URI.format(role="client")
             await client.set_security(SecurityPolicyBasic256Sha256, str(cert), str(key), mode=self.mode)
 
-    async def serve(self, server: Server, credentials: Credentials, allow_anonymous: bool) -> None:
-        """Configure ``server`` (after ``init``, before ``start``): endpoint security, users."""
+    async def serve(
+        self,
+        server: Server,
+        credentials: Credentials,
+        allow_anonymous: bool,
+        users: Sequence[ServedUser] = (),
+    ) -> None:
+        """Configure ``server`` (after ``init``, before ``start``): endpoint security, users.
+
+        ``credentials`` is a user with the read role; ``users`` are more, each with its role. A user
+        who logs in is an asyncua ``User`` named by the username (anonymous: no name)."""
         if self.secure:
             cert, key = await self.certificate("server")
             await server.load_certificate(str(cert))
@@ -133,20 +169,28 @@ class Security:
             await server.set_application_uri(_APP_URI.format(role="server"))
         else:
             server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
-        if not allow_anonymous and not credentials.username:
+        everyone = list(users)
+        if credentials.username:
+            everyone.insert(0, ServedUser(credentials.username, credentials.password, "read"))
+        if not allow_anonymous and not everyone:
             raise SecurityError("the served model needs a username and password, or --allow-anonymous")
+        names = [u.username for u in everyone]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise SecurityError(f"the served user {twice[0]!r} is given twice")
         server.set_security_IDs(
-            (["Anonymous"] if allow_anonymous else []) + (["Username"] if credentials.username else [])
+            (["Anonymous"] if allow_anonymous else []) + (["Username"] if everyone else [])
         )
-        server.iserver.set_user_manager(_Users(credentials, allow_anonymous))
+        server.iserver.set_user_manager(_Users(everyone, allow_anonymous))
 
 
 class _Users(UserManager):
-    """The served model's users: the configured one (password compared in constant time), and anonymous
-    clients when allowed."""
+    """The served model's users (passwords compared in constant time), and anonymous clients when
+    allowed. Every one is a plain asyncua user, so the access levels hold for all of them; the role
+    is checked by the served target on each write."""
 
-    def __init__(self, credentials: Credentials, allow_anonymous: bool) -> None:
-        self.credentials = credentials
+    def __init__(self, users: Sequence[ServedUser], allow_anonymous: bool) -> None:
+        self.users = list(users)
         self.allow_anonymous = allow_anonymous
 
     def get_user(
@@ -154,7 +198,10 @@ class _Users(UserManager):
     ) -> User | None:
         if username is None:
             return User(role=UserRole.User) if self.allow_anonymous else None
-        expected = self.credentials
-        same_user = hmac.compare_digest(username.encode(), expected.username.encode())
-        same_password = hmac.compare_digest((password or "").encode(), expected.password.encode())
-        return User(role=UserRole.User) if expected.username and same_user and same_password else None
+        found = None
+        for user in self.users:  # every user compared, so the time says nothing about which exist
+            same_user = hmac.compare_digest(username.encode(), user.username.encode())
+            same_password = hmac.compare_digest((password or "").encode(), user.password.encode())
+            if same_user and same_password:
+                found = user
+        return User(role=UserRole.User, name=found.username) if found is not None else None

@@ -2,15 +2,17 @@
 
 :class:`ServedTarget` hosts an embedded asyncua server whose address space is the target model
 (imported from its NodeSet2 file), writes values straight into that address space, and gives clients
-write access only to variables a reverse rule can carry back to the source (the others answer
-``BadUserAccessDenied``). :class:`RemoteTarget` writes into an existing server over a client
-connection. Both resolve the translator's ``nsu=<uri>;<id>`` node ids through their own namespace
-array and know the variant type of every target variable, so a value is written with the type the
-target declares.
+write access only where write-back is enabled, the target model allows it and the user has the write
+role (other writes answer ``BadNotWritable`` or ``BadUserAccessDenied``). :class:`RemoteTarget`
+writes into an existing server over a client connection. Both resolve the translator's
+``nsu=<uri>;<id>`` node ids through their own namespace array and know the variant type of every
+target variable, so a value is written with the type the target declares.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
@@ -21,12 +23,14 @@ from asyncua.client.client import Client
 from asyncua.common.callback import CallbackType, ServerItemCallback
 from asyncua.common.node import Node
 from asyncua.common.ua_utils import data_type_to_variant_type
+from asyncua.crypto.permission_rules import User, UserRole
 from asyncua.server.server import Server
 from asyncua.ua.attribute_ids import AttributeIds
+from asyncua.ua.status_codes import StatusCodes
 
 from adapters.opcua.nodeid import split_expanded
 from services.proxy.built import build_address_space
-from services.proxy.security import Credentials, Security
+from services.proxy.security import Credentials, Security, ServedUser
 from translator.errors import TolkaError
 from translator.graph import SchemaGraph
 
@@ -115,11 +119,23 @@ class ServedTarget:
     """An embedded server at ``endpoint`` serving the target model: its ``nodeset`` file imported, or
     (for a model that is no NodeSet2 file) an address space built from its graph.
 
+    Served variables are read-only (AccessLevel and UserAccessLevel CurrentRead) except those in
+    ``writable`` that the target model lets clients write (its AccessLevel has CurrentWrite; a model
+    that is no NodeSet2 file declares no access levels, so ``writable`` alone decides). A client write
+    to any other variable answers ``BadNotWritable``; a write by a user without the ``write`` role
+    answers ``BadUserAccessDenied`` (and UserAccessLevel, read by that user, says CurrentRead). Nothing
+    refused reaches :attr:`on_client_write`.
+
+    Until a rule feeds it, a served variable reads ``BadWaitingForInitialData`` with no value; a
+    variable of the model no rule feeds reads ``BadNotConnected`` with no value (properties such as
+    EURange or EngineeringUnits keep the model's values).
+
     Args:
-        writable: the target ids a client may write (their reverse rule carries the write back).
+        writable: the target ids write-back is enabled for (their reverse rule carries the write back).
         security: the endpoint's message security (default none).
-        credentials: the user clients log in as; allow_anonymous: whether clients may also come
-            without one (they may not by default).
+        credentials: a user clients log in as (role read); allow_anonymous: whether clients may also
+            come without one (they may not by default; anonymous clients read).
+        users: more users, each with its role (``read`` or ``write``).
         required: NodeSet2 files of the models the target model builds on (other than ns 0),
             imported before it in this order.
     """
@@ -133,6 +149,7 @@ class ServedTarget:
         security: Security | None = None,
         credentials: Credentials | None = None,
         allow_anonymous: bool = False,
+        users: Sequence[ServedUser] = (),
         required: Sequence[Path] = (),
     ) -> None:
         self.endpoint = endpoint
@@ -142,14 +159,20 @@ class ServedTarget:
         self.security = security or Security()
         self.credentials = credentials or Credentials()
         self.allow_anonymous = allow_anonymous
+        self.users = tuple(users)
+        self.writers = {u.username for u in self.users if u.role == "write"}
         self.server = Server()  # anonymous clients are plain users: access levels hold for them
         self.nodes: dict[str, ua.NodeId] = {}
         self.types: dict[str, ua.VariantType] = {}
-        self.on_client_write: Callable[[str, ua.DataValue], Awaitable[None]] | None = None
+        self.enabled: set[str] = set()
+        """The target ids clients with the write role may write (write-back on, and the model allows it)."""
+        self.on_client_write: Callable[[str, ua.DataValue, str], Awaitable[None]] | None = None
+        """Called with the target id, the written value and the user's name for each accepted write."""
         self._by_node: dict[ua.NodeId, str] = {}
+        self._enabled_nodes: set[ua.NodeId] = set()
 
     async def start(self, ids: Iterable[str]) -> None:
-        """Import the model, resolve ``ids``, set access levels, and start serving.
+        """Import the model, resolve ``ids``, set access levels and initial status codes, and start serving.
 
         Raises:
             ProxyError: the model file cannot be imported, or lacks a node the translator names.
@@ -158,42 +181,123 @@ class ServedTarget:
         await server.init()
         server.set_endpoint(self.endpoint)
         server.set_server_name("Tolka proxy")
-        await self.security.serve(server, self.credentials, self.allow_anonymous)
+        await self.security.serve(server, self.credentials, self.allow_anonymous, self.users)
+        model_nodes: list[ua.NodeId]
+        declares_access = False
         if isinstance(self.nodeset, SchemaGraph):  # no NodeSet2 file: build it from the graph
             made = await build_address_space(server, self.nodeset)
             missing = sorted(set(ids) - set(made))
             if missing:
                 raise ProxyError(f"the served model {self.nodeset.name} has no value node {missing[0]}")
             self.nodes = {key: made[key] for key in ids}
+            model_nodes = list(made.values())
         else:
             try:
-                for model in (*self.required, self.nodeset):  # the models it builds on first
+                for model in self.required:  # the models it builds on first
                     await server.import_xml(str(model))
+                model_nodes = await server.import_xml(str(self.nodeset))
             except Exception as exc:
                 reason = f"{type(exc).__name__}: {exc}"
                 raise ProxyError(f"{self.nodeset}: cannot serve this model: {reason}") from None
             namespaces = await server.get_namespace_array()
             self.nodes = resolve_ids(ids, namespaces, f"the served model {self.nodeset.name}")
+            declares_access = True
         self.types = await variant_types(self.nodes, server.get_node)
-        for key, node in self.nodes.items():
-            level = ua.AccessLevel.CurrentRead.mask | (
-                ua.AccessLevel.CurrentWrite.mask if key in self.writable else 0
+        self.enabled = set()
+        for key in sorted(self.writable & set(self.nodes)):
+            allowed = not declares_access or _can_write(
+                _read(server, self.nodes[key], AttributeIds.AccessLevel)
             )
-            for attribute in (AttributeIds.AccessLevel, AttributeIds.UserAccessLevel):
-                await server.write_attribute_value(
-                    node, ua.DataValue(ua.Variant(level, ua.VariantType.Byte)), attribute
+            if allowed:
+                self.enabled.add(key)
+            else:
+                log.warning(
+                    "write-back for %s left off: the target model's AccessLevel does not allow writes", key
                 )
+        waiting = _status(StatusCodes.BadWaitingForInitialData)
+        for key, node in self.nodes.items():
+            await _set_access(server, node, write=key in self.enabled)
+            await server.write_attribute_value(node, ua.DataValue(ua.Variant(None), StatusCode=waiting))
+        await self._disconnected(model_nodes)
         self._by_node = {node: key for key, node in self.nodes.items()}
+        self._enabled_nodes = {self.nodes[key] for key in self.enabled}
+        self._guard_writes()
         await server.start()
         server.subscribe_server_callback(CallbackType.PostWrite, self._written)
+        if self.enabled:
+            server.subscribe_server_callback(CallbackType.PostRead, self._read_by)
+
+    async def _disconnected(self, model_nodes: Iterable[ua.NodeId]) -> None:
+        """The model's variables no rule feeds: read-only, ``BadNotConnected`` without a value (not a
+        sample value or a zero that reads Good). Properties keep the model's value, read-only."""
+        served = set(self.nodes.values())
+        not_connected = _status(StatusCodes.BadNotConnected)
+        for node_id in model_nodes:
+            if node_id in served or _read(self.server, node_id, AttributeIds.AccessLevel) is None:
+                continue  # served by a rule, or no variable
+            await _set_access(self.server, node_id, write=False)
+            definition = await self.server.get_node(node_id).read_type_definition()
+            if definition != _PROPERTY_TYPE:
+                value = ua.DataValue(ua.Variant(None), StatusCode=not_connected)
+                await self.server.write_attribute_value(node_id, value)
+
+    def _guard_writes(self) -> None:
+        """Check each client write before asyncua does: the variable, then the user's role."""
+        service = self.server.iserver.attribute_service
+        original = service.write
+
+        async def write(params: ua.WriteParameters, user: User = _ADMIN) -> list[ua.StatusCode]:
+            if user.role == UserRole.Admin:  # the server itself
+                return await original(params, user)
+            results = []
+            for item in params.NodesToWrite:
+                refusal = self._refusal(item, user)
+                if refusal is not None:
+                    results.append(_status(refusal))
+                    continue
+                if item.AttributeId == AttributeIds.Value and item.Value.SourceTimestamp is None:
+                    item.Value = dataclasses.replace(item.Value, SourceTimestamp=dt.datetime.now(dt.UTC))
+                results.extend(await original(ua.WriteParameters(NodesToWrite=[item]), user))
+            return results
+
+        service.write = write  # type: ignore[method-assign]
+
+    def _refusal(self, item: ua.WriteValue, user: User) -> int | None:
+        """Why a client may not write ``item`` (a status code), None when it may."""
+        if item.AttributeId != AttributeIds.Value:
+            return None  # asyncua refuses every other attribute to clients
+        key = self._by_node.get(item.NodeId)
+        if key is None:  # a node of the model no rule feeds, or the server's own
+            level = _read(self.server, item.NodeId, AttributeIds.AccessLevel)
+            return StatusCodes.BadNotWritable if level is not None and not _can_write(level) else None
+        if key not in self.enabled:
+            return StatusCodes.BadNotWritable
+        if user.name is None or user.name not in self.writers:
+            return StatusCodes.BadUserAccessDenied
+        return None
+
+    async def _read_by(self, event: ServerItemCallback, _: Any) -> None:
+        """UserAccessLevel as the reading user has it: CurrentRead only without the write role."""
+        user = event.user
+        if (
+            user is None
+            or user.role == UserRole.Admin
+            or (user.name is not None and user.name in self.writers)
+        ):
+            return
+        results = event.response_params
+        for k, request in enumerate(event.request_params.NodesToRead):
+            if request.AttributeId == AttributeIds.UserAccessLevel and request.NodeId in self._enabled_nodes:
+                results[k] = ua.DataValue(ua.Variant(ua.AccessLevel.CurrentRead.mask, ua.VariantType.Byte))
 
     async def _written(self, event: ServerItemCallback, _: Any) -> None:
         if not event.is_external or self.on_client_write is None:
             return
+        name = (event.user.name if event.user is not None else None) or "anonymous"
         for request, status in zip(event.request_params.NodesToWrite, event.response_params, strict=False):
             key = self._by_node.get(request.NodeId)
-            if key is not None and request.AttributeId == AttributeIds.Value and status.is_good():
-                await self.on_client_write(key, request.Value)
+            if key in self.enabled and request.AttributeId == AttributeIds.Value and status.is_good():
+                await self.on_client_write(key, request.Value, name)
 
     async def write(self, key: str, value: ua.DataValue) -> None:
         """Put a value into the served model (no client write callback fires)."""
@@ -205,6 +309,36 @@ class ServedTarget:
 
     async def stop(self) -> None:
         await self.server.stop()
+
+
+_ADMIN = User(role=UserRole.Admin)
+_PROPERTY_TYPE = ua.NodeId(ua.Int32(68))
+"""ns=0;i=68, PropertyType: the type definition of properties (EURange, EngineeringUnits, ...)."""
+
+
+def _status(code: int) -> ua.StatusCode:
+    return ua.StatusCode(ua.UInt32(code))
+
+
+def _read(server: Server, node: ua.NodeId, attribute: int) -> int | None:
+    """An access level attribute of ``node`` in ``server``'s address space, None when it has none."""
+    value = server.iserver.aspace.read_attribute_value(node, attribute)
+    if value.StatusCode is not None and not value.StatusCode.is_good():
+        return None
+    return None if value.Value is None or value.Value.Value is None else int(value.Value.Value)
+
+
+def _can_write(level: int | None) -> bool:
+    return level is not None and bool(level & ua.AccessLevel.CurrentWrite.mask)
+
+
+async def _set_access(server: Server, node: ua.NodeId, *, write: bool) -> None:
+    """AccessLevel and UserAccessLevel as served: CurrentRead, and CurrentWrite if ``write``."""
+    level = ua.AccessLevel.CurrentRead.mask | (ua.AccessLevel.CurrentWrite.mask if write else 0)
+    for attribute in (AttributeIds.AccessLevel, AttributeIds.UserAccessLevel):
+        await server.write_attribute_value(
+            node, ua.DataValue(ua.Variant(level, ua.VariantType.Byte)), attribute
+        )
 
 
 class RemoteTarget:

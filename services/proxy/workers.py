@@ -105,7 +105,7 @@ async def _work(
         if message[0] == "stop":
             stop.set()
         elif message[0] == "write_back":
-            task = loop.create_task(proxy.write_back(message[1], message[2]))
+            task = loop.create_task(proxy.write_back(message[1], message[2], message[3]))
             pending.add(task)
             task.add_done_callback(pending.discard)
 
@@ -241,7 +241,7 @@ class ShardedProxy:
             key, value = await queue.get()
             await self.target.write(key, value)
 
-    async def _write_back(self, target_id: str, value: ua.DataValue) -> None:
+    async def _write_back(self, target_id: str, value: ua.DataValue, user: str) -> None:
         owner = self._owner.get(target_id)
         if owner is not None:
-            self._connections[owner].send(("write_back", target_id, value))
+            self._connections[owner].send(("write_back", target_id, value, user))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from services.gateway.proxies import ProxyConfig, RunningProxy
 from services.gateway.state import Gateway, gateway
+from services.proxy.security import ServedUser
 from translator.errors import InputError
 
 __all__ = ["router"]
@@ -17,6 +18,16 @@ router = APIRouter(prefix="/proxies", tags=["proxies"])
 State = Annotated[Gateway, Depends(gateway)]
 _URL = r"^opc\.tcp://"
 _BODY = "request body"
+
+
+class ProxyUser(BaseModel):
+    """A user of the served model and its role (read, or write where write-back is on)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1)
+    password: SecretStr
+    role: Literal["read", "write"] = "read"
 
 
 class ProxyCreate(BaseModel):
@@ -36,6 +47,12 @@ class ProxyCreate(BaseModel):
     username: str = ""
     password: SecretStr = SecretStr("")
     allow_anonymous: bool = False
+    users: list[ProxyUser] = Field(default=[], description="users of the served model, with their roles")
+    write_back: list[str] = Field(
+        default=[],
+        description="target ids or addresses users with the write role may write, carried back to the source "
+        "(besides the translator's rules with write_back); none by default",
+    )
     publishing_interval: float = Field(default=50.0, gt=0, le=60_000, description="ms")
 
 
@@ -87,11 +104,13 @@ async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
         raise InputError(
             "give one of serve (an endpoint to serve the target model at) or write_to", source="request body"
         )
-    if body.serve and not (body.allow_anonymous or body.username):
+    if body.serve and not (body.allow_anonymous or body.username or body.users):
         raise InputError(
-            "clients of the served model need a user (username/password) or allow_anonymous",
+            "clients of the served model need a user (username/password, users) or allow_anonymous",
             source="request body",
         )
+    if body.write_to and (body.users or body.write_back):
+        raise InputError("users and write_back are for a served model, not write_to", source="request body")
     config = ProxyConfig(
         body.translator,
         body.source,
@@ -102,6 +121,8 @@ async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
         body.password.get_secret_value(),
         body.allow_anonymous,
         body.publishing_interval,
+        tuple(ServedUser(u.username, u.password.get_secret_value(), u.role) for u in body.users),
+        tuple(body.write_back),
     )
     return ProxyPublic.of(await state.proxies.start(config))
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from asyncua import ua
 from asyncua.client.client import Client
+from asyncua.ua.uaerrors import UaStatusCodeError
 
 from tests.paths import VENDOR_A
 from tests.services.gateway.conftest import matched, upload
@@ -28,6 +29,8 @@ async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.A
         assert "serve" in refused.json()["detail"]
         served = f"opc.tcp://127.0.0.1:{served_port}"
         assert (await client.post("/proxies", json={**body, "serve": served})).status_code == 422  # no user
+        unknown = {**body, "serve": served, "allow_anonymous": True, "write_back": ["/nowhere"]}
+        assert (await client.post("/proxies", json=unknown)).status_code == 422
         missing = await client.post(
             "/proxies", json={**body, "translator": "t-nope", "serve": served, "allow_anonymous": True}
         )
@@ -52,6 +55,9 @@ async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.A
                     break
                 await asyncio.sleep(0.1)
             assert await sc_107.read_value() == pytest.approx(25.0)
+            with pytest.raises(UaStatusCodeError, match="BadNotWritable"):  # read-only unless asked
+                await sc_107.write_value(ua.DataValue(ua.Variant(30.0, ua.VariantType.Double)))
+            assert await source.get_node(f"ns={ns};i=6061").read_value() == 1500.0
         finally:
             await reader.disconnect()
         listed = (await client.get("/proxies")).json()

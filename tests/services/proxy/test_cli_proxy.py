@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from asyncua import ua
 from asyncua.client.client import Client
+from asyncua.ua.uaerrors import UaStatusCodeError
 
 from tests.paths import ROOT
-from tests.services.proxy.test_proxy import SC_107, SPEC, SPEED, free_port, node, vendor_a
+from tests.services.proxy.test_proxy import SC_107, SPEC, SPEED, free_port, node, vendor_a, writable_model
 from translator.rules import write_translator
 
 pytestmark = pytest.mark.anyio
@@ -81,3 +82,80 @@ def test_a_target_model_that_is_not_a_file_is_refused(tmp_path: Path) -> None:
         "the target model 'urn:nowhere' is not a file: give its NodeSet2 file with --target-model"
         in result.stderr
     )
+
+
+async def test_tolka_proxy_writes_back_only_what_it_is_told_for_a_write_user(tmp_path: Path) -> None:
+    source_port, served_port = free_port(), free_port()
+    source = await vendor_a(source_port)
+    translator = tmp_path / "a-b.json"
+    write_translator(SPEC, translator)
+    url = f"opc.tcp://127.0.0.1:{served_port}/tolka"
+    command = [
+        sys.executable, "-c", "from services.cli import main; main()", "proxy",
+        "--source", f"opc.tcp://127.0.0.1:{source_port}", "--translator", str(translator),
+        "--target-model", str(writable_model(tmp_path)), "--serve", url, "--allow-anonymous",
+        "--user", "operator:write", "--user", "viewer:read", "--write-back", "/SC_107", "--data-dir", str(tmp_path),
+    ]  # fmt: skip
+    env = dict(os.environ, TOLKA_PASSWORD_OPERATOR="op-secret", TOLKA_PASSWORD_VIEWER="view-secret")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    anonymous, operator = Client(url), Client(url)
+    operator.set_user("operator")
+    operator.set_password("op-secret")
+    try:
+        for _ in range(200):
+            try:
+                await anonymous.connect()
+                break
+            except (TimeoutError, OSError):
+                assert process.poll() is None, process.communicate()[1]
+                await asyncio.sleep(0.2)
+        await operator.connect()
+        uri, identifier = SC_107.removeprefix("nsu=").split(";")
+        ns = await anonymous.get_namespace_index(uri)
+        speed = await node(source, SPEED)
+        with pytest.raises(UaStatusCodeError, match="BadUserAccessDenied"):
+            await anonymous.get_node(f"ns={ns};{identifier}").write_value(
+                ua.DataValue(ua.Variant(30.0, ua.VariantType.Double))
+            )
+        await operator.get_node(f"ns={ns};{identifier}").write_value(
+            ua.DataValue(ua.Variant(10.0, ua.VariantType.Double))
+        )
+        for _ in range(100):
+            if await speed.read_value() == pytest.approx(600.0):
+                break
+            await asyncio.sleep(0.1)
+        assert await speed.read_value() == pytest.approx(600.0)
+        await operator.disconnect()
+        await anonymous.disconnect()
+    finally:
+        process.send_signal(signal.SIGINT)
+        errors = await asyncio.to_thread(lambda: process.communicate(timeout=30)[1])
+        await source.stop()
+    assert process.returncode == 0, errors
+    assert f"write by operator: {SC_107} = 10.0, to the source {SPEED} = 600.0 at " in errors
+    assert "1 written back" in errors
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "message"),
+    [
+        (["--write-back", "/TT_103"], {}, "rule 1 (/TT_103) has no inverse"),
+        (["--write-back", "/nowhere"], {}, "no routed rule has this target id or address"),
+        (["--user", "operator:admin"], {}, "expected NAME:ROLE with ROLE one of read, write"),
+        (["--user", "operator:write"], {}, "no password in the environment variable TOLKA_PASSWORD_OPERATOR"),
+        (["--write-to", "opc.tcp://127.0.0.1:1", "--write-back", "/SC_107"], {}, "not with --write-to"),
+    ],
+)
+def test_bad_write_back_and_user_options_are_refused(
+    tmp_path: Path, options: list[str], env: dict[str, str], message: str
+) -> None:
+    translator = tmp_path / "a-b.json"
+    write_translator(SPEC, translator)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TOLKA_PASSWORD_")} | env
+    result = subprocess.run(
+        [sys.executable, "-c", "from services.cli import main; main()", "proxy", "--source", "opc.tcp://127.0.0.1:1",
+         "--translator", str(translator), "--allow-anonymous", *options],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr

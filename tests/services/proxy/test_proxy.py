@@ -17,11 +17,10 @@ from asyncua.client.client import Client
 from asyncua.common.node import Node
 from asyncua.server.server import Server
 from asyncua.ua.status_codes import StatusCodes
-from asyncua.ua.uaerrors import UaStatusCodeError
 
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
-from services.proxy.security import Credentials, Security
+from services.proxy.security import Credentials, Security, ServedUser
 from services.proxy.targets import RemoteTarget, ServedTarget
 from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
@@ -87,6 +86,17 @@ async def node(server: Server, expanded: str) -> Node:
     return server.get_node(f"ns={await server.get_namespace_index(uri)};{identifier}")
 
 
+def writable_model(folder: Path) -> Path:
+    """Vendor B's model where SC_107 may be written (AccessLevel 3): the shipped file declares every
+    variable read-only (no AccessLevel: the NodeSet2 default, CurrentRead)."""
+    text = VENDOR_B.read_text(encoding="utf-8")
+    marker = '<UAVariable NodeId="ns=1;i=6020" BrowseName="1:SC_107"'
+    assert marker in text
+    path = folder / VENDOR_B.name
+    path.write_text(text.replace(marker, f'{marker} AccessLevel="3" UserAccessLevel="3"'), encoding="utf-8")
+    return path
+
+
 @dataclass
 class Rig:
     source: Server
@@ -95,35 +105,60 @@ class Rig:
     served: Client
     stop: asyncio.Event
     task: asyncio.Task[None]
+    url: str = ""
 
-    async def served_node(self, expanded: str) -> Node:
+    async def served_node(self, expanded: str, client: Client | None = None) -> Node:
+        client = client or self.served
         uri, identifier = expanded.removeprefix("nsu=").split(";")
-        return self.served.get_node(f"ns={await self.served.get_namespace_index(uri)};{identifier}")
+        return client.get_node(f"ns={await client.get_namespace_index(uri)};{identifier}")
+
+    @contextlib.asynccontextmanager
+    async def login(self, user: str, password: str) -> AsyncIterator[Client]:
+        """A client of the served model logged in as ``user``."""
+        client = Client(self.url)
+        client.set_user(user)
+        client.set_password(password)
+        await client.connect()
+        try:
+            yield client
+        finally:
+            await client.disconnect()
 
 
-@pytest.fixture
-async def rig() -> AsyncIterator[Rig]:
+@contextlib.asynccontextmanager
+async def running(
+    model: Path | SchemaGraph = VENDOR_B,
+    spec: TranslatorSpec = SPEC,
+    write_back: tuple[str, ...] = (),
+    users: tuple[ServedUser, ...] = (),
+) -> AsyncIterator[Rig]:
+    """Vendor A's server, the proxy serving ``model`` (anonymous clients allowed), an anonymous client."""
     source_port, served_port = free_port(), free_port()
     source = await vendor_a(source_port)
-    plan = plan_routes(SPEC)
-    target = ServedTarget(
-        f"opc.tcp://127.0.0.1:{served_port}",
-        VENDOR_B,
-        writable=[r.target_id for r in plan.routes if r.backward],
-        allow_anonymous=True,
-    )
+    plan = plan_routes(spec)
+    url = f"opc.tcp://127.0.0.1:{served_port}"
+    target = ServedTarget(url, model, plan.writable(write_back), allow_anonymous=True, users=users)
     proxy = Proxy(plan, f"opc.tcp://127.0.0.1:{source_port}", target, publishing_interval=20, max_backoff=1.0)
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(proxy.run(stop, ready))
     await asyncio.wait_for(ready.wait(), 30)
-    served = Client(f"opc.tcp://127.0.0.1:{served_port}")
+    served = Client(url)
     await served.connect()
-    rig = Rig(source, source_port, proxy, served, stop, task)
-    yield rig
-    await served.disconnect()
-    stop.set()
-    await asyncio.wait_for(task, 30)
-    await rig.source.stop()
+    rig = Rig(source, source_port, proxy, served, stop, task, url)
+    try:
+        yield rig
+    finally:
+        await served.disconnect()
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await rig.source.stop()
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    """The proxy as it starts by default (no write-back), over a target model that would allow writes."""
+    async with running(writable_model(tmp_path)) as started:
+        yield started
 
 
 async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> Any:
@@ -163,16 +198,6 @@ async def _equals(node: Node, expected: Any) -> bool:
     return bool(await node.read_value() == expected)
 
 
-async def test_a_client_write_goes_back_to_the_source_only_where_a_rule_has_an_inverse(rig: Rig) -> None:
-    sc_107, tt_103 = await rig.served_node(SC_107), await rig.served_node(TT_103)
-    await sc_107.write_value(ua.DataValue(ua.Variant(10.0, ua.VariantType.Double)))
-    speed = await node(rig.source, SPEED)
-    assert await eventually(lambda: _equals(speed, 600.0)), "10 Hz never reached the source as 600 rpm"
-    assert rig.proxy.counters.written_back == 1
-    with pytest.raises(UaStatusCodeError, match="BadUserAccessDenied"):
-        await tt_103.write_value(ua.DataValue(ua.Variant(50.0, ua.VariantType.Double)))
-
-
 async def test_every_value_of_a_steady_counter_arrives(rig: Rig) -> None:
     """No silent loss: 400 values at 200 changes/s, each must reach a client of the served model."""
     sc_107 = await rig.served_node(SC_107)
@@ -206,7 +231,8 @@ async def _async(value: bool) -> bool:
 async def test_the_proxy_survives_a_source_restart_and_reports_the_gap(rig: Rig) -> None:
     sc_107 = await rig.served_node(SC_107)
     speed = await node(rig.source, SPEED)
-    await speed.write_value(ua.DataValue(ua.Variant(120.0, ua.VariantType.Double)))
+    stamp = dt.datetime(2026, 11, 2, 8, 30, 0, 500000, tzinfo=dt.UTC)
+    await speed.write_value(ua.DataValue(ua.Variant(120.0, ua.VariantType.Double), SourceTimestamp=stamp))
     assert await eventually(lambda: _equals(sc_107, 2.0))
     await rig.source.stop()
 
@@ -217,6 +243,9 @@ async def test_the_proxy_survives_a_source_restart_and_reports_the_gap(rig: Rig)
     assert await eventually(uncertain, timeout=15), (
         "served value not marked uncertain while the source is gone"
     )
+    held = await sc_107.read_data_value(raise_on_bad_status=False)
+    assert held.SourceTimestamp.replace(tzinfo=dt.UTC) == stamp  # the last source timestamp, kept
+    assert held.ServerTimestamp is not None
     assert rig.proxy.counters.state == "disconnected"
     rig.source = await vendor_a(rig.source_port)  # the machine reboots: a new server, same endpoint
     speed = await node(rig.source, SPEED)
@@ -290,19 +319,24 @@ async def test_the_proxy_runs_encrypted_on_both_sides_with_users(tmp_path: Path)
         await source.stop()
 
 
-async def test_two_workers_share_the_source_and_lose_nothing() -> None:
+async def test_two_workers_share_the_source_and_lose_nothing(tmp_path: Path) -> None:
     source_port, served_port = free_port(), free_port()
     source = await vendor_a(source_port)
     plan = plan_routes(SPEC)
     assert sorted(len(share) for share in shares(plan, 2)) == [1, 1]  # one source node each
     served_url = f"opc.tcp://127.0.0.1:{served_port}"
-    target = ServedTarget(served_url, VENDOR_B, writable=[SC_107], allow_anonymous=True)
+    operator = ServedUser("operator", "op-secret", "write")
+    target = ServedTarget(
+        served_url, writable_model(tmp_path), writable=plan.writable([SC_107]), users=[operator]
+    )
     proxy = ShardedProxy(
         plan, spec_to_dict(SPEC), f"opc.tcp://127.0.0.1:{source_port}", target, 2, publishing_interval=20
     )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(proxy.run(stop, ready))
     reader = Client(served_url)
+    reader.set_user(operator.username)
+    reader.set_password(operator.password)
     try:
         await asyncio.wait_for(ready.wait(), 60)
         await reader.connect()
@@ -331,7 +365,7 @@ async def test_two_workers_share_the_source_and_lose_nothing() -> None:
         )
         assert sorted(set(range(1, count + 1)) - {round(v) for v in seen["speed"]}) == []
         assert sorted({round(k * 1.8 + 32) for k in range(1, count + 1)} - set(seen["temperature"])) == []
-        # a write on the served model reaches the source through the worker that owns the variable
+        # a write-role user's write reaches the source through the worker that owns the variable
         await sc_107.write_value(ua.DataValue(ua.Variant(5.0, ua.VariantType.Double)))
         assert await eventually(lambda: _equals(speed, 300.0))
         # the workers report their counters four times a second
@@ -379,6 +413,8 @@ async def test_a_target_without_a_nodeset_is_served_from_its_graph() -> None:
     target.add_node(GraphNode("skid.json#/outlet_f", NodeKind.FIELD, "outlet_f", datatype="integer"))
     target.add_edge("skid.json#", "skid.json#/speed_hz", "child")
     target.add_edge("skid.json#", "skid.json#/outlet_f", "child")
+    target.add_node(GraphNode("skid.json#/pressure", NodeKind.FIELD, "pressure", datatype="number"))
+    target.add_edge("skid.json#", "skid.json#/pressure", "child")  # no rule feeds it
     spec = TranslatorSpec(
         SPEC.source,
         Side("urn:plant:skid", MessageFormat("json")),
@@ -424,6 +460,8 @@ async def test_a_target_without_a_nodeset_is_served_from_its_graph() -> None:
         assert await eventually(lambda: _equals(speed, 50.0))
         assert await eventually(lambda: _equals(outlet, 212))  # the field is an integer: served as one
         assert (await outlet.read_data_value()).Value.VariantType == ua.VariantType.Int64
+        pressure = await (await skid.get_child(f"{ns}:pressure")).read_data_value(raise_on_bad_status=False)
+        assert pressure.StatusCode.value == StatusCodes.BadNotConnected  # not 0.0 reading Good
     finally:
         with contextlib.suppress(Exception):
             await reader.disconnect()
