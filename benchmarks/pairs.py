@@ -60,7 +60,7 @@ from results import header_lines, markdown_table, run_info, write_section  # ben
 from adapters import LoadOptions, load_paths
 from translator.alignment import Alignment, Correspondence
 from translator.alignment_io import read_alignment
-from translator.crossval import Counts, fold_groups, in_sample, micro_f1, out_of_fold
+from translator.crossval import Counts, fold_groups, in_sample, micro, micro_f1, out_of_fold
 from translator.errors import TolkaError
 from translator.graph import SchemaGraph
 from translator.identity import reidentify, restore_ids
@@ -333,6 +333,14 @@ def _own_ids(graph: SchemaGraph) -> set[str]:
     return {n.id for n in graph.own_nodes()}
 
 
+def without_shared_ids(source: SchemaGraph, target: SchemaGraph) -> tuple[SchemaGraph, dict[str, str]]:
+    """``source`` re-identified when it shares own-node ids with ``target`` (and the map back, empty
+    when nothing was shared), so that no matcher gains from the id."""
+    if _own_ids(source) & _own_ids(target):
+        return reidentify(source)
+    return source, {}
+
+
 def run_pair(
     pair: LabelledPair,
     source: Loaded,
@@ -343,10 +351,8 @@ def run_pair(
 ) -> PairRun:
     reference = read_alignment(pair.reference)
     src, tgt = source.graph, target.graph
-    back: dict[str, str] = {}
-    reidentified = bool(_own_ids(src) & _own_ids(tgt))
-    if reidentified:
-        src, back = reidentify(src)
+    src, back = without_shared_ids(src, tgt)
+    reidentified = bool(back)
     run = PairRun(
         pair,
         len(reference.equivalences()),
@@ -424,9 +430,7 @@ def _pair_models(pair: LabelledPair) -> tuple[SchemaGraph, SchemaGraph]:
     """Both sides loaded, the source re-identified when they share own ids (as in :func:`run_pair`)."""
     options = LoadOptions(models_dirs=pair.models_dirs)
     source, target = load_paths(list(pair.source), options), load_paths(list(pair.target), options)
-    if _own_ids(source) & _own_ids(target):
-        source, _ = reidentify(source)
-    return source, target
+    return without_shared_ids(source, target)[0], target
 
 
 def memory_worker(data: Path, name: str, model: Path) -> None:
@@ -490,13 +494,10 @@ def _f(x: float) -> str:
     return f"{x:.3f}"
 
 
-def _prf(counts: Iterable[Counts]) -> tuple[float, float, float, int, int, int]:
-    tp = fp = fn = 0
-    for a, b, c in counts:
-        tp, fp, fn = tp + a, fp + b, fn + c
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, micro_f1([(tp, fp, fn)]), tp, fp, fn
+def _prf(counts: Iterable[Counts]) -> str:
+    """A table cell: micro precision / recall / **F1** of ``counts``."""
+    m = micro(counts)
+    return f"{_f(m.precision)} / {_f(m.recall)} / **{_f(m.f1)}**"
 
 
 @dataclass
@@ -615,9 +616,8 @@ def report(
     for family, rs in [*by_family.items(), ("**all pairs**", list(runs))]:
         row = [family]
         for config in CONFIGS:
-            p, rec, f1, *_ = _prf(oof_counts(config, rs))
             seconds = sum(r.seconds["oof"][chosen[config].oof[r.pair.name]] for r in rs)
-            row.append(f"{_f(p)} / {_f(rec)} / **{_f(f1)}** ({seconds:.1f} s)")
+            row.append(f"{_prf(oof_counts(config, rs))} ({seconds:.1f} s)")
         row += [
             f"{sum(r.load_seconds for r in rs):.1f}",
             f"{max(r.peak_mb for r in rs):.0f} ({max(r.process_mb for r in rs):.0f})",
@@ -742,13 +742,11 @@ def report(
             "yes" if r.reidentified else "",
         ]
         for config in CONFIGS:
-            p, rec, f1, *_ = _prf([r.counts["oof"][chosen[config].oof[r.pair.name]]])
-            row.append(f"{_f(p)} / {_f(rec)} / **{_f(f1)}**")
+            row.append(_prf([r.counts["oof"][chosen[config].oof[r.pair.name]]]))
         auto_s = r.seconds["oof"][chosen["auto"].oof[r.pair.name]]
         row += [f"{r.load_seconds:.2f}", f"{auto_s:.2f}", f"{r.peak_mb:.0f}"]
         if r.logmap is not None:
-            p, rec, f1, *_ = _prf([r.logmap[0]])
-            row += [f"{_f(p)} / {_f(rec)} / **{_f(f1)}**", f"{r.logmap[1]:.1f}", f"{r.logmap[2]:.0f}"]
+            row += [_prf([r.logmap[0]]), f"{r.logmap[1]:.1f}", f"{r.logmap[2]:.0f}"]
         elif r.logmap_error:
             reason = " ".join(r.logmap_error.split()).replace("|", "/")
             row += [f"failed: {reason[:160]}", "–", "–"]

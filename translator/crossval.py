@@ -26,19 +26,25 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 
 from translator.errors import TolkaError
+from translator.metrics import Scores
 
-__all__ = ["Counts", "choose", "fold_groups", "in_sample", "micro_f1", "out_of_fold"]
+__all__ = ["Counts", "choose", "fold_groups", "in_sample", "micro", "micro_f1", "out_of_fold"]
 
 Counts = tuple[int, int, int]
 """True positives, false positives and false negatives of one pair under one setting."""
 
 
-def micro_f1(counts: Iterable[Counts]) -> float:
-    """F1 of the summed counts (0 when nothing was found or expected)."""
+def micro(counts: Iterable[Counts]) -> Scores:
+    """Precision, recall and F1 of the summed counts."""
     tp = fp = fn = 0
     for a, b, c in counts:
         tp, fp, fn = tp + a, fp + b, fn + c
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return Scores.from_counts(tp, fp, fn)
+
+
+def micro_f1(counts: Iterable[Counts]) -> float:
+    """F1 of the summed counts (0 when nothing was found or expected)."""
+    return micro(counts).f1
 
 
 def choose(table: Mapping[str, Mapping[str, Counts]], pairs: Collection[str]) -> str:

@@ -44,6 +44,7 @@ from translator.extract import one_to_one
 from translator.graph import NodeKind, SchemaGraph
 from translator.lexical import RULES, Candidates, EntityText, lexical_candidates, pair_factor
 from translator.structural import flood
+from translator.summary import require_own_entities
 from translator.units import compatible
 from translator.wordnet import open_wordnet
 
@@ -237,7 +238,12 @@ def gather_evidence(
     progress: Progress | None = None,
 ) -> Evidence:
     """Candidates, lexical scores and (for ``gnn``) the GNN's similarity of ``source``'s own nodes to
-    ``target``'s; ``options`` gives the method, ``block``, ``model``, ``synonyms`` and ``wordnet``."""
+    ``target``'s; ``options`` gives the method, ``block``, ``model``, ``synonyms`` and ``wordnet``.
+
+    Raises:
+        EmptyModelError: a side has no entities of its own to match (it names the side and what to try).
+    """
+    require_own_entities(source, target)
     options = options or MatchOptions()
     if options.method not in METHODS:
         raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
@@ -421,9 +427,6 @@ def match(
     progress: Progress | None = None,
 ) -> Alignment:
     """Match the own nodes of ``source`` to those of ``target``; see the module docstring."""
-    from translator.summary import require_own_entities
-
-    require_own_entities(source, target)
     options = options or MatchOptions()
     report = progress or (lambda stage, share: None)
     evidence = gather_evidence(source, target, options, seeds=seeds, progress=report)
