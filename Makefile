@@ -12,13 +12,14 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model wordnet chromium mosquitto bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale bench-pairs logmap clean help
+.PHONY: demo test check format model wordnet chromium mosquitto node-opcua bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale bench-pairs logmap clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
 	@echo "make test   - set up .venv if needed, then run the test suite"
 	@echo "make check  - ruff (lint + format check) and mypy --strict"
 	@echo "make wordnet - install WordNet (Debian's wordnet-base) for synonym matching, when root"
+	@echo "make node-opcua - Node.js (when root) and node-opcua (npm ci) for the interop tests in tests/interop"
 	@echo "make model  - retrain the shipped GNN model $(MODEL) (needs $(SHARED); seeded, CPU)"
 	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
 	@echo "make bench-pairs - benchmarks/pairs.py: matching quality on the 30 labelled pairs, out of fold, LogMap beside"
@@ -68,6 +69,20 @@ mosquitto:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto; \
 	else echo "note: no Mosquitto at $(MOSQUITTO), so the MQTT bridge tests skip (sudo apt-get install mosquitto)"; fi
 
+# node-opcua, a second OPC UA stack, for the interop tests in tests/interop (its scripts run under Node.js).
+# Debian's nodejs and npm are installed when missing and make runs as root; then the packages pinned in
+# tests/interop/node/package-lock.json (npm ci) when node_modules is missing or older than the lockfile.
+# Without them the interop tests skip (CI sets TOLKA_NODE_OPCUA so that they fail instead).
+NODE_OPCUA_DIR := tests/interop/node
+node-opcua:
+	@if command -v node >/dev/null && command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; \
+	else echo "note: no Node.js/npm, so the node-opcua interop tests skip (sudo apt-get install nodejs npm)"; fi
+	@if ! command -v npm >/dev/null; then :; \
+	elif [ -d $(NODE_OPCUA_DIR)/node_modules ] && [ $(NODE_OPCUA_DIR)/node_modules -nt $(NODE_OPCUA_DIR)/package-lock.json ]; then :; \
+	else npm ci --prefix $(NODE_OPCUA_DIR) --no-audit --no-fund && touch $(NODE_OPCUA_DIR)/node_modules; fi
+
 # LogMap, the OAEI reference ontology matcher, for the benchmarks only (benchmarks/logmap.py runs it beside
 # Tolka). Its jar and java dependencies come from the deeponto 0.9.3 wheel on PyPI (only that folder is
 # unpacked; deeponto is not installed), checked against the wheel's SHA-256. It needs a Java runtime:
@@ -100,7 +115,7 @@ logmap: | $(PY)
 demo: $(STAMP) wordnet
 	$(VENV)/bin/tolka demo $(DEMO_ARGS)
 
-test: $(STAMP) wordnet chromium mosquitto
+test: $(STAMP) wordnet chromium mosquitto node-opcua
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)

@@ -34,6 +34,7 @@ from typing import Protocol
 
 from adapters.gcpause import gc_paused
 from adapters.opcua.endpoint import EndpointError, LiveOptions, is_endpoint
+from adapters.opcua.security import ClientSecurity
 from adapters.options import LoadOptions, SourceFile
 from translator.errors import InputError, UnknownFormatError
 from translator.graph import SchemaGraph
@@ -217,14 +218,18 @@ def load(
 ) -> SchemaGraph:
     """Load a model from one file, several files (one model) or a live OPC UA server's URL.
 
-    Keyword options as in `LoadOptions` (a live server takes ``language`` only).
+    Keyword options as in `LoadOptions`; a live server takes ``language`` and ``security`` (a
+    `ClientSecurity`: default its most secure endpoint, anonymously, with the PKI in tolka-data/pki).
 
     Example:
         >>> from adapters import load
         >>> graph = load("ontologies/plant.ttl")  # doctest: +SKIP
-        >>> live = load("opc.tcp://127.0.0.1:4840")  # doctest: +SKIP
+        >>> live = load("opc.tcp://127.0.0.1:4840", security=ClientSecurity(policy="None"))  # doctest: +SKIP
     """
     sources = [source] if isinstance(source, str | Path) else list(source)
+    security = options.pop("security", None) or ClientSecurity()
+    if not isinstance(security, ClientSecurity):
+        raise TypeError("security: expected a ClientSecurity")
     opts = LoadOptions(**options)  # type: ignore[arg-type]
     urls = [s for s in sources if is_endpoint(s)]
     if urls:
@@ -232,5 +237,5 @@ def load(
             raise EndpointError(str(urls[0]), "a live server is a model of its own: give its URL alone")
         from adapters.opcua.live import load_endpoint
 
-        return load_endpoint(str(urls[0]), LiveOptions(language=opts.language)).graph
+        return load_endpoint(str(urls[0]), LiveOptions(language=opts.language, security=security)).graph
     return load_paths([Path(s) for s in sources], opts, format=format)

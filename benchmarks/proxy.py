@@ -16,14 +16,15 @@ its group; the script checks that none of them, workers included, is left and th
   millisecond, as many as are due, but never more than 20 ms worth at once, so an overloaded source
   writes less than asked (reported) instead of stalling its server for seconds;
 * **the proxy**: ``tolka proxy --source … --translator … --serve opc.tcp://127.0.0.1:PORT/tolka
-  --target-model … --publishing-interval P --queue-size Q --allow-anonymous`` (security ``None``, the
-  default; a temporary ``--data-dir``), as a user runs it, with a generated translator file (variable
+  --target-model … --publishing-interval P --queue-size Q --allow-anonymous --source-security None
+  --serve-security None`` (security ``None`` asked for on both sides: the benchmark measures translation,
+  not encryption; a temporary ``--data-dir``), as a user runs it, with a generated translator file (variable
   ``k`` → target variable ``k``, °C → °F by a ``unit`` transform, with ``source_id``/``target_id``) and a
-  generated NodeSet2 file of the target model (``Line01.TT_001`` …, Double) that it serves. It runs
-  with ``--workers N`` for each N of ``--workers`` (1 and 2), one proxy after the other, each a new
-  process with a new served port: with 1 it is one process; with N > 1 it starts N worker processes
-  that share the source variables round-robin, each with its own connection to the source, and send
-  what they translate through pipes to the main process, which writes it into the one served model;
+  generated NodeSet2 file of the target model (``Line01.TT_001`` …, Double) that it serves. It runs with
+  ``--workers N`` for each N of ``--workers`` (1 and 2), one proxy after the other, each a new process with
+  a new served port: with 1 it is one process; with N > 1 it starts N worker processes that share the source
+  variables round-robin, each with its own connection to the source, and send what they translate through
+  pipes to the main process, which writes it into the one served model;
 * **the reading client**: this script with ``--role client``, an asyncua client with one subscription
   (publishing interval P, ``MaxNotificationsPerPublish`` 0) and a monitored item per variable (sampling
   interval 0, queue size Q), read through asyncua's async iterator with an unbounded queue. For every
@@ -696,6 +697,7 @@ def start_proxy(source_url: str, serve_url: str, translator: Path, nodeset: Path
         "--source", source_url, "--translator", str(translator), "--serve", serve_url,
         "--target-model", str(nodeset), "--publishing-interval", str(args.publishing_interval),
         "--queue-size", str(args.queue_size), "--report-every", "3600", "--allow-anonymous",
+        "--source-security", "None", "--serve-security", "None",
         "--data-dir", str(workdir / "tolka-data"), "--workers", str(workers),
     ]  # fmt: skip
     proxy = Child(

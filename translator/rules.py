@@ -61,6 +61,7 @@ __all__ = [
     "Unit",
     "ValueMap",
     "read_translator",
+    "resolve_model",
     "reverse_spec",
     "spec_from_dict",
     "spec_to_dict",
@@ -422,6 +423,25 @@ def spec_from_dict(data: object, *, source: str | None = None) -> TranslatorSpec
             )
         seen[rule.target] = k
     return spec
+
+
+def resolve_model(model: str, translator: str | Path) -> str:
+    """A side's ``model`` as the files it names, relative paths taken from the translator file's
+    folder (where `tolka compile` writes them from); a path that only exists from the current
+    directory (a translator file written before) is kept. URLs and URNs are returned as they are.
+
+    >>> resolve_model("models/b.xml", "/plant/translators/a-b.json")
+    '/plant/translators/models/b.xml'
+    """
+    if "://" in model or model.startswith("urn:"):
+        return model
+    folder = Path(translator).parent
+    resolved = []
+    for part in model.split(","):
+        path = Path(part.strip())
+        beside = path if path.is_absolute() else folder / path
+        resolved.append(str(path if not beside.exists() and path.exists() else beside))
+    return ",".join(resolved)
 
 
 def read_translator(path: str | Path) -> TranslatorSpec:

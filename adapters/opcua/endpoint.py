@@ -5,15 +5,16 @@ the command line need to recognise an endpoint URL and to report a failure, so t
 never imports the OPC UA stack.
 
 ``opc.tcp://host[:port][/path]``: the port defaults to 4840 (OPC 10000-6, 7.2). User names and
-passwords in the URL and secure channels are not supported yet: the session is anonymous, with
-security mode None.
+passwords never go in the URL (they would end up in logs and shell histories): the security and the
+user of a connection are a `ClientSecurity` (:mod:`adapters.opcua.security`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from adapters.opcua.security import ClientSecurity
 from translator.errors import TolkaError
 
 __all__ = [
@@ -56,6 +57,8 @@ class LiveOptions:
         concurrency: most requests in flight at once on the one session.
         own_namespaces: namespace URIs whose nodes are the model's own; empty: every namespace
             of the server except the base one (``http://opcfoundation.org/UA/``).
+        security: the channel's security, the user and the PKI (default: the most secure endpoint
+            the server offers, anonymous).
     """
 
     language: str = "en"
@@ -64,6 +67,7 @@ class LiveOptions:
     batch_size: int = 1000
     concurrency: int = 4
     own_namespaces: tuple[str, ...] = ()
+    security: ClientSecurity = field(default_factory=ClientSecurity)
 
 
 def is_endpoint(source: object) -> bool:
@@ -85,7 +89,11 @@ def parse_endpoint(url: str) -> tuple[str, int]:
     if parts.scheme.lower() != SCHEME:
         raise EndpointError(url, f"not an {SCHEME}:// URL")
     if parts.username or parts.password:
-        raise EndpointError(url, "user names and passwords in the URL are not supported yet")
+        raise EndpointError(
+            url,
+            "no user names or passwords in the URL: give the user with --source-user, the password in "
+            "the environment (TOLKA_SOURCE_PASSWORD) or a file (--source-password-file)",
+        )
     try:
         port = parts.port
     except ValueError:

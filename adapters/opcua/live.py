@@ -44,12 +44,15 @@ from asyncua import ua
 from asyncua.client.client import Client
 from asyncua.ua.uaerrors import UaError, UaStatusCodeError
 
+from adapters.opcua.connect import refusal, secure_client
 from adapters.opcua.crawl import Crawl, LiveNode, crawl_server
 from adapters.opcua.endpoint import EndpointError, LiveOptions, parse_endpoint
 from adapters.opcua.nodeid import split_expanded
 from adapters.opcua.nodes import Facets, opcua_node
 from adapters.opcua.ns0 import ROOT, base_name, base_node
 from adapters.opcua.paths import browse_paths, containment_relations
+from adapters.opcua.pki import Pki, PkiError
+from adapters.opcua.security import SecurityError
 from adapters.opcua.values import CEFACT_NAMESPACE, unece_code
 from translator.graph import NodeKind, SchemaGraph
 
@@ -314,11 +317,18 @@ async def browse_endpoint(url: str, options: LiveOptions | None = None) -> LiveM
     client = Client(url, timeout=options.request_timeout, watchdog_intervall=options.request_timeout)
     client.set_locale([options.language])
     client.session_timeout = _SESSION_TIMEOUT_MS
+    pki: Pki | None = None
     try:
+        pki = await asyncio.wait_for(secure_client(client, url, options.security), options.connect_timeout)
         await asyncio.wait_for(client.connect(), options.connect_timeout)
-    except (OSError, TimeoutError, UaError) as exc:
+    except (SecurityError, PkiError) as exc:
         await _close(client)
-        raise EndpointError(url, _cause(exc, host, port, options.connect_timeout, connecting=True)) from None
+        raise EndpointError(url, str(exc)) from None
+    except (OSError, TimeoutError, UaError, AssertionError) as exc:
+        await _close(client)
+        refused = refusal(exc, pki if options.security.secure else None)
+        cause = refused or _cause(exc, host, port, options.connect_timeout, connecting=True)
+        raise EndpointError(url, cause) from None
     connected = time.perf_counter()
     try:
         crawl = await crawl_server(client, options)

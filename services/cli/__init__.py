@@ -35,6 +35,7 @@ def main() -> None:
     from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
     from services.cli import learn as _learn  # noqa: F401
     from services.cli import match as _match  # noqa: F401
+    from services.cli import pki as _pki  # noqa: F401
     from services.cli import proxy as _proxy  # noqa: F401
     from services.cli import serve as _serve  # noqa: F401
     from services.cli import simulate as _simulate  # noqa: F401

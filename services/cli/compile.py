@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
+from adapters.opcua.security import ClientSecurity
 from services.cli import app
 from services.cli.errors import fail, reports_errors
+from services.cli.opcua import with_source_security
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     MODEL_HELP,
@@ -33,6 +35,7 @@ def _format_option(side: str) -> object:
 
 @app.command("compile")
 @reports_errors
+@with_source_security
 def compile_command(
     alignment: Annotated[
         Path,
@@ -63,6 +66,8 @@ def compile_command(
     ] = False,
     models_dir: ModelsDirOption = None,
     individuals: IndividualsOption = False,
+    *,
+    security: ClientSecurity,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Compile ALIGNMENT into a translator that rewrites SOURCE's messages as TARGET's.
@@ -91,15 +96,15 @@ def compile_command(
             raise fail(f"unknown --{side}-format {name!r}; choose one of {', '.join(FORMATS)}")
     read = read_alignment(alignment)
     graphs = [
-        load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals)
+        load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security)
         for p in (source, target)
     ]
     result = compile_alignment(
         read,
         graphs[0],
         graphs[1],
-        source_side=Side(model_name(source), MessageFormat(source_format)),
-        target_side=Side(model_name(target), MessageFormat(target_format)),
+        source_side=Side(model_name(source, out), MessageFormat(source_format)),
+        target_side=Side(model_name(target, out), MessageFormat(target_format)),
         accepted_only=accepted_only,
     )
     write_translator(result.spec, out)

@@ -12,8 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from adapters.opcua.security import ClientSecurity
 from services.cli import app
 from services.cli.errors import reports_errors
+from services.cli.opcua import with_source_security
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     FormatOption,
@@ -30,6 +32,7 @@ __all__ = ["inspect"]
 
 @app.command()
 @reports_errors
+@with_source_security
 def inspect(
     paths: Annotated[
         list[str],
@@ -60,19 +63,26 @@ def inspect(
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     language: LanguageOption = "en",
     individuals: IndividualsOption = False,
+    *,
+    security: ClientSecurity,
 ) -> None:
     """Load a model and summarise it: nodes and edges by kind, own vs context, namespaces, units.
 
     Several PATHs load together as one model (for example the modules of SOSA). Required OPC UA
     models are found in the file's folder and in --models-dir folders and loaded as context; the
     base model Opc.Ua.NodeSet2.xml is optional. An opc.tcp:// URL browses a live server from its
-    Objects folder (anonymous, no security) and also reports how fast it was browsed.
+    Objects folder and also reports how fast it was browsed: over its most secure endpoint
+    (--source-security), as --source-user or anonymously, trusting its certificate only when it is
+    in the PKI's trusted/ folder (the first time, it is refused and copied to rejected/: look at it,
+    then 'tolka pki trust FILE').
 
     Examples:
 
         tolka inspect ontologies/demo/VendorA.PumpSkid.NodeSet2.xml
 
-        tolka inspect opc.tcp://127.0.0.1:4840
+        TOLKA_SOURCE_PASSWORD=... tolka inspect opc.tcp://plc:4840 --source-user engineer
+
+        tolka inspect opc.tcp://127.0.0.1:4840 --source-security None
 
         tolka inspect Opc.Ua.Robotics.NodeSet2.xml -m ../shared/data/opcua --json
 
@@ -89,6 +99,7 @@ def inspect(
             max_size=max_size,
             language=language,
             individuals=individuals,
+            security=security,
         )
     if save is not None:
         graph.save(save)

@@ -9,8 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from adapters.opcua.security import ClientSecurity
 from services.cli import app
 from services.cli.errors import fail, reports_errors
+from services.cli.opcua import with_source_security
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     MODEL_HELP,
@@ -44,6 +46,7 @@ def _time_option(side: str) -> object:
 
 @app.command("learn")
 @reports_errors
+@with_source_security
 def learn_command(
     source: Annotated[
         str,
@@ -129,6 +132,8 @@ def learn_command(
     ] = 30.0,
     models_dir: ModelsDirOption = None,
     individuals: IndividualsOption = False,
+    *,
+    security: ClientSecurity,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     report: Annotated[
         Path | None,
@@ -183,7 +188,9 @@ def learn_command(
     with stage_bar(err, 20) as bar:
         task = bar.add_task("loading models", total=1.0)
         graphs = [
-            load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals)
+            load_model(
+                [p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security
+            )
             for p in (source, target)
         ]
         bar.update(task, description="reading streams", completed=0.05)
@@ -196,8 +203,8 @@ def learn_command(
             graphs[1],
             streams[0],
             streams[1],
-            source_model=model_name(source),
-            target_model=model_name(target),
+            source_model=model_name(source, out),
+            target_model=model_name(target, out),
             options=options,
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),

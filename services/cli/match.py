@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from adapters.opcua.security import ClientSecurity
 from services.cli import app
 from services.cli.errors import fail, reports_errors
+from services.cli.opcua import with_source_security
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     MODEL_HELP,
@@ -28,6 +30,7 @@ __all__ = ["match_command"]
 
 @app.command("match")
 @reports_errors
+@with_source_security
 def match_command(
     source: Annotated[
         str,
@@ -54,6 +57,8 @@ def match_command(
     ] = "auto",
     models_dir: ModelsDirOption = None,
     individuals: IndividualsOption = False,
+    *,
+    security: ClientSecurity,
     seeds: Annotated[
         Path | None,
         typer.Option(
@@ -150,7 +155,9 @@ def match_command(
     with stage_bar(err, 12) as bar:
         task = bar.add_task("loading", total=1.0)
         graphs = [
-            load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals)
+            load_model(
+                [p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security
+            )
             for p in (source, target)
         ]
         alignment = match(

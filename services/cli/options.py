@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from adapters.opcua.endpoint import EndpointError, LiveOptions, is_endpoint
+from adapters.opcua.security import ClientSecurity
 from adapters.options import DEFAULT_MAX_BYTES, LoadOptions
 from translator.errors import InputError
 from translator.graph import SchemaGraph
@@ -150,11 +151,17 @@ def model_files(spec: str) -> list[str]:
     return list(dict.fromkeys(files))
 
 
-def model_name(spec: str) -> str:
-    """How a translator file names a model: a URL as given, files as normalised paths joined by commas."""
+def model_name(spec: str, translator: Path | None = None) -> str:
+    """How a translator file names a model: a URL as given, files as normalised paths joined by commas,
+    relative to the folder of the ``translator`` file when given (so that the file and its models
+    can move together; readers resolve them with `translator.rules.resolve_model`)."""
     if is_endpoint(spec):
         return spec.strip()
-    return ",".join(str(Path(f)) for f in model_files(spec))
+    files = [Path(f) for f in model_files(spec)]
+    if translator is not None:
+        folder = translator.resolve().parent
+        files = [Path(os.path.relpath(f.resolve(), folder)) for f in files]
+    return ",".join(str(f) for f in files)
 
 
 def open_model(
@@ -165,11 +172,13 @@ def open_model(
     max_size: str = DEFAULT_MAX_SIZE,
     language: str = "en",
     individuals: bool = False,
+    security: ClientSecurity | None = None,
 ) -> tuple[SchemaGraph, BrowseStats | None]:
     """Load files as one model, or browse a live server, with the options of the command line.
 
     A source given as text may name several files (`model_files`); a Path is one file. Returns the
-    graph and, for a live server, the figures of the browse (None for files).
+    graph and, for a live server, the figures of the browse (None for files). ``security`` is how a
+    live server is connected to (default: its most secure endpoint, anonymous).
     """
     sources = [f for s in sources for f in (model_files(s) if isinstance(s, str) else [s])]
     urls = [str(s) for s in sources if is_endpoint(s)]
@@ -182,7 +191,8 @@ def open_model(
 
         # asyncua logs its own warnings (session timeouts, security); failures come back as EndpointError
         logging.getLogger("asyncua").setLevel(logging.CRITICAL)
-        model = load_endpoint(urls[0], LiveOptions(language=language))
+        live = LiveOptions(language=language, security=security or ClientSecurity())
+        model = load_endpoint(urls[0], live)
         return model.graph, model.stats
     from adapters.registry import load_paths
 
@@ -206,6 +216,7 @@ def load_model(
     max_size: str = DEFAULT_MAX_SIZE,
     language: str = "en",
     individuals: bool = False,
+    security: ClientSecurity | None = None,
 ) -> SchemaGraph:
     """Load files as one model, or browse a live server's URL; see `open_model`."""
     graph, _ = open_model(
@@ -215,5 +226,6 @@ def load_model(
         max_size=max_size,
         language=language,
         individuals=individuals,
+        security=security,
     )
     return graph

@@ -13,8 +13,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from adapters.opcua.security import AUTO, POLICIES
 from services.cli import app
 from services.cli.errors import fail, reports_errors
+from services.cli.opcua import (
+    AllowInsecurePasswordOption,
+    SourcePasswordFileOption,
+    SourceSecurityOption,
+    SourceUserCertificateOption,
+    SourceUserKeyOption,
+    SourceUserOption,
+    TrustAllOption,
+    client_security,
+)
 from services.cli.options import TranslatorFileOption
 
 if TYPE_CHECKING:
@@ -24,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["proxy_command"]
 
 DEFAULT_SERVE = "opc.tcp://127.0.0.1:4841/tolka"
+TARGET_PASSWORD = "TOLKA_TARGET_PASSWORD"
 
 
 @app.command("proxy")
@@ -68,29 +80,17 @@ def proxy_command(
     queue_size: Annotated[
         int, typer.Option("--queue-size", help="Server-side queue per monitored item.", min=2)
     ] = 100,
-    security: Annotated[
-        str,
+    source_security: SourceSecurityOption = AUTO,
+    source_user: SourceUserOption = None,
+    source_password_file: SourcePasswordFileOption = None,
+    source_user_certificate: SourceUserCertificateOption = None,
+    source_user_key: SourceUserKeyOption = None,
+    serve_security: Annotated[
+        list[str] | None,
         typer.Option(
-            "--security",
-            help="Message security of both connections: None, Basic256Sha256-Sign or "
-            "Basic256Sha256-SignAndEncrypt (certificates are made in DATA_DIR/pki on first use).",
-        ),
-    ] = "None",
-    username: Annotated[
-        str | None,
-        typer.Option(
-            "--username",
-            envvar="TOLKA_OPCUA_USERNAME",
-            help="User for the source, and a user clients of the served model log in as (read role).",
-            show_default=False,
-        ),
-    ] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(
-            "--password",
-            envvar="TOLKA_OPCUA_PASSWORD",
-            help="Its password (better: the environment).",
+            "--serve-security",
+            help="What the served endpoint offers, POLICY-MODE (repeatable; default: SignAndEncrypt with "
+            f"{', '.join(POLICIES)}); None only when asked for.",
             show_default=False,
         ),
     ] = None,
@@ -100,6 +100,7 @@ def proxy_command(
             "--allow-anonymous", help="Let clients of the served model in without a user (read only)."
         ),
     ] = False,
+    allow_insecure_password: AllowInsecurePasswordOption = False,
     users: Annotated[
         list[str] | None,
         typer.Option(
@@ -119,9 +120,39 @@ def proxy_command(
             show_default=False,
         ),
     ] = None,
+    target_security: Annotated[
+        str,
+        typer.Option(
+            "--target-security", help="Security of the --write-to connection, as --source-security."
+        ),
+    ] = AUTO,
+    target_user: Annotated[
+        str | None,
+        typer.Option(
+            "--target-user",
+            help=f"User for --write-to; the password from {TARGET_PASSWORD} or --target-password-file.",
+            show_default=False,
+        ),
+    ] = None,
+    target_password_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--target-password-file", help="File holding --target-user's password.", show_default=False
+        ),
+    ] = None,
     data_dir: Annotated[
-        Path, typer.Option("--data-dir", envvar="TOLKA_DATA_DIR", help="Where certificates are kept (pki/).")
+        Path, typer.Option("--data-dir", envvar="TOLKA_DATA_DIR", help="Where Tolka keeps its state (pki/).")
     ] = Path("tolka-data"),
+    pki: Annotated[
+        Path | None,
+        typer.Option(
+            "--pki",
+            envvar="TOLKA_PKI",
+            help="The PKI folder (default DATA_DIR/pki): own/ certificate, trusted/ peers, rejected/ ones.",
+            show_default=False,
+        ),
+    ] = None,
+    trust_all: TrustAllOption = False,
     workers: Annotated[
         int,
         typer.Option(
@@ -163,19 +194,28 @@ def proxy_command(
     (--user NAME:write); the write is then translated back, written to the source with a timestamp,
     and logged. Other writes answer BadNotWritable or BadUserAccessDenied.
 
-    Clients of the served model log in with --username/--password or a --user; anonymous clients
-    (read only) only with --allow-anonymous. --security applies to the source connection and the
-    served endpoint.
+    Two sides, two identities. The source connection (--source-security, --source-user with its
+    password in TOLKA_SOURCE_PASSWORD or --source-password-file) is Tolka's own login to the machine,
+    never handed to anyone. The served endpoint offers SignAndEncrypt with Basic256Sha256,
+    Aes128_Sha256_RsaOaep and Aes256_Sha256_RsaPss (--serve-security to choose; None only when asked
+    for) to the users given with --user NAME:ROLE (password in TOLKA_PASSWORD_<NAME>), and to anonymous
+    clients (read only) with --allow-anonymous. Passwords never cross a channel without security
+    unless --allow-insecure-password.
+
+    Certificates are checked both ways against the PKI folder (DATA_DIR/pki, see 'tolka pki'):
+    Tolka's own certificate is made on first use; a server or client whose certificate is not
+    trusted is refused, its certificate copied to rejected/, and one line says how to trust it. When
+    the source refuses Tolka's certificate, one line says which file to trust there, and the proxy
+    keeps retrying.
 
     Examples:
 
         tolka proxy --source opc.tcp://10.0.0.5:4840 --translator a-b.json --allow-anonymous
 
-        TOLKA_OPCUA_PASSWORD=... tolka proxy --source opc.tcp://plc:4840 --translator a-b.json \
-            --security Basic256Sha256-SignAndEncrypt --username operator
+        TOLKA_SOURCE_PASSWORD=... TOLKA_PASSWORD_HMI=... tolka proxy --source opc.tcp://plc:4840 \
+            --translator a-b.json --source-user tolka --user hmi:write --write-back /Skid_01/SpeedSetpoint
 
-        TOLKA_PASSWORD_HMI=... tolka proxy --source opc.tcp://plc:4840 --translator a-b.json \
-            --allow-anonymous --user hmi:write --write-back /Skid_01/SpeedSetpoint
+        tolka pki trust tolka-data/pki/rejected/PLC_01_3F2A....der
 
         tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
     """
@@ -184,11 +224,11 @@ def proxy_command(
     from services.cli.options import load_model
     from services.proxy.plan import plan_routes
     from services.proxy.runtime import Proxy, describe
-    from services.proxy.security import Credentials, Security
+    from services.proxy.security import SecurityError, ServedSecurity
     from services.proxy.targets import RemoteTarget, ServedTarget
     from services.proxy.workers import ShardedProxy
     from translator.graph import SchemaGraph
-    from translator.rules import read_translator, spec_to_dict
+    from translator.rules import read_translator, resolve_model, spec_to_dict
 
     if serve and write_to:
         raise fail("give --serve or --write-to, not both")
@@ -205,12 +245,21 @@ def proxy_command(
         print(f"tolka: note: {note}", file=sys.stderr)
     writable = set() if write_to else plan.writable(write_back or ())
     served_users = [_served_user(text) for text in users or ()]
-    secure = Security.parse(security, data_dir / "pki")
-    credentials = Credentials(username or "", password or "")
-    if not write_to and not allow_anonymous and not username and not served_users:
+    pki = pki or data_dir / "pki"
+    source_side = client_security(
+        source_security,
+        source_user,
+        source_password_file,
+        source_user_certificate,
+        source_user_key,
+        pki,
+        trust_all,
+        allow_insecure_password,
+    )
+    if not write_to and not allow_anonymous and not served_users:
         raise fail(
-            "clients of the served model need a user: give --username/--password or --user, "
-            "or --allow-anonymous"
+            "clients of the served model need a user: give --user NAME:ROLE (password in "
+            "TOLKA_PASSWORD_<NAME>), or --allow-anonymous"
         )
     if writable and not any(u.role == "write" for u in served_users):
         print(
@@ -220,9 +269,30 @@ def proxy_command(
         )
     target: ServedTarget | RemoteTarget
     if write_to:
-        target = RemoteTarget(write_to, security=secure, credentials=credentials)
+        target_side = client_security(
+            target_security,
+            target_user,
+            target_password_file,
+            pki=pki,
+            trust_all=trust_all,
+            allow_insecure_password=allow_insecure_password,
+            password_variable=TARGET_PASSWORD,
+            prefix="--target",
+        )
+        target = RemoteTarget(write_to, security=target_side)
     else:
-        model = target_model or Path(spec.target.model)
+        try:
+            served_security = ServedSecurity.parse(
+                serve_security or (),
+                users=tuple(served_users),
+                allow_anonymous=allow_anonymous,
+                allow_insecure_password=allow_insecure_password,
+                pki=pki,
+                trust_all=trust_all,
+            )
+        except SecurityError as exc:
+            raise fail(f"--serve-security: {exc}") from None
+        model = target_model or Path(resolve_model(spec.target.model, translator))
         if not model.is_file():
             raise fail(
                 f"the target model {str(model)!r} is not a file: give its NodeSet2 file with --target-model"
@@ -233,18 +303,14 @@ def proxy_command(
             serve or DEFAULT_SERVE,
             served,
             writable=writable,
-            security=secure,
-            credentials=credentials,
-            allow_anonymous=allow_anonymous,
-            users=served_users,
+            security=served_security,
         )
     logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
     logging.getLogger("asyncua").setLevel(logging.ERROR)
     options = {
         "publishing_interval": publishing_interval,
         "queue_size": queue_size,
-        "security": secure,
-        "credentials": credentials,
+        "security": source_side,
     }
     proxy: Proxy | ShardedProxy
     if workers > 1:

@@ -20,6 +20,8 @@ from asyncua.client.client import Client
 from asyncua.common.subscription import DataChangeNotif
 from asyncua.ua.uaerrors import UaError
 
+from adapters.opcua.connect import secure_client
+from adapters.opcua.security import ClientSecurity
 from translator.errors import TolkaError
 from translator.values import iso_millis
 
@@ -60,6 +62,8 @@ class LiveSampler:
 
     async def start(self) -> None:
         client = Client(self.demo.served, timeout=10)
+        # the viewer is Tolka too: it shares the PKI whose certificate the served endpoint presents
+        await secure_client(client, self.demo.served, ClientSecurity(pki=self.demo.pki))
         await client.connect()
         self._client = client
         namespaces = await client.get_namespace_array()

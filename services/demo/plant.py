@@ -24,6 +24,7 @@ from asyncua import ua
 from asyncua.server.server import Server
 
 from adapters import load
+from services.proxy.security import ServedSecurity
 from services.proxy.targets import coerce, resolve_ids, variant_types
 from translator.compiler import field_addresses
 from translator.instances.series import flatten
@@ -42,11 +43,13 @@ def field_values(message: Any) -> tuple[float | None, dict[str, Any]]:
 
 
 class PlantServer:
-    """One vendor's model served at ``endpoint`` (asyncua), its variables set by field address."""
+    """One vendor's model served at ``endpoint`` (asyncua), its variables set by field address, behind
+    ``security`` (its endpoints, users and certificate, as a real machine's)."""
 
-    def __init__(self, nodeset: Path, endpoint: str, name: str) -> None:
+    def __init__(self, nodeset: Path, endpoint: str, name: str, security: ServedSecurity) -> None:
         self.nodeset = nodeset
         self.endpoint = endpoint
+        self.security = security
         self.server = Server()
         self.name = name
         self.nodes: dict[str, ua.NodeId] = {}
@@ -57,6 +60,7 @@ class PlantServer:
         await self.server.init()
         self.server.set_endpoint(self.endpoint)
         self.server.set_server_name(self.name)
+        await self.security.configure(self.server)
         await self.server.import_xml(str(self.nodeset))
         graph = load(self.nodeset)
         ids = {address: node.id for address, node in field_addresses(graph, DOTTED).items()}
@@ -65,6 +69,7 @@ class PlantServer:
         self.nodes = {address: by_id[node_id] for address, node_id in ids.items()}
         self.types = await variant_types(self.nodes, self.server.get_node)
         await self.server.start()
+        self.security.after_start(self.server)
 
     async def set(self, values: Mapping[str, Any], when: dt.datetime) -> int:
         """Write ``values`` (by field address; unknown addresses are skipped) stamped ``when``;

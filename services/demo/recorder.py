@@ -19,6 +19,8 @@ from asyncua.client.client import Client
 from asyncua.common.subscription import DataChangeNotif, Subscription
 from asyncua.ua.uaerrors import UaError
 
+from adapters.opcua.connect import secure_client
+from adapters.opcua.security import ClientSecurity
 from services.demo.plant import DOTTED
 from services.proxy.targets import resolve_ids
 from translator.compiler import field_addresses
@@ -38,8 +40,9 @@ def _plain(value: Any) -> Any:
 class Recorder:
     """Every change of ``graph``'s value fields on the server at ``url``, while recording."""
 
-    def __init__(self, url: str, graph: SchemaGraph, publisher: str) -> None:
+    def __init__(self, url: str, graph: SchemaGraph, publisher: str, security: ClientSecurity) -> None:
         self.url = url
+        self.security = security
         self.publisher = publisher
         self.fields = {node.id: address for address, node in field_addresses(graph, DOTTED).items()}
         self.changes: list[tuple[dt.datetime, str, Any]] = []
@@ -51,6 +54,7 @@ class Recorder:
     async def start(self) -> None:
         """Connect and subscribe; changes are kept from :meth:`begin` on."""
         client = Client(self.url, timeout=10)
+        await secure_client(client, self.url, self.security)
         await client.connect()
         self._client = client
         namespaces = await client.get_namespace_array()

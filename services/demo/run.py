@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import signal
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -39,13 +40,17 @@ from typing import Any
 
 import orjson
 
+from adapters.opcua.endpoint import LiveOptions
 from adapters.opcua.live import browse_endpoint
+from adapters.opcua.pki import Pki
+from adapters.opcua.security import ClientSecurity
 from services.demo.gateway import GatewayProcess
 from services.demo.plant import PlantServer, Playback
 from services.demo.recorder import Recorder
 from services.demo.truth import true_pairs
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
+from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.targets import ServedTarget
 from services.simulator.recording import SimulationConfig, simulate
 from translator.alignment_io import write_alignment
@@ -150,8 +155,23 @@ class Demo:
         folder = models_dir()
         self.a_model = folder / "VendorA.PumpSkid.NodeSet2.xml"
         self.b_model = folder / "VendorB.LegacySkid.NodeSet2.xml"
-        self.a = PlantServer(self.a_model, f"opc.tcp://127.0.0.1:{self.ports[0]}", "Vendor A pump skid")
-        self.b = PlantServer(self.b_model, f"opc.tcp://127.0.0.1:{self.ports[1]}", "Vendor B legacy PLC")
+        # the simulated machines are secured as real ones: SignAndEncrypt only, a user for Tolka with a
+        # password made for this run, and certificates of their own that Tolka trusts (and they Tolka's)
+        self.pki = options.out / "pki"
+        password = secrets.token_urlsafe(18)
+        self.a = PlantServer(
+            self.a_model,
+            f"opc.tcp://127.0.0.1:{self.ports[0]}",
+            "Vendor A pump skid",
+            _machine(options.out / "plant-a-pki", "plant-a", password),
+        )
+        self.b = PlantServer(
+            self.b_model,
+            f"opc.tcp://127.0.0.1:{self.ports[1]}",
+            "Vendor B legacy PLC",
+            _machine(options.out / "plant-b-pki", "plant-b", password),
+        )
+        self.source_security = ClientSecurity(username=TOLKA_USER, password=password, pki=self.pki)
         self.served = f"opc.tcp://127.0.0.1:{self.ports[2]}/tolka"
         self.gateway = GatewayProcess(self.ports[3], options.out / "gateway", options.out / "gateway.log")
         self.stop = asyncio.Event()
@@ -190,6 +210,7 @@ class Demo:
         self.stage("plant: starting servers", 0.5)
         await self.a.start()
         await self.b.start()
+        trust_each_other(Pki(self.pki), [Pki(m.security.pki) for m in (self.a, self.b)])
         self.playback = Playback(
             [self.a, self.b], [recording.a_messages, recording.b_messages], options.speed
         )
@@ -200,17 +221,18 @@ class Demo:
 
         started = time.perf_counter()
         self.stage("browse", 0.0)
-        a_graph = (await browse_endpoint(self.a.endpoint)).graph
+        live = LiveOptions(security=self.source_security)
+        a_graph = (await browse_endpoint(self.a.endpoint, live)).graph
         self.stage("browse", 0.5)
-        b_graph = (await browse_endpoint(self.b.endpoint)).graph
+        b_graph = (await browse_endpoint(self.b.endpoint, live)).graph
         self.stage("browse", 1.0)
         self._timed("browse", started)
         self._go_on()
 
         started = time.perf_counter()
         self._recorders = [
-            Recorder(self.a.endpoint, a_graph, "VendorA"),
-            Recorder(self.b.endpoint, b_graph, "VendorB"),
+            Recorder(self.a.endpoint, a_graph, "VendorA", self.source_security),
+            Recorder(self.b.endpoint, b_graph, "VendorB", self.source_security),
         ]
         for recorder in self._recorders:
             await recorder.start()
@@ -267,8 +289,11 @@ class Demo:
         await asyncio.to_thread(self._start_gateway, out / "vendorA-vendorB.sssom.tsv")
         self.stage("serve: proxy", 0.6)
         ready = asyncio.Event()
-        served = ServedTarget(self.served, self.b_model, allow_anonymous=True)  # 127.0.0.1 only
-        self.proxy = Proxy(plan_routes(learned.spec), self.a.endpoint, served)
+        # anonymous clients read, over SignAndEncrypt (127.0.0.1 only)
+        served = ServedTarget(
+            self.served, self.b_model, security=ServedSecurity(allow_anonymous=True, pki=self.pki)
+        )
+        self.proxy = Proxy(plan_routes(learned.spec), self.a.endpoint, served, security=self.source_security)
         proxy = asyncio.create_task(self.proxy.run(self.stop, ready))
         self._tasks.append(proxy)
         waiting = asyncio.create_task(ready.wait())
@@ -326,3 +351,20 @@ async def run_demo(
     if options.live_seconds < 0 or options.record_minutes <= 0 or options.speed <= 0:
         raise TolkaError("--record-minutes and --speed must be positive and --live-seconds not negative")
     return await Demo(options, stage, show_live).run()
+
+
+TOLKA_USER = "tolka"
+
+
+def _machine(pki: Path, role: str, password: str) -> ServedSecurity:
+    """A simulated machine's security: SignAndEncrypt only, one user (Tolka's), its own certificate."""
+    return ServedSecurity(users=(ServedUser(TOLKA_USER, password, "read"),), pki=pki, role=role)
+
+
+def trust_each_other(tolka: Pki, machines: Sequence[Pki]) -> None:
+    """What an engineer does once per machine (``tolka pki trust`` here, the machine's own tool
+    there): Tolka trusts each machine's certificate, each machine Tolka's."""
+    own, _ = tolka.own()
+    for machine in machines:
+        tolka.trust(machine.own()[0])
+        machine.trust(own)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,11 +20,13 @@ from typing import Any
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from adapters.opcua.security import ClientSecurity
 from services.gateway.store import NotFoundError, Store, new_id, now
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
-from services.proxy.security import Credentials, Security, ServedUser
+from services.proxy.security import ServedSecurity
 from services.proxy.targets import RemoteTarget, ServedTarget
+from translator.errors import TolkaError
 from translator.graph import SchemaGraph
 from translator.graphfile import graph_from_dict
 from translator.rules import spec_from_dict
@@ -33,18 +36,18 @@ __all__ = ["ProxyConfig", "ProxyRegistry", "RunningProxy"]
 
 @dataclass(frozen=True, slots=True)
 class ProxyConfig:
-    """What a proxy does: from ``source`` through ``translator`` to ``serve`` or ``write_to``."""
+    """What a proxy does: from ``source`` through ``translator`` to ``serve`` or ``write_to``, with one
+    identity per side: ``source_security`` for the source connection, ``served`` for the served
+    endpoint (its policies and users), ``target_security`` for the server ``write_to`` writes into."""
 
     translator: str
     source: str
     serve: str = ""
     write_to: str = ""
-    security: str = "None"
-    username: str = ""
-    password: str = ""
-    allow_anonymous: bool = False
+    source_security: ClientSecurity = field(default_factory=ClientSecurity)
+    served: ServedSecurity | None = None
+    target_security: ClientSecurity = field(default_factory=ClientSecurity)
     publishing_interval: float = 50.0
-    users: tuple[ServedUser, ...] = ()
     write_back: tuple[str, ...] = ()
 
 
@@ -103,32 +106,23 @@ class ProxyRegistry:
         """
         record = self.store.get_translator(config.translator)
         plan = plan_routes(spec_from_dict(record.document, source=config.translator))
-        security = Security.parse(config.security, self.pki)
-        credentials = Credentials(config.username, config.password)
         writable = set() if config.write_to else plan.writable(config.write_back)
         folder = None
         target: ServedTarget | RemoteTarget
         if config.write_to:
-            target = RemoteTarget(config.write_to, security=security, credentials=credentials)
+            target = RemoteTarget(config.write_to, security=config.target_security.with_pki(self.pki))
         else:
+            if config.served is None:
+                raise TolkaError("a served model needs its endpoint's security and users")
             main, required, folder = self._served_model(config.translator)
-            target = ServedTarget(
-                config.serve,
-                main,
-                writable=writable,
-                security=security,
-                credentials=credentials,
-                allow_anonymous=config.allow_anonymous,
-                users=config.users,
-                required=required,
-            )
+            served = dataclasses.replace(config.served, pki=self.pki)
+            target = ServedTarget(config.serve, main, writable=writable, security=served, required=required)
         proxy = Proxy(
             plan,
             config.source,
             target,
             publishing_interval=config.publishing_interval,
-            security=security,
-            credentials=credentials,
+            security=config.source_security.with_pki(self.pki),
         )
         stop, ready = asyncio.Event(), asyncio.Event()
         proxy_id = new_id("p")

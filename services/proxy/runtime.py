@@ -38,8 +38,10 @@ from asyncua.ua.attribute_ids import AttributeIds
 from asyncua.ua.status_codes import StatusCodes
 from asyncua.ua.uaerrors import UaError
 
+from adapters.opcua.connect import refusal, secure_client
+from adapters.opcua.pki import Pki, PkiError
+from adapters.opcua.security import ClientSecurity, SecurityError
 from services.proxy.plan import Plan, Route
-from services.proxy.security import Credentials, Security
 from services.proxy.targets import ServedTarget, Target, coerce, resolve_ids
 from translator.values import iso_millis
 
@@ -101,7 +103,8 @@ class Proxy:
         sampling_interval: the monitored items' sampling interval (ms; 0: every change).
         queue_size: each monitored item's queue on the server.
         max_backoff: longest wait between reconnection attempts (s).
-        security, credentials: how to connect to the source (default: no security, anonymous).
+        security: how to connect to the source: policy, user, PKI (default: the most secure endpoint
+            the source offers, anonymous).
     """
 
     def __init__(
@@ -115,8 +118,7 @@ class Proxy:
         queue_size: int = 100,
         timeout: float = 4.0,
         max_backoff: float = 10.0,
-        security: Security | None = None,
-        credentials: Credentials | None = None,
+        security: ClientSecurity | None = None,
     ) -> None:
         self.plan = plan
         self.source_url = source_url
@@ -126,8 +128,8 @@ class Proxy:
         self.queue_size = queue_size
         self.timeout = timeout
         self.max_backoff = max_backoff
-        self.security = security or Security()
-        self.credentials = credentials or Credentials()
+        self.security = security or ClientSecurity()
+        self._pki: Pki | None = None
         self.counters = Counters()
         self._routes: dict[ua.NodeId, list[Route]] = {}
         self._source_ids: dict[str, ua.NodeId] = {}
@@ -259,7 +261,7 @@ class Proxy:
             self._lost.set()
 
         client.connection_lost_callback = lost
-        await self.security.connect(client, self.credentials)
+        self._pki = await secure_client(client, self.source_url, self.security)
         await client.connect()
         namespaces = await client.get_namespace_array()
         self._source_ids = resolve_ids(
@@ -313,16 +315,29 @@ class Proxy:
             variant = coerce(constant.value, self.target.types[constant.target_id])
             await self.target.write(constant.target_id, ua.DataValue(variant))
         consumer: asyncio.Task[None] | None = None
-        backoff, lost_at, first = 0.5, "", True
+        backoff, lost_at, first, said = 0.5, "", True, ""
         try:
             while not stop.is_set():
                 try:
                     self._lost.clear()
                     self._client = await self._connect()
                     consumer = await self._subscribe(self._client)
-                except (TimeoutError, OSError, UaError, ConnectionError) as exc:
+                except (
+                    TimeoutError,
+                    OSError,
+                    UaError,
+                    ConnectionError,
+                    AssertionError,
+                    SecurityError,
+                    PkiError,
+                ) as exc:
+                    # a refused certificate (either way) is said once, in one line, and retried: it
+                    # may be trusted on the other side while the proxy waits
+                    why = refusal(exc, self._pki if self.security.secure else None) or str(exc) or repr(exc)
+                    if first or why != said:
+                        log.warning("source %s unreachable (%s); retrying", self.source_url, why)
+                        said = why
                     if first:
-                        log.warning("source %s unreachable (%s); retrying", self.source_url, exc)
                         await self._mark_unreachable()
                         first = False
                     await self._close_client()
@@ -333,7 +348,7 @@ class Proxy:
                     self.counters.reconnects += 1
                     self.counters.gaps.append((lost_at, _now()))
                     log.warning("source %s back; no data from %s to %s", self.source_url, lost_at, _now())
-                self.counters.state, backoff, first = "connected", 0.5, False
+                self.counters.state, backoff, first, said = "connected", 0.5, False, ""
                 if ready is not None:
                     ready.set()
                 await _first(stop.wait(), self._lost.wait())
@@ -358,6 +373,11 @@ class Proxy:
         if client is not None:
             with contextlib.suppress(Exception):  # it is gone already
                 await asyncio.wait_for(client.disconnect(), self.timeout)
+
+
+_UNREACHABLE = (TimeoutError, OSError, UaError, ConnectionError, AssertionError, SecurityError, PkiError)
+"""What connecting to the source may raise that a later attempt may not (asyncua raises AssertionError
+when a server closes the channel it refused)."""
 
 
 async def _drain(consumer: asyncio.Task[None] | None, seconds: float = 2.0) -> None:

@@ -1,62 +1,56 @@
-"""OPC UA security of the proxy: Basic256Sha256 (Sign or SignAndEncrypt) and username/password.
+"""The served endpoint's security: the policies it offers, its users and their roles, whom it trusts.
 
-Users of the served model have a role: ``read`` or ``write``. Anonymous clients (when allowed) and the
-``--username`` user read; only users given the ``write`` role (``--user NAME:write``) may write, and
-only the variables write-back is enabled for.
+The proxy has two sides with two identities: it connects to the source as a client with a
+`ClientSecurity` (:mod:`adapters.opcua.security`: the PLC's user, never handed to anyone) and serves
+the target model with a `ServedSecurity` (this module: the HMI's users).
 
-Certificates are made on first use — a self-signed application certificate and its key per role
-(``client`` for the connection to the source, ``server`` for the served model) — in
-``<data dir>/pki/`` and reused afterwards; they belong to the installation and are never committed.
-The served model accepts anonymous clients only when allowed explicitly; with a username it checks
-the password, compared in constant time.
+The served endpoint offers, by default, SignAndEncrypt with Basic256Sha256, Aes128_Sha256_RsaOaep and
+Aes256_Sha256_RsaPss; ``None`` (and ``Sign``) only when asked for. A client's certificate must be
+trusted in the installation's PKI (:mod:`adapters.opcua.pki`): an unknown one is refused, copied to
+``rejected/`` and logged with the command that trusts it. Users have a role: ``read`` or ``write``.
+Anonymous clients (only when allowed) read. A UserName token is not offered on an endpoint without
+security, and a password sent over a channel without a client certificate is refused, unless
+``allow_insecure_password`` says so. Passwords are compared in constant time.
 
 Example:
-    >>> Security.parse("Basic256Sha256-SignAndEncrypt").mode.name
-    'SignAndEncrypt'
+    >>> ServedSecurity.parse(["Aes256_Sha256_RsaPss-SignAndEncrypt"]).endpoints
+    (('Aes256_Sha256_RsaPss', 'SignAndEncrypt'),)
 """
 
 from __future__ import annotations
 
 import hmac
-import socket
-from collections.abc import Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from asyncua import ua
-from asyncua.client.client import Client
-from asyncua.crypto.cert_gen import setup_self_signed_certificate
 from asyncua.crypto.permission_rules import User, UserRole
-from asyncua.crypto.security_policies import SecurityPolicyBasic256Sha256
 from asyncua.server.server import Server
 from asyncua.server.user_managers import UserManager
-from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from translator.errors import TolkaError
+from adapters.opcua.pki import Pki
+from adapters.opcua.security import DEFAULT_PKI, MODES, POLICIES, SecurityError
 
-__all__ = ["POLICIES", "ROLES", "Credentials", "Security", "SecurityError", "ServedUser"]
+__all__ = ["DEFAULT_ENDPOINTS", "ROLES", "SecurityError", "ServedSecurity", "ServedUser"]
 
-POLICIES = ("None", "Basic256Sha256-Sign", "Basic256Sha256-SignAndEncrypt")
-"""The ``--security`` values."""
-_APP_URI = "urn:tolka:proxy:{role}"
+log = logging.getLogger("tolka.proxy")
+
 ROLES = ("read", "write")
 """The roles of the served model's users."""
-
-
-class SecurityError(TolkaError):
-    """A security setting that cannot work (an unknown policy, a password without a username)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """A username and its password (both empty: anonymous)."""
-
-    username: str = ""
-    password: str = ""
-
-    def __repr__(self) -> str:  # never print a password
-        return f"Credentials(username={self.username!r}, password={'***' if self.password else ''!r})"
+DEFAULT_ENDPOINTS = tuple(f"{policy}-SignAndEncrypt" for policy in POLICIES)
+"""What the served endpoint offers unless told otherwise."""
+_TYPES = {
+    ("Basic256Sha256", "Sign"): ua.SecurityPolicyType.Basic256Sha256_Sign,
+    ("Basic256Sha256", "SignAndEncrypt"): ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt,
+    ("Aes128_Sha256_RsaOaep", "Sign"): ua.SecurityPolicyType.Aes128Sha256RsaOaep_Sign,
+    ("Aes128_Sha256_RsaOaep", "SignAndEncrypt"): ua.SecurityPolicyType.Aes128Sha256RsaOaep_SignAndEncrypt,
+    ("Aes256_Sha256_RsaPss", "Sign"): ua.SecurityPolicyType.Aes256Sha256RsaPss_Sign,
+    ("Aes256_Sha256_RsaPss", "SignAndEncrypt"): ua.SecurityPolicyType.Aes256Sha256RsaPss_SignAndEncrypt,
+    ("None", ""): ua.SecurityPolicyType.NoSecurity,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,124 +74,134 @@ class ServedUser:
 
 
 @dataclass(frozen=True, slots=True)
-class Security:
-    """One side's security: the message security mode (None for no security) and where certificates live.
+class ServedSecurity:
+    """What the served endpoint offers and to whom.
 
     Attributes:
-        mode: ``None``, ``Sign`` or ``SignAndEncrypt`` (with Basic256Sha256).
-        pki: the folder of this installation's certificates and keys.
+        endpoints: (policy, mode) pairs; ``("None", "")`` for no security.
+        users: the users who may log in, each with a role.
+        allow_anonymous: anonymous clients may read.
+        allow_insecure_password: a password may cross a channel without a client certificate.
+        pki: the installation's PKI folder; trust_all: accept any client certificate (tests only).
+        role: the ApplicationUri's last part, when the PKI makes the certificate.
     """
 
-    mode: ua.MessageSecurityMode = ua.MessageSecurityMode.None_
-    pki: Path = Path("tolka-data/pki")
+    endpoints: tuple[tuple[str, str], ...] = tuple((p, "SignAndEncrypt") for p in POLICIES)
+    users: tuple[ServedUser, ...] = ()
+    allow_anonymous: bool = False
+    allow_insecure_password: bool = False
+    pki: Path = DEFAULT_PKI
+    trust_all: bool = False
+    role: str = "application"
+    _pki: list[Pki] = field(default_factory=list, compare=False, repr=False)
 
-    @classmethod
-    def parse(cls, text: str, pki: Path = Path("tolka-data/pki")) -> Security:
-        """``None``, ``Basic256Sha256-Sign`` or ``Basic256Sha256-SignAndEncrypt``.
-
-        Raises:
-            SecurityError: anything else (lists the choices).
-        """
-        modes = dict(
-            zip(
-                POLICIES,
-                (
-                    ua.MessageSecurityMode.None_,
-                    ua.MessageSecurityMode.Sign,
-                    ua.MessageSecurityMode.SignAndEncrypt,
-                ),
-                strict=True,
-            )
-        )
-        if text not in modes:
-            raise SecurityError(f"unknown security {text!r}; choose one of {', '.join(POLICIES)}")
-        return cls(modes[text], pki)
-
-    @property
-    def secure(self) -> bool:
-        return self.mode != ua.MessageSecurityMode.None_
-
-    async def certificate(self, role: str) -> tuple[Path, Path]:
-        """This installation's certificate and key for ``role`` (made on first use)."""
-        self.pki.mkdir(parents=True, exist_ok=True)
-        key, cert = self.pki / f"{role}-key.pem", self.pki / f"{role}-cert.der"
-        use = ExtendedKeyUsageOID.CLIENT_AUTH if role == "client" else ExtendedKeyUsageOID.SERVER_AUTH
-        await setup_self_signed_certificate(
-            key,
-            cert,
-            _APP_URI.format(role=role),
-            socket.gethostname(),
-            [use],
-            {"commonName": f"Tolka proxy {role}"},
-        )
-        key.chmod(0o600)
-        return cert, key
-
-    async def connect(self, client: Client, credentials: Credentials) -> None:
-        """Configure ``client`` (before connecting) with this security and the credentials."""
-        if credentials.password and not credentials.username:
-            raise SecurityError("a password was given without a username")
-        if credentials.username:
-            client.set_user(credentials.username)
-            client.set_password(credentials.password)
-        if self.secure:
-            cert, key = await self.certificate("client")
-            client.application_uri = _APP_URI.format(role="client")
-            await client.set_security(SecurityPolicyBasic256Sha256, str(cert), str(key), mode=self.mode)
-
-    async def serve(
-        self,
-        server: Server,
-        credentials: Credentials,
-        allow_anonymous: bool,
-        users: Sequence[ServedUser] = (),
-    ) -> None:
-        """Configure ``server`` (after ``init``, before ``start``): endpoint security, users.
-
-        ``credentials`` is a user with the read role; ``users`` are more, each with its role. A user
-        who logs in is an asyncua ``User`` named by the username (anonymous: no name)."""
-        if self.secure:
-            cert, key = await self.certificate("server")
-            await server.load_certificate(str(cert))
-            await server.load_private_key(str(key))
-            policy = (
-                ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt
-                if self.mode == ua.MessageSecurityMode.SignAndEncrypt
-                else ua.SecurityPolicyType.Basic256Sha256_Sign
-            )
-            server.set_security_policy([policy])
-            await server.set_application_uri(_APP_URI.format(role="server"))
-        else:
-            server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
-        everyone = list(users)
-        if credentials.username:
-            everyone.insert(0, ServedUser(credentials.username, credentials.password, "read"))
-        if not allow_anonymous and not everyone:
-            raise SecurityError("the served model needs a username and password, or --allow-anonymous")
-        names = [u.username for u in everyone]
+    def __post_init__(self) -> None:
+        if not self.endpoints:
+            raise SecurityError("the served endpoint offers no security policy")
+        for policy, mode in self.endpoints:
+            if (policy, mode) not in _TYPES:
+                raise SecurityError(f"unknown served security {policy}-{mode}")
+        names = [u.username for u in self.users]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise SecurityError(f"the served user {twice[0]!r} is given twice")
-        server.set_security_IDs(
-            (["Anonymous"] if allow_anonymous else []) + (["Username"] if everyone else [])
+        if not self.allow_anonymous and not self.users:
+            raise SecurityError("the served model needs a user (--user NAME:ROLE), or --allow-anonymous")
+        if self.users and not self.secure_endpoints and not self.allow_insecure_password:
+            raise SecurityError(
+                "users log in with passwords, which would cross the network in clear on an endpoint "
+                "without security: offer a secure policy (--serve-security), or allow it explicitly "
+                "(--allow-insecure-password)"
+            )
+
+    @classmethod
+    def parse(cls, texts: Iterable[str], **settings: Any) -> ServedSecurity:
+        """``--serve-security`` values (``POLICY-MODE``, ``POLICY`` for SignAndEncrypt, or ``None``);
+        none given: `DEFAULT_ENDPOINTS`.
+
+        Raises:
+            SecurityError: an unknown policy or mode (lists the choices).
+        """
+        endpoints: list[tuple[str, str]] = []
+        for text in list(texts) or list(DEFAULT_ENDPOINTS):
+            policy, _, mode = text.strip().partition("-")
+            if policy in POLICIES and not mode:
+                mode = "SignAndEncrypt"
+            if (policy, mode) not in _TYPES:
+                choices = ["None"] + [f"{p}-{m}" for p in POLICIES for m in MODES]
+                raise SecurityError(f"unknown served security {text!r}; choose from {', '.join(choices)}")
+            if (policy, mode) not in endpoints:
+                endpoints.append((policy, mode))
+        return cls(tuple(endpoints), **settings)
+
+    @property
+    def secure_endpoints(self) -> bool:
+        return any(policy != "None" for policy, _ in self.endpoints)
+
+    @property
+    def writers(self) -> set[str]:
+        return {u.username for u in self.users if u.role == "write"}
+
+    def pki_folder(self) -> Pki:
+        if not self._pki:
+            self._pki.append(Pki(self.pki, trust_all=self.trust_all, role=self.role))
+        return self._pki[0]
+
+    async def configure(self, server: Server) -> None:
+        """Configure ``server`` (after ``init``, before ``start``): certificate, endpoints, trust, users."""
+        if self.secure_endpoints:
+            pki = self.pki_folder()
+            cert, key = pki.own()
+            await server.load_certificate(str(cert))
+            await server.load_private_key(str(key))
+            await server.set_application_uri(pki.application_uri())
+            server.set_certificate_validator(pki.validator(peer="client"))
+            if self.trust_all:
+                log.warning("--trust-all: the served endpoint accepts every client certificate")
+        server.set_security_policy([_TYPES[e] for e in self.endpoints])
+        tokens: list[type] = [ua.AnonymousIdentityToken] if self.allow_anonymous else []
+        if self.users:
+            tokens.append(ua.UserNameIdentityToken)
+        server.set_identity_tokens(tokens)
+        server.iserver.set_user_manager(
+            _Users(self.users, self.allow_anonymous, self.allow_insecure_password)
         )
-        server.iserver.set_user_manager(_Users(everyone, allow_anonymous))
+
+    def after_start(self, server: Server) -> None:
+        """No UserName token on an endpoint without security (unless allowed)."""
+        if self.allow_insecure_password:
+            return
+        for endpoint in server.iserver.endpoints:
+            if endpoint.SecurityMode == ua.MessageSecurityMode.None_:
+                endpoint.UserIdentityTokens = [
+                    t for t in endpoint.UserIdentityTokens if t.TokenType != ua.UserTokenType.UserName
+                ]
+
+    def describe(self) -> str:
+        return ", ".join(p if p == "None" else f"{p}-{m}" for p, m in self.endpoints)
 
 
 class _Users(UserManager):
     """The served model's users (passwords compared in constant time), and anonymous clients when
     allowed. Every one is a plain asyncua user, so the access levels hold for all of them; the role
-    is checked by the served target on each write."""
+    is checked by the served target on each write. A password login on a channel without a client
+    certificate (security None) is refused unless allowed."""
 
-    def __init__(self, users: Sequence[ServedUser], allow_anonymous: bool) -> None:
+    def __init__(
+        self, users: Sequence[ServedUser], allow_anonymous: bool, allow_insecure_password: bool
+    ) -> None:
         self.users = list(users)
         self.allow_anonymous = allow_anonymous
+        self.allow_insecure_password = allow_insecure_password
 
     def get_user(
         self, iserver: Any, username: str | None = None, password: str | None = None, certificate: Any = None
     ) -> User | None:
         if username is None:
             return User(role=UserRole.User) if self.allow_anonymous else None
+        if not certificate and not self.allow_insecure_password:  # None channel: b"" or None
+            log.warning("refused the login of %r: a password over a channel without security", username)
+            return None
         found = None
         for user in self.users:  # every user compared, so the time says nothing about which exist
             same_user = hmac.compare_digest(username.encode(), user.username.encode())

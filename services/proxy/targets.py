@@ -28,9 +28,11 @@ from asyncua.server.server import Server
 from asyncua.ua.attribute_ids import AttributeIds
 from asyncua.ua.status_codes import StatusCodes
 
+from adapters.opcua.connect import refusal, secure_client
 from adapters.opcua.nodeid import split_expanded
+from adapters.opcua.security import ClientSecurity
 from services.proxy.built import build_address_space
-from services.proxy.security import Credentials, Security, ServedUser
+from services.proxy.security import ServedSecurity
 from translator.errors import TolkaError
 from translator.graph import SchemaGraph
 
@@ -58,6 +60,15 @@ class Target(Protocol):
     async def write(self, key: str, value: ua.DataValue) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+def nodeset_namespaces(path: Path) -> tuple[str, ...]:
+    """The NamespaceUris of a NodeSet2 file, in its order (read safely: no external entities)."""
+    from adapters.safety import parse_xml
+
+    root = parse_xml(path.read_bytes(), str(path))
+    uris = root.find("{http://opcfoundation.org/UA/2011/03/UANodeSet.xsd}NamespaceUris")
+    return tuple((uri.text or "").strip() for uri in uris) if uris is not None else ()
 
 
 def resolve_ids(ids: Iterable[str], namespaces: list[str], where: str) -> dict[str, ua.NodeId]:
@@ -132,10 +143,9 @@ class ServedTarget:
 
     Args:
         writable: the target ids write-back is enabled for (their reverse rule carries the write back).
-        security: the endpoint's message security (default none).
-        credentials: a user clients log in as (role read); allow_anonymous: whether clients may also
-            come without one (they may not by default; anonymous clients read).
-        users: more users, each with its role (``read`` or ``write``).
+        security: the policies the endpoint offers, its users (each with a role, ``read`` or
+            ``write``), whether anonymous clients may read, and the PKI that decides which client
+            certificates are trusted (default: SignAndEncrypt only, and no user: give one).
         required: NodeSet2 files of the models the target model builds on (other than ns 0),
             imported before it in this order.
     """
@@ -146,21 +156,15 @@ class ServedTarget:
         nodeset: Path | SchemaGraph,
         writable: Iterable[str] = (),
         *,
-        security: Security | None = None,
-        credentials: Credentials | None = None,
-        allow_anonymous: bool = False,
-        users: Sequence[ServedUser] = (),
+        security: ServedSecurity,
         required: Sequence[Path] = (),
     ) -> None:
         self.endpoint = endpoint
         self.nodeset = nodeset
         self.required = tuple(required)
         self.writable = set(writable)
-        self.security = security or Security()
-        self.credentials = credentials or Credentials()
-        self.allow_anonymous = allow_anonymous
-        self.users = tuple(users)
-        self.writers = {u.username for u in self.users if u.role == "write"}
+        self.security = security
+        self.writers = security.writers
         self.server = Server()  # anonymous clients are plain users: access levels hold for them
         self.nodes: dict[str, ua.NodeId] = {}
         self.types: dict[str, ua.VariantType] = {}
@@ -181,7 +185,7 @@ class ServedTarget:
         await server.init()
         server.set_endpoint(self.endpoint)
         server.set_server_name("Tolka proxy")
-        await self.security.serve(server, self.credentials, self.allow_anonymous, self.users)
+        await self.security.configure(server)
         model_nodes: list[ua.NodeId]
         declares_access = False
         if isinstance(self.nodeset, SchemaGraph):  # no NodeSet2 file: build it from the graph
@@ -193,6 +197,9 @@ class ServedTarget:
             model_nodes = list(made.values())
         else:
             try:
+                # the model's namespaces first, in its order: a client sees them as the NodeSet says
+                for uri in nodeset_namespaces(self.nodeset):
+                    await server.register_namespace(uri)
                 for model in self.required:  # the models it builds on first
                     await server.import_xml(str(model))
                 model_nodes = await server.import_xml(str(self.nodeset))
@@ -223,6 +230,7 @@ class ServedTarget:
         self._enabled_nodes = {self.nodes[key] for key in self.enabled}
         self._guard_writes()
         await server.start()
+        self.security.after_start(server)
         server.subscribe_server_callback(CallbackType.PostWrite, self._written)
         if self.enabled:
             server.subscribe_server_callback(CallbackType.PostRead, self._read_by)
@@ -348,24 +356,22 @@ class RemoteTarget:
         self,
         url: str,
         timeout: float = 4.0,
-        security: Security | None = None,
-        credentials: Credentials | None = None,
+        security: ClientSecurity | None = None,
     ) -> None:
         self.url = url
         self.client = Client(url, timeout=timeout)
-        self.security = security or Security()
-        self.credentials = credentials or Credentials()
+        self.security = security or ClientSecurity()
         self.nodes: dict[str, ua.NodeId] = {}
         self.types: dict[str, ua.VariantType] = {}
 
     async def start(self, ids: Iterable[str]) -> None:
+        pki = None
         try:
-            await self.security.connect(self.client, self.credentials)
+            pki = await secure_client(self.client, self.url, self.security)
             await self.client.connect()
         except Exception as exc:
-            raise ProxyError(
-                f"cannot connect to the target {self.url}: {type(exc).__name__}: {exc}"
-            ) from None
+            why = refusal(exc, pki if self.security.secure else None) or f"{type(exc).__name__}: {exc}"
+            raise ProxyError(f"cannot connect to the target {self.url}: {why}") from None
         namespaces = await self.client.get_namespace_array()
         self.nodes = resolve_ids(ids, namespaces, f"the target server {self.url}")
         self.types = await variant_types(self.nodes, self.client.get_node)

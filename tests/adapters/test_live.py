@@ -24,10 +24,16 @@ from asyncua.server.server import Server
 from adapters import load
 from adapters.opcua import EndpointError, LiveOptions, is_endpoint, parse_endpoint
 from adapters.opcua.live import browse_endpoint
+from adapters.opcua.security import ClientSecurity
 from tests.paths import VENDOR_A
 from translator.errors import TolkaError
 from translator.graph import NodeKind, SchemaGraph
 from translator.summary import summarize
+
+# the test server offers no security (the secure paths have tests of their own: test_live_secure.py)
+NONE = ClientSecurity(policy="None")
+OPEN = LiveOptions(security=NONE)
+NO_SECURITY = ("--source-security", "None")
 
 pytestmark = pytest.mark.anyio
 
@@ -91,7 +97,7 @@ def silent_port() -> Iterator[int]:
 
 
 async def test_live_server_gives_the_graph_of_its_nodeset_file(url: str, from_file: SchemaGraph) -> None:
-    model = await browse_endpoint(url)
+    model = await browse_endpoint(url, OPEN)
     live = model.graph
     assert {n.id for n in live.own_nodes()} == {n.id for n in from_file.own_nodes()}
     assert {n.id for n in live.nodes()} == {n.id for n in from_file.nodes()}
@@ -117,23 +123,23 @@ async def test_live_server_gives_the_graph_of_its_nodeset_file(url: str, from_fi
 
 
 async def test_small_batches_and_one_request_at_a_time_give_the_same_graph(url: str) -> None:
-    default = await browse_endpoint(url)
-    small = await browse_endpoint(url, LiveOptions(batch_size=7, concurrency=1))
-    wide = await browse_endpoint(url, LiveOptions(batch_size=3, concurrency=8))
+    default = await browse_endpoint(url, OPEN)
+    small = await browse_endpoint(url, LiveOptions(security=NONE, batch_size=7, concurrency=1))
+    wide = await browse_endpoint(url, LiveOptions(security=NONE, batch_size=3, concurrency=8))
     assert small.graph == default.graph == wide.graph
     assert small.stats.read_requests > default.stats.read_requests
     assert small.stats.browse_requests > default.stats.browse_requests
 
 
 async def test_own_namespaces_can_be_narrowed(url: str) -> None:
-    model = await browse_endpoint(url, LiveOptions(own_namespaces=("urn:not-on-this-server",)))
+    model = await browse_endpoint(url, LiveOptions(security=NONE, own_namespaces=("urn:not-on-this-server",)))
     assert list(model.graph.own_nodes()) == []
     assert any("no nodes of the server's own namespaces" in w for w in model.graph.warnings)
 
 
 async def test_load_takes_a_url(url: str, from_file: SchemaGraph) -> None:
     # the synchronous entry point, in a thread: this test's event loop is serving the server
-    graph = await asyncio.to_thread(load, url)
+    graph = await asyncio.to_thread(load, url, security=NONE)
     assert {n.id for n in graph.own_nodes()} == {n.id for n in from_file.own_nodes()}
     with pytest.raises(EndpointError, match="alone"):
         load([url, VENDOR_A])
@@ -142,7 +148,7 @@ async def test_load_takes_a_url(url: str, from_file: SchemaGraph) -> None:
 async def test_no_server_is_a_clear_error() -> None:
     url = f"opc.tcp://127.0.0.1:{free_port()}"
     with pytest.raises(EndpointError) as caught:
-        await browse_endpoint(url, LiveOptions(connect_timeout=2.0))
+        await browse_endpoint(url, LiveOptions(security=NONE, connect_timeout=2.0))
     assert isinstance(caught.value, TolkaError)
     assert caught.value.url == url
     port = url.rsplit(":", 1)[1]
@@ -154,7 +160,7 @@ async def test_no_server_is_a_clear_error() -> None:
 async def test_a_server_that_never_answers_times_out(silent_port: int) -> None:
     url = f"opc.tcp://127.0.0.1:{silent_port}"
     with pytest.raises(EndpointError, match=r"no answer within 0\.5 s"):
-        await browse_endpoint(url, LiveOptions(connect_timeout=0.5))
+        await browse_endpoint(url, LiveOptions(security=NONE, connect_timeout=0.5))
 
 
 def test_endpoint_urls() -> None:
@@ -168,7 +174,7 @@ def test_endpoint_urls() -> None:
     for bad, reason in [
         ("opc.tcp://:4840", "no host"),
         ("opc.tcp://h:99999", "port"),
-        ("opc.tcp://user:secret@h:4840", "not supported"),
+        ("opc.tcp://user:secret@h:4840", "no user names or passwords in the URL"),
         ("http://h:4840", "not an opc.tcp"),
     ]:
         with pytest.raises(EndpointError, match=reason):
@@ -181,7 +187,8 @@ def _tolka(*args: str) -> subprocess.CompletedProcess[str]:
 
 async def test_tolka_inspect_a_live_server(url: str, from_file: SchemaGraph) -> None:
     live, table = await asyncio.gather(
-        asyncio.to_thread(_tolka, "inspect", url, "--json"), asyncio.to_thread(_tolka, "inspect", url)
+        asyncio.to_thread(_tolka, "inspect", url, "--json", *NO_SECURITY),
+        asyncio.to_thread(_tolka, "inspect", url, *NO_SECURITY),
     )
     assert live.returncode == 0, live.stderr
     assert live.stderr == ""

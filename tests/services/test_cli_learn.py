@@ -10,6 +10,7 @@ import pytest
 
 from tests.services.simulated import SPLIT_GROUP, learn_args, run, simulate_into, split_target
 from translator.alignment_io import read_alignment
+from translator.rules import resolve_model
 
 
 def _leaves(value: Any, path: str = "") -> dict[str, Any]:
@@ -81,7 +82,9 @@ def test_a_target_in_two_files_is_one_model(plant: Path, tmp_path: Path) -> None
     done = run(*args)
     assert done.returncode == 0, done.stderr
     document = json.loads(out.read_text())
-    assert document["target"]["model"] == f"{first},{second}"
+    # written relative to the translator file, read back from there
+    assert document["target"]["model"] == f"b/{first.name},b/{second.name}"
+    assert resolve_model(document["target"]["model"], out) == f"{first},{second}"
     targets = {rule["target"].split("/")[3] for rule in document["rules"]}
     assert {"AnalogInputs", *SPLIT_GROUP} <= targets  # rules into fields of both files
     objects = {c.object_id.split("#")[0] for c in read_alignment(alignment)}

@@ -11,6 +11,7 @@ from tests.paths import VENDOR_A, VENDOR_B
 from tests.services.simulated import SPLIT_GROUP, simulate_into, split_target
 from translator.alignment import Alignment, Correspondence
 from translator.alignment_io import read_alignment, write_alignment
+from translator.rules import resolve_model
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 A = "nsu=http://tolka.dev/demo/VendorA/;i="
@@ -143,7 +144,9 @@ def test_compile_a_target_given_as_a_glob_over_two_files(tmp_path: Path) -> None
     done = run("compile", str(mapping), "--source", source, "--target", pattern, "-o", str(out))
     assert done.returncode == 0, done.stderr
     document = json.loads(out.read_text())
-    assert document["target"]["model"] == f"{second},{first}"  # the pattern's files, sorted
+    # the pattern's files, sorted, relative to the translator file
+    assert resolve_model(document["target"]["model"], out) == f"{second},{first}"
+    assert document["target"]["model"].startswith("b/")
     assert len(document["rules"]) == len(moved)
     assert {r["target"].split("/")[3] for r in document["rules"]} == {"AnalogInputs", "Counters"}
     missing = str(tmp_path / "*.nope")

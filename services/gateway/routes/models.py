@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from adapters.opcua.security import AUTO, ClientSecurity, SecurityError
 from services.gateway.loading import Upload, load_upload, safe_name
 from services.gateway.schemas import Created, GraphPage, ModelPublic
 from services.gateway.state import Gateway, gateway
@@ -41,21 +42,43 @@ async def upload_model(
     endpoint: Annotated[
         str | None, Form(description="instead of a file: a live OPC UA server, opc.tcp://host:port[/path]")
     ] = None,
+    source_security: Annotated[
+        str,
+        Form(description="the live server's security: auto (its most secure endpoint), None, POLICY-MODE"),
+    ] = AUTO,
+    source_user: Annotated[str, Form(description="the user to log in to the live server as")] = "",
+    source_password: Annotated[str, Form(description="its password")] = "",
 ) -> Created:
     """Keep a model and its graph; 201 with its id. Upload a file (multipart ``file``, with repeated
     ``required`` files) and it is loaded as ``tolka inspect`` loads it; or give a live server as the
-    ``endpoint`` form field or a JSON body ``{"endpoint": "opc.tcp://..."}`` and it is browsed."""
+    ``endpoint`` form field or a JSON body ``{"endpoint": "opc.tcp://..."}`` and it is browsed, over its
+    most secure endpoint or ``source_security``, as ``source_user`` (with ``source_password``) or
+    anonymously; its certificate must be trusted in the gateway's PKI (DATA_DIR/pki: an unknown one
+    is refused and copied to rejected/, to trust with ``tolka pki trust``)."""
     if (
         file is None
         and endpoint is None
         and request.headers.get("content-type", "").startswith("application/json")
     ):
         body = await request.json()
-        endpoint = body.get("endpoint") if isinstance(body, dict) else None
+        body = body if isinstance(body, dict) else {}
+        endpoint = body.get("endpoint")
+        source_security = str(body.get("source_security", AUTO))
+        source_user = str(body.get("source_user", ""))
+        source_password = str(body.get("source_password", ""))
     if (file is None) == (endpoint is None):
         raise InputError("give either a file (multipart field 'file') or an endpoint", source="request body")
     if endpoint is not None:
-        return await _browse(state, endpoint)
+        try:
+            security = ClientSecurity.parse(
+                source_security,
+                username=source_user,
+                password=source_password,
+                pki=state.settings.data_dir / "pki",
+            )
+        except SecurityError as exc:
+            raise InputError(str(exc), source="request body") from None
+        return await _browse(state, endpoint, security)
     assert file is not None
     limit = state.settings.max_upload_bytes
     main = await _read(file, limit)
@@ -71,14 +94,14 @@ async def upload_model(
     return Created(id=record.id)
 
 
-async def _browse(state: Gateway, endpoint: str) -> Created:
+async def _browse(state: Gateway, endpoint: str, security: ClientSecurity) -> Created:
     """Browse a live server into a stored model (format ``opcua-live``; no file is kept)."""
-    from adapters.opcua.endpoint import is_endpoint
+    from adapters.opcua.endpoint import LiveOptions, is_endpoint
     from adapters.opcua.live import browse_endpoint
 
     if not is_endpoint(endpoint):
         raise InputError(f"not an OPC UA endpoint: {endpoint!r} (expected opc.tcp://host:port[/path])")
-    live = await browse_endpoint(endpoint)
+    live = await browse_endpoint(endpoint, LiveOptions(security=security))
     graph = graph_to_dict(live.graph)
     record = await run_in_threadpool(
         lambda: state.store.add_model(

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from adapters.opcua.security import AUTO, ClientSecurity, SecurityError, security_choices
 from services.gateway.proxies import ProxyConfig, RunningProxy
 from services.gateway.state import Gateway, gateway
-from services.proxy.security import ServedUser
+from services.proxy.security import DEFAULT_ENDPOINTS, ServedSecurity, ServedUser
 from translator.errors import InputError
 
 __all__ = ["router"]
@@ -43,11 +44,25 @@ class ProxyCreate(BaseModel):
     write_to: str | None = Field(
         default=None, pattern=r"^opc\.tcp://", description="or write into this server"
     )
-    security: Literal["None", "Basic256Sha256-Sign", "Basic256Sha256-SignAndEncrypt"] = "None"
-    username: str = ""
-    password: SecretStr = SecretStr("")
+    source_security: str = Field(
+        default=AUTO,
+        description="the source connection: auto (the most secure endpoint it offers), None, or POLICY-MODE "
+        f"({', '.join(security_choices()[2:])})",
+    )
+    source_user: str = Field(default="", description="the user Tolka logs in to the source as")
+    source_password: SecretStr = SecretStr("")
+    serve_security: list[str] = Field(
+        default=list(DEFAULT_ENDPOINTS),
+        description="what the served endpoint offers: POLICY-MODE values, None only when asked for",
+    )
     allow_anonymous: bool = False
+    allow_insecure_password: bool = Field(
+        default=False, description="let passwords cross channels without security (source and served)"
+    )
     users: list[ProxyUser] = Field(default=[], description="users of the served model, with their roles")
+    target_security: str = Field(default=AUTO, description="the connection to write_to, as source_security")
+    target_user: str = ""
+    target_password: SecretStr = SecretStr("")
     write_back: list[str] = Field(
         default=[],
         description="target ids or addresses users with the write role may write, carried back to the source "
@@ -104,25 +119,47 @@ async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
         raise InputError(
             "give one of serve (an endpoint to serve the target model at) or write_to", source="request body"
         )
-    if body.serve and not (body.allow_anonymous or body.username or body.users):
-        raise InputError(
-            "clients of the served model need a user (username/password, users) or allow_anonymous",
-            source="request body",
-        )
+    if body.serve and not (body.allow_anonymous or body.users):
+        raise InputError("clients of the served model need a user (users) or allow_anonymous", source=_BODY)
     if body.write_to and (body.users or body.write_back):
-        raise InputError("users and write_back are for a served model, not write_to", source="request body")
+        raise InputError("users and write_back are for a served model, not write_to", source=_BODY)
+    insecure = body.allow_insecure_password
+    try:
+        users = tuple(ServedUser(u.username, u.password.get_secret_value(), u.role) for u in body.users)
+        served = (
+            ServedSecurity.parse(
+                body.serve_security,
+                users=users,
+                allow_anonymous=body.allow_anonymous,
+                allow_insecure_password=insecure,
+            )
+            if body.serve
+            else None
+        )
+        source = ClientSecurity.parse(
+            body.source_security,
+            username=body.source_user,
+            password=body.source_password.get_secret_value(),
+            allow_insecure_password=insecure,
+        )
+        target = ClientSecurity.parse(
+            body.target_security,
+            username=body.target_user,
+            password=body.target_password.get_secret_value(),
+            allow_insecure_password=insecure,
+        )
+    except SecurityError as exc:
+        raise InputError(str(exc), source=_BODY) from None
     config = ProxyConfig(
         body.translator,
         body.source,
         body.serve or "",
         body.write_to or "",
-        body.security,
-        body.username,
-        body.password.get_secret_value(),
-        body.allow_anonymous,
-        body.publishing_interval,
-        tuple(ServedUser(u.username, u.password.get_secret_value(), u.role) for u in body.users),
-        tuple(body.write_back),
+        source_security=source,
+        served=served,
+        target_security=target,
+        publishing_interval=body.publishing_interval,
+        write_back=tuple(body.write_back),
     )
     return ProxyPublic.of(await state.proxies.start(config))
 

@@ -53,6 +53,7 @@ async def test_the_proxy_publishes_what_it_translates(broker: Mosquitto, tmp_pat
         sys.executable, "-c", "from services.cli import main; main()", "proxy",
         "--source", f"opc.tcp://127.0.0.1:{source_port}", "--translator", str(translator),
         "--serve", f"opc.tcp://127.0.0.1:{served_port}/tolka", "--allow-anonymous", "--data-dir", str(tmp_path),
+        "--source-security", "None", "--serve-security", "None",
         "--mqtt-publish", f"mqtt://127.0.0.1:{broker.port}", "--mqtt-topic", TOPIC,
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stderr=subprocess.PIPE, text=True)

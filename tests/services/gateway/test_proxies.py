@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import httpx
 import pytest
@@ -10,9 +11,11 @@ from asyncua import ua
 from asyncua.client.client import Client
 from asyncua.ua.uaerrors import UaStatusCodeError
 
+from adapters.opcua.pki import Pki
 from tests.paths import VENDOR_A
 from tests.services.gateway.conftest import matched, upload
 from tests.services.proxy.test_proxy import A_NS, B_NS, free_port, vendor_a
+from tests.services.proxy.test_trust import strict_machine
 
 pytestmark = pytest.mark.anyio
 
@@ -23,7 +26,12 @@ async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.A
     try:
         _, _, alignment = await matched(client)
         translator = (await client.post("/translators", json={"alignment": alignment})).json()["id"]
-        body = {"translator": translator, "source": f"opc.tcp://127.0.0.1:{source_port}"}
+        body = {
+            "translator": translator,
+            "source": f"opc.tcp://127.0.0.1:{source_port}",
+            "source_security": "None",  # the test machine offers no security; nor does the served endpoint
+            "serve_security": ["None"],
+        }
         refused = await client.post("/proxies", json=body)
         assert refused.status_code == 422
         assert "serve" in refused.json()["detail"]
@@ -31,6 +39,15 @@ async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.A
         assert (await client.post("/proxies", json={**body, "serve": served})).status_code == 422  # no user
         unknown = {**body, "serve": served, "allow_anonymous": True, "write_back": ["/nowhere"]}
         assert (await client.post("/proxies", json=unknown)).status_code == 422
+        for insecure in (
+            {"source_security": "Basic128Rsa15"},  # not a policy Tolka speaks
+            {"source_user": "plc", "source_password": "s"},  # a password in clear to the source
+            {"users": [{"username": "op", "password": "s"}]},  # a password in clear to the served endpoint
+        ):
+            asked = {**body, "serve": served, "allow_anonymous": True, **insecure}
+            refused = await client.post("/proxies", json=asked)
+            assert refused.status_code == 422, insecure
+            assert "security" in refused.json()["detail"] or "clear" in refused.json()["detail"]
         missing = await client.post(
             "/proxies", json={**body, "translator": "t-nope", "serve": served, "allow_anonymous": True}
         )
@@ -81,7 +98,10 @@ async def test_a_live_server_is_a_model_like_its_nodeset_file(client: httpx.Asyn
     source = await vendor_a(port)
     try:
         url = f"opc.tcp://127.0.0.1:{port}"
-        live = await client.post("/models", json={"endpoint": url})
+        refused = await client.post("/models", json={"endpoint": url})  # by default: security or nothing
+        assert refused.status_code == 502
+        assert "offers no endpoint for auto: it offers None" in refused.json()["detail"]
+        live = await client.post("/models", json={"endpoint": url, "source_security": "None"})
         assert live.status_code == 201, live.text
         summary = (await client.get(f"/models/{live.json()['id']}")).json()
         assert summary["format"] == "opcua-live"
@@ -93,13 +113,37 @@ async def test_a_live_server_is_a_model_like_its_nodeset_file(client: httpx.Asyn
         ]
         own = [{n["id"] for n in g["nodes"] if n.get("own", True)} for g in graphs]
         assert own[0] == own[1]
-        also_form = await client.post("/models", data={"endpoint": url})
+        also_form = await client.post("/models", data={"endpoint": url, "source_security": "None"})
         assert also_form.status_code == 201
     finally:
         await source.stop()
-    gone = await client.post("/models", json={"endpoint": url})
+    gone = await client.post("/models", json={"endpoint": url, "source_security": "None"})
     assert gone.status_code == 502
     assert gone.json()["url"] == url
     assert url in gone.json()["detail"]
     both = await client.post("/models", files={"file": ("a.xml", b"<x/>")}, data={"endpoint": url})
     assert both.status_code == 422
+
+
+async def test_the_gateway_browses_a_secure_machine(client: httpx.AsyncClient, tmp_path: Path) -> None:
+    port = free_port()
+    machine_pki = Pki(tmp_path / "machine")
+    gateway_pki = Pki(tmp_path / "data" / "pki")  # the gateway's data dir (conftest) holds its PKI
+    source, _ = await strict_machine(port, machine_pki.root)
+    body = {"endpoint": f"opc.tcp://127.0.0.1:{port}", "source_user": "plc", "source_password": "plc-secret"}
+    try:
+        refused = await client.post("/models", json=body)
+        assert refused.status_code == 502
+        assert "refused the connection" in refused.json()["detail"]
+        machine_pki.trust(gateway_pki.own_cert)
+        refused = await client.post("/models", json=body)
+        assert refused.status_code == 502
+        assert "refused the unknown server certificate" in refused.json()["detail"]
+        [(rejected, _)] = gateway_pki.certificates(gateway_pki.rejected)
+        gateway_pki.trust(rejected)
+        live = await client.post("/models", json=body)
+        assert live.status_code == 201, live.text
+        summary = (await client.get(f"/models/{live.json()['id']}")).json()
+        assert summary["format"] == "opcua-live"
+    finally:
+        await source.stop()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,11 +16,14 @@ from asyncua import ua
 from asyncua.client.client import Client
 from asyncua.ua.uaerrors import UaStatusCodeError
 
-from tests.paths import ROOT
+from tests.paths import ROOT, VENDOR_B
 from tests.services.proxy.test_proxy import SC_107, SPEC, SPEED, free_port, node, vendor_a, writable_model
 from translator.rules import write_translator
 
 pytestmark = pytest.mark.anyio
+
+# the test machine offers no security, nor does the served endpoint here (test_trust.py runs them secured)
+NO_SECURITY = ("--source-security", "None", "--serve-security", "None")
 
 
 @pytest.fixture
@@ -29,12 +34,19 @@ def anyio_backend() -> str:
 async def test_tolka_proxy_serves_the_target_model_until_interrupted(tmp_path: Path) -> None:
     source_port, served_port = free_port(), free_port()
     source = await vendor_a(source_port)
-    translator = tmp_path / "a-b.json"
-    write_translator(SPEC, translator)  # its target model is vendor B's NodeSet file: served as is
+    # the translator file names its target model relative to itself (as tolka compile writes it); the
+    # proxy runs from another folder
+    translator = tmp_path / "translators" / "a-b.json"
+    (tmp_path / "models").mkdir()
+    shutil.copy(VENDOR_B, tmp_path / "models" / VENDOR_B.name)
+    beside = replace(SPEC, target=replace(SPEC.target, model=f"../models/{VENDOR_B.name}"))
+    translator.parent.mkdir()
+    write_translator(beside, translator)  # its target model is vendor B's NodeSet file: served as is
     command = [
         sys.executable, "-c", "from services.cli import main; main()", "proxy",
         "--source", f"opc.tcp://127.0.0.1:{source_port}", "--translator", str(translator),
         "--serve", f"opc.tcp://127.0.0.1:{served_port}/tolka", "--report-every", "0.5", "--allow-anonymous", "--data-dir", str(tmp_path),
+        *NO_SECURITY,
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stderr=subprocess.PIPE, text=True)
     client = Client(f"opc.tcp://127.0.0.1:{served_port}/tolka")
@@ -95,6 +107,7 @@ async def test_tolka_proxy_writes_back_only_what_it_is_told_for_a_write_user(tmp
         "--source", f"opc.tcp://127.0.0.1:{source_port}", "--translator", str(translator),
         "--target-model", str(writable_model(tmp_path)), "--serve", url, "--allow-anonymous",
         "--user", "operator:write", "--user", "viewer:read", "--write-back", "/SC_107", "--data-dir", str(tmp_path),
+        *NO_SECURITY, "--allow-insecure-password",
     ]  # fmt: skip
     env = dict(os.environ, TOLKA_PASSWORD_OPERATOR="op-secret", TOLKA_PASSWORD_VIEWER="view-secret")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
@@ -144,6 +157,20 @@ async def test_tolka_proxy_writes_back_only_what_it_is_told_for_a_write_user(tmp
         (["--user", "operator:admin"], {}, "expected NAME:ROLE with ROLE one of read, write"),
         (["--user", "operator:write"], {}, "no password in the environment variable TOLKA_PASSWORD_OPERATOR"),
         (["--write-to", "opc.tcp://127.0.0.1:1", "--write-back", "/SC_107"], {}, "not with --write-to"),
+        # two identities, and no password in clear unless asked for
+        (["--source-user", "plc"], {}, "--source-user 'plc': no password; put it in TOLKA_SOURCE_PASSWORD"),
+        (["--source-security", "Basic128Rsa15"], {}, "unknown security policy 'Basic128Rsa15'"),
+        (
+            ["--source-security", "None", "--source-user", "plc"],
+            {"TOLKA_SOURCE_PASSWORD": "s"},
+            "the password of 'plc' would cross the network in clear with security None",
+        ),
+        (
+            ["--serve-security", "None", "--user", "operator:read"],
+            {"TOLKA_PASSWORD_OPERATOR": "s"},
+            "would cross the network in clear on an endpoint without security",
+        ),
+        (["--serve-security", "Basic256-Sign"], {}, "unknown served security 'Basic256-Sign'"),
     ],
 )
 def test_bad_write_back_and_user_options_are_refused(
@@ -151,7 +178,7 @@ def test_bad_write_back_and_user_options_are_refused(
 ) -> None:
     translator = tmp_path / "a-b.json"
     write_translator(SPEC, translator)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TOLKA_PASSWORD_")} | env
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TOLKA_")} | env
     result = subprocess.run(
         [sys.executable, "-c", "from services.cli import main; main()", "proxy", "--source", "opc.tcp://127.0.0.1:1",
          "--translator", str(translator), "--allow-anonymous", *options],

@@ -18,9 +18,10 @@ from asyncua.common.node import Node
 from asyncua.server.server import Server
 from asyncua.ua.status_codes import StatusCodes
 
+from adapters.opcua.security import ClientSecurity
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
-from services.proxy.security import Credentials, Security, ServedUser
+from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.targets import RemoteTarget, ServedTarget
 from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
@@ -49,6 +50,18 @@ SPEC = TranslatorSpec(
         ),
     ),
 )
+
+
+# the test machines offer no security and the served endpoint offers none (the secure paths have their
+# own tests: test_trust.py and tests/interop)
+OPEN = ClientSecurity(policy="None")
+
+
+def open_served(users: tuple[ServedUser, ...] = (), allow_anonymous: bool = True) -> ServedSecurity:
+    """A served endpoint without security, anonymous clients allowed, the users' passwords in clear."""
+    return ServedSecurity.parse(
+        ["None"], users=users, allow_anonymous=allow_anonymous, allow_insecure_password=True
+    )
 
 
 @pytest.fixture
@@ -137,8 +150,15 @@ async def running(
     source = await vendor_a(source_port)
     plan = plan_routes(spec)
     url = f"opc.tcp://127.0.0.1:{served_port}"
-    target = ServedTarget(url, model, plan.writable(write_back), allow_anonymous=True, users=users)
-    proxy = Proxy(plan, f"opc.tcp://127.0.0.1:{source_port}", target, publishing_interval=20, max_backoff=1.0)
+    target = ServedTarget(url, model, plan.writable(write_back), security=open_served(users))
+    proxy = Proxy(
+        plan,
+        f"opc.tcp://127.0.0.1:{source_port}",
+        target,
+        publishing_interval=20,
+        max_backoff=1.0,
+        security=OPEN,
+    )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(proxy.run(stop, ready))
     await asyncio.wait_for(ready.wait(), 30)
@@ -264,61 +284,6 @@ async def test_the_proxy_survives_a_source_restart_and_reports_the_gap(rig: Rig)
     assert lost < back
 
 
-async def test_the_proxy_runs_encrypted_on_both_sides_with_users(tmp_path: Path) -> None:
-    secure = "Basic256Sha256-SignAndEncrypt"
-    source_port, served_port = free_port(), free_port()
-    source = Server()
-    await source.init()
-    source.set_endpoint(f"opc.tcp://127.0.0.1:{source_port}")
-    await source.import_xml(str(VENDOR_A))
-    plc = Credentials("plc", "plc-secret")
-    await Security.parse(secure, tmp_path / "machine-pki").serve(source, plc, allow_anonymous=False)
-    await source.start()
-    ours, operator = Security.parse(secure, tmp_path / "pki"), Credentials("operator", "op-secret")
-    plan = plan_routes(SPEC)
-    served_url = f"opc.tcp://127.0.0.1:{served_port}"
-    target = ServedTarget(served_url, VENDOR_B, security=ours, credentials=operator)
-    proxy = Proxy(plan, f"opc.tcp://127.0.0.1:{source_port}", target, security=ours, credentials=plc)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(proxy.run(stop, ready))
-    try:
-        await asyncio.wait_for(ready.wait(), 30)
-        assert {p.name for p in (tmp_path / "pki").iterdir()} == {
-            "client-cert.der",
-            "client-key.pem",
-            "server-cert.der",
-            "server-key.pem",
-        }
-        assert (tmp_path / "pki" / "server-key.pem").stat().st_mode & 0o077 == 0
-        ns = await source.get_namespace_index(A_NS)
-        await source.get_node(f"ns={ns};i=6061").write_value(
-            ua.DataValue(ua.Variant(1500.0, ua.VariantType.Double))
-        )
-        client = Client(served_url)
-        await Security.parse(secure, tmp_path / "client-pki").connect(client, operator)
-        await client.connect()
-        try:
-            nsb = await client.get_namespace_index(B_NS)
-            sc_107 = client.get_node(f"ns={nsb};i=6020")
-            assert await eventually(lambda: _equals(sc_107, 25.0)), (
-                "no translated value over the encrypted link"
-            )
-        finally:
-            await client.disconnect()
-        for intruder in (Credentials(), Credentials("operator", "guess")):
-            refused = Client(served_url)
-            await Security.parse(secure, tmp_path / "client-pki").connect(refused, intruder)
-            with pytest.raises(Exception, match="Bad"):
-                await refused.connect()
-        plain = Client(served_url)  # no encryption: the served endpoint does not offer it
-        with pytest.raises(Exception):  # noqa: B017, PT011
-            await plain.connect()
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-        await source.stop()
-
-
 async def test_two_workers_share_the_source_and_lose_nothing(tmp_path: Path) -> None:
     source_port, served_port = free_port(), free_port()
     source = await vendor_a(source_port)
@@ -327,10 +292,19 @@ async def test_two_workers_share_the_source_and_lose_nothing(tmp_path: Path) -> 
     served_url = f"opc.tcp://127.0.0.1:{served_port}"
     operator = ServedUser("operator", "op-secret", "write")
     target = ServedTarget(
-        served_url, writable_model(tmp_path), writable=plan.writable([SC_107]), users=[operator]
+        served_url,
+        writable_model(tmp_path),
+        writable=plan.writable([SC_107]),
+        security=open_served((operator,), allow_anonymous=False),
     )
     proxy = ShardedProxy(
-        plan, spec_to_dict(SPEC), f"opc.tcp://127.0.0.1:{source_port}", target, 2, publishing_interval=20
+        plan,
+        spec_to_dict(SPEC),
+        f"opc.tcp://127.0.0.1:{source_port}",
+        target,
+        2,
+        publishing_interval=20,
+        security=OPEN,
     )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(proxy.run(stop, ready))
@@ -390,7 +364,8 @@ async def test_write_to_puts_translated_values_into_an_existing_target_server() 
     proxy = Proxy(
         plan_routes(SPEC),
         f"opc.tcp://127.0.0.1:{source_port}",
-        RemoteTarget(f"opc.tcp://127.0.0.1:{target_port}"),
+        RemoteTarget(f"opc.tcp://127.0.0.1:{target_port}", security=OPEN),
+        security=OPEN,
     )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(proxy.run(stop, ready))
@@ -441,7 +416,8 @@ async def test_a_target_without_a_nodeset_is_served_from_its_graph() -> None:
     proxy = Proxy(
         plan_routes(spec),
         f"opc.tcp://127.0.0.1:{source_port}",
-        ServedTarget(served_url, target, allow_anonymous=True),
+        ServedTarget(served_url, target, security=open_served()),
+        security=OPEN,
     )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(proxy.run(stop, ready))

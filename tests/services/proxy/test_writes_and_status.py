@@ -21,10 +21,11 @@ from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
 from services.proxy.security import ServedUser
 from services.proxy.targets import ServedTarget
-from tests.paths import VENDOR_B
+from tests.paths import VENDOR_B, shared
 from tests.services.proxy.test_proxy import (
     A_NS,
     B_NS,
+    OPEN,
     SC_107,
     SPEC,
     SPEED,
@@ -32,6 +33,7 @@ from tests.services.proxy.test_proxy import (
     eventually,
     free_port,
     node,
+    open_served,
     running,
     vendor_a,
     writable_model,
@@ -198,7 +200,7 @@ async def test_write_back_is_left_off_where_the_target_model_says_read_only() ->
 
 async def test_before_any_value_served_variables_wait_and_unmapped_ones_are_not_connected() -> None:
     url = f"opc.tcp://127.0.0.1:{free_port()}"
-    target = ServedTarget(url, VENDOR_B, allow_anonymous=True)
+    target = ServedTarget(url, VENDOR_B, security=open_served())
     await target.start({r.target_id for r in plan_routes(SPEC).routes})
     client = Client(url)
     try:
@@ -229,8 +231,10 @@ async def test_before_any_value_served_variables_wait_and_unmapped_ones_are_not_
 async def test_a_source_down_at_start_reads_no_communication_until_it_comes() -> None:
     source_port, served_port = free_port(), free_port()
     url = f"opc.tcp://127.0.0.1:{served_port}"
-    target = ServedTarget(url, VENDOR_B, allow_anonymous=True)
-    proxy = Proxy(plan_routes(SPEC), f"opc.tcp://127.0.0.1:{source_port}", target, max_backoff=0.5)
+    target = ServedTarget(url, VENDOR_B, security=open_served())
+    proxy = Proxy(
+        plan_routes(SPEC), f"opc.tcp://127.0.0.1:{source_port}", target, max_backoff=0.5, security=OPEN
+    )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(proxy.run(stop, ready))
     client = Client(url)
@@ -284,3 +288,26 @@ async def test_a_variable_the_source_never_fed_is_never_good(tmp_path: Path) -> 
 
         assert await eventually(no_communication, timeout=15)
         rig.source = await vendor_a(rig.source_port)  # for the rig to stop
+
+
+async def test_the_served_model_keeps_the_nodesets_namespaces_in_its_order() -> None:
+    """The Machinery example names its namespaces example, Machinery, DI; its required models (DI, then
+    Machinery) are imported first, yet a client sees the example's order."""
+    machinery = shared("opcua", "Machinery")
+    example = machinery / "Opc.Ua.Machinery.Examples.NodeSet2.xml"
+    required = [shared("opcua", "DI", "Opc.Ua.Di.NodeSet2.xml"), machinery / "Opc.Ua.Machinery.NodeSet2.xml"]
+    url = f"opc.tcp://127.0.0.1:{free_port()}"
+    target = ServedTarget(url, example, security=open_served(), required=required)
+    await target.start(set())
+    client = Client(url)
+    try:
+        await client.connect()
+        namespaces = await client.get_namespace_array()
+        assert namespaces[2:5] == [
+            "http://opcfoundation.org/UA/Machinery_Example/",
+            "http://opcfoundation.org/UA/Machinery/",
+            "http://opcfoundation.org/UA/DI/",
+        ]
+    finally:
+        await client.disconnect()
+        await target.stop()
