@@ -23,10 +23,14 @@ What is measured, in one run:
 2. **The live browse**, in this process: ``browse_endpoint(url, LiveOptions(...))`` from connecting
    to the finished graph (connection and session, the namespace array and operation limits, batched
    Browse of every own node in both directions, batched Read of the attributes, assembly of the
-   graph), for three settings: the default (1,000 nodes per request, 4 requests in flight), one
-   request in flight, and 100 nodes per request. Each setting runs ``--rounds`` times (3; quick 1),
-   interleaved; the median is reported with the minimum and maximum. Before timing, the browsed
-   graph is checked to hold exactly the generated file's own node ids, with the same units.
+   graph), for five settings: the default (1,000 nodes per request, 4 requests in flight), one
+   request in flight, and 100 nodes per request, all over a channel without security; and the
+   default over SignAndEncrypt with Basic256Sha256 and with Aes256_Sha256_RsaPss (what a plant's
+   server asks for, with each side's certificate trusted by the other beforehand, as an engineer
+   would with ``tolka pki trust``): what encryption costs a browse. Each setting runs ``--rounds``
+   times (3; quick 1), interleaved; the median is reported with the minimum and maximum. Before
+   timing, the browsed graph is checked to hold exactly the generated file's own node ids, with the
+   same units.
 3. **The same model from its file**: ``load_paths([file])`` (the NodeSet2 adapter), for scale: the
    ceiling of what a browse could reach with no network and no server.
 
@@ -57,6 +61,7 @@ from results import header_lines, markdown_table, run_info, write_section  # ben
 from adapters import load_paths
 from adapters.opcua.endpoint import LiveOptions
 from adapters.opcua.live import BrowseStats, browse_endpoint
+from adapters.opcua.pki import Pki
 from adapters.opcua.security import ClientSecurity
 from adapters.opcua.values import unit_id
 
@@ -66,7 +71,8 @@ SECTION = "## Live OPC UA browse (benchmarks/live_browse.py)"
 PACKAGES = ("asyncua",)
 NAMESPACE = "http://tolka.dev/bench/LiveBrowse/"
 NONE = ClientSecurity(policy="None")
-"""The benchmark measures browsing, not encryption: its server offers security None."""
+"""The first settings measure browsing alone: security None (the server also offers it)."""
+SECURED = ("Basic256Sha256", "Aes256_Sha256_RsaPss")
 GOAL_NODES, GOAL_SECONDS = 10_000, 10.0
 """Issue 7: 10,000 nodes in under 10 s against a local asyncua server."""
 VARIABLES = (
@@ -74,11 +80,21 @@ VARIABLES = (
     ("Current", "AMP", "A", 40.0),
     ("Temperature", "CEL", "°C", 120.0),
 )
-SETTINGS = {
-    "1,000 nodes per request, 4 in flight (default)": LiveOptions(security=NONE),
-    "1,000 nodes per request, 1 in flight": LiveOptions(security=NONE, concurrency=1),
-    "100 nodes per request, 4 in flight": LiveOptions(security=NONE, batch_size=100),
-}
+
+
+def settings(pki: Path) -> dict[str, LiveOptions]:
+    """What is timed; the secured ones with Tolka's PKI ``pki`` (the server's certificate trusted)."""
+    return {
+        "1,000 nodes per request, 4 in flight (default), no security": LiveOptions(security=NONE),
+        "1,000 nodes per request, 1 in flight": LiveOptions(security=NONE, concurrency=1),
+        "100 nodes per request, 4 in flight": LiveOptions(security=NONE, batch_size=100),
+    } | {
+        f"default, SignAndEncrypt {policy}": LiveOptions(
+            security=ClientSecurity(policy=policy, mode="SignAndEncrypt", pki=pki)
+        )
+        for policy in SECURED
+    }
+
 
 # --------------------------------------------------------------------------------------------
 # The model
@@ -201,11 +217,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(path: str, port: int, ready: Event, stop: Event) -> None:
-    """Serve the model of ``path`` on ``port`` until ``stop`` is set (the server process's target)."""
+def serve(path: str, port: int, pki: str, ready: Event, stop: Event) -> None:
+    """Serve the model of ``path`` on ``port`` until ``stop`` is set (the server process's target):
+    anonymous clients, security None and SignAndEncrypt, its certificate in the PKI folder ``pki``."""
     import logging
 
     from asyncua.server.server import Server
+
+    from services.proxy.security import ServedSecurity
 
     logging.getLogger("asyncua").setLevel(logging.ERROR)
 
@@ -213,8 +232,12 @@ def serve(path: str, port: int, ready: Event, stop: Event) -> None:
         server = Server()
         await server.init()
         server.set_endpoint(f"opc.tcp://127.0.0.1:{port}")
+        offered = ["None", *(f"{policy}-SignAndEncrypt" for policy in SECURED)]
+        security = ServedSecurity.parse(offered, allow_anonymous=True, pki=Path(pki), role="bench-server")
+        await security.configure(server)
         await server.import_xml(path)
         async with server:
+            security.after_start(server)
             ready.set()
             await asyncio.to_thread(stop.wait)
 
@@ -245,13 +268,13 @@ def check(url: str, path: Path) -> int:
     return len(live)
 
 
-def measure(url: str, rounds: int) -> list[Measured]:
-    settings = [Measured(name, options, []) for name, options in SETTINGS.items()]
+def measure(url: str, rounds: int, pki: Path) -> list[Measured]:
+    timed = [Measured(name, options, []) for name, options in settings(pki).items()]
     for k in range(rounds):
-        order = settings[k % len(settings) :] + settings[: k % len(settings)]
+        order = timed[k % len(timed) :] + timed[: k % len(timed)]
         for setting in order:
             setting.runs.append(asyncio.run(browse_endpoint(url, setting.options)).stats)
-    return settings
+    return timed
 
 
 def time_file(path: Path, rounds: int) -> list[float]:
@@ -324,8 +347,9 @@ def section(info: dict[str, str], command: str, body: str, args: argparse.Namesp
             *header_lines(info, command),
             "",
             f"Model: {model}. A real asyncua server in a separate process on 127.0.0.1 imported the "
-            "generated NodeSet2 file; this process browsed it with `browse_endpoint` (anonymous, no "
-            "security), timed from connecting to the finished SchemaGraph, after checking once that the "
+            "generated NodeSet2 file; this process browsed it with `browse_endpoint` (anonymous; without "
+            "security, then with SignAndEncrypt, certificates trusted both ways beforehand), timed from "
+            "connecting to the finished SchemaGraph, after checking once that the "
             "browsed graph holds exactly the file's own node ids and units. "
             f"{args.rounds} round(s) per setting, interleaved; median, min–max. See the docstring of "
             "`benchmarks/live_browse.py`."
@@ -371,7 +395,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Starting an asyncua server with {model} ...", flush=True)
         port = free_port()
         ready, stop = context.Event(), context.Event()
-        server = context.Process(target=serve, args=(str(path), port, ready, stop), daemon=True)
+        server_pki, tolka_pki = Pki(Path(folder) / "server-pki"), Pki(Path(folder) / "tolka-pki")
+        server_pki.own()  # made here, so that each side trusts the other before the first connection
+        tolka_pki.trust(server_pki.own_cert)
+        server_pki.trust(tolka_pki.own()[0])
+        server = context.Process(
+            target=serve, args=(str(path), port, str(server_pki.root), ready, stop), daemon=True
+        )
         server.start()
         try:
             deadline = time.monotonic() + 300
@@ -384,14 +414,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 f"Browsed graph agrees with the file ({nodes:,} nodes, {own:,} own). Timing ...", flush=True
             )
-            settings = measure(url, args.rounds)
+            timed = measure(url, args.rounds, tolka_pki.root)
             file_times = time_file(path, args.rounds)
         finally:
             stop.set()
             server.join(30)
             if server.is_alive():
                 server.terminate()
-    body = report(settings, file_times, nodes, own)
+    body = report(timed, file_times, nodes, own)
     print()
     print(body)
     print(f"Run time: {time.perf_counter() - started:.1f} s")

@@ -440,7 +440,7 @@ class Pki:
                 )
                 return
             raise self._reject(cert, peer)
-        if chain[-1] is not cert and not _self_signed(chain[-1]) and not _is_ca(chain[-1]):
+        if not _self_signed(chain[-1]):  # an issuer that is neither in trusted/ nor in issuers/
             raise CertificateRefusedError(
                 "BadCertificateChainIncomplete",
                 f"the {peer} certificate {describe_certificate(cert)} has no complete chain of CAs",

@@ -132,6 +132,8 @@ def client_security(
     prefix: str = "--source",
 ) -> ClientSecurity:
     """The `ClientSecurity` of the options (a bad combination is a usage error naming the options)."""
+    if password_file is not None and not user:
+        raise fail(f"{prefix}-password-file: give the user it is for with {prefix}-user")
     password = read_secret(password_variable, password_file, f"{prefix}-password-file") if user else ""
     if user and not password:
         raise fail(

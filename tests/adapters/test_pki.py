@@ -145,3 +145,14 @@ def test_a_file_that_is_no_certificate_is_named(tmp_path: Path) -> None:
     junk.write_bytes(b"not a certificate")
     with pytest.raises(PkiError, match=r"junk\.der: neither a certificate nor a revocation list"):
         Pki(tmp_path / "pki").trust(junk)
+
+
+def test_a_trusted_certificate_whose_issuer_is_unknown_has_an_incomplete_chain(tmp_path: Path) -> None:
+    pki = Pki(tmp_path / "pki")
+    ca = make_certificate(tmp_path / "ca", "Unknown-CA", ca=True, hosts=())
+    plc = make_certificate(tmp_path / "c", "PLC-01", URI, issuer=ca)
+    pki.trust(plc.cert_path)  # the leaf is trusted, but its CA is nowhere: the chain cannot be checked
+    assert refused(pki, plc.cert) == "BadCertificateChainIncomplete"
+    pki.trust(ca.cert_path, issuer=True)
+    pki.trust(make_crl(tmp_path / "crl", ca), issuer=True)
+    pki.check(plc.cert, application_uri=URI)

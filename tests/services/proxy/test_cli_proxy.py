@@ -171,6 +171,7 @@ async def test_tolka_proxy_writes_back_only_what_it_is_told_for_a_write_user(tmp
             "would cross the network in clear on an endpoint without security",
         ),
         (["--serve-security", "Basic256-Sign"], {}, "unknown served security 'Basic256-Sign'"),
+        (["--source-password-file", "p.txt"], {}, "--source-password-file: give the user it is for"),
     ],
 )
 def test_bad_write_back_and_user_options_are_refused(
