@@ -17,10 +17,11 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from adapters.opcua.security import AUTO, ClientSecurity, SecurityError, security_choices
+from adapters.opcua.security import AUTO, DEFAULT_PKI, ClientSecurity, SecurityError, security_choices
 from services.cli.errors import fail
 
 __all__ = [
+    "DEFAULT_PKI",
     "AllowInsecurePasswordOption",
     "PkiOption",
     "SourcePasswordFileOption",
@@ -36,7 +37,6 @@ __all__ = [
 
 R = TypeVar("R")
 PASSWORD_VARIABLE = "TOLKA_SOURCE_PASSWORD"
-DEFAULT_PKI = Path("tolka-data/pki")
 
 SourceSecurityOption = Annotated[
     str,

@@ -145,7 +145,7 @@ class ServedTarget:
         writable: the target ids write-back is enabled for (their reverse rule carries the write back).
         security: the policies the endpoint offers, its users (each with a role, ``read`` or
             ``write``), whether anonymous clients may read, and the PKI that decides which client
-            certificates are trusted (default: SignAndEncrypt only, and no user: give one).
+            certificates are trusted (`ServedSecurity`; its defaults offer SignAndEncrypt only).
         required: NodeSet2 files of the models the target model builds on (other than ns 0),
             imported before it in this order.
     """
