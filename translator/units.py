@@ -3,9 +3,12 @@
 Models name units by UNECE Recommendation 20 common codes (``CEL``, as OPC UA's EUInformation
 carries them), by QUDT IRIs (``http://qudt.org/vocab/unit/DEG_C``) or by SenML symbols (already
 turned into UNECE codes by the samples adapter). This module maps those names to pint unit
-expressions; everything about the units themselves — their dimensions, and later their
-conversions — pint computes. Unknown units are None, never guessed: a matcher then has no unit
-evidence either way.
+expressions; everything about the units themselves — their dimensions and conversions — pint
+computes. The codes are those of the OPC Foundation's table (``ontologies/units/UNECE_to_OPCUA.csv``,
+1,827 codes with their UnitIds, `unece_table`); `UNECE_PINT` reads the common ones on purpose (with
+one rule for angles), the others are read from the table's symbol when its name says the same.
+Unknown or unreadable units are None, never guessed: a matcher then has no unit evidence either way,
+and a conversion is refused.
 
 Example:
     >>> dimension("CEL") == dimension("FAH")
@@ -16,7 +19,12 @@ Example:
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 __all__ = [
@@ -25,11 +33,13 @@ __all__ = [
     "SENML_UNITS",
     "UNECE_PINT",
     "UNECE_SENML",
+    "UneceUnit",
     "base_exponents",
     "compatible",
     "conversion",
     "dimension",
     "pint_expression",
+    "unece_table",
 ]
 
 BASE_DIMENSIONS = (
@@ -48,25 +58,28 @@ QUDT_UNIT = "http://qudt.org/vocab/unit/"
 UNECE_PINT: dict[str, str] = {
     "CEL": "degC", "FAH": "degF", "KEL": "kelvin",
     "PAL": "Pa", "KPA": "kPa", "MPA": "MPa", "BAR": "bar", "MBR": "mbar", "PS": "psi", "A97": "hPa",
-    "MTR": "m", "MMT": "mm", "CMT": "cm", "KTM": "km", "INH": "inch", "FOT": "foot",
-    "MTK": "m**2", "MTQ": "m**3", "LTR": "liter", "GLL": "gallon",
+    "MTR": "m", "MMT": "mm", "CMT": "cm", "KMT": "km", "INH": "inch", "FOT": "foot",
+    "MTK": "m**2", "MTQ": "m**3", "LTR": "liter", "GLL": "gallon", "GLI": "imperial_gallon",
     "MQH": "m**3/hour", "MQS": "m**3/s", "L2": "liter/minute", "G51": "liter/second", "E32": "liter/hour",
-    "G2": "gallon/minute",
+    "G2": "gallon/minute", "G3": "imperial_gallon/minute",
     "KGM": "kg", "GRM": "g", "TNE": "metric_ton", "LBR": "pound", "KMQ": "kg/m**3",
-    "KGH": "kg/hour", "KGS": "kg/s",
+    "E93": "kg/hour", "KGS": "kg/s",
     "SEC": "s", "MIN": "minute", "HUR": "hour", "DAY": "day", "C26": "ms",
-    "HTZ": "revolution/second", "RPM": "revolution/minute", "C94": "1/minute", "S4": "1/s", "2A": "radian/s",
-    "AMP": "A", "MAA": "mA", "VLT": "V", "KVT": "kV", "OHM": "ohm", "SIE": "S",
+    "HTZ": "hertz", "C97": "1/s", "C94": "1/minute", "RPM": "turn_/minute", "RPS": "turn_/s",
+    "M44": "turn_", "2A": "rad_/s", "C81": "rad_", "DD": "deg_", "S4": "m**2/s",
+    "AMP": "A", "4K": "mA", "VLT": "V", "KVT": "kV", "OHM": "ohm", "SIE": "S",
     "G42": "microsiemens/cm", "H61": "millisiemens/cm",
     "WTT": "W", "KWT": "kW", "MAW": "MW", "BHP": "horsepower", "HJ": "metric_horsepower",
     "K43": "electrical_horsepower",
     "JOU": "J", "KJO": "kJ", "WHR": "W*hour", "KWH": "kW*hour",
     "NEW": "N", "NU": "N*m", "MTS": "m/s", "KMH": "km/hour", "MSK": "m/s**2", "H81": "mm/minute",
-    "P1": "percent", "C62": "dimensionless", "DD": "degree", "C81": "radian", "LUX": "lux",
+    "P1": "percent", "C62": "dimensionless", "LUX": "lux",
 }  # fmt: skip
-"""UNECE common code → pint expression (names only; pint knows what they mean). Hertz is read as
-cycles per second (``revolution/second``), as a shaft speed in Hz means: pint's own ``Hz`` is a bare
-1/s, which would make 60 rpm 6.28 Hz instead of 1 Hz."""
+"""The codes Tolka reads on purpose (curated; every other code of the OPC Foundation's table is read
+from its symbol and its name, see `pint_expression`). Angles follow one rule, so that a shaft speed
+converts as an engineer means it: a revolution (cycle, turn) counts 1, a radian 1/2π of it, a degree
+1/360. So hertz, reciprocal second and revolutions per second are one quantity: ``HTZ ↔ C97`` = 1,
+``RPM → HTZ`` = 1/60, ``RPM ↔ C94`` = 1, ``2A`` (rad/s) ``→ RPM`` = 60/2π. ``S4`` is m²/s, not 1/s."""
 
 SENML_UNITS: dict[str, str] = {
     "m": "MTR", "kg": "KGM", "g": "GRM", "s": "SEC", "A": "AMP", "K": "KEL", "Cel": "CEL", "cd": "CDL",
@@ -76,9 +89,9 @@ SENML_UNITS: dict[str, str] = {
     "l": "LTR", "m/s": "MTS", "m/s2": "MSK", "m3/s": "MQS", "l/s": "G51", "W/m2": "D54", "cd/m2": "A24",
     "bit": "A99", "bit/s": "B10", "lat": "DD", "lon": "DD", "pH": "Q30", "dB": "2N", "dBW": "DBW",
     "B": "AD", "VA": "D46", "VAs": "D46", "var": "D44", "J/m": "B12", "kg/m3": "KMQ", "deg": "DD",
-    "%": "P1", "%RH": "P1", "/": "C62", "1": "C62", "1/s": "S4", "1/min": "C94", "beat/min": "C94",
+    "%": "P1", "%RH": "P1", "/": "C62", "1": "C62", "1/s": "C97", "1/min": "C94", "beat/min": "C94",
     "%EL": "P1", "m3/h": "MQH", "l/h": "E32", "km/h": "KMH", "kW": "KWT", "kWh": "KWH", "bar": "BAR",
-    "rpm": "RPM", "Wh": "WHR", "mbar": "MBR", "hPa": "A97", "mm": "MMT", "cm": "CMT", "km": "KTM",
+    "rpm": "RPM", "Wh": "WHR", "mbar": "MBR", "hPa": "A97", "mm": "MMT", "cm": "CMT", "km": "KMT",
 }  # fmt: skip
 """SenML unit symbols (RFC 8428 registry and common secondary units) → UNECE Rec 20 codes."""
 
@@ -97,25 +110,117 @@ _QUDT_PINT: dict[str, str] = {
     "M3-PER-HR": "m**3/hour", "M3-PER-SEC": "m**3/s", "L-PER-MIN": "liter/minute",
     "GAL_US-PER-MIN": "gallon/minute",
     "KiloGM": "kg", "GM": "g", "SEC": "s", "MIN": "minute", "HR": "hour", "DAY": "day",
-    "HZ": "revolution/second", "REV-PER-MIN": "revolution/minute", "A": "A", "V": "V", "OHM": "ohm",
+    "HZ": "hertz", "REV-PER-MIN": "turn_/minute", "A": "A", "V": "V", "OHM": "ohm",
     "W": "W", "KiloW": "kW", "HP": "horsepower", "J": "J", "KiloW-HR": "kW*hour", "N": "N", "N-M": "N*m",
-    "M-PER-SEC": "m/s", "PERCENT": "percent", "UNITLESS": "dimensionless", "DEG": "degree", "RAD": "radian",
+    "M-PER-SEC": "m/s", "PERCENT": "percent", "UNITLESS": "dimensionless", "DEG": "deg_", "RAD": "rad_",
 }  # fmt: skip
 """QUDT unit local name → pint expression."""
+
+
+@dataclass(frozen=True, slots=True)
+class UneceUnit:
+    """One row of the OPC Foundation's UNECE table: the code, its OPC UA UnitId, symbol and name."""
+
+    code: str
+    unit_id: int
+    symbol: str
+    name: str
+
+
+@functools.cache
+def unece_table() -> dict[str, UneceUnit]:
+    """Every UNECE common code OPC UA knows (``ontologies/units/UNECE_to_OPCUA.csv``, 1,827 codes)."""
+    text = (
+        resources.files("ontologies").joinpath("units", "UNECE_to_OPCUA.csv").read_text(encoding="utf-8-sig")
+    )
+    table = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        code = row["UNECECode"].strip()
+        table[code] = UneceUnit(
+            code, int(row["UnitId"]), row["DisplayName"].strip(), row["Description"].strip()
+        )
+    return table
 
 
 @functools.cache
 def _registry() -> Any:
     import pint
 
-    return pint.UnitRegistry()
+    registry: Any = pint.UnitRegistry()
+    # the angle rule of UNECE_PINT: a turn counts 1 (so hertz is revolutions per second)
+    registry.define("turn_ = 1")
+    registry.define("rad_ = turn_ / (2 * pi)")
+    registry.define("deg_ = turn_ / 360")
+    return registry
+
+
+_ANGLE = re.compile(r"\b(turn_|rad_|deg_)\b")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+# symbols and names the derived reading must not guess at: angles and revolutions (the rule above
+# is applied by hand), temperature scales in compounds, and units that differ by country or use
+_NOT_DERIVED = re.compile(r"rad|°|º|rev|\br/|\(UK\)|\(US\)|US |UK |imperial|\[|dry|fluid|troy|short|long")
+_WORDS = {
+    "metre": "meter", "litre": "liter", "tonne": "metric_ton", "degree Celsius": "degC",
+    "degree Fahrenheit": "degF", "pound-force": "pound_force", "kilogram-force": "kilogram_force",
+}  # fmt: skip
+
+
+def _from_symbol(symbol: str) -> str:
+    text = re.sub(r"([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: "**" + m.group(1).translate(_SUPERSCRIPTS), symbol)
+    return (
+        text.replace("·", "*").replace("×", "*").replace("µ", "u").replace("μ", "u").replace("%", "percent")
+    )
+
+
+def _from_name(name: str) -> str:
+    """``gram per litre kelvin`` → ``(gram)/(liter*kelvin)``: what follows "per" divides."""
+    text = re.sub(r"\s*\((?:avoirdupois|international table|thermochemical)\)", "", name.lower())
+    for word, pint_name in _WORDS.items():
+        text = text.replace(word.lower(), pint_name)
+    text = re.sub(r"\bsquare (\w+)", r"\1**2", text)
+    text = re.sub(r"\bcubic (\w+)", r"\1**3", text)
+    text = re.sub(r"\breciprocal (\w+)", r"1/\1", text)
+    above, _, below = text.partition(" per ")
+    expression = "*".join(above.split()) or "1"
+    return f"({expression})/({'*'.join(below.split())})" if below else expression
+
+
+def _same(a: str, b: str) -> bool:
+    registry = _registry()
+    try:
+        qa, qb = registry.Quantity(1.0, a), registry.Quantity(1.0, b)
+        if qa.dimensionality != qb.dimensionality:
+            return False
+        return bool(abs(qa.to(qb.units).magnitude - 1.0) < 1e-9)
+    except Exception:  # pint's many parse and definition errors: not readable, so not derived
+        return False
+
+
+@functools.cache
+def _derived(code: str) -> str | None:
+    """A code's pint expression read from the table: its symbol, accepted only when its name says
+    the same (dimension and size); None when the two disagree or either cannot be read."""
+    unit = unece_table().get(code)
+    if unit is None or _NOT_DERIVED.search(unit.symbol + " " + unit.name):
+        return None
+    symbol = _from_symbol(unit.symbol)
+    return symbol if _same(symbol, _from_name(unit.name)) else None
 
 
 def pint_expression(unit: str) -> str | None:
-    """The pint expression of a UNECE code or QUDT unit IRI; None when unknown."""
+    """The pint expression of a UNECE code or QUDT unit IRI; None when unknown.
+
+    Curated codes (`UNECE_PINT`) first; any other code of the OPC Foundation's table when its symbol
+    and its name agree (``E93`` kg/h, ``A87`` GΩ, ...); codes whose symbol and name do not agree, or
+    that depend on a country's definition (``gal (UK)``), are known (`unece_table`) but not converted.
+    """
     if unit.startswith(QUDT_UNIT):
         return _QUDT_PINT.get(unit[len(QUDT_UNIT) :])
-    return UNECE_PINT.get(unit)
+    return UNECE_PINT.get(unit) or _derived(unit)
+
+
+def _angular(unit: str) -> bool:
+    return bool(_ANGLE.search(pint_expression(unit) or ""))
 
 
 @functools.cache
@@ -151,7 +256,8 @@ def compatible(a: str, b: str) -> bool | None:
     da, db = dimension(a), dimension(b)
     if da is None or db is None:
         return None
-    return da == db
+    # an angle and a plain ratio are both dimensionless: the same dimension, not the same quantity
+    return da == db and (da != "" or _angular(a) == _angular(b))
 
 
 @functools.cache
@@ -168,7 +274,7 @@ def conversion(source: str, target: str) -> tuple[float, float]:
     for unit, expression in zip((source, target), expressions, strict=True):
         if expression is None:
             raise UnitError(f"unknown unit {unit!r}", source_unit=source, target_unit=target)
-    if dimension(source) != dimension(target):
+    if not compatible(source, target):
         raise UnitError(
             f"cannot convert {source} ({dimension(source) or 'dimensionless'}) to {target} "
             f"({dimension(target) or 'dimensionless'}): different quantities",

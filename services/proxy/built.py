@@ -16,7 +16,9 @@ from asyncua import ua
 from asyncua.server.server import Server
 
 from adapters.opcua.nodeid import split_expanded
+from adapters.opcua.values import CEFACT_NAMESPACE
 from translator.graph import Node, NodeKind, SchemaGraph
+from translator.units import unece_table
 
 __all__ = ["build_address_space", "variant_of"]
 
@@ -98,8 +100,30 @@ async def build_address_space(server: Server, graph: SchemaGraph) -> dict[str, u
                 value = ua.Variant(0, variant)
             else:  # no value until the first write: its type then decides
                 value = ua.Variant(None)
-            await parent.add_variable(node_id, name, value)
+            variable = await parent.add_variable(node_id, name, value)
+            await _engineering_units(variable, node.unit or "")
         else:
             await parent.add_object(node_id, name)
         made[node.id] = node_id
     return made
+
+
+async def _engineering_units(variable: Any, unit: str) -> None:
+    """The variable's EngineeringUnits property (OPC 10000-8, 5.6.3): the UNECE code's UnitId,
+    symbol and name from the OPC Foundation's table; none for a unit that is not a UNECE code."""
+    known = unece_table().get(unit)
+    if known is None:
+        return
+    info = ua.EUInformation(
+        NamespaceUri=CEFACT_NAMESPACE,
+        UnitId=known.unit_id,
+        DisplayName=ua.LocalizedText(known.symbol),
+        Description=ua.LocalizedText(known.name),
+    )
+    own = variable.nodeid
+    await variable.add_property(
+        ua.NodeId(ua.String(f"{own.Identifier}.EngineeringUnits"), own.NamespaceIndex),
+        ua.QualifiedName("EngineeringUnits", 0),
+        info,
+        datatype=ua.NodeId.from_string("i=887"),  # EUInformation
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from translator.units import UNECE_PINT, compatible, conversion, dimension, pint_expression
+from translator.units import UNECE_PINT, compatible, conversion, dimension, pint_expression, unece_table
 
 
 @pytest.mark.parametrize(
@@ -81,3 +83,78 @@ def test_conversion_refuses_other_quantities_and_unknown_units() -> None:
     assert (caught.value.source_unit, caught.value.target_unit) == ("CEL", "BAR")
     with pytest.raises(UnitError, match="unknown unit 'XYZ'"):
         conversion("CEL", "XYZ")
+
+
+# The same physical amount in each unit of a quantity (known constants): every pair of codes of one
+# quantity must convert one value into the other, and codes of different quantities never convert.
+SAME_AMOUNT: dict[str, dict[str, float]] = {
+    "temperature": {"CEL": 100.0, "FAH": 212.0, "KEL": 373.15},
+    "pressure": {
+        "BAR": 1.0,
+        "KPA": 100.0,
+        "PAL": 100_000.0,
+        "MBR": 1000.0,
+        "A97": 1000.0,
+        "PS": 14.503773773,
+    },
+    "rotation": {"RPM": 60.0, "HTZ": 1.0, "RPS": 1.0, "C97": 1.0, "C94": 60.0, "2A": 2 * math.pi},
+    "volume flow": {"MQH": 3.6, "L2": 60.0, "G51": 1.0, "E32": 3600.0, "G2": 60 / 3.785411784},
+    "power": {"KWT": 0.74569987158227, "WTT": 745.69987158227, "BHP": 1.0},
+    "mass flow": {"E93": 3600.0, "KGS": 1.0},
+    "current": {"4K": 1000.0, "AMP": 1.0},
+    "length": {"KMT": 1.0, "MTR": 1000.0},
+}
+
+
+def test_every_pair_of_one_quantity_converts_the_same_amount() -> None:
+    for quantity, amounts in SAME_AMOUNT.items():
+        for source, value in amounts.items():
+            for target, expected in amounts.items():
+                scale, offset = conversion(source, target)
+                assert scale * value + offset == pytest.approx(expected, rel=1e-9), (quantity, source, target)
+
+
+def test_codes_of_different_quantities_never_convert() -> None:
+    from translator.errors import UnitError
+
+    groups = list(SAME_AMOUNT.values())
+    for k, first in enumerate(groups):
+        for second in groups[k + 1 :]:
+            for a in first:
+                for b in second:
+                    assert compatible(a, b) is False, (a, b)
+                    with pytest.raises(UnitError, match="different quantities"):
+                        conversion(a, b)
+
+
+def test_angles_are_handled_on_purpose() -> None:
+    from translator.errors import UnitError
+
+    assert conversion("HTZ", "C97") == (1.0, 0.0)  # hertz is a reciprocal second
+    assert conversion("RPM", "C94") == (1.0, 0.0)  # a revolution per minute is a reciprocal minute
+    assert conversion("RPM", "HTZ")[0] == pytest.approx(1 / 60)
+    assert conversion("2A", "RPM")[0] == pytest.approx(60 / (2 * math.pi))
+    assert conversion("DD", "C81")[0] == pytest.approx(math.pi / 180)
+    with pytest.raises(UnitError, match="different quantities"):
+        conversion("HTZ", "S4")  # S4 is m²/s
+    assert compatible("DD", "P1") is False  # an angle is not a ratio, though both are dimensionless
+    assert compatible("C81", "C62") is False
+
+
+def test_every_code_of_the_opc_foundation_table_is_known() -> None:
+    from adapters.opcua.values import unit_id
+
+    table = unece_table()
+    assert len(table) == 1827
+    for code, unit in table.items():
+        assert unit.unit_id == unit_id(code), code  # the UnitId is the code, packed
+    assert table["E93"].symbol == "kg/h"
+    assert {"KTM", "MAA", "KGH"}.isdisjoint(table)  # not UNECE codes
+    for code in UNECE_PINT:
+        assert code in table, code  # Tolka reads on purpose only codes that exist
+    assert pint_expression("E93") == "kg/hour"
+    assert pint_expression("J92") == "dm**3/min"  # read from the table: symbol and name agree
+    assert conversion("J92", "L2")[0] == pytest.approx(1.0)  # a cubic decimetre is a litre
+    assert pint_expression("D31") == "TW"
+    assert conversion("D31", "KWT")[0] == pytest.approx(1e9)
+    assert pint_expression("KTN") is None  # 'kt' is a knot to pint, a kilotonne to UNECE: not guessed

@@ -385,7 +385,9 @@ async def test_a_target_without_a_nodeset_is_served_from_its_graph() -> None:
     target = SchemaGraph("urn:plant:skid")
     target.add_node(GraphNode("skid.json#", NodeKind.FIELD, "skid", datatype="object"))
     target.add_node(GraphNode("skid.json#/speed_hz", NodeKind.FIELD, "speed_hz", datatype="number"))
-    target.add_node(GraphNode("skid.json#/outlet_f", NodeKind.FIELD, "outlet_f", datatype="integer"))
+    target.add_node(
+        GraphNode("skid.json#/outlet_f", NodeKind.FIELD, "outlet_f", datatype="integer", unit="FAH")
+    )
     target.add_edge("skid.json#", "skid.json#/speed_hz", "child")
     target.add_edge("skid.json#", "skid.json#/outlet_f", "child")
     target.add_node(GraphNode("skid.json#/pressure", NodeKind.FIELD, "pressure", datatype="number"))
@@ -436,6 +438,8 @@ async def test_a_target_without_a_nodeset_is_served_from_its_graph() -> None:
         assert await eventually(lambda: _equals(speed, 50.0))
         assert await eventually(lambda: _equals(outlet, 212))  # the field is an integer: served as one
         assert (await outlet.read_data_value()).Value.VariantType == ua.VariantType.Int64
+        units = await (await outlet.get_child("0:EngineeringUnits")).read_value()
+        assert (units.UnitId, units.DisplayName.Text) == (4604232, "°F")  # FAH, from the OPC table
         pressure = await (await skid.get_child(f"{ns}:pressure")).read_data_value(raise_on_bad_status=False)
         assert pressure.StatusCode.value == StatusCodes.BadNotConnected  # not 0.0 reading Good
     finally:
