@@ -48,6 +48,7 @@ __all__ = [
     "get_adapter",
     "load",
     "load_paths",
+    "message_format",
 ]
 
 
@@ -239,3 +240,49 @@ def load(
 
         return load_endpoint(str(urls[0]), LiveOptions(language=opts.language, security=security)).graph
     return load_paths([Path(s) for s in sources], opts, format=format)
+
+
+MESSAGE_FORMAT_KEYWORD = "x-message-format"
+"""The JSON Schema annotation by which a schema names the message format it describes."""
+
+
+def message_format(
+    model: str | Path | Sequence[str | Path], options: LoadOptions | None = None, *, kind: str | None = None
+) -> str:
+    """The message format a model's own messages come in, as a translator's side names it:
+
+    * OPC UA (a NodeSet2 file, a live server ``opc.tcp://``): ``opcua-pubsub-json``;
+    * sample messages: ``senml`` for SenML packs, ``opcua-pubsub-json`` for PubSub JSON network
+      messages, ``json`` for plain JSON (the first message decides);
+    * a JSON Schema: ``json``, unless its root says otherwise with the annotation
+      ``"x-message-format"`` (a schema of the fields of a PubSub DataSet says ``opcua-pubsub-json``);
+    * models that describe no messages (ontologies, saved graphs): ``json``.
+
+    ``kind`` is the model's format when it is known already (a stored upload); otherwise it is
+    detected as `load` detects it.
+
+    Raises:
+        TolkaError: a file that cannot be read (as `load` would report it).
+    """
+    sources = [model] if isinstance(model, str | Path) else list(model)
+    first = sources[0] if sources else None
+    if kind in ("nodeset", "opcua-live") or (first is not None and is_endpoint(first)):
+        return "opcua-pubsub-json"
+    if first is None:
+        return "json"
+    path = Path(first)
+    kind = kind or detect_format(path)
+    if kind == "nodeset":
+        return "opcua-pubsub-json"
+    if kind == "samples":
+        from adapters.samples import message_kind
+
+        return message_kind(path, options or LoadOptions())
+    if kind == "jsonschema":
+        from adapters.safety import parse_json, read_input
+        from translator.rules import FORMATS as MESSAGE_FORMATS
+
+        document = parse_json(read_input(path, (options or LoadOptions()).max_bytes), str(path))
+        stated = document.get(MESSAGE_FORMAT_KEYWORD) if isinstance(document, dict) else None
+        return stated if stated in MESSAGE_FORMATS else "json"
+    return "json"

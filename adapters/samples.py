@@ -28,7 +28,7 @@ from translator.errors import ModelContentError, ParseError
 from translator.graph import Node, NodeKind, SchemaGraph
 from translator.units import SENML_UNITS
 
-__all__ = ["SENML_UNITS", "SamplesAdapter", "infer_graph", "iter_messages", "senml_records"]
+__all__ = ["SENML_UNITS", "SamplesAdapter", "infer_graph", "iter_messages", "message_kind", "senml_records"]
 
 MAX_ENUM = 16
 """A field with at most this many distinct values (strings, booleans, integers) lists them."""
@@ -73,6 +73,17 @@ def iter_messages(path: Path, options: LoadOptions) -> Iterator[Any]:
         yield from doc
     else:
         yield doc
+
+
+def message_kind(path: Path, options: LoadOptions) -> str:
+    """``senml``, ``opcua-pubsub-json`` or ``json``: what the file's first message is."""
+    for message in iter_messages(path, options):
+        if _is_senml(message):
+            return "senml"
+        if isinstance(message, dict) and message.get("MessageType") == "ua-data":
+            return "opcua-pubsub-json"
+        return "json"
+    return "json"
 
 
 def _json_lines(path: Path, options: LoadOptions) -> Iterator[Any]:

@@ -34,7 +34,15 @@ from translator.files import write_atomic
 from translator.inputs import read_input
 from translator.sssom import format_sssom, parse_sssom
 
-__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "alignment_format", "read_alignment", "write_alignment"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "alignment_format",
+    "format_alignment",
+    "parse_alignment",
+    "read_alignment",
+    "write_alignment",
+]
 
 FORMATS = ("sssom", "rdf")
 """The alignment formats, by name."""
@@ -84,9 +92,13 @@ def read_alignment(
         UnknownFormatError: an unknown ``format`` name.
     """
     path = Path(path)
-    data = read_input(path, max_bytes, what="alignment file")
-    source = str(path)
-    if alignment_format(path, data, format) == "rdf":
+    return parse_alignment(read_input(path, max_bytes, what="alignment file"), str(path), format=format)
+
+
+def parse_alignment(data: bytes, source: str, *, format: str | None = None) -> Alignment:
+    """An alignment from its bytes (SSSOM TSV or Alignment RDF/XML, told apart by ``source``'s suffix
+    or the content); see `read_alignment`."""
+    if alignment_format(Path(source), data, format) == "rdf":
         return parse_alignment_rdf(data, source)
     try:
         text = data.decode("utf-8-sig")
@@ -99,8 +111,11 @@ def read_alignment(
 def write_alignment(alignment: Alignment, path: str | os.PathLike[str], *, format: str | None = None) -> None:
     """Write ``alignment`` atomically: RDF/XML for ``.rdf``/``.xml`` (or ``format="rdf"``), else SSSOM TSV."""
     path = Path(path)
-    if alignment_format(path, None, format) == "rdf":
-        data = format_alignment_rdf(alignment)
-    else:
-        data = format_sssom(alignment).encode("utf-8")
-    write_atomic(path, data)
+    write_atomic(path, format_alignment(alignment, path, format=format))
+
+
+def format_alignment(alignment: Alignment, path: Path | None = None, *, format: str | None = None) -> bytes:
+    """The bytes `write_alignment` writes: RDF/XML when ``path`` or ``format`` says so, else SSSOM TSV."""
+    if alignment_format(path or Path("alignment.sssom.tsv"), None, format) == "rdf":
+        return format_alignment_rdf(alignment)
+    return format_sssom(alignment).encode("utf-8")

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 
+from adapters.opcua.endpoint import is_endpoint
 from adapters.opcua.security import ClientSecurity
 from services.cli import app
 from services.cli.errors import fail, reports_errors
@@ -21,6 +23,7 @@ from services.cli.options import (
     load_model,
     model_name,
 )
+from services.cli.stdio import is_stdio, read_input_or_stdin, where, write_output
 from translator.rules import FORMATS
 
 __all__ = ["compile_command"]
@@ -29,7 +32,9 @@ __all__ = ["compile_command"]
 def _format_option(side: str) -> object:
     return typer.Option(
         f"--{side}-format",
-        help=f"Message format of the {side} side: {', '.join(FORMATS)}.",
+        help=f"Message format of the {side} side: {', '.join(FORMATS)} (default: what its model says: "
+        "OPC UA → opcua-pubsub-json, SenML samples → senml, a JSON Schema and plain JSON samples → json).",
+        show_default=False,
     )
 
 
@@ -40,7 +45,8 @@ def compile_command(
     alignment: Annotated[
         Path,
         typer.Argument(
-            help="The alignment (SSSOM TSV or Alignment RDF/XML, as tolka match writes).", show_default=False
+            help="The alignment (SSSOM TSV or Alignment RDF/XML, as tolka match writes; -: standard input).",
+            show_default=False,
         ),
     ],
     source: Annotated[
@@ -55,9 +61,17 @@ def compile_command(
             "--target", help="The target model it maps to, written the same way.", show_default=False
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the translator file (JSON).")],
-    source_format: Annotated[str, _format_option("source")] = "opcua-pubsub-json",
-    target_format: Annotated[str, _format_option("target")] = "json",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the translator file (JSON; default, or -: standard output).",
+            show_default=False,
+        ),
+    ] = None,
+    source_format: Annotated[str | None, _format_option("source")] = None,
+    target_format: Annotated[str | None, _format_option("target")] = None,
     accepted_only: Annotated[
         bool,
         typer.Option(
@@ -87,14 +101,19 @@ def compile_command(
 
         tolka compile a-b.tsv --source a.schema.json --target 'plant/*.ttl,units.ttl' -o a-b.json
     """
-    from translator.alignment_io import read_alignment
+    from translator.alignment_io import parse_alignment, read_alignment
     from translator.compiler import compile_alignment
-    from translator.rules import MessageFormat, Side, write_translator
+    from translator.rules import MessageFormat, Side, spec_to_dict
 
+    source_format = source_format or _model_format(source)
+    target_format = target_format or _model_format(target)
     for side, name in (("source", source_format), ("target", target_format)):
         if name not in FORMATS:
             raise fail(f"unknown --{side}-format {name!r}; choose one of {', '.join(FORMATS)}")
-    read = read_alignment(alignment)
+    read = (
+        parse_alignment(*read_input_or_stdin(alignment)) if is_stdio(alignment) else read_alignment(alignment)
+    )
+    beside = None if is_stdio(out) else out
     graphs = [
         load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security)
         for p in (source, target)
@@ -103,16 +122,24 @@ def compile_command(
         read,
         graphs[0],
         graphs[1],
-        source_side=Side(model_name(source, out), MessageFormat(source_format)),
-        target_side=Side(model_name(target, out), MessageFormat(target_format)),
+        source_side=Side(model_name(source, beside), MessageFormat(source_format)),
+        target_side=Side(model_name(target, beside), MessageFormat(target_format)),
         accepted_only=accepted_only,
     )
-    write_translator(result.spec, out)
+    write_output(orjson.dumps(spec_to_dict(result.spec), option=orjson.OPT_INDENT_2) + b"\n", out)
     for note in result.notes:
         print(f"tolka: note: {note}", file=sys.stderr)
     units = sum(1 for rule in result.spec.rules if rule.source_unit != rule.unit and rule.unit)
     print(
         f"{len(result.spec.rules)} rules ({units} with unit conversions) from "
-        f"{sum(1 for _ in read.equivalences())} equivalences written to {out}",
+        f"{sum(1 for _ in read.equivalences())} equivalences written to {where(out)}",
         file=sys.stderr,
     )
+
+
+def _model_format(spec: str) -> str:
+    """The message format a side's model implies (`adapters.registry.message_format`)."""
+    from adapters.registry import message_format
+    from services.cli.options import model_files
+
+    return message_format(spec.strip() if is_endpoint(spec) else model_files(spec))

@@ -21,6 +21,7 @@ from services.cli.options import (
     load_model,
 )
 from services.cli.progress import stage_bar
+from services.cli.stdio import is_stdio, where, write_output
 from translator.files import write_atomic
 from translator.matcher import METHODS, MatchOptions, default_threshold, match, resolve_method
 from translator.wordnet import open_wordnet
@@ -40,13 +41,15 @@ def match_command(
         str, typer.Argument(help="The target model, written the same way.", show_default=False)
     ],
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
             "-o",
-            help="Where to write the alignment: SSSOM TSV, or Alignment RDF/XML when it ends in .rdf.",
+            help="Where to write the alignment: SSSOM TSV, or Alignment RDF/XML when it ends in .rdf "
+            "(default, or -: SSSOM TSV on standard output).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     method: Annotated[
         str,
         typer.Option(
@@ -134,7 +137,7 @@ def match_command(
 
         tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --out a-b.sssom.tsv --report a-b.html
     """
-    from translator.alignment_io import read_alignment, write_alignment
+    from translator.alignment_io import format_alignment, read_alignment
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
@@ -180,7 +183,7 @@ def match_command(
                 candidates=ranked_candidates(alignment, graphs[0], graphs[1], options, seeds=seed_alignment),
                 details=[("method", ran + (f", top {top_k}" if top_k else ""))],
             ).encode("utf-8")
-    write_alignment(alignment, out)
+    write_output(format_alignment(alignment, None if is_stdio(out) else out), out)
     if report is not None:
         write_atomic(report, page)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
@@ -188,6 +191,6 @@ def match_command(
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
         f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}"
-        f"{'' if synonyms else ', no WordNet synonyms'}) written to {out}"
+        f"{'' if synonyms else ', no WordNet synonyms'}) written to {where(out)}"
         + (f"; report to {report}" if report is not None else "")
     )

@@ -10,6 +10,7 @@ import typer
 
 from services.cli import app
 from services.cli.errors import reports_errors
+from services.cli.stdio import is_stdio
 
 __all__ = ["translate_command"]
 
@@ -25,7 +26,7 @@ def translate_command(
     source: Annotated[
         Path | None,
         typer.Option(
-            "--in", "-i", help="JSON Lines to translate (default: standard input).", show_default=False
+            "--in", "-i", help="JSON Lines to translate (default, or -: standard input).", show_default=False
         ),
     ] = None,
     out: Annotated[
@@ -33,7 +34,7 @@ def translate_command(
         typer.Option(
             "--out",
             "-o",
-            help="Where to write the translated JSON Lines (default: standard output).",
+            help="Where to write the translated JSON Lines (default, or -: standard output).",
             show_default=False,
         ),
     ] = None,
@@ -69,9 +70,10 @@ def translate_command(
             print(
                 f"tolka: note: --reverse leaves out {rule.target} (its rule has no inverse)", file=sys.stderr
             )
-    name = str(source) if source else "<stdin>"
-    inp: IO[bytes] = source.open("rb") if source else sys.stdin.buffer
-    output: IO[bytes] = out.open("wb") if out else sys.stdout.buffer
+    from_file, to_file = not is_stdio(source), not is_stdio(out)
+    name = str(source) if from_file else "<stdin>"
+    inp: IO[bytes] = source.open("rb") if from_file and source else sys.stdin.buffer
+    output: IO[bytes] = out.open("wb") if to_file and out else sys.stdout.buffer
     done = failed = 0
     try:
         for line_number, line in enumerate(inp, start=1):
@@ -87,9 +89,9 @@ def translate_command(
             output.write(b"\n")
             done += 1
     finally:
-        if source:
+        if from_file:
             inp.close()
-        if out:
+        if to_file:
             output.close()
         else:
             output.flush()

@@ -3,18 +3,43 @@ for other message formats than the stored translator file's (field addresses dep
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from services.gateway.loading import safe_name
+from services.gateway.records import ModelRecord
 from services.gateway.store import Store
 from translator.compiler import CompileResult, compile_alignment
 from translator.graphfile import graph_from_dict
 from translator.rules import MessageFormat, Side
 
-__all__ = ["compile_stored"]
+__all__ = ["compile_stored", "stored_format"]
+
+
+def stored_format(store: Store, model: ModelRecord) -> str:
+    """The message format a stored model implies (`adapters.registry.message_format`, read from its
+    uploaded main file)."""
+    from adapters.registry import message_format
+
+    if model.format not in ("samples", "jsonschema"):
+        return message_format([], kind=model.format)
+    with tempfile.TemporaryDirectory(prefix="tolka-format-") as folder:
+        _, content = store.model_files(model.id)[0]
+        path = Path(folder) / safe_name(model.filename)
+        path.write_bytes(content)
+        return message_format(path, kind=model.format)
 
 
 def compile_stored(
-    store: Store, alignment_id: str, source_format: str, target_format: str, *, accepted_only: bool = False
+    store: Store,
+    alignment_id: str,
+    source_format: str | None,
+    target_format: str | None,
+    *,
+    accepted_only: bool = False,
 ) -> CompileResult:
-    """Compile alignment ``alignment_id`` of ``store`` between the given message formats.
+    """Compile alignment ``alignment_id`` of ``store`` between the given message formats (None: the
+    format the side's model implies, as ``tolka compile`` decides it).
 
     Raises:
         NotFoundError: no such alignment.
@@ -27,7 +52,7 @@ def compile_stored(
         store.alignment(alignment_id),
         graphs[0],
         graphs[1],
-        source_side=Side(models[0].name, MessageFormat(source_format)),
-        target_side=Side(models[1].name, MessageFormat(target_format)),
+        source_side=Side(models[0].name, MessageFormat(source_format or stored_format(store, models[0]))),
+        target_side=Side(models[1].name, MessageFormat(target_format or stored_format(store, models[1]))),
         accepted_only=accepted_only,
     )

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.compiling import compile_stored
+from services.gateway.compiling import compile_stored, stored_format
 from services.gateway.store import Store
 from translator.alignment import Status
 from translator.graphfile import graph_from_dict
@@ -31,8 +31,8 @@ class PreviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     message: Any = Field(description="one message in the source format (an object, or a SenML pack)")
-    source_format: Format = "opcua-pubsub-json"
-    target_format: Format = "json"
+    source_format: Format | None = Field(default=None, description="default: what the source model implies")
+    target_format: Format | None = Field(default=None, description="default: what the target model implies")
 
 
 class PreviewPublic(BaseModel):
@@ -63,8 +63,10 @@ def preview(store: Store, alignment_id: str, request: PreviewRequest) -> Preview
     )
 
 
-def sample(store: Store, alignment_id: str, source_format: Format) -> Any:
-    """A sample message of the alignment's source model in ``source_format`` (every value field)."""
+def sample(store: Store, alignment_id: str, source_format: Format | None) -> Any:
+    """A sample message of the alignment's source model in ``source_format`` (every value field;
+    default: the format the model implies)."""
     record = store.get_alignment(alignment_id)
     graph = graph_from_dict(store.model_graph(record.source), source=record.source)
-    return sample_message(graph, MessageFormat(source_format))
+    chosen = source_format or stored_format(store, store.get_model(record.source))
+    return sample_message(graph, MessageFormat(chosen))

@@ -211,8 +211,12 @@ class TranslatorCreate(_Body):
     """Compile an alignment into a translator."""
 
     alignment: str
-    source_format: Literal["json", "senml", "opcua-pubsub-json"] = "opcua-pubsub-json"
-    target_format: Literal["json", "senml", "opcua-pubsub-json"] = "json"
+    source_format: Literal["json", "senml", "opcua-pubsub-json"] | None = Field(
+        default=None, description="default: what the source model implies (OPC UA: PubSub JSON, ...)"
+    )
+    target_format: Literal["json", "senml", "opcua-pubsub-json"] | None = Field(
+        default=None, description="default: what the target model implies"
+    )
     accepted_only: bool = Field(default=False, description="use accepted correspondences only")
 
 

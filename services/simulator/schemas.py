@@ -90,6 +90,7 @@ def vendor_a_schema(units: int, quantities: Sequence[Quantity]) -> dict[str, Any
         "description": "The DataSet published by vendor A's OPC UA server (PubSub JSON, DataSetWriterId 1): "
         "one field per variable, named by its browse path joined with dots (PumpSkid1.Pump.Speed), "
         "each a DataValue with Value and SourceTimestamp. Units are UNECE common codes.",
+        "x-message-format": "opcua-pubsub-json",  # its messages are PubSub JSON network messages
         "type": "object",
     }
     for unit in range(units):

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.paths import VENDOR_A, VENDOR_B
 from tests.services.simulated import SPLIT_GROUP, simulate_into, split_target
 from translator.alignment import Alignment, Correspondence
@@ -31,6 +33,8 @@ def message(speed: object, temperature: object = 20.0) -> str:
 
 
 def compiled(tmp_path: Path, *extra: str) -> Path:
+    """Vendor A's PubSub JSON into vendor B's tags as plain JSON (both models are NodeSets, whose own
+    format would be PubSub JSON on both sides: the target format is asked for)."""
     mapping = tmp_path / "a-b.sssom.tsv"
     write_alignment(
         Alignment("A", "B", [Correspondence(A + "6061", B + "6020"), Correspondence(A + "6082", B + "6008")]),
@@ -38,8 +42,9 @@ def compiled(tmp_path: Path, *extra: str) -> Path:
     )
     out = tmp_path / "a-b.json"
     done = run(
-        "compile", str(mapping), "--source", str(VENDOR_A), "--target", str(VENDOR_B), "-o", str(out), *extra
-    )
+        "compile", str(mapping), "--source", str(VENDOR_A), "--target", str(VENDOR_B), "-o", str(out),
+        "--target-format", "json", *extra,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "2 rules (2 with unit conversions)" in done.stderr
     return out
@@ -153,3 +158,87 @@ def test_compile_a_target_given_as_a_glob_over_two_files(tmp_path: Path) -> None
     nothing = run("compile", str(mapping), "--source", source, "--target", missing, "-o", str(out))
     assert nothing.returncode == 2
     assert f"{missing}: no file matches this pattern" in nothing.stderr
+
+
+def test_each_side_s_format_follows_its_model(tmp_path: Path) -> None:
+    mapping = tmp_path / "a-b.sssom.tsv"
+    write_alignment(Alignment("A", "B", [Correspondence(A + "6061", B + "6020")]), mapping)
+    out = tmp_path / "a-b.json"
+    done = run("compile", str(mapping), "--source", str(VENDOR_A), "--target", str(VENDOR_B), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text())
+    assert document["source"]["format"]["type"] == "opcua-pubsub-json"  # both OPC UA models
+    assert document["target"]["format"]["type"] == "opcua-pubsub-json"
+    senml = tmp_path / "b.senml"
+    senml.write_text(json.dumps([{"bn": "skid/", "n": "SC_107", "u": "Hz", "v": 25.0}]))
+    json_samples = tmp_path / "b.jsonl"
+    json_samples.write_text(json.dumps({"SC_107": 25.0}) + "\n")
+    for target, expected in ((senml, "senml"), (json_samples, "json")):
+        done = run(
+            "compile", str(mapping), "--source", str(VENDOR_A), "--target", str(target), "-o", str(out)
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(out.read_text())["target"]["format"]["type"] == expected, target
+
+
+def test_a_json_schema_pair_compiles_and_translates_plain_json_without_format_options(tmp_path: Path) -> None:
+    def schema(name: str, field: str, unit: str) -> Path:
+        path = tmp_path / f"{name}.schema.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "$id": f"http://example.com/{name}.schema.json",
+                    "type": "object",
+                    "properties": {field: {"type": "number", "unit": unit}},
+                }
+            )
+        )
+        return path
+
+    a, b = schema("a", "temp_c", "CEL"), schema("b", "temp_f", "FAH")
+    mapping = tmp_path / "a-b.sssom.tsv"
+    write_alignment(
+        Alignment(
+            "A",
+            "B",
+            [
+                Correspondence(
+                    "http://example.com/a.schema.json#/properties/temp_c",
+                    "http://example.com/b.schema.json#/properties/temp_f",
+                )
+            ],
+        ),
+        mapping,
+    )
+    out = tmp_path / "a-b.json"
+    done = run("compile", str(mapping), "--source", str(a), "--target", str(b), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    messages = tmp_path / "a.jsonl"
+    messages.write_text(json.dumps({"temp_c": 100.0}) + "\n")
+    translated = run("translate", str(out), "--in", str(messages))
+    assert translated.returncode == 0, translated.stderr
+    assert json.loads(translated.stdout.splitlines()[0]) == {"temp_f": 212.0}
+
+
+def test_dash_means_standard_input_and_output_from_match_to_translate(tmp_path: Path) -> None:
+    """tolka match A B | tolka compile - … | … and tolka translate --in - --out -: no file between."""
+    matched = subprocess.run(
+        [TOLKA, "match", str(VENDOR_A), str(VENDOR_B)], capture_output=True, timeout=300, check=False
+    )
+    assert matched.returncode == 0, matched.stderr
+    assert b"skos:exactMatch" in matched.stdout  # the SSSOM file on standard output
+    compiled = subprocess.run(
+        [TOLKA, "compile", "-", "--source", str(VENDOR_A), "--target", str(VENDOR_B), "--target-format", "json"],
+        input=matched.stdout, capture_output=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert compiled.returncode == 0, compiled.stderr
+    assert b"written to standard output" in compiled.stderr
+    translator = tmp_path / "a-b.json"
+    translator.write_bytes(compiled.stdout)
+    rules = json.loads(compiled.stdout)["rules"]
+    payload = {r["source"]: {"Value": 1500.0 if r["source_id"] == A + "6061" else 1} for r in rules}
+    one = json.dumps({"MessageId": "1", "MessageType": "ua-data", "Messages": [{"Payload": payload}]})
+    translated = run("translate", str(translator), "--in", "-", "--out", "-", stdin=one + "\n")
+    assert translated.returncode == 0, translated.stderr
+    assert "1 translated, 0 failed" in translated.stderr
+    assert json.loads(translated.stdout)["Skid_01"]["PLC"]["AnalogInputs"]["SC_107"] == pytest.approx(25.0)

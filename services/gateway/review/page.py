@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from services.gateway.compiling import stored_format
 from services.gateway.records import ModelRecord
 from services.gateway.review.trees import TreeItem, model_tree
 from services.gateway.store import NotFoundError, Store
@@ -60,8 +61,7 @@ class _Side:
 def _side(store: Store, model_id: str) -> _Side:
     model = store.get_model(model_id)
     graph = graph_from_dict(store.model_graph(model_id), source=model_id)
-    message_format = "opcua-pubsub-json" if model.format in _OPCUA_FORMATS else "json"
-    return _Side(model, model_tree(graph), message_format)
+    return _Side(model, model_tree(graph), stored_format(store, model))
 
 
 def render_review(store: Store, alignment_id: str, report: str | None = None) -> str:

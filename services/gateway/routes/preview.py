@@ -29,7 +29,8 @@ def preview_alignment(state: State, alignment_id: str, body: PreviewRequest) -> 
 
 
 @router.get("/{alignment_id}/sample")
-def sample_message(state: State, alignment_id: str, source_format: Format = "opcua-pubsub-json") -> Any:
-    """A message of the source model in ``source_format``: every value field, each with a value from the
-    model (the middle of its range, its first enumeration entry, ...)."""
+def sample_message(state: State, alignment_id: str, source_format: Format | None = None) -> Any:
+    """A message of the source model in ``source_format`` (default: the format the model implies): every
+    value field, each with a value from the model (the middle of its range, its first enumeration
+    entry, ...)."""
     return sample(state.store, alignment_id, source_format)

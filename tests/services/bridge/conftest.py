@@ -60,6 +60,8 @@ def translator_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(VENDOR_B),
             "-o",
             str(out),
+            "--target-format",
+            "json",  # vendor B's model is a NodeSet (PubSub JSON by default): its plain JSON is asked for
         ],
         capture_output=True,
         text=True,

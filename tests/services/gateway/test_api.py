@@ -274,7 +274,10 @@ def pubsub(values: dict[str, object]) -> dict[str, object]:
 
 async def translator_for(client: httpx.AsyncClient, **options: object) -> tuple[str, dict[str, object]]:
     _, _, alignment = await matched(client)
-    created = await client.post("/translators", json={"alignment": alignment, **options})
+    # both models are NodeSets, whose own format is PubSub JSON: these tests translate into plain JSON
+    created = await client.post(
+        "/translators", json={"alignment": alignment, "target_format": "json", **options}
+    )
     assert created.status_code == 201, created.text
     document = (await client.get(f"/translators/{created.json()['id']}")).json()
     FIELDS[:] = [rule["source"] for rule in document["rules"]]
@@ -382,7 +385,9 @@ def test_websocket_streams_translate_in_order(settings: Settings) -> None:
             if client.get(f"/jobs/{started['job']}").json()["state"] in ("done", "failed"):
                 break
             time.sleep(0.1)
-        translator = client.post("/translators", json={"alignment": started["alignment"]}).json()["id"]
+        translator = client.post(
+            "/translators", json={"alignment": started["alignment"], "target_format": "json"}
+        ).json()["id"]
         field = next(
             r["source"]
             for r in client.get(f"/translators/{translator}").json()["rules"]
@@ -464,7 +469,9 @@ async def test_a_restart_keeps_everything(settings: Settings) -> None:
         _, _, alignment = await matched(client)
         first = (await client.get(f"/alignments/{alignment}")).json()["correspondences"][0]["id"]
         await client.patch(f"/alignments/{alignment}/correspondences/{first}", json={"status": "rejected"})
-        translator = (await client.post("/translators", json={"alignment": alignment})).json()["id"]
+        translator = (
+            await client.post("/translators", json={"alignment": alignment, "target_format": "json"})
+        ).json()["id"]
         before = [
             (await client.get(path)).json()
             for path in ("/models", f"/alignments/{alignment}", "/translators")
@@ -484,3 +491,16 @@ async def test_a_restart_keeps_everything(settings: Settings) -> None:
             200,
             422,
         )
+
+
+async def test_a_translator_s_formats_follow_its_models_unless_asked(client: httpx.AsyncClient) -> None:
+    _, _, alignment = await matched(client)  # two NodeSets
+    created = await client.post("/translators", json={"alignment": alignment})
+    document = (await client.get(f"/translators/{created.json()['id']}")).json()
+    assert (document["source"]["format"]["type"], document["target"]["format"]["type"]) == (
+        "opcua-pubsub-json",
+        "opcua-pubsub-json",
+    )
+    asked = await client.post("/translators", json={"alignment": alignment, "target_format": "senml"})
+    document = (await client.get(f"/translators/{asked.json()['id']}")).json()
+    assert document["target"]["format"]["type"] == "senml"

@@ -80,7 +80,12 @@ async def test_the_preview_translates_with_the_decisions_as_they_stand(client: h
     assert payload["PumpSkid1.Pump.Speed"]["Value"] == 1500.0  # the middle of its range, 0..3000 rpm
     assert payload["PumpSkid1.Pump.StartCount"]["Value"] == 1  # an integer without a range
 
-    before = await client.post(f"/alignments/{alignment}/preview", json={"message": sample})
+    # vendor B's model is a NodeSet: by default the preview writes its messages as PubSub JSON
+    default = (await client.post(f"/alignments/{alignment}/preview", json={"message": sample})).json()
+    assert default["message"]["MessageType"] == "ua-data"
+    before = await client.post(
+        f"/alignments/{alignment}/preview", json={"message": sample, "target_format": "json"}
+    )
     assert before.status_code == 200, before.text
     body = before.json()
     assert analog(body["message"])["SC_107"] == pytest.approx(25.0)  # 1500 rpm → 25 Hz
@@ -91,7 +96,11 @@ async def test_the_preview_translates_with_the_decisions_as_they_stand(client: h
     cs = (await client.get(f"/alignments/{alignment}")).json()["correspondences"]
     speed = next(c for c in cs if (c["subject_id"], c["object_id"]) == (SPEED_A, SPEED_B))
     await client.patch(f"/alignments/{alignment}/correspondences/{speed['id']}", json={"status": "rejected"})
-    after = (await client.post(f"/alignments/{alignment}/preview", json={"message": sample})).json()
+    after = (
+        await client.post(
+            f"/alignments/{alignment}/preview", json={"message": sample, "target_format": "json"}
+        )
+    ).json()
     assert "SC_107" not in analog(after["message"])
     assert SPEED_A not in {r["source_id"] for r in after["rules"]}
     assert after["correspondences"] == total - 1
@@ -99,7 +108,12 @@ async def test_the_preview_translates_with_the_decisions_as_they_stand(client: h
 
     # retargeted to the outlet temperature: rpm cannot become °F, and the preview says so by name
     await client.patch(f"/alignments/{alignment}/correspondences/{speed['id']}", json={"object_id": TEMP_B})
-    refused = is_problem(await client.post(f"/alignments/{alignment}/preview", json={"message": sample}), 422)
+    refused = is_problem(
+        await client.post(
+            f"/alignments/{alignment}/preview", json={"message": sample, "target_format": "json"}
+        ),
+        422,
+    )
     assert (refused["source_field"], refused["target_field"]) == (SPEED_A, TEMP_B)
     assert (await client.get("/translators")).json() == []  # a preview stores nothing
 

@@ -135,7 +135,9 @@ def test_reviewing_in_the_browser(browser: Browser, server: str, tmp_path: Path)
     sample = api.get(f"/alignments/{alignment}/sample").json()
     target_nodes = api.get(f"/models/{ids[1]}/graph", params={"limit": 10000}).json()["nodes"]
     level_range = next(n["id"] for n in target_nodes if n.get("path", "").endswith("/LT_101/EURange"))
-    rules = api.post(f"/alignments/{alignment}/preview", json={"message": sample}).json()["rules"]
+    rules = api.post(
+        f"/alignments/{alignment}/preview", json={"message": sample, "target_format": "json"}
+    ).json()["rules"]
 
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -160,8 +162,18 @@ def test_reviewing_in_the_browser(browser: Browser, server: str, tmp_path: Path)
     assert page.locator("#links path").count() == len(proposed)
     speed_unit = page.locator(f'#source-tree [data-id="{SPEED_A}"] .unit').text_content()
     assert speed_unit == "r/min"  # as vendor A writes it
-    translated = preview_of(page)[1]
-    assert pointer(translated, "/Skid_01/PLC/AnalogInputs/SC_107") == pytest.approx(25.0)  # 1500 rpm
+    # vendor B's model is a NodeSet, so the preview starts in PubSub JSON; the reviewer asks for plain JSON
+    assert page.locator("#target-format").input_value() == "opcua-pubsub-json"
+    page.select_option("#target-format", "json")
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            speed_hz = pointer(preview_of(page)[1], "/Skid_01/PLC/AnalogInputs/SC_107")
+            break
+        except (KeyError, TypeError):
+            assert time.monotonic() < deadline, f"no plain JSON preview: {preview_of(page)[1]}"
+            page.wait_for_timeout(100)
+    assert speed_hz == pytest.approx(25.0)  # 1500 rpm
 
     page.fill("#reviewer", "ana")
     page.locator("#reviewer").dispatch_event("change")

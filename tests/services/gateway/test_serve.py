@@ -104,7 +104,9 @@ def test_upload_match_review_compile_translate_over_http_and_websocket(server: s
             f"/alignments/{alignment}/correspondences/{speed['id']}", json={"status": "accepted", "who": "ci"}
         )
         assert reviewed.json()["status"] == "accepted"
-        created = client.post("/translators", json={"alignment": alignment, "accepted_only": True})
+        created = client.post(
+            "/translators", json={"alignment": alignment, "accepted_only": True, "target_format": "json"}
+        )
         assert created.status_code == 201, created.text
         translator = created.json()["id"]
         rules = client.get(f"/translators/{translator}").json()["rules"]

@@ -420,7 +420,10 @@
   // ---------------------------------------------------------------------------------------- preview
 
   function fillFormats() {
-    for (const [id, chosen] of [["source-format", settings.source.message_format], ["target-format", "json"]]) {
+    for (const [id, chosen] of [
+      ["source-format", settings.source.message_format],
+      ["target-format", settings.target.message_format],
+    ]) {
       const select = $(id);
       select.replaceChildren(...settings.formats.map((f) => {
         const option = element("option", "", f);
