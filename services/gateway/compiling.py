@@ -16,6 +16,10 @@ from translator.rules import MessageFormat, Side
 __all__ = ["compile_stored", "stored_format"]
 
 
+_FORMATS: dict[str, str] = {}
+"""Stored models' message formats by model id (a stored model never changes; the preview asks often)."""
+
+
 def stored_format(store: Store, model: ModelRecord) -> str:
     """The message format a stored model implies (`adapters.registry.message_format`, read from its
     uploaded main file)."""
@@ -23,11 +27,13 @@ def stored_format(store: Store, model: ModelRecord) -> str:
 
     if model.format not in ("samples", "jsonschema"):
         return message_format([], kind=model.format)
-    with tempfile.TemporaryDirectory(prefix="tolka-format-") as folder:
-        _, content = store.model_files(model.id)[0]
-        path = Path(folder) / safe_name(model.filename)
-        path.write_bytes(content)
-        return message_format(path, kind=model.format)
+    if model.id not in _FORMATS:
+        with tempfile.TemporaryDirectory(prefix="tolka-format-") as folder:
+            _, content = store.model_files(model.id)[0]
+            path = Path(folder) / safe_name(model.filename)
+            path.write_bytes(content)
+            _FORMATS[model.id] = message_format(path, kind=model.format)
+    return _FORMATS[model.id]
 
 
 def compile_stored(
