@@ -215,7 +215,9 @@ async def test_a_data_change_arrives_translated_with_its_timestamp_and_status(ri
 
 
 async def _equals(node: Node, expected: Any) -> bool:
-    return bool(await node.read_value() == expected)
+    """The node reads ``expected`` with a Good status (not yet, while it waits for its first value)."""
+    value = await node.read_data_value(raise_on_bad_status=False)
+    return bool(value.StatusCode.is_good() and value.Value is not None and value.Value.Value == expected)
 
 
 async def test_every_value_of_a_steady_counter_arrives(rig: Rig) -> None:

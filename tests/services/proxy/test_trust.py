@@ -132,7 +132,8 @@ async def test_nothing_is_trusted_unseen_either_way_and_the_sides_keep_their_own
         try:
             sc_107 = client.get_node(f"ns={await client.get_namespace_index(B_NS)};i=6020")
             for _ in range(100):
-                if await sc_107.read_value() == pytest.approx(25.0):
+                served = await sc_107.read_data_value(raise_on_bad_status=False)
+                if served.StatusCode.is_good() and served.Value.Value == pytest.approx(25.0):
                     break
                 await asyncio.sleep(0.1)
             assert await sc_107.read_value() == pytest.approx(25.0)  # 1500 rpm as Hz, encrypted both ways
