@@ -89,14 +89,11 @@ async def secure_client(client: Client, url: str, security: ClientSecurity) -> P
 
 
 def _first_certificate(data: bytes) -> bytes:
-    """The server's certificate when it sent a chain (DER certificates one after another): the first
-    DER element, whose length its header gives."""
-    if len(data) < 4 or data[0] != 0x30:
-        return data
-    if data[1] < 0x80:
-        return data[: 2 + data[1]]
-    size = data[1] & 0x7F
-    return data[: 2 + size + int.from_bytes(data[2 : 2 + size], "big")]
+    """The server's certificate when it sent a chain (asyncua reads the first of the chain)."""
+    from asyncua.crypto import uacrypto
+
+    cert = uacrypto.x509_from_der(data)  # type: ignore[no-untyped-call]
+    return bytes(uacrypto.der_from_x509(cert)) if cert is not None else data  # type: ignore[no-untyped-call]
 
 
 def _choose(

@@ -22,7 +22,7 @@ from adapters.safety import parse_xml
 from translator.errors import ModelContentError
 from translator.graph import LocalText, NodeKind
 
-__all__ = ["ParsedNodeSet", "RawNode", "parse_nodeset"]
+__all__ = ["ParsedNodeSet", "RawNode", "nodeset_namespaces", "parse_nodeset"]
 
 UA_XSD = "{http://opcfoundation.org/UA/2011/03/UANodeSet.xsd}"
 
@@ -94,6 +94,12 @@ def _browse_name(text: str) -> str:
     """``1:PumpType`` → ``PumpType`` (the namespace index of a BrowseName is dropped)."""
     head, sep, tail = text.partition(":")
     return tail if sep and head.isdigit() else text
+
+
+def nodeset_namespaces(data: bytes, source: str) -> tuple[str, ...]:
+    """The NamespaceUris of a NodeSet2 document, in its order (without parsing its nodes)."""
+    uris = parse_xml(data, source).find(_NAMESPACE_URIS)
+    return tuple((u.text or "").strip() for u in uris) if uris is not None else ()
 
 
 def parse_nodeset(data: bytes, source: str) -> ParsedNodeSet:

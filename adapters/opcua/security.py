@@ -29,7 +29,15 @@ from pathlib import Path
 
 from translator.errors import TolkaError
 
-__all__ = ["AUTO", "MODES", "POLICIES", "ClientSecurity", "SecurityError", "security_choices"]
+__all__ = [
+    "AUTO",
+    "MODES",
+    "POLICIES",
+    "ClientSecurity",
+    "SecurityError",
+    "security_choices",
+    "split_security",
+]
 
 POLICIES = ("Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss")
 """The secure policies Tolka speaks, weakest first."""
@@ -41,6 +49,16 @@ DEFAULT_PKI = Path("tolka-data/pki")
 class SecurityError(TolkaError):
     """A security setting that cannot work (an unknown policy, a password without a user, a password
     that would cross in clear)."""
+
+
+def split_security(text: str) -> tuple[str, str]:
+    """``POLICY-MODE`` → ``(policy, mode)``; a policy alone means SignAndEncrypt (not checked here).
+
+    >>> split_security("Basic256Sha256"), split_security("None")
+    (('Basic256Sha256', 'SignAndEncrypt'), ('None', ''))
+    """
+    policy, _, mode = text.strip().partition("-")
+    return policy, "SignAndEncrypt" if policy in POLICIES and not mode else mode
 
 
 def security_choices() -> list[str]:
@@ -100,11 +118,9 @@ class ClientSecurity:
         Raises:
             SecurityError: an unknown policy or mode (lists the choices).
         """
-        policy, _, mode = text.strip().partition("-")
+        policy, mode = split_security(text)
         if policy in (AUTO, "None") and mode:
             raise SecurityError(f"unknown security {text!r}; choose one of {', '.join(security_choices())}")
-        if policy in POLICIES and not mode:
-            mode = "SignAndEncrypt"
         return cls(policy=policy, mode=mode or AUTO, **settings)  # type: ignore[arg-type]
 
     @property

@@ -23,7 +23,7 @@ from services.cli.options import (
     load_model,
     model_name,
 )
-from services.cli.stdio import is_stdio, read_input_or_stdin, where, write_output
+from services.cli.stdio import is_stdio, where, write_output
 from translator.rules import FORMATS
 
 __all__ = ["compile_command"]
@@ -111,7 +111,9 @@ def compile_command(
         if name not in FORMATS:
             raise fail(f"unknown --{side}-format {name!r}; choose one of {', '.join(FORMATS)}")
     read = (
-        parse_alignment(*read_input_or_stdin(alignment)) if is_stdio(alignment) else read_alignment(alignment)
+        parse_alignment(sys.stdin.buffer.read(), "<stdin>")
+        if is_stdio(alignment)
+        else read_alignment(alignment)
     )
     beside = None if is_stdio(out) else out
     graphs = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from translator.files import write_atomic
 
-__all__ = ["STDIO", "is_stdio", "read_input_or_stdin", "where", "write_output"]
+__all__ = ["STDIO", "is_stdio", "where", "write_output"]
 
 STDIO = "-"
 
@@ -20,13 +20,6 @@ def is_stdio(path: Path | str | None) -> bool:
 def where(path: Path | None) -> str:
     """How a message names the output: the file, or ``standard output``."""
     return "standard output" if is_stdio(path) else str(path)
-
-
-def read_input_or_stdin(path: Path) -> tuple[bytes, str]:
-    """The bytes of ``path`` (``-``: all of standard input) and how to name it in errors."""
-    if is_stdio(path):
-        return sys.stdin.buffer.read(), "<stdin>"
-    return path.read_bytes(), str(path)
 
 
 def write_output(data: bytes, path: Path | None) -> None:

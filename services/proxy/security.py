@@ -22,7 +22,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from asyncua.server.server import Server
 from asyncua.server.user_managers import UserManager
 
 from adapters.opcua.pki import Pki
-from adapters.opcua.security import DEFAULT_PKI, MODES, POLICIES, SecurityError
+from adapters.opcua.security import DEFAULT_PKI, POLICIES, SecurityError, security_choices, split_security
 
 __all__ = ["DEFAULT_ENDPOINTS", "ROLES", "SecurityError", "ServedSecurity", "ServedUser"]
 
@@ -93,7 +93,6 @@ class ServedSecurity:
     pki: Path = DEFAULT_PKI
     trust_all: bool = False
     role: str = "application"
-    _pki: list[Pki] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.endpoints:
@@ -124,12 +123,12 @@ class ServedSecurity:
         """
         endpoints: list[tuple[str, str]] = []
         for text in list(texts) or list(DEFAULT_ENDPOINTS):
-            policy, _, mode = text.strip().partition("-")
-            if policy in POLICIES and not mode:
-                mode = "SignAndEncrypt"
+            policy, mode = split_security(text)
             if (policy, mode) not in _TYPES:
-                choices = ["None"] + [f"{p}-{m}" for p in POLICIES for m in MODES]
-                raise SecurityError(f"unknown served security {text!r}; choose from {', '.join(choices)}")
+                choices = ", ".join(
+                    security_choices()[1:]
+                )  # all but auto: this side offers, it does not pick
+                raise SecurityError(f"unknown served security {text!r}; choose from {choices}")
             if (policy, mode) not in endpoints:
                 endpoints.append((policy, mode))
         return cls(tuple(endpoints), **settings)
@@ -142,15 +141,10 @@ class ServedSecurity:
     def writers(self) -> set[str]:
         return {u.username for u in self.users if u.role == "write"}
 
-    def pki_folder(self) -> Pki:
-        if not self._pki:
-            self._pki.append(Pki(self.pki, trust_all=self.trust_all, role=self.role))
-        return self._pki[0]
-
     async def configure(self, server: Server) -> None:
         """Configure ``server`` (after ``init``, before ``start``): certificate, endpoints, trust, users."""
         if self.secure_endpoints:
-            pki = self.pki_folder()
+            pki = Pki(self.pki, trust_all=self.trust_all, role=self.role)
             cert, key = pki.own()
             await server.load_certificate(str(cert))
             await server.load_private_key(str(key))

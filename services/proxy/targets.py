@@ -30,6 +30,7 @@ from asyncua.ua.status_codes import StatusCodes
 
 from adapters.opcua.connect import refusal, secure_client
 from adapters.opcua.nodeid import split_expanded
+from adapters.opcua.nodeset_parse import nodeset_namespaces
 from adapters.opcua.security import ClientSecurity
 from services.proxy.built import build_address_space
 from services.proxy.security import ServedSecurity
@@ -60,15 +61,6 @@ class Target(Protocol):
     async def write(self, key: str, value: ua.DataValue) -> None: ...
 
     async def stop(self) -> None: ...
-
-
-def nodeset_namespaces(path: Path) -> tuple[str, ...]:
-    """The NamespaceUris of a NodeSet2 file, in its order (read safely: no external entities)."""
-    from adapters.safety import parse_xml
-
-    root = parse_xml(path.read_bytes(), str(path))
-    uris = root.find("{http://opcfoundation.org/UA/2011/03/UANodeSet.xsd}NamespaceUris")
-    return tuple((uri.text or "").strip() for uri in uris) if uris is not None else ()
 
 
 def resolve_ids(ids: Iterable[str], namespaces: list[str], where: str) -> dict[str, ua.NodeId]:
@@ -198,7 +190,7 @@ class ServedTarget:
         else:
             try:
                 # the model's namespaces first, in its order: a client sees them as the NodeSet says
-                for uri in nodeset_namespaces(self.nodeset):
+                for uri in nodeset_namespaces(self.nodeset.read_bytes(), str(self.nodeset)):
                     await server.register_namespace(uri)
                 for model in self.required:  # the models it builds on first
                     await server.import_xml(str(model))

@@ -31,7 +31,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pytest
 
@@ -46,6 +46,7 @@ STOP_TIMEOUT = 10.0
 LINE_LIMIT = 1 << 24  # the longest JSON line read from the server (a write of a large array)
 
 JsonObject = dict[str, Any]
+T = TypeVar("T")
 SecurityPolicyName = Literal["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"]
 SecurityModeName = Literal["None", "Sign", "SignAndEncrypt"]
 
@@ -208,49 +209,47 @@ class NodeSourceServer:
     def _matching(self, predicate: Callable[[JsonObject], bool]) -> list[JsonObject]:
         return [event for event in self.events if predicate(event)]
 
-    async def _wait_for_count(
-        self, predicate: Callable[[JsonObject], bool], count: int, timeout: float
-    ) -> None:
+    async def _poll(self, found: Callable[[], T | None], timeout: float, what: str) -> T:
+        """What ``found`` returns once it is not None, asked every 50 ms for at most ``timeout`` s;
+        TimeoutError naming ``what``, NodeHarnessError when the server exits meanwhile."""
         deadline = time.monotonic() + timeout
-        while len(self._matching(predicate)) < count:
+        while (result := found()) is None:
             if time.monotonic() >= deadline:
-                raise TimeoutError(f"the node-opcua server did not report the change within {timeout} s")
+                raise TimeoutError(f"{what} within {timeout} s")
             if self.process.returncode is not None:
                 raise NodeHarnessError(
                     f"the node-opcua server exited ({self.process.returncode}):\n{self.stderr()}"
                 )
             await asyncio.sleep(0.05)
+        return result
+
+    async def _wait_for_count(
+        self, predicate: Callable[[JsonObject], bool], count: int, timeout: float
+    ) -> None:
+        await self._poll(
+            lambda: True if len(self._matching(predicate)) >= count else None,
+            timeout,
+            "the node-opcua server did not report the change",
+        )
 
     async def wait_for_rejected(self, certificate: Path, timeout: float = 10.0) -> Path:
         """The file of ``certificate`` in the server's ``rejected/`` (which node-opcua writes in the
         background of a refusal), waiting at most ``timeout`` s for it."""
         thumbprint = certificate_thumbprint(certificate)
-        deadline = time.monotonic() + timeout
-        while (found := self.rejected_certificates().get(thumbprint)) is None:
-            if time.monotonic() >= deadline:
-                raise TimeoutError(
-                    f"{certificate} did not arrive in {self.pki / 'rejected'} within {timeout} s"
-                )
-            await asyncio.sleep(0.05)
-        return found
+        return await self._poll(
+            lambda: self.rejected_certificates().get(thumbprint),
+            timeout,
+            f"{certificate} did not arrive in {self.pki / 'rejected'}",
+        )
 
     async def wait_for(self, predicate: Callable[[JsonObject], bool], timeout: float = 10.0) -> JsonObject:
         """The first event (printed so far or later) that ``predicate`` accepts; TimeoutError after
         ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while True:
-            for event in self.events[seen:]:
-                if predicate(event):
-                    return event
-            seen = len(self.events)
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"no matching event from the node-opcua server within {timeout} s")
-            if self.process.returncode is not None:
-                raise NodeHarnessError(
-                    f"the node-opcua server exited ({self.process.returncode}):\n{self.stderr()}"
-                )
-            await asyncio.sleep(0.05)
+        return await self._poll(
+            lambda: next((event for event in self.events if predicate(event)), None),
+            timeout,
+            "no matching event from the node-opcua server",
+        )
 
 
 async def _read_lines(stream: asyncio.StreamReader, sink: Callable[[str], None]) -> None:

@@ -27,7 +27,6 @@ from tests.interop.nodeopcua import (
     events_of,
     node_client_certificate,
     node_source_server,
-    require_node,
     run_node_client,
     trust_certificate,
 )
@@ -39,16 +38,6 @@ A_NS = "http://tolka.dev/demo/VendorA/"
 SPEED, TEMPERATURE = f"nsu={A_NS};i=6061", f"nsu={A_NS};i=6082"  # Double, RPM; Double, °C
 USER, PASSWORD = "operator", "s3cret-operator"
 ASYNCUA_CLIENT_URI = "urn:tolka:interop:asyncua-client"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-def _node() -> None:
-    require_node()
 
 
 def free_port() -> int:

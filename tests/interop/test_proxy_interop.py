@@ -26,7 +26,6 @@ from tests.interop.nodeopcua import (
     events_of,
     node_client_certificate,
     node_source_server,
-    require_node,
     run_node_client,
     trust_certificate,
 )
@@ -40,16 +39,6 @@ A_NS = "http://tolka.dev/demo/VendorA/"
 SPEED = f"nsu={A_NS};i=6061"  # Double, rpm: SC_107 serves it in Hz
 PLC_PASSWORD, HMI_PASSWORD = "plc-s3cret", "hmi-s3cret"
 SECURE = {"security": "Aes256_Sha256_RsaPss", "mode": "SignAndEncrypt"}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-def _node() -> None:
-    require_node()
 
 
 @dataclass
