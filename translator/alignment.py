@@ -17,20 +17,31 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import importlib.metadata
+import re
+import urllib.parse
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
     "EXACT_MATCH",
+    "TOOL",
     "Alignment",
     "Correspondence",
     "Justification",
     "Status",
+    "is_iri",
+    "mapping_set_iri",
+    "proposed_by_tolka",
 ]
 
 EXACT_MATCH = "skos:exactMatch"
 """The predicate of an equivalence correspondence (SSSOM); OAEI's relation ``=``."""
+TOOL = "Tolka"
+"""The ``mapping_tool`` of the correspondences Tolka proposes."""
 
 
 class Status(StrEnum):
@@ -69,6 +80,10 @@ class Correspondence:
         subject_kind: the subject's `NodeKind` value (``class``, ``variable``, ...), "" when unknown.
         object_kind: the object's `NodeKind` value, "" when unknown.
         comment: free text (for instance the fitted transform, or a reviewer's note).
+        author_id: who asserted it (an IRI, ``|`` between several), "" for a tool's proposal.
+        reviewer_id: who reviewed it (an IRI, ``|`` between several), "" when nobody did.
+        mapping_date: when it was asserted (ISO 8601 date), "" when unknown.
+        review_date: when it was reviewed (ISO 8601 date), "" when it was not.
     """
 
     subject_id: str
@@ -82,6 +97,10 @@ class Correspondence:
     subject_kind: str = ""
     object_kind: str = ""
     comment: str = ""
+    author_id: str = ""
+    reviewer_id: str = ""
+    mapping_date: str = ""
+    review_date: str = ""
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -104,6 +123,10 @@ class Alignment:
         mapping_set_id: SSSOM ``mapping_set_id`` (an IRI naming this set).
         license: SSSOM ``license``.
         curie_map: prefix → IRI prefix, used to write and expand CURIEs.
+        mapping_tool: the tool that proposed the correspondences (SSSOM ``mapping_tool``), "" unknown.
+        mapping_tool_version: its version.
+        mapping_date: when the correspondences were proposed (ISO 8601 date), "" when unknown;
+            a correspondence's own ``mapping_date`` wins.
     """
 
     source: str = ""
@@ -112,6 +135,9 @@ class Alignment:
     mapping_set_id: str = ""
     license: str = "https://creativecommons.org/publicdomain/zero/1.0/"
     curie_map: dict[str, str] = field(default_factory=dict)
+    mapping_tool: str = ""
+    mapping_tool_version: str = ""
+    mapping_date: str = ""
 
     def add(self, correspondence: Correspondence) -> None:
         """Append one correspondence."""
@@ -151,3 +177,49 @@ class Alignment:
     def is_ranked(self) -> bool:
         """True when some subject has several candidates (a top-k file)."""
         return any(len(group) > 1 for group in self.by_subject().values())
+
+
+def proposed_by_tolka(source: str, target: str) -> Alignment:
+    """An empty alignment that Tolka proposes today: ``mapping_tool`` Tolka, its version, today's date."""
+    try:
+        version = importlib.metadata.version("tolka")
+    except importlib.metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        version = ""
+    return Alignment(
+        source,
+        target,
+        mapping_tool=TOOL,
+        mapping_tool_version=version,
+        mapping_date=dt.datetime.now(dt.UTC).date().isoformat(),
+    )
+
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def is_iri(text: str) -> bool:
+    """True when ``text`` is an absolute IRI (a scheme, a colon, no spaces).
+
+    >>> is_iri("urn:uuid:0b6c"), is_iri("http://cmt#Author"), is_iri("nsu=urn:x;i=1"), is_iri("a-3f9c")
+    (True, True, False, False)
+    """
+    return _IRI.match(text) is not None
+
+
+def mapping_set_iri(alignment: Alignment) -> str:
+    """``alignment``'s ``mapping_set_id`` as an absolute IRI.
+
+    An IRI is kept; another id (a store's ``a-3f9c...``) becomes ``urn:tolka:mapping-set:<id>``; no id
+    gives a ``urn:uuid:`` named by the models and the pairs (the same correspondences, the same IRI).
+    """
+    own = alignment.mapping_set_id.strip()
+    if own:
+        return own if is_iri(own) else "urn:tolka:mapping-set:" + urllib.parse.quote(own, safe="")
+    text = "\n".join(
+        [
+            alignment.source,
+            alignment.target,
+            *sorted(f"{s}\t{o}" for s, o in (c.pair for c in alignment.correspondences)),
+        ]
+    )
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, text)}"

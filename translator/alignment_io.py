@@ -108,14 +108,27 @@ def parse_alignment(data: bytes, source: str, *, format: str | None = None) -> A
     return parse_sssom(text, source)
 
 
-def write_alignment(alignment: Alignment, path: str | os.PathLike[str], *, format: str | None = None) -> None:
-    """Write ``alignment`` atomically: RDF/XML for ``.rdf``/``.xml`` (or ``format="rdf"``), else SSSOM TSV."""
+def write_alignment(
+    alignment: Alignment,
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    rejected: str | None = None,
+) -> None:
+    """Write ``alignment`` atomically: RDF/XML for ``.rdf``/``.xml`` (or ``format="rdf"``), else SSSOM
+    TSV; ``rejected`` as in `format_alignment`."""
     path = Path(path)
-    write_atomic(path, format_alignment(alignment, path, format=format))
+    write_atomic(path, format_alignment(alignment, path, format=format, rejected=rejected))
 
 
-def format_alignment(alignment: Alignment, path: Path | None = None, *, format: str | None = None) -> bytes:
-    """The bytes `write_alignment` writes: RDF/XML when ``path`` or ``format`` says so, else SSSOM TSV."""
+def format_alignment(
+    alignment: Alignment, path: Path | None = None, *, format: str | None = None, rejected: str | None = None
+) -> bytes:
+    """The bytes `write_alignment` writes: RDF/XML when ``path`` or ``format`` says so, else SSSOM TSV.
+
+    ``rejected`` (``keep`` or ``omit``) says what becomes of rejected correspondences; by default SSSOM
+    keeps them as negated mappings and RDF/XML, which cannot say "not", leaves them out.
+    """
     if alignment_format(path or Path("alignment.sssom.tsv"), None, format) == "rdf":
-        return format_alignment_rdf(alignment)
-    return format_sssom(alignment).encode("utf-8")
+        return format_alignment_rdf(alignment, rejected=rejected or "omit")
+    return format_sssom(alignment, rejected=rejected or "keep").encode("utf-8")

@@ -11,10 +11,12 @@ entity2, so the object is broader) is ``skos:broadMatch``; ``>`` is ``skos:narro
 (disjoint) is ``tolka:disjoint``; any other relation is kept verbatim as the predicate and written
 back verbatim. A missing ``measure`` is 1.0, a missing ``relation`` is ``=``.
 
-What the format has no place for (review status, justification, labels, kinds, comment) is written,
-only when it differs from the default, as extension properties in the ``tolka:`` namespace
-(``http://tolka.dev/vocab#``) inside the ``Cell`` — the Alignment API keeps such extensions and
-other readers ignore them — and read back, so a Tolka alignment survives the format whole.
+What the format has no place for (review status, justification, labels, kinds, comment, author,
+reviewer, dates) is written, only when it differs from the default, as extension properties in the
+``tolka:`` namespace (``http://tolka.dev/vocab#``) inside the ``Cell`` — the Alignment API keeps such
+extensions and other readers ignore them — and read back, so a Tolka alignment survives the format. Since
+other readers take every cell as a match, a rejected correspondence is left out unless asked for
+(``rejected="keep"``); the ``Alignment``'s ``rdf:about`` is always an IRI.
 
 Example:
     >>> from translator.alignment import Correspondence
@@ -31,7 +33,7 @@ from collections import Counter
 
 from lxml import etree
 
-from translator.alignment import EXACT_MATCH, Alignment, Correspondence, Status
+from translator.alignment import EXACT_MATCH, Alignment, Correspondence, Status, mapping_set_iri
 from translator.errors import ParseError
 from translator.xmlsafety import element_text, parse_xml_safely
 
@@ -72,6 +74,10 @@ _EXTENSIONS = (  # (element name, Correspondence field)
     ("subjectKind", "subject_kind"),
     ("objectKind", "object_kind"),
     ("comment", "comment"),
+    ("author", "author_id"),
+    ("reviewer", "reviewer_id"),
+    ("mappingDate", "mapping_date"),
+    ("reviewDate", "review_date"),
 )
 _DEFAULTS = Correspondence("", "")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -211,10 +217,10 @@ def parse_alignment_rdf(data: bytes, source: str) -> Alignment:
 # --------------------------------------------------------------------------------------------- writing
 
 
-def _arity(alignment: Alignment) -> str:
+def _arity(cells: list[Correspondence]) -> str:
     """Alignment API ``type``: ``?`` when each entity appears at most once on its side, else ``*``."""
-    left = Counter(c.subject_id for c in alignment.correspondences)
-    right = Counter(c.object_id for c in alignment.correspondences)
+    left = Counter(c.subject_id for c in cells)
+    right = Counter(c.object_id for c in cells)
     return "".join("?" if max(side.values(), default=0) <= 1 else "*" for side in (left, right))
 
 
@@ -224,19 +230,30 @@ def _ontology_element(parent: etree._Element, tag: str, uri: str) -> None:
     etree.SubElement(ontology, f"{{{ALIGN_NS}}}location").text = _xml(uri)
 
 
-def format_alignment_rdf(alignment: Alignment) -> bytes:
-    """Alignment API RDF/XML of ``alignment`` (UTF-8, with an XML declaration)."""
+def format_alignment_rdf(alignment: Alignment, *, rejected: str = "omit") -> bytes:
+    """Alignment API RDF/XML of ``alignment`` (UTF-8, with an XML declaration).
+
+    Args:
+        rejected: ``omit`` (the default) leaves rejected correspondences out, since the format cannot
+            say "not" and other readers take every cell as a match; ``keep`` writes them marked
+            ``<tolka:status>rejected</tolka:status>``, for Tolka to read back.
+
+    Raises:
+        ValueError: ``rejected`` is neither.
+    """
+    if rejected not in ("keep", "omit"):
+        raise ValueError(f"rejected must be keep or omit, not {rejected!r}")
+    cells = [c for c in alignment.correspondences if rejected == "keep" or c.status is not Status.REJECTED]
     nsmap = {None: ALIGN_NS, "rdf": RDF_NS, "xsd": "http://www.w3.org/2001/XMLSchema#", "tolka": TOLKA_NS}
     root = etree.Element(f"{{{RDF_NS}}}RDF", nsmap=nsmap)  # type: ignore[arg-type]
     element = etree.SubElement(root, f"{{{ALIGN_NS}}}Alignment")
-    if alignment.mapping_set_id:
-        element.set(_RDF_ABOUT, _xml(alignment.mapping_set_id))
+    element.set(_RDF_ABOUT, _xml(mapping_set_iri(alignment)))
     etree.SubElement(element, f"{{{ALIGN_NS}}}xml").text = "yes"
     etree.SubElement(element, f"{{{ALIGN_NS}}}level").text = "0"
-    etree.SubElement(element, f"{{{ALIGN_NS}}}type").text = _arity(alignment)
+    etree.SubElement(element, f"{{{ALIGN_NS}}}type").text = _arity(cells)
     _ontology_element(element, "onto1", alignment.source)
     _ontology_element(element, "onto2", alignment.target)
-    for c in alignment.correspondences:
+    for c in cells:
         cell = etree.SubElement(etree.SubElement(element, f"{{{ALIGN_NS}}}map"), f"{{{ALIGN_NS}}}Cell")
         etree.SubElement(cell, f"{{{ALIGN_NS}}}entity1", {_RDF_RESOURCE: _xml(c.subject_id)})
         etree.SubElement(cell, f"{{{ALIGN_NS}}}entity2", {_RDF_RESOURCE: _xml(c.object_id)})

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from translator.alignment import Alignment, Correspondence, Justification, Status
+from translator.alignment import Alignment, Correspondence, Justification, Status, proposed_by_tolka
 from translator.consistency import conflicting_relations
 from translator.errors import TolkaError
 from translator.extract import one_to_one
@@ -378,7 +378,7 @@ def decide(scores: Scores, options: MatchOptions | None = None) -> Alignment:
         "lexical": Justification.LEXICAL,
         "gnn": Justification.LEARNED,
     }.get(method, Justification.COMPOSITE).value
-    alignment = Alignment(source.name, target.name)
+    alignment = proposed_by_tolka(source.name, target.name)
 
     def correspondence(i: int, j: int, score: float) -> Correspondence:
         a, b = cands.source[i], cands.target[j]

@@ -3,25 +3,42 @@
 Written form (https://mapping-commons.github.io/sssom/)::
 
     #curie_map:
+    #  cmt: http://cmt#
+    #  di: nsu=http://opcfoundation.org/UA/DI/;
     #  semapv: https://w3id.org/semapv/vocab/
     #  skos: http://www.w3.org/2004/02/skos/core#
+    #  tolka: http://tolka.dev/vocab#
+    #  tolkauser: http://tolka.dev/user/
     #license: https://creativecommons.org/publicdomain/zero/1.0/
-    #mapping_set_id: https://example.org/cmt-conference
-    #subject_source: http://cmt
-    #object_source: http://conference
-    subject_id  subject_label  subject_category  predicate_id  object_id  ...  review_status  comment
+    #mapping_set_id: http://127.0.0.1:8000/alignments/a-3f9c1a7b2e4d
+    #mapping_tool: Tolka
+    #mapping_tool_version: 0.1.0
+    #subject_source: Opc.Ua.Di.NodeSet2.xml
+    #object_source: http://cmt
+    subject_id  ...  predicate_id  predicate_modifier  object_id  ...  reviewer_id  ...  review_status
 
 Columns: the SSSOM slots ``subject_id``, ``subject_label``, ``subject_category`` (Tolka's node kind),
 ``predicate_id``, ``predicate_modifier``, ``object_id``, ``object_label``, ``object_category``,
-``mapping_justification``, ``confidence``, ``comment``, and one Tolka extension, ``review_status``
-(proposed / accepted / rejected), declared in ``extension_definitions``. Ids are written in full
-(IRIs, ``nsu=...;i=...`` ExpandedNodeIds) and never compressed; on reading, a CURIE whose prefix the
-``curie_map`` holds is expanded. A negated row (``predicate_modifier`` ``Not``) becomes the predicate
-``"Not skos:exactMatch"`` so it never counts as an equivalence.
+``mapping_justification``, ``confidence``, ``similarity_score``, ``author_id``, ``reviewer_id``,
+``mapping_date``, ``review_date``, ``comment`` (those after ``confidence`` only when a row has one),
+and one Tolka extension, ``review_status`` (proposed / accepted / rejected), declared in
+``extension_definitions``. ``mapping_set_id`` is always an IRI (`translator.alignment.mapping_set_iri`).
+
+Ids are written as CURIEs by the prefix scheme of :mod:`translator.curies` (an OPC UA ExpandedNodeId
+``nsu=<URI>;i=1002`` as ``<prefix>:i=1002``, the prefix standing for ``nsu=<URI>;``), people as IRIs
+(``orcid:``, or a name under ``tolkauser:``); reading accepts CURIEs whose prefix the ``curie_map``
+holds and full ids alike.
+
+A rejected correspondence is what SSSOM calls a negated mapping: ``predicate_modifier`` ``Not``,
+asserted by its reviewer (``author_id`` and ``reviewer_id``, ``mapping_justification``
+``semapv:ManualMappingCuration``, the review's date), the matcher's score kept as
+``similarity_score``; ``format_sssom(rejected="omit")`` leaves it out instead. Any negated row read,
+Tolka's or another tool's, is a rejected correspondence.
 
 Reading is forgiving where it can be (blank and ``#`` comment lines, no metadata header, missing
 optional columns, CRLF line ends, short rows, csv quoting) and names the file and line where it
-cannot (no header row, a bad confidence, an unknown review status, a row with too many cells).
+cannot (no header row, a bad confidence, an unknown review status or predicate modifier, a negated row
+that says it is accepted, a row with too many cells).
 
 Example:
     >>> from translator.alignment import Correspondence
@@ -36,14 +53,36 @@ import csv
 import io
 import math
 import re
+import urllib.parse
 from typing import Any
 
 import yaml
 
-from translator.alignment import EXACT_MATCH, Alignment, Correspondence, Justification, Status
+from translator.alignment import (
+    EXACT_MATCH,
+    Alignment,
+    Correspondence,
+    Justification,
+    Status,
+    is_iri,
+    mapping_set_iri,
+)
+from translator.curies import compress, namespace_of, prefix_map
 from translator.errors import ParseError
 
-__all__ = ["COLUMNS", "KNOWN_PREFIXES", "NEGATED", "expand_id", "format_sssom", "parse_sssom"]
+__all__ = [
+    "COLUMNS",
+    "KNOWN_PREFIXES",
+    "PERSON_BASE",
+    "REJECTED_CHOICES",
+    "expand_id",
+    "format_sssom",
+    "parse_sssom",
+    "person_id",
+]
+
+PERSON_BASE = "http://tolka.dev/user/"
+"""IRIs of reviewers known only by name: ``http://tolka.dev/user/<name, percent-encoded>``."""
 
 COLUMNS = (
     "subject_id",
@@ -56,10 +95,19 @@ COLUMNS = (
     "object_category",
     "mapping_justification",
     "confidence",
+    "similarity_score",
+    "author_id",
+    "reviewer_id",
+    "mapping_date",
+    "review_date",
     "review_status",
     "comment",
 )
-"""The columns Tolka writes, in order (``predicate_modifier`` only when a row is negated)."""
+"""The columns Tolka writes, in order; those not in `_ALWAYS` only when some row has a value."""
+_ALWAYS = frozenset(
+    {"subject_id", "subject_label", "subject_category", "predicate_id", "object_id", "object_label",
+     "object_category", "mapping_justification", "confidence", "review_status", "comment"}
+)  # fmt: skip
 
 KNOWN_PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -67,11 +115,18 @@ KNOWN_PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "tolka": "http://tolka.dev/vocab#",
+    "tolkauser": PERSON_BASE,
+    "orcid": "https://orcid.org/",
 }
-"""Prefixes Tolka's predicates and justifications use; written to ``curie_map`` when used."""
+"""Prefixes of Tolka's predicates, justifications and people; written to ``curie_map`` when used."""
 
-NEGATED = "Not "
-"""Prefix of a predicate read from a row whose ``predicate_modifier`` is ``Not``."""
+_SET_TEXTS = (
+    "subject_source", "object_source", "mapping_set_id", "license", "mapping_tool", "mapping_tool_version",
+    "mapping_date",
+)  # fmt: skip
+
+REJECTED_CHOICES = ("keep", "omit")
+"""What an export does with rejected correspondences: write them negated (``keep``) or leave them out."""
 
 _CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(?!//)(\S*)$")
 _REVIEW_STATUS = {
@@ -93,6 +148,20 @@ def expand_id(value: str, curie_map: dict[str, str]) -> str:
     if match is None or match[1] not in curie_map:
         return value
     return curie_map[match[1]] + match[2]
+
+
+def person_id(who: str) -> str:
+    """An IRI for a person: ``who`` when it is one (an ORCID IRI, a ``mailto:``), an ``orcid:`` CURIE
+    expanded, else a name under :data:`PERSON_BASE`.
+
+    >>> person_id("alice"), person_id("orcid:0000-0002-1825-0097")
+    ('http://tolka.dev/user/alice', 'https://orcid.org/0000-0002-1825-0097')
+    """
+    who = who.strip()
+    expanded = expand_id(who, {"orcid": KNOWN_PREFIXES["orcid"]})
+    if expanded != who or (is_iri(who) and "://" in who) or who.startswith(("mailto:", "urn:")):
+        return expanded
+    return PERSON_BASE + urllib.parse.quote(who, safe="")
 
 
 def _contract(value: str, curie_map: dict[str, str]) -> str:
@@ -132,7 +201,7 @@ def _split_header(lines: list[str], source: str) -> tuple[dict[str, Any], int]:
         raise ParseError(f"malformed SSSOM metadata header: {problem}", source=source, line=line_no) from None
     if not isinstance(meta, dict):  # free-text comments, not metadata
         return {}, index
-    for key in ("subject_source", "object_source", "mapping_set_id", "license"):
+    for key in _SET_TEXTS:
         value = meta.get(key)
         if value is not None and not isinstance(value, str | int | float):  # refuses YAML alias bombs too
             raise ParseError(f"metadata {key} must be a string", source=source, line=numbers[0])
@@ -187,6 +256,9 @@ def parse_sssom(text: str, source: str) -> Alignment:
     )
     if meta.get("license"):
         alignment.license = str(meta["license"])
+    for key in ("mapping_tool", "mapping_tool_version", "mapping_date"):
+        if meta.get(key) is not None:
+            setattr(alignment, key, str(meta[key]))
     reader = csv.reader(io.StringIO("".join(lines[first:]), newline=""), delimiter="\t")
     header: list[str] | None = None
     consumed = 0
@@ -232,21 +304,42 @@ def _correspondence(
     if not subject_id or not object_id:
         raise ParseError("empty subject_id or object_id", source=source, line=line)
     predicate = _contract(cell("predicate_id") or EXACT_MATCH, curie_map)
-    if cell("predicate_modifier").lower() == "not":
-        predicate = NEGATED + predicate
+    status = _status(cell("review_status"), source, line)
+    confidence = _confidence(cell("confidence"), source, line)
+    modifier = cell("predicate_modifier")
+    if modifier.lower() == "not":  # a negated mapping: Tolka's rejection, whoever wrote it
+        if cell("review_status") and status is not Status.REJECTED:
+            raise ParseError(
+                f"predicate_modifier Not contradicts review_status {status.value!r}", source=source, line=line
+            )
+        status = Status.REJECTED
+        if cell("similarity_score"):
+            confidence = _confidence(cell("similarity_score"), source, line)
+    elif modifier:
+        raise ParseError(f"predicate_modifier {modifier!r} is not 'Not'", source=source, line=line)
     return Correspondence(
         subject_id=expand_id(subject_id, curie_map),
         object_id=expand_id(object_id, curie_map),
         predicate=predicate,
-        confidence=_confidence(cell("confidence"), source, line),
+        confidence=confidence,
         justification=_contract(cell("mapping_justification"), curie_map) or Justification.UNSPECIFIED.value,
-        status=_status(cell("review_status"), source, line),
+        status=status,
         subject_label=cells.get("subject_label", ""),
         object_label=cells.get("object_label", ""),
         subject_kind=cell("subject_category"),
         object_kind=cell("object_category"),
         comment=cells.get("comment", ""),
+        author_id=_expand_people(cell("author_id"), curie_map),
+        reviewer_id=_expand_people(cell("reviewer_id"), curie_map),
+        mapping_date=cell("mapping_date"),
+        review_date=cell("review_date"),
     )
+
+
+def _expand_people(value: str, curie_map: dict[str, str]) -> str:
+    """``|``-separated person ids with their CURIEs expanded (Tolka's and ORCID's known)."""
+    known = {**KNOWN_PREFIXES, **curie_map}
+    return "|".join(expand_id(part.strip(), known) for part in value.split("|") if part.strip())
 
 
 # --------------------------------------------------------------------------------------------- writing
@@ -268,26 +361,96 @@ def _tsv_row(cells: list[str]) -> str:
 
 
 def _prefix(curie: str) -> str:
-    return curie.removeprefix(NEGATED).split(":", 1)[0] if ":" in curie else ""
+    return curie.split(":", 1)[0] if ":" in curie and "://" not in curie else ""
 
 
-def format_sssom(alignment: Alignment) -> str:
-    """SSSOM TSV text of ``alignment`` (``\\n`` line ends; ids written in full)."""
-    curie_map = {
-        "skos": KNOWN_PREFIXES["skos"],
-        "semapv": KNOWN_PREFIXES["semapv"],
-        "tolka": KNOWN_PREFIXES["tolka"],
+def _id_prefixes(rows: list[Correspondence], own: dict[str, str]) -> dict[str, str]:
+    """Prefixes for the rows' subject and object namespaces: the alignment's own (or a known one)
+    where it has one for a namespace, else named by :func:`translator.curies.prefix_map` — never one
+    that an id written whole would be read as (``a:b`` stays ``a:b``)."""
+    ids = [i for c in rows for i in (c.subject_id, c.object_id)]
+    namespaces = {ns for ns in map(namespace_of, ids) if ns is not None}
+    kept: dict[str, str] = {}
+    for prefix, base in {**KNOWN_PREFIXES, **own}.items():
+        if base in namespaces and base not in kept.values():
+            kept[prefix] = base
+    whole = [_CURIE.match(i) for i in ids if namespace_of(i) is None]
+    reserved = [*KNOWN_PREFIXES, *own, *(m[1] for m in whole if m is not None)]
+    fresh = [i for i in ids if namespace_of(i) not in kept.values()]
+    return kept | prefix_map(fresh, reserved=reserved)
+
+
+def _people(value: str, curie_map: dict[str, str]) -> str:
+    """``|``-separated person IRIs as CURIEs where a prefix fits."""
+    return "|".join(_contract(part.strip(), curie_map) for part in value.split("|") if part.strip())
+
+
+def _row(
+    c: Correspondence, alignment: Alignment, ids: dict[str, str], curie_map: dict[str, str]
+) -> dict[str, str]:
+    """The cells of one correspondence; a rejected one as the reviewer's negated mapping."""
+    rejected = c.status is Status.REJECTED
+    row = {
+        "subject_id": compress(c.subject_id, ids),
+        "subject_label": c.subject_label,
+        "subject_category": c.subject_kind,
+        "predicate_id": c.predicate,
+        "predicate_modifier": "Not" if rejected else "",
+        "object_id": compress(c.object_id, ids),
+        "object_label": c.object_label,
+        "object_category": c.object_kind,
+        "mapping_justification": c.justification,
+        "confidence": repr(float(c.confidence)),
+        "similarity_score": "",
+        "author_id": _people(c.author_id, curie_map),
+        "reviewer_id": _people(c.reviewer_id, curie_map),
+        "mapping_date": c.mapping_date or alignment.mapping_date,
+        "review_date": c.review_date,
+        "review_status": c.status.value,
+        "comment": c.comment,
     }
-    for c in alignment.correspondences:
+    if rejected:  # the reviewer asserts "not": the matcher's score stays as the pair's similarity
+        row["mapping_justification"] = Justification.MANUAL.value
+        row["confidence"] = ""
+        row["similarity_score"] = repr(float(c.confidence))
+        row["author_id"] = row["author_id"] or row["reviewer_id"]
+        row["mapping_date"] = c.review_date or row["mapping_date"]
+    return row
+
+
+def format_sssom(alignment: Alignment, *, rejected: str = "keep") -> str:
+    """SSSOM TSV text of ``alignment`` (``\\n`` line ends; ids as CURIEs of the ``curie_map``).
+
+    Args:
+        rejected: ``keep`` writes a rejected correspondence as a negated mapping (``predicate_modifier``
+            ``Not``, justified by manual curation, its reviewer as author, the matcher's score as
+            ``similarity_score``); ``omit`` leaves it out.
+
+    Raises:
+        ValueError: ``rejected`` is neither.
+    """
+    if rejected not in REJECTED_CHOICES:
+        raise ValueError(f"rejected must be one of {', '.join(REJECTED_CHOICES)}, not {rejected!r}")
+    rows = [c for c in alignment.correspondences if rejected == "keep" or c.status is not Status.REJECTED]
+    ids = _id_prefixes(rows, alignment.curie_map)
+    curie_map = {name: KNOWN_PREFIXES[name] for name in ("skos", "semapv", "tolka")}
+    people = {c.author_id for c in rows} | {c.reviewer_id for c in rows}
+    for name, base in KNOWN_PREFIXES.items():
+        if any(base in value for value in people):
+            curie_map[name] = base
+    for c in rows:
         for prefix in (_prefix(c.predicate), _prefix(c.justification)):
             if prefix in KNOWN_PREFIXES:
                 curie_map.setdefault(prefix, KNOWN_PREFIXES[prefix])
     curie_map.update(alignment.curie_map)
+    curie_map.update(ids)
     meta: dict[str, Any] = {"curie_map": dict(sorted(curie_map.items()))}
     meta["extension_definitions"] = [_REVIEW_STATUS]
     meta["license"] = alignment.license
-    if alignment.mapping_set_id:
-        meta["mapping_set_id"] = alignment.mapping_set_id
+    meta["mapping_set_id"] = mapping_set_iri(alignment)
+    for key in ("mapping_tool", "mapping_tool_version"):
+        if getattr(alignment, key):
+            meta[key] = getattr(alignment, key)
     if alignment.source:
         meta["subject_source"] = alignment.source
     if alignment.target:
@@ -295,23 +458,9 @@ def format_sssom(alignment: Alignment) -> str:
     header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1_000_000)
     out = io.StringIO()
     out.writelines(f"#{line}\n" for line in header.rstrip("\n").split("\n"))
-    negated = any(c.predicate.startswith(NEGATED) for c in alignment.correspondences)
-    columns = [name for name in COLUMNS if negated or name != "predicate_modifier"]
+    cells = [_row(c, alignment, ids, curie_map) for c in rows]
+    columns = [name for name in COLUMNS if name in _ALWAYS or any(row[name] for row in cells)]
     out.write(_tsv_row(columns))
-    for c in alignment.correspondences:
-        row = {
-            "subject_id": c.subject_id,
-            "subject_label": c.subject_label,
-            "subject_category": c.subject_kind,
-            "predicate_id": c.predicate.removeprefix(NEGATED),
-            "predicate_modifier": "Not" if c.predicate.startswith(NEGATED) else "",
-            "object_id": c.object_id,
-            "object_label": c.object_label,
-            "object_category": c.object_kind,
-            "mapping_justification": c.justification,
-            "confidence": repr(float(c.confidence)),
-            "review_status": c.status.value,
-            "comment": c.comment,
-        }
+    for row in cells:
         out.write(_tsv_row([row[name] for name in columns]))
     return out.getvalue()

@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from services.gateway.provenance import with_provenance
 from services.gateway.records import (
     AlignmentRecord,
     JobRecord,
@@ -455,11 +456,13 @@ class Store:
         return [_stored(row) for row in rows], int(total)
 
     def alignment(self, alignment_id: str) -> Alignment:
-        """The whole alignment as Tolka's `Alignment` (source and target: the models' names)."""
+        """The whole alignment as Tolka's `Alignment` (source and target: the models' names), with
+        who proposed and reviewed each correspondence and when (`services.gateway.provenance`)."""
         record = self.get_alignment(alignment_id)
-        names = [self.get_model(m).name for m in (record.source, record.target)]
+        names = (self.get_model(record.source).name, self.get_model(record.target).name)
         stored, _ = self.correspondences(alignment_id)
-        return Alignment(names[0], names[1], [s.correspondence for s in stored], mapping_set_id=record.id)
+        pairs = [(s.cid, s.correspondence) for s in stored]
+        return with_provenance(record, names, pairs, self.reviews(alignment_id))
 
     def review(
         self,

@@ -130,6 +130,19 @@ def rich_alignment() -> Alignment:
                 subject_label="Pumpe — Förderpumpe",
                 subject_kind="class",
                 object_kind="field",
+                reviewer_id="http://tolka.dev/user/Jane%20Doe",
+                mapping_date="2026-11-30",
+                review_date="2026-12-01",
+            ),
+            Correspondence(
+                "http://tolka.dev/ontology/plant#Valve",
+                "pump.schema.json#/properties/valve",
+                justification=Justification.MANUAL.value,
+                status=Status.ACCEPTED,
+                author_id="https://orcid.org/0000-0002-1825-0097",
+                reviewer_id="https://orcid.org/0000-0002-1825-0097|http://tolka.dev/user/bob",
+                mapping_date="2026-12-01",
+                review_date="2026-12-02",
             ),
             Correspondence("urn:a#x", "urn:b#y", predicate="skos:narrowMatch", confidence=0.0),
             Correspondence("urn:a#x", "urn:b#z", predicate="tolka:disjoint", comment="  spaced  "),
@@ -138,12 +151,29 @@ def rich_alignment() -> Alignment:
     )
 
 
+def negated(c: Correspondence) -> Correspondence:
+    """A rejected correspondence as SSSOM's negated mapping reads back: asserted by its reviewer."""
+    if c.status is not Status.REJECTED:
+        return c
+    return c.replace(
+        justification=Justification.MANUAL.value,
+        author_id=c.author_id or c.reviewer_id,
+        mapping_date=c.review_date or c.mapping_date,
+    )
+
+
 def test_sssom_round_trip_keeps_everything(tmp_path: Path) -> None:
     original = rich_alignment()
     path = tmp_path / "rich.sssom.tsv"
     write_alignment(original, path)
     back = read_alignment(path)
-    assert back.correspondences == original.correspondences
+    assert back.correspondences == [negated(c) for c in original.correspondences]
+    rejected = back.correspondences[1]
+    assert (rejected.status, rejected.confidence, rejected.author_id) == (
+        Status.REJECTED,
+        0.5,
+        "http://tolka.dev/user/Jane%20Doe",
+    )
     assert back.source == original.source
     assert back.target == original.target
     assert back.mapping_set_id == original.mapping_set_id
@@ -152,27 +182,56 @@ def test_sssom_round_trip_keeps_everything(tmp_path: Path) -> None:
     assert {"skos", "semapv"} <= back.curie_map.keys()
 
 
-def test_sssom_writes_full_ids_and_a_sssom_header(tmp_path: Path) -> None:
+def test_sssom_writes_curies_with_their_map_and_a_sssom_header(tmp_path: Path) -> None:
     path = tmp_path / "rich.tsv"
     write_alignment(rich_alignment(), path)
     text = path.read_text(encoding="utf-8")
     assert "#curie_map:\n" in text
     assert "#  skos: http://www.w3.org/2004/02/skos/core#\n" in text
+    assert "#  vendora: nsu=http://tolka.dev/demo/VendorA/;\n" in text  # the OPC UA prefix scheme
+    assert "#  pump: pump.schema.json#\n" in text
+    assert "#  tolkauser: http://tolka.dev/user/\n" in text
     assert "#mapping_set_id: https://tolka.dev/mappings/a-b\n" in text
     assert "#subject_source: http://tolka.dev/demo/VendorA/\n" in text
     header = next(line for line in text.splitlines() if not line.startswith("#"))
-    for column in ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-                   "mapping_justification", "confidence", "subject_category", "review_status", "comment"):  # fmt: skip
+    for column in ("subject_id", "subject_label", "predicate_id", "predicate_modifier", "object_id",
+                   "object_label", "mapping_justification", "confidence", "similarity_score", "author_id",
+                   "reviewer_id", "mapping_date", "review_date", "subject_category", "review_status",
+                   "comment"):  # fmt: skip
         assert column in header.split("\t")
-    assert f"\n{NODE_A}\t" in text  # ids never compressed into CURIEs
-    assert "plant:Pump" not in text
+    assert "\nvendora:i=5003\t" in text
+    assert "\tvendorb:s=Skid1.PT101:Value;x=1\t" in text
+    assert "\nplant:Pump\t" in text  # the alignment's own prefix is used
     assert "\tsemapv:LexicalMatching\t" in text
+    assert "\torcid:0000-0002-1825-0097|tolkauser:bob\t" in text
+    assert "\tNot\t" in text
+
+
+def test_sssom_omits_rejected_correspondences_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "kept.sssom.tsv"
+    write_alignment(rich_alignment(), path, rejected="omit")
+    back = read_alignment(path)
+    assert [c for c in rich_alignment() if c.status is not Status.REJECTED] == back.correspondences
+    assert "predicate_modifier" not in path.read_text(encoding="utf-8")
+
+
+def test_mapping_set_id_is_always_an_iri() -> None:
+    pairs = [Correspondence("urn:a#x", "urn:b#y")]
+    stored = parse_sssom(format_sssom(Alignment("a", "b", pairs, mapping_set_id="a-3f9c1a7b2e4d")), "s")
+    assert stored.mapping_set_id == "urn:tolka:mapping-set:a-3f9c1a7b2e4d"
+    unnamed = [parse_sssom(format_sssom(Alignment("a", "b", pairs)), "u").mapping_set_id for _ in range(2)]
+    assert unnamed[0] == unnamed[1]  # named by its content
+    assert unnamed[0].startswith("urn:uuid:")
+    other = parse_sssom(format_sssom(Alignment("a", "b", [Correspondence("urn:a#x", "urn:b#z")])), "o")
+    assert other.mapping_set_id != unnamed[0]
+    rdf = parse_alignment_rdf(format_alignment_rdf(Alignment("a", "b", pairs, mapping_set_id="a-1")), "r")
+    assert rdf.mapping_set_id == "urn:tolka:mapping-set:a-1"
 
 
 def test_rdf_round_trip_keeps_everything_too(tmp_path: Path) -> None:
     original = rich_alignment()
     path = tmp_path / "rich.rdf"
-    write_alignment(original, path)
+    write_alignment(original, path, rejected="keep")
     back = read_alignment(path)
     assert back.correspondences == original.correspondences
     assert (back.source, back.target, back.mapping_set_id) == (
@@ -186,6 +245,21 @@ def test_rdf_round_trip_keeps_everything_too(tmp_path: Path) -> None:
     assert "<relation>%</relation>" in text
     assert "<relation>skos:closeMatch</relation>" in text
     assert "<type>**</type>" in text  # urn:a#x and urn:b#z appear twice
+    assert "<tolka:status>rejected</tolka:status>" in text
+
+
+def test_rdf_leaves_rejected_cells_out_by_default(tmp_path: Path) -> None:
+    import rdflib
+
+    path = tmp_path / "plain.rdf"
+    write_alignment(rich_alignment(), path)
+    graph = rdflib.Graph()
+    graph.parse(path, format="xml")  # as any Alignment API reader would
+    align = rdflib.Namespace("http://knowledgeweb.semanticweb.org/heterogeneity/alignment#")
+    entities = {str(graph.value(cell, align.entity1)) for cell in graph.subjects(rdflib.RDF.type, align.Cell)}
+    assert "http://tolka.dev/ontology/plant#Pump" not in entities
+    assert "http://tolka.dev/ontology/plant#Valve" in entities
+    assert len(read_alignment(path)) == len(rich_alignment()) - 1
 
 
 def test_rdf_relations_follow_the_alignment_api() -> None:
@@ -292,19 +366,24 @@ def test_predicate_iris_and_negation() -> None:
         "http://a#x\tskos:exactMatch\tNot\thttp://b#z\t\n"
     )
     alignment = parse_sssom(text, "neg.tsv")
-    assert [c.predicate for c in alignment] == [EXACT_MATCH, "Not skos:exactMatch"]
-    assert alignment.correspondences[0].status is Status.ACCEPTED
+    assert [c.predicate for c in alignment] == [EXACT_MATCH, EXACT_MATCH]
+    assert [c.status for c in alignment] == [Status.ACCEPTED, Status.REJECTED]  # another tool's "not"
     assert [c.object_id for c in alignment.equivalences()] == ["http://b#y"]
     again = parse_sssom(format_sssom(alignment), "again.tsv")
-    assert again.correspondences == alignment.correspondences
+    assert again.correspondences == [negated(c) for c in alignment.correspondences]
+    with pytest.raises(ParseError, match="contradicts review_status 'accepted'") as caught:
+        parse_sssom(text.replace("Not\thttp://b#z\t", "Not\thttp://b#z\taccepted"), "bad.tsv")
+    assert caught.value.line == 3
+    with pytest.raises(ParseError, match="predicate_modifier 'Maybe'"):
+        parse_sssom(text.replace("Not", "Maybe"), "bad.tsv")
 
 
 def test_format_is_chosen_by_suffix_or_content(tmp_path: Path) -> None:
     alignment = rich_alignment()
-    (tmp_path / "a.txt").write_bytes(format_alignment_rdf(alignment))
+    (tmp_path / "a.txt").write_bytes(format_alignment_rdf(alignment, rejected="keep"))
     (tmp_path / "b.txt").write_text(format_sssom(alignment), encoding="utf-8")
     assert read_alignment(tmp_path / "a.txt").correspondences == alignment.correspondences
-    assert read_alignment(tmp_path / "b.txt").correspondences == alignment.correspondences
+    assert read_alignment(tmp_path / "b.txt").correspondences == [negated(c) for c in alignment]
     write_alignment(alignment, tmp_path / "c.out", format="rdf")
     assert (tmp_path / "c.out").read_bytes().startswith(b"<?xml")
     with pytest.raises(UnknownFormatError, match="known formats: sssom, rdf"):
@@ -315,7 +394,7 @@ def test_write_is_atomic_and_replaces(tmp_path: Path) -> None:
     path = tmp_path / "out.sssom.tsv"
     path.write_text("old", encoding="utf-8")
     write_alignment(rich_alignment(), path)
-    assert read_alignment(path).correspondences == rich_alignment().correspondences
+    assert read_alignment(path).correspondences == [negated(c) for c in rich_alignment()]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.sssom.tsv"]  # no temporary file left
     fresh = tmp_path / "fresh.rdf"
     write_alignment(rich_alignment(), fresh)
@@ -431,7 +510,8 @@ _CORRESPONDENCE = st.builds(
 @given(st.lists(_CORRESPONDENCE, max_size=6))
 def test_any_correspondences_survive_sssom(correspondences: list[Correspondence]) -> None:
     alignment = Alignment("urn:a", "urn:b", correspondences)
-    assert parse_sssom(format_sssom(alignment), "prop.tsv").correspondences == correspondences
+    back = parse_sssom(format_sssom(alignment), "prop.tsv").correspondences
+    assert back == [negated(c) for c in correspondences]
 
 
 @settings(max_examples=150, deadline=None)
@@ -446,4 +526,5 @@ def test_any_xml_text_survives_rdf(correspondences: list[Correspondence]) -> Non
         )
     )
     alignment = Alignment("urn:a", "urn:b", correspondences)
-    assert parse_alignment_rdf(format_alignment_rdf(alignment), "prop.rdf").correspondences == correspondences
+    back = parse_alignment_rdf(format_alignment_rdf(alignment, rejected="keep"), "prop.rdf")
+    assert back.correspondences == correspondences

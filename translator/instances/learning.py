@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from translator.alignment import Alignment, Correspondence, Justification, Status
+from translator.alignment import Alignment, Correspondence, Justification, Status, proposed_by_tolka
 from translator.compiler import field_address, field_addresses, field_transforms, is_field
 from translator.errors import IncompatibleFieldsError
 from translator.graph import Node, SchemaGraph
@@ -391,7 +391,7 @@ def learn(
     notes = list(collected.notes)
     kept = _keep(collected, options, notes)
     notes.extend(_unmatched_constants(collected, kept, source, options))
-    alignment = Alignment(source.name, target.name)
+    alignment = proposed_by_tolka(source.name, target.name)
     alignment.extend(_correspondence(pair, collected.nodes, collected.justification) for pair in kept)
     source_side = Side(source_model, source_stream.format)
     target_side = Side(target_model, target_stream.format)

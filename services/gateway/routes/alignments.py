@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 
@@ -85,19 +85,35 @@ def get_alignment(
     return AlignmentPublic.of(record, page, total, offset, limit)
 
 
+_Rejected = Annotated[
+    Literal["keep", "omit"] | None,
+    Query(
+        description="rejected correspondences: keep (SSSOM: negated, predicate_modifier Not; RDF: marked "
+        "tolka:status rejected) or omit; default keep for SSSOM, omit for RDF, which cannot say 'not'"
+    ),
+]
+
+
+def _exported(state: Gateway, request: Request, alignment_id: str) -> Alignment:
+    """The stored alignment with its provenance, named by the IRI it is served at."""
+    alignment = state.store.alignment(alignment_id)
+    alignment.mapping_set_id = str(request.url_for("get_alignment", alignment_id=alignment_id))
+    return alignment
+
+
 @router.get("/{alignment_id}/sssom", response_class=Response)
-def export_sssom(state: State, alignment_id: str) -> Response:
-    """The alignment as SSSOM TSV (review status in the ``review_status`` column)."""
-    text = format_sssom(state.store.alignment(alignment_id))
+def export_sssom(state: State, request: Request, alignment_id: str, rejected: _Rejected = None) -> Response:
+    """The alignment as SSSOM TSV: ids as CURIEs, reviewers and dates, rejected pairs negated."""
+    text = format_sssom(_exported(state, request, alignment_id), rejected=rejected or "keep")
     return Response(
         text, media_type="text/tab-separated-values; charset=utf-8", headers=_attachment(alignment_id, "tsv")
     )
 
 
 @router.get("/{alignment_id}/rdf", response_class=Response)
-def export_rdf(state: State, alignment_id: str) -> Response:
-    """The alignment as Alignment API RDF/XML (the OAEI format)."""
-    data = format_alignment_rdf(state.store.alignment(alignment_id))
+def export_rdf(state: State, request: Request, alignment_id: str, rejected: _Rejected = None) -> Response:
+    """The alignment as Alignment API RDF/XML (the OAEI format), rejected pairs left out by default."""
+    data = format_alignment_rdf(_exported(state, request, alignment_id), rejected=rejected or "omit")
     return Response(data, media_type="application/rdf+xml", headers=_attachment(alignment_id, "rdf"))
 
 
