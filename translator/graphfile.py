@@ -25,7 +25,7 @@ from translator.errors import GraphFileError, ParseError
 from translator.files import write_atomic
 from translator.graph import Node, NodeKind, SchemaGraph
 
-__all__ = ["FORMAT", "VERSION", "graph_from_dict", "graph_to_dict", "load_graph", "save_graph"]
+__all__ = ["FORMAT", "VERSION", "graph_from_dict", "graph_json", "graph_to_dict", "load_graph", "save_graph"]
 
 FORMAT = "tolka-schema-graph"
 VERSION = 1
@@ -106,10 +106,14 @@ def graph_from_dict(data: Any, *, source: str = "<graph>") -> SchemaGraph:
     return graph
 
 
+def graph_json(graph: SchemaGraph) -> bytes:
+    """The bytes of a graph file (UTF-8 JSON, one space indent)."""
+    return (json.dumps(graph_to_dict(graph), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
 def save_graph(graph: SchemaGraph, path: Path) -> None:
     """Write a graph file atomically: a crash never leaves a half-written file at ``path``."""
-    text = json.dumps(graph_to_dict(graph), ensure_ascii=False, indent=1)
-    write_atomic(path, (text + "\n").encode("utf-8"))
+    write_atomic(path, graph_json(graph))
 
 
 def load_graph(path: Path) -> SchemaGraph:

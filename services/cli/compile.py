@@ -23,7 +23,7 @@ from services.cli.options import (
     load_model,
     model_name,
 )
-from services.cli.stdio import is_stdio, where, write_output
+from services.cli.stdio import is_stdio, read_alignment_at, where, write_output
 from translator.rules import FORMATS
 
 __all__ = ["compile_command"]
@@ -101,7 +101,6 @@ def compile_command(
 
         tolka compile a-b.tsv --source a.schema.json --target 'plant/*.ttl,units.ttl' -o a-b.json
     """
-    from translator.alignment_io import parse_alignment, read_alignment
     from translator.compiler import compile_alignment
     from translator.rules import MessageFormat, Side, spec_to_dict
 
@@ -110,11 +109,7 @@ def compile_command(
     for side, name in (("source", source_format), ("target", target_format)):
         if name not in FORMATS:
             raise fail(f"unknown --{side}-format {name!r}; choose one of {', '.join(FORMATS)}")
-    read = (
-        parse_alignment(sys.stdin.buffer.read(), "<stdin>")
-        if is_stdio(alignment)
-        else read_alignment(alignment)
-    )
+    read = read_alignment_at(alignment)
     beside = None if is_stdio(out) else out
     graphs = [
         load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security)

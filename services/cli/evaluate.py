@@ -13,7 +13,7 @@ from rich.table import Table
 from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, parse_size
-from translator.alignment_io import read_alignment
+from services.cli.stdio import at_most_one, read_alignment_at
 from translator.metrics import Evaluation, evaluate
 
 __all__ = ["evaluate_command"]
@@ -48,7 +48,8 @@ def evaluate_command(
     pairs are compared as (subject, object), in that direction. When PREDICTED
     holds several ranked candidates per subject (tolka match --top-k K), Hits@1,
     Hits@10 and MRR are shown too. Either file may be SSSOM TSV or Alignment API
-    RDF/XML (OAEI), told apart by suffix (.tsv, .rdf/.xml) or content.
+    RDF/XML (OAEI), told apart by suffix (.tsv, .rdf/.xml) or content; either
+    may be '-', standard input.
 
     Examples:
 
@@ -57,7 +58,8 @@ def evaluate_command(
         tolka evaluate top10.sssom.tsv reference.rdf --json
     """
     limit = parse_size(max_size)
-    result = evaluate(read_alignment(predicted, max_bytes=limit), read_alignment(reference, max_bytes=limit))
+    at_most_one("standard input", PREDICTED=predicted, REFERENCE=reference)
+    result = evaluate(read_alignment_at(predicted, limit), read_alignment_at(reference, limit))
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))
         return

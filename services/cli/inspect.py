@@ -25,6 +25,8 @@ from services.cli.options import (
     ModelsDirOption,
     open_model,
 )
+from services.cli.stdio import is_stdio, where, write_output
+from translator.graphfile import graph_json
 from translator.summary import summarize
 
 __all__ = ["inspect"]
@@ -55,7 +57,8 @@ def inspect(
         Path | None,
         typer.Option(
             "--save",
-            help="Also write the loaded graph to this JSON file (reload it with tolka inspect).",
+            help="Also write the loaded graph to this JSON file (reload it with tolka inspect); '-' "
+            "writes it to standard output and the summary to standard error.",
             show_default=False,
         ),
     ] = None,
@@ -102,14 +105,15 @@ def inspect(
             security=security,
         )
     if save is not None:
-        graph.save(save)
+        write_output(graph_json(graph), save)
     summary = summarize(graph)
     if browse is not None:
         summary["browse"] = browse.as_dict()
+    shown = sys.stderr if save is not None and is_stdio(save) else sys.stdout  # the graph has stdout
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(json.dumps(summary, ensure_ascii=False, indent=2), file=shown)
         return
-    _print(summary, Console(), save)
+    _print(summary, Console(file=shown), save)
 
 
 def _print(summary: dict[str, Any], console: Console, saved: Path | None) -> None:
@@ -147,4 +151,4 @@ def _print(summary: dict[str, Any], console: Console, saved: Path | None) -> Non
     for warning in summary["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     if saved is not None:
-        console.print(f"graph saved to {saved}")
+        console.print(f"graph saved to {where(saved)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -23,7 +24,7 @@ from services.cli.options import (
     model_name,
 )
 from services.cli.progress import stage_bar
-from translator.files import write_atomic
+from services.cli.stdio import at_most_one, is_stdio, read_alignment_at, read_stream_at, where, write_output
 from translator.matcher import METHODS
 
 __all__ = ["learn_command"]
@@ -156,6 +157,8 @@ def learn_command(
     never changed while recording are matched by name only; what neither can tell is left out, not
     guessed. The translator runs as is with tolka translate; --alignment writes the pairs for review.
     A model in several files is written as for tolka match: comma-separated and/or a quoted glob.
+    Any file option may be '-': one of the streams or --seeds reads standard input, one of --out,
+    --alignment and --report writes standard output.
 
     Examples:
 
@@ -169,18 +172,23 @@ def learn_command(
         tolka learn --source a.schema.json --target 'plant/*.ttl' --source-stream a.jsonl
         --target-stream b.jsonl -o a-b.json
     """
-    from translator.alignment_io import read_alignment, write_alignment
+    from translator.alignment_io import format_alignment
     from translator.instances.learning import LearnOptions, learn
-    from translator.instances.series import read_stream
-    from translator.rules import write_translator
+    from translator.rules import spec_to_dict
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
-    if report is not None:
+    at_most_one(
+        "standard input",
+        **{"--source-stream": source_stream, "--target-stream": target_stream, "--seeds": seeds},
+    )
+    at_most_one("standard output", **{"--out": out, "--alignment": alignment, "--report": report})
+    if report is not None and not is_stdio(report):
         from services.report import check_writable
 
         check_writable(report)
-    seed_alignment = read_alignment(seeds) if seeds is not None else None
+    seed_alignment = read_alignment_at(seeds) if seeds is not None else None
+    beside = None if is_stdio(out) else out
     options = LearnOptions(
         method=method, model=str(model) if model else None, threshold=threshold, lag=lag, max_lag=max_lag
     )
@@ -195,16 +203,16 @@ def learn_command(
         ]
         bar.update(task, description="reading streams", completed=0.05)
         streams = [
-            read_stream(source_stream, source_time_field or time_field),
-            read_stream(target_stream, target_time_field or time_field),
+            read_stream_at(source_stream, source_time_field or time_field),
+            read_stream_at(target_stream, target_time_field or time_field),
         ]
         learned = learn(
             graphs[0],
             graphs[1],
             streams[0],
             streams[1],
-            source_model=model_name(source, out),
-            target_model=model_name(target, out),
+            source_model=model_name(source, beside),
+            target_model=model_name(target, beside),
             options=options,
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
@@ -234,11 +242,11 @@ def learn_command(
                     )
                 ],
             ).encode("utf-8")
-    write_translator(learned.spec, out)
+    write_output(orjson.dumps(spec_to_dict(learned.spec), option=orjson.OPT_INDENT_2) + b"\n", out)
     if alignment is not None:
-        write_alignment(learned.alignment, alignment)
+        write_output(format_alignment(learned.alignment, alignment), alignment)  # "-": SSSOM
     if report is not None:
-        write_atomic(report, page)
+        write_output(page, report)
     table = Table(title=f"learned pairs (target clock lag {learned.lag:+.1f} s)", title_justify="left")
     for column, right in (
         ("source", False),
@@ -257,8 +265,8 @@ def learn_command(
     counts = [len(s.series) for s in streams]
     err.print(
         f"{len(learned.spec.rules)} rules from {streams[0].messages} + {streams[1].messages} messages "
-        f"({counts[0]} and {counts[1]} fields) written to {out}"
-        + (f"; alignment to {alignment}" if alignment is not None else "")
-        + (f"; report to {report}" if report is not None else ""),
+        f"({counts[0]} and {counts[1]} fields) written to {where(out)}"
+        + (f"; alignment to {where(alignment)}" if alignment is not None else "")
+        + (f"; report to {where(report)}" if report is not None else ""),
         highlight=False,
     )

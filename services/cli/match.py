@@ -21,8 +21,7 @@ from services.cli.options import (
     load_model,
 )
 from services.cli.progress import stage_bar
-from services.cli.stdio import is_stdio, where, write_output
-from translator.files import write_atomic
+from services.cli.stdio import STDIO, at_most_one, is_stdio, read_alignment_at, where, write_output
 from translator.matcher import METHODS, MatchOptions, default_threshold, match, resolve_method
 from translator.wordnet import open_wordnet
 
@@ -122,6 +121,8 @@ def match_command(
     the result is one-to-one above the threshold; --top-k K writes ranked candidates instead.
     A model in several files is one argument: the files separated by commas and/or a glob pattern
     in quotes, which Tolka expands (a missing file or a pattern matching nothing is an error).
+    Without --out (or with --out -) the alignment goes to standard output; --seeds - reads standard
+    input, --report - writes the report to standard output instead when --out names a file.
 
     Examples:
 
@@ -137,15 +138,16 @@ def match_command(
 
         tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --out a-b.sssom.tsv --report a-b.html
     """
-    from translator.alignment_io import format_alignment, read_alignment
+    from translator.alignment_io import format_alignment
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
-    if report is not None:
+    at_most_one("standard output", **{"--out": out or STDIO, "--report": report})
+    if report is not None and not is_stdio(report):
         from services.report import check_writable
 
         check_writable(report)
-    seed_alignment = read_alignment(seeds) if seeds is not None else None
+    seed_alignment = read_alignment_at(seeds) if seeds is not None else None
     options = MatchOptions(
         method=method,
         threshold=threshold,
@@ -183,14 +185,14 @@ def match_command(
                 candidates=ranked_candidates(alignment, graphs[0], graphs[1], options, seeds=seed_alignment),
                 details=[("method", ran + (f", top {top_k}" if top_k else ""))],
             ).encode("utf-8")
-    write_output(format_alignment(alignment, None if is_stdio(out) else out), out)
+    write_output(format_alignment(alignment, out), out)  # no --out or "-": SSSOM
     if report is not None:
-        write_atomic(report, page)
+        write_output(page, report)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
     cut = default_threshold(ran, graphs[0], graphs[1]) if threshold is None else threshold
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
         f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}"
         f"{'' if synonyms else ', no WordNet synonyms'}) written to {where(out)}"
-        + (f"; report to {report}" if report is not None else "")
+        + (f"; report to {where(report)}" if report is not None else "")
     )

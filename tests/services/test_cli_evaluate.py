@@ -95,3 +95,19 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert lines[0].startswith("tolka: error: ")
         assert expected in lines[0]
         assert out.stdout == ""
+
+
+@pytest.mark.shared_data
+def test_a_prediction_on_standard_input() -> None:
+    reference = shared("oaei-conference", "alignments", "cmt-ekaw.rdf")
+    done = subprocess.run(
+        [TOLKA, "evaluate", "-", str(reference), "--json"],
+        input=reference.read_text(encoding="utf-8"), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["tp"] == 11
+    both = subprocess.run(
+        [TOLKA, "evaluate", "-", "-"], input="", capture_output=True, text=True, timeout=120
+    )
+    assert both.returncode == 2
+    assert "only one of PREDICTED, REFERENCE can be '-'" in both.stderr

@@ -123,3 +123,11 @@ def test_samples_fixture_through_the_cli() -> None:
     out = run("inspect", str(TEST_DATA / "messages.jsonl"), "--json")
     assert out.returncode == 0
     assert json.loads(out.stdout)["own_kinds"]["field"] == 7  # ts, 3 pump, 2 tank, counters/*
+
+
+def test_save_dash_writes_the_graph_to_standard_output_and_the_summary_to_standard_error() -> None:
+    out = run("inspect", str(VENDOR_A), "--json", "--save", "-")
+    assert out.returncode == 0, out.stderr
+    graph = json.loads(out.stdout)
+    assert graph["format"] == "tolka-schema-graph"
+    assert json.loads(out.stderr)["own_nodes"] == 119

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.services.simulated import SPLIT_GROUP, learn_args, run, simulate_into, split_target
+from tests.services.simulated import SPLIT_GROUP, TOLKA, learn_args, run, simulate_into, split_target
 from translator.alignment_io import read_alignment
 from translator.rules import resolve_model
 
@@ -92,3 +93,24 @@ def test_a_target_in_two_files_is_one_model(plant: Path, tmp_path: Path) -> None
         json.loads(first.read_text())["$id"],
         json.loads(second.read_text())["$id"],
     }
+
+
+def test_dash_reads_a_stream_from_standard_input_and_writes_the_translator_to_standard_output(
+    plant: Path, tmp_path: Path
+) -> None:
+    args = learn_args(plant, "--out", "-", "--alignment", str(tmp_path / "a.sssom.tsv"))
+    args[args.index("--source-stream") + 1] = "-"
+    done = subprocess.run(
+        [TOLKA, *args],
+        input=(plant / "vendor_a.jsonl").read_text(encoding="utf-8"), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "written to standard output" in done.stderr
+    spec = json.loads(done.stdout)
+    assert len(spec["rules"]) >= 10
+    assert spec["source"]["model"] == str(plant / "vendor_a.schema.json")  # no file to be relative to
+    assert read_alignment(tmp_path / "a.sssom.tsv").mapping_tool == "Tolka"
+
+    twice = run(*learn_args(plant, "--out", "-", "--alignment", "-"))
+    assert twice.returncode == 2
+    assert "only one of --out, --alignment can be '-' (standard output)" in twice.stderr

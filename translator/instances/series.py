@@ -39,6 +39,7 @@ __all__ = [
     "Stream",
     "flatten",
     "message_format",
+    "parse_messages",
     "parse_time",
     "read_messages",
     "read_series",
@@ -249,25 +250,35 @@ def read_messages(path: str | Path) -> list[Any]:
     """The messages of a JSON Lines file (blank lines skipped): objects, or lists (SenML packs).
 
     Raises:
+        InputError: the file cannot be read.
         ParseError: a line that is not JSON, or neither an object nor a list (file and line named).
     """
     source = Path(path)
-    messages = []
     try:
         stream = source.open(encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot read the stream: {error.strerror or error}", source=str(source)) from None
     with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                message = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ParseError(f"not JSON: {error.msg}", source=str(source), line=number) from error
-            if not isinstance(message, dict | list):
-                raise ParseError("not a JSON object or SenML pack", source=str(source), line=number)
-            messages.append(message)
+        return parse_messages(stream, str(source))
+
+
+def parse_messages(lines: Iterable[str], source: str) -> list[Any]:
+    """The messages of JSON Lines text (blank lines skipped); ``source`` names it in errors.
+
+    Raises:
+        ParseError: a line that is not JSON, or neither an object nor a list (file and line named).
+    """
+    messages = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ParseError(f"not JSON: {error.msg}", source=source, line=number) from error
+        if not isinstance(message, dict | list):
+            raise ParseError("not a JSON object or SenML pack", source=source, line=number)
+        messages.append(message)
     return messages
 
 
