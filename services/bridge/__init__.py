@@ -4,7 +4,8 @@
 the stream through an MQTT shared subscription. Modules: :mod:`~services.bridge.settings` (broker URL,
 TLS, topics), :mod:`~services.bridge.client` (aiomqtt with manual acknowledgements),
 :mod:`~services.bridge.runtime` (the loop), :mod:`~services.bridge.letters` (dead letters),
-:mod:`~services.bridge.counters`.
+:mod:`~services.bridge.counters`, and :mod:`~services.bridge.publisher` (OPC UA PubSub JSON publishers
+of the proxy and the gateway: key and delta frames, retained metadata).
 """
 
 from __future__ import annotations

@@ -1,12 +1,21 @@
-"""Publishing translated values to MQTT as OPC UA PubSub JSON (``tolka proxy --mqtt-publish``).
+"""Publishing translations to MQTT as OPC UA PubSub JSON (``tolka proxy --mqtt-publish``, the gateway).
 
-:class:`PubSubPublisher` collects values offered by field name (:meth:`PubSubPublisher.offer`, safe
-to call from the data path: it never waits) and publishes, every ``interval``, one OPC UA PubSub JSON
-network message (Part 14, JSON mapping: ``MessageType`` ``ua-data``, one DataSetMessage whose
-``Payload`` maps each field to a DataValue with ``Value``, ``SourceTimestamp`` and ``StatusCode``
-when not good) holding the latest value of every field that changed since the last one. It
-reconnects with backoff when the broker goes away; values offered meanwhile are kept (the latest
-per field) and published when it is back, so a consumer sees the current state, not every step.
+:class:`PubSubPublisher` is one DataSetWriter of a Publisher (OPC 10000-14 v1.05; the messages are
+made by :class:`~translator.codecs.pubsub_frames.DataSetWriter`). It collects values offered by field
+name (:meth:`PubSubPublisher.offer`, safe to call from the data path: it never waits) and publishes
+once per publishing interval (``interval``): a key frame (``ua-keyframe``, every field) first and every
+``key_frame_count``-th interval, in between a delta frame (``ua-deltaframe``) of the fields that
+changed, nothing when nothing did (6.2.4.3). Each field is a DataValue with ``Value``,
+``SourceTimestamp`` and ``StatusCode`` when not good. Before its first data message, and whenever the
+fields change (a new field, another type), it publishes the DataSet's metadata (``ua-metadata``,
+7.2.5.5.2: each field's name, BuiltInType, DataType and engineering units) *retained* on the metadata
+topic (7.3.4.7.4, RETAIN true), so a subscriber that comes later gets it at once. It reconnects with
+backoff when the broker goes away; values offered meanwhile are kept (the latest per field), and after
+a reconnection the metadata and a key frame go out first, so a consumer sees the current state, not
+every step.
+
+:class:`MessagePublisher` publishes whole messages (the gateway's translations); :func:`as_pubsub`
+makes a translation a key frame of a DataSetWriter (``MessageId`` and ``SequenceNumber`` included).
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ import logging
 import socket
 import ssl
 import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import aiomqtt
@@ -26,10 +37,11 @@ import orjson
 
 from services.bridge.settings import BrokerUrl, Tls
 from translator.codecs.plain import pointer_tokens
+from translator.codecs.pubsub_frames import KEY_FRAME, DataSetWriter, FieldSpec
 from translator.instances.series import flatten
 from translator.values import iso_millis
 
-__all__ = ["MessagePublisher", "PubSubPublisher", "as_pubsub", "field_name"]
+__all__ = ["MessagePublisher", "PubSubPublisher", "as_pubsub", "field_name", "metadata_topic_for"]
 
 log = logging.getLogger("tolka.mqtt")
 
@@ -38,6 +50,23 @@ def field_name(address: str) -> str:
     """A DataSet field name for a target field's address: a JSON Pointer's tokens joined with dots
     (``/Skid_01/PLC/SC_107`` → ``Skid_01.PLC.SC_107``, as Tolka names PubSub fields), else as it is."""
     return ".".join(pointer_tokens(address)) if address.startswith("/") else address
+
+
+def metadata_topic_for(data_topic: str, writer: DataSetWriter) -> str:
+    """Where the metadata of ``writer`` goes by default, next to its data: for a data topic of the
+    spec's tree (``<Prefix>/<Encoding>/data/...``, OPC 10000-14 7.3.4.7.3) the spec's metadata topic
+    ``<Prefix>/<Encoding>/metadata/<PublisherId>/<WriterGroup>/<DataSetWriter>`` (7.3.4.7.4), else
+    ``<data topic>/metadata``.
+
+    >>> metadata_topic_for("opcua/json/data/p1/g1", DataSetWriter("p1", group_name="g1", writer_name="w1"))
+    'opcua/json/metadata/p1/g1/w1'
+    >>> metadata_topic_for("tolka/proxy", DataSetWriter("p1"))
+    'tolka/proxy/metadata'
+    """
+    levels = data_topic.split("/")
+    if len(levels) >= 3 and levels[2] == "data":
+        return "/".join([*levels[:2], "metadata", writer.publisher_id, writer.group_name, writer.writer_name])
+    return f"{data_topic}/metadata"
 
 
 def _client(
@@ -56,10 +85,20 @@ def _client(
 
 
 class PubSubPublisher:
-    """Publish offered values to ``topic`` on ``broker`` as PubSub JSON, every ``interval`` seconds.
+    """Publish offered values to ``topic`` on ``broker`` as PubSub JSON, once per ``interval`` seconds.
+
+    Args:
+        publisher_id, writer_id, writer_name, group_name, dataset_name: the names of the messages.
+        fields: the DataSet's fields when they are known before their values (their order is the
+            payload's); others join as they are offered.
+        types: the fields' built-in types when only known later (an OPC UA server's variables once it
+            runs): asked before each publication for the fields of unknown type.
+        key_frame_count: a key frame every that many intervals (1: only key frames).
+        metadata_topic: where the retained metadata goes (default :func:`metadata_topic_for`).
 
     Attributes:
-        published: network messages published so far; values: values they carried.
+        published: data messages published so far; values: values they carried; key_frames: how many
+            of them were key frames; metadata_published: metadata messages published.
     """
 
     def __init__(
@@ -69,6 +108,13 @@ class PubSubPublisher:
         *,
         publisher_id: str = "tolka",
         writer_id: int = 1,
+        writer_name: str = "",
+        group_name: str = "tolka",
+        dataset_name: str = "",
+        fields: Sequence[FieldSpec] = (),
+        types: Callable[[], Mapping[str, int]] | None = None,
+        key_frame_count: int = 10,
+        metadata_topic: str | None = None,
         qos: int = 1,
         interval: float = 0.1,
         username: str | None = None,
@@ -77,8 +123,17 @@ class PubSubPublisher:
     ) -> None:
         self.broker = broker
         self.topic = topic
-        self.publisher_id = publisher_id
-        self.writer_id = writer_id
+        self.writer = DataSetWriter(
+            publisher_id,
+            writer_id,
+            writer_name=writer_name,
+            group_name=group_name,
+            dataset_name=dataset_name,
+            key_frame_count=key_frame_count,
+            fields=fields,
+        )
+        self.metadata_topic = metadata_topic or metadata_topic_for(topic, self.writer)
+        self.types = types
         self.qos = qos
         self.interval = interval
         self.username = username
@@ -86,41 +141,36 @@ class PubSubPublisher:
         self.tls_context = (tls or Tls()).context() if (tls is not None or broker.tls) else None
         self.published = 0
         self.values = 0
-        self._pending: dict[str, dict[str, Any]] = {}
-        self._changed = asyncio.Event()
-        self._sequence = 0
+        self.key_frames = 0
+        self.metadata_published = 0
 
-    def offer(self, field: str, value: Any, source_time: dt.datetime | None = None, status: int = 0) -> None:
-        """Queue ``field``'s latest value (it replaces one not yet published)."""
-        entry: dict[str, Any] = {"Value": value}
-        if source_time is not None:
-            entry["SourceTimestamp"] = iso_millis(source_time)
-        if status:
-            entry["StatusCode"] = {"Code": status}
-        self._pending[field] = entry
-        self._changed.set()
+    @property
+    def publisher_id(self) -> str:
+        return self.writer.publisher_id
 
-    def _message(self, payload: dict[str, dict[str, Any]]) -> bytes:
-        self._sequence += 1
-        now = iso_millis(dt.datetime.now(dt.UTC))
-        return orjson.dumps(
-            {
-                "MessageId": f"{self.publisher_id}-{self._sequence}",
-                "MessageType": "ua-data",
-                "PublisherId": self.publisher_id,
-                "Messages": [
-                    {
-                        "DataSetWriterId": self.writer_id,
-                        "SequenceNumber": self._sequence,
-                        "Timestamp": now,
-                        "Payload": payload,
-                    }
-                ],
-            }
-        )
+    def offer(
+        self,
+        field: str,
+        value: Any,
+        source_time: dt.datetime | None = None,
+        status: int = 0,
+        built_in_type: int | None = None,
+    ) -> None:
+        """Set ``field``'s latest value (it replaces one not yet published); ``built_in_type`` is its
+        OPC UA built-in type when known."""
+        self.writer.set(field, value, source_time, status, built_in_type)
+
+    def _learn_types(self) -> None:
+        if self.types is None or all(f.built_in_type for f in self.writer.fields):
+            return
+        known = self.types()
+        for spec in self.writer.fields:
+            kind = known.get(spec.name)
+            if not spec.built_in_type and kind:
+                self.writer.declare(replace(spec, built_in_type=int(kind)))
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish until ``stop`` is set (what is pending then is published before it returns)."""
+        """Publish until ``stop`` is set (what changed by then is published before it returns)."""
         backoff = 0.5
         while not stop.is_set():
             try:
@@ -131,50 +181,59 @@ class PubSubPublisher:
                     await self._publish_until(client, stop)
                     return
             except aiomqtt.MqttError as exc:
+                self.writer.resync()  # whatever was under way: the metadata and a key frame next time
                 log.warning("MQTT broker %s: %s; retrying in %.1f s", self.broker, exc, backoff)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), backoff)
                 backoff = min(backoff * 2, 10.0)
 
     async def _publish_until(self, client: aiomqtt.Client, stop: asyncio.Event) -> None:
+        self.writer.resync()  # a new connection: metadata and a key frame first
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), self.interval)
-            if self._pending:
-                payload, self._pending = self._pending, {}
-                self._changed.clear()
-                try:
-                    await client.publish(self.topic, self._message(payload), qos=self.qos)
-                except aiomqtt.MqttError:
-                    self._pending = payload | self._pending  # kept for the next connection
-                    raise
-                self.published += 1
-                self.values += len(payload)
-            if stop.is_set() and not self._pending:
+            await self._publish_interval(client)
+            if stop.is_set():
                 return
-            await asyncio.sleep(self.interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.interval)
+
+    async def _publish_interval(self, client: aiomqtt.Client) -> None:
+        """One publishing interval: the metadata when it changed, then the interval's data message. The
+        first metadata waits for the first data message: by then the fields' types are known."""
+        self._learn_types()
+        message = self.writer.tick()
+        if self.writer.metadata_due and (message is not None or self.metadata_published):
+            metadata = orjson.dumps(self.writer.metadata())
+            await client.publish(self.metadata_topic, metadata, qos=self.qos, retain=True)
+            self.metadata_published += 1
+        if message is not None:
+            await client.publish(self.topic, orjson.dumps(message), qos=self.qos)
+            dataset = message["Messages"][0]
+            self.published += 1
+            self.values += len(dataset["Payload"])
+            self.key_frames += dataset["MessageType"] == KEY_FRAME
 
 
-def as_pubsub(message: Any, publisher_id: str = "tolka") -> Any:
-    """A translated message as an OPC UA PubSub JSON network message: as it is when it is one,
-    else its leaf fields (dotted names, SenML records by name) as one DataSetMessage's payload with
-    the message's time."""
+def as_pubsub(message: Any, writer: DataSetWriter) -> Any:
+    """A translated message as an OPC UA PubSub JSON network message: as it is when it is one (a
+    translator writing PubSub JSON makes key frames with a ``MessageId``), else a key frame of
+    ``writer`` holding its leaf fields (dotted names, SenML records by name) as DataValues whose
+    ``SourceTimestamp`` is the message's time."""
     if isinstance(message, dict) and message.get("MessageType") == "ua-data":
         return message
     seconds, fields = flatten(message)
     stamp = iso_millis(dt.datetime.fromtimestamp(seconds, dt.UTC)) if seconds is not None else None
-    payload = {field_name(name): {"Value": value} for name, value in fields.items()}
-    dataset: dict[str, Any] = {"DataSetWriterId": 1, "Payload": payload}
-    if stamp is not None:
-        dataset["Timestamp"] = stamp
-    return {"MessageType": "ua-data", "PublisherId": publisher_id, "Messages": [dataset]}
+    return writer.key_frame({field_name(name): value for name, value in fields.items()}, stamp)
 
 
 class MessagePublisher:
     """Publish whole messages to ``topic`` on ``broker``, each as it was offered, in order.
 
-    :meth:`offer` never waits: up to ``limit`` messages wait for the broker (while it is away, say);
-    past that the oldest are dropped, counted in ``dropped`` and logged, never silently.
+    :meth:`offer_translation` publishes a translation as PubSub JSON: a key frame of ``writer`` (see
+    :func:`as_pubsub`), after the writer's metadata (retained on ``metadata_topic``, default
+    ``<topic>/metadata``) when its fields changed; the metadata goes again after each reconnection.
+    :meth:`offer` and :meth:`offer_translation` never wait: up to ``limit`` messages wait for the broker
+    (while it is away, say); past that the oldest are dropped, counted in ``dropped`` and logged, never
+    silently.
     """
 
     def __init__(
@@ -186,45 +245,73 @@ class MessagePublisher:
         limit: int = 100_000,
         username: str | None = None,
         password: str | None = None,
+        publisher_id: str = "tolka",
+        metadata_topic: str | None = None,
     ) -> None:
         self.broker = broker
         self.topic = topic
+        self.writer = DataSetWriter(publisher_id, group_name="gateway", writer_name="translations")
+        self.metadata_topic = metadata_topic or metadata_topic_for(topic, self.writer)
         self.qos = qos
         self.username = username
         self.password = password
         self.tls_context = Tls().context() if broker.tls else None
         self.published = 0
+        self.metadata_published = 0
         self.dropped = 0
-        self._queue: collections.deque[bytes] = collections.deque(maxlen=limit)
+        self._queue: collections.deque[tuple[str, bytes, bool]] = collections.deque(maxlen=limit)
         self._ready = asyncio.Event()
 
     def offer(self, payload: bytes) -> None:
         """Queue one message's bytes for publishing."""
+        self._append((self.topic, payload, False))
+
+    def offer_translation(self, message: Any, data: bytes | None = None) -> None:
+        """Queue a translated message as PubSub JSON (:func:`as_pubsub`); ``data``: its JSON bytes when
+        already made (used as they are when the message is PubSub JSON already)."""
+        wrapped = as_pubsub(message, self.writer)
+        if wrapped is message:
+            self.offer(data if data is not None else orjson.dumps(message))
+            return
+        if self.writer.metadata_due:
+            self._append((self.metadata_topic, orjson.dumps(self.writer.metadata()), True))
+        self.offer(orjson.dumps(wrapped))
+
+    def _append(self, item: tuple[str, bytes, bool]) -> None:
         if len(self._queue) == self._queue.maxlen:
             self.dropped += 1
             if self.dropped in (1, 10, 100, 1000) or self.dropped % 10_000 == 0:
                 log.warning("MQTT broker %s too slow or away: %d messages dropped", self.broker, self.dropped)
-        self._queue.append(payload)
+        self._queue.append(item)
         self._ready.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set and the queue is empty (or the broker stays away)."""
-        backoff = 0.5
+        backoff, again = 0.5, False
         while not (stop.is_set() and not self._queue):
             try:
                 async with _client(
                     self.broker, "tolka-gateway", self.username, self.password, self.tls_context
                 ) as client:
                     backoff = 0.5
+                    if again and self.writer.fields:  # a broker that restarted may have lost the metadata
+                        self._queue.appendleft(
+                            (self.metadata_topic, orjson.dumps(self.writer.metadata()), True)
+                        )
+                    again = True
                     while not (stop.is_set() and not self._queue):
                         if not self._queue:
                             self._ready.clear()
                             with contextlib.suppress(TimeoutError):
                                 await asyncio.wait_for(self._ready.wait(), 0.2)
                             continue
-                        await client.publish(self.topic, self._queue[0], qos=self.qos)
+                        topic, payload, retain = self._queue[0]
+                        await client.publish(topic, payload, qos=self.qos, retain=retain)
                         self._queue.popleft()
-                        self.published += 1
+                        if retain:
+                            self.metadata_published += 1
+                        else:
+                            self.published += 1
             except aiomqtt.MqttError as exc:
                 if stop.is_set():
                     log.warning(

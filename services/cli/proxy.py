@@ -30,7 +30,10 @@ from services.cli.options import TranslatorFileOption
 
 if TYPE_CHECKING:
     from services.bridge.publisher import PubSubPublisher
+    from services.proxy.plan import Plan
     from services.proxy.security import ServedUser
+    from services.proxy.targets import RemoteTarget, ServedTarget
+    from translator.rules import Rule, TranslatorSpec
 
 __all__ = ["proxy_command"]
 
@@ -171,13 +174,33 @@ def proxy_command(
         typer.Option(
             "--mqtt-publish",
             help="Also publish what is translated to this MQTT broker (mqtt://host:port, mqtts:// for TLS) "
-            "as OPC UA PubSub JSON; credentials from TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD.",
+            "as OPC UA PubSub JSON (OPC 10000-14: key and delta frames, metadata); credentials from "
+            "TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD.",
             show_default=False,
         ),
     ] = None,
     mqtt_topic: Annotated[
-        str, typer.Option("--mqtt-topic", help="The topic --mqtt-publish publishes to.")
+        str, typer.Option("--mqtt-topic", help="The topic --mqtt-publish publishes data messages to.")
     ] = "tolka/proxy",
+    mqtt_metadata_topic: Annotated[
+        str | None,
+        typer.Option(
+            "--mqtt-metadata-topic",
+            help="The topic of the DataSet's metadata (ua-metadata, published retained). Default: next to "
+            "--mqtt-topic: <topic>/metadata, or opcua/json/metadata/<publisher>/<group>/<writer> for a "
+            "topic of the spec's opcua/json/data/... tree.",
+            show_default=False,
+        ),
+    ] = None,
+    key_frame_count: Annotated[
+        int,
+        typer.Option(
+            "--key-frame-count",
+            help="--mqtt-publish sends a key frame (every field) first and every N publishing intervals "
+            "(100 ms), delta frames (the fields that changed) in between; 1: key frames only.",
+            min=1,
+        ),
+    ] = 10,
 ) -> None:
     """Subscribe to SOURCE, translate every data change with TRANSLATOR, and serve the result in the
     target's model (an embedded OPC UA server), or write it into an existing target server.
@@ -234,11 +257,16 @@ def proxy_command(
         raise fail("give --serve or --write-to, not both")
     if mqtt_publish and workers > 1:
         raise fail("--mqtt-publish runs with one worker (the workers translate in other processes)")
-    publisher = _publisher(mqtt_publish, mqtt_topic) if mqtt_publish else None
     if write_to and (write_back or users):
         raise fail("--write-back and --user are for the served model: not with --write-to")
     spec = read_translator(translator)
     plan = plan_routes(spec)
+    names = [field_name(rule.target) for rule in spec.rules]
+    publisher = (
+        _publisher(mqtt_publish, mqtt_topic, mqtt_metadata_topic, key_frame_count, spec, plan, names)
+        if mqtt_publish
+        else None
+    )
     for reason in plan.left_out:
         print(f"tolka: note: left out {reason}", file=sys.stderr)
     for note in plan.notes:
@@ -318,12 +346,14 @@ def proxy_command(
     else:
         proxy = Proxy(plan, source, target, **options)  # type: ignore[arg-type]
         if publisher is not None:
-            names = [field_name(rule.target) for rule in spec.rules]
+            # the target model's types: an abstract one (Variant) stays so whatever the values are
+            publisher.types = lambda: {names[r.rule]: _kind(target, r.target_id) for r in plan.routes}
             proxy.on_translated = lambda route, value: publisher.offer(
                 names[route.rule],
                 value.Value.Value if value.Value is not None else None,
                 value.SourceTimestamp or value.ServerTimestamp,
                 value.StatusCode.value if value.StatusCode is not None else 0,
+                _kind(target, route.target_id),
             )
 
     async def run() -> None:
@@ -382,17 +412,50 @@ def _served_user(text: str) -> ServedUser:
     return ServedUser(name, password, role)
 
 
-def _publisher(broker: str, topic: str) -> PubSubPublisher:
-    """The MQTT publisher of --mqtt-publish (settings checked before anything starts)."""
+def _publisher(
+    broker: str,
+    topic: str,
+    metadata_topic: str | None,
+    key_frame_count: int,
+    spec: TranslatorSpec,
+    plan: Plan,
+    names: list[str],
+) -> PubSubPublisher:
+    """The MQTT publisher of --mqtt-publish (settings checked before anything starts): one DataSetWriter
+    whose fields are the routed target fields, in the translator file's order, with their units."""
     import os
 
     from services.bridge.publisher import PubSubPublisher
     from services.bridge.settings import BrokerUrl, check_topic
+    from translator.codecs.pubsub_frames import FieldSpec
 
-    return PubSubPublisher(
+    routed = sorted({route.rule for route in plan.routes})
+    publisher = PubSubPublisher(
         BrokerUrl.parse(broker, "--mqtt-publish"),
         check_topic(topic, "--mqtt-topic"),
         publisher_id="tolka-proxy",
+        writer_name="proxy",
+        dataset_name=Path(spec.target.model).stem or "translated",
+        fields=[FieldSpec(names[k], unit=_unit(spec.rules[k])) for k in routed],
+        key_frame_count=key_frame_count,
         username=os.environ.get("TOLKA_MQTT_USERNAME") or None,
         password=os.environ.get("TOLKA_MQTT_PASSWORD") or None,
     )
+    if metadata_topic is not None:
+        publisher.metadata_topic = check_topic(metadata_topic, "--mqtt-metadata-topic")
+    if publisher.metadata_topic == publisher.topic:
+        raise fail("--mqtt-metadata-topic: the metadata needs a topic of its own, not --mqtt-topic's")
+    return publisher
+
+
+def _unit(rule: Rule) -> str:
+    """A target field's unit: the rule's, else what its last unit conversion converts to."""
+    from translator.rules import Unit
+
+    return rule.unit or next((t.target for t in reversed(rule.transforms) if isinstance(t, Unit)), "")
+
+
+def _kind(target: ServedTarget | RemoteTarget, target_id: str) -> int:
+    """The built-in type of a target variable (its VariantType's number), 0 while unknown."""
+    variant = target.types.get(target_id)
+    return 0 if variant is None else int(variant.value)

@@ -251,6 +251,50 @@ def test_the_dataset_writer_is_picked_by_id() -> None:
         Translator(spec).translate({"MessageType": "ua-metadata", "Messages": []})
 
 
+def test_pubsub_delta_frames_are_read_with_the_fields_of_earlier_frames() -> None:
+    spec = TranslatorSpec(Side("a", PUBSUB), Side("b", JSON), (Rule("/x", ("X",)), Rule("/y", ("Y",))))
+    translator = Translator(spec)
+
+    def frame(kind: str, payload: dict[str, Any], writer: int = 1) -> dict[str, Any]:
+        dataset = {"DataSetWriterId": writer, "MessageType": kind, "Payload": payload}
+        return {"MessageId": "m", "MessageType": "ua-data", "PublisherId": "p", "Messages": [dataset]}
+
+    with pytest.raises(MessageError, match="absent"):  # a delta before any key frame: its own fields
+        translator.translate(frame("ua-deltaframe", {"X": {"Value": 0}}))
+    key = frame("ua-keyframe", {"X": {"Value": 1}, "Y": {"Value": 2}})
+    assert translator.translate(key) == {"x": 1, "y": 2}
+    assert translator.translate(frame("ua-deltaframe", {"Y": {"Value": 3}})) == {"x": 1, "y": 3}
+    assert translator.translate(frame("ua-deltaframe", {"X": {"Value": 4}})) == {"x": 4, "y": 3}
+    other = frame("ua-keyframe", {"X": {"Value": 9}, "Y": {"Value": 9}}, writer=2)
+    assert translator.translate(other) == {"x": 9, "y": 9}  # another writer's state is its own
+    assert translator.translate(frame("ua-deltaframe", {"X": {"Value": 5}})) == {"x": 5, "y": 3}
+    plain = {"Messages": [{"Payload": {"X": {"Value": 6}}}]}  # no MessageType: read as it is
+    with pytest.raises(MessageError, match="absent"):
+        translator.translate(plain)
+
+
+def test_pubsub_layouts_of_1_04_and_1_05_are_read() -> None:
+    spec = TranslatorSpec(
+        Side("a", MessageFormat("opcua-pubsub-json", dataset_writer_id=2)),
+        Side("b", JSON),
+        (Rule("/x", ("X",)),),
+    )
+    translator = Translator(spec)
+    alive = {"DataSetWriterId": 2, "MessageType": "ua-keepalive", "SequenceNumber": 9}
+    data = {"DataSetWriterId": 2, "Payload": {"X": {"Value": 1}}}
+    assert translator.translate({"MessageType": "ua-data", "Messages": [alive, data]}) == {"x": 1}
+    with pytest.raises(MessageError, match="only keep-alive"):
+        translator.translate({"MessageId": "k", "MessageType": "ua-data", "Messages": [alive]})
+    single = {"MessageType": "ua-data", "Messages": {"DataSetWriterId": 2, "Payload": {"X": 3}}}
+    assert translator.translate(single) == {"x": 3}  # 1.04: SingleDataSetMessage, an object
+    old_id = {"Messages": [{"DataSetWriterId": "2", "Payload": {"X": {"Value": 4}}}]}
+    assert translator.translate(old_id) == {"x": 4}  # 1.04 before its errata: the id as text
+    headerless = {"DataSetWriterId": 2, "MessageType": "ua-keyframe", "Payload": {"X": {"Value": 5}}}
+    assert translator.translate(headerless) == {"x": 5}  # A.3.3: a DataSetMessage alone
+    with pytest.raises(MessageError, match="'ua-metadata', not 'ua-data'"):
+        translator.translate({"MessageId": "m", "MessageType": "ua-metadata", "MetaData": {}})
+
+
 def test_batch_and_bytes() -> None:
     translator = one_rule((Affine(2.0),))
     batch = translator.translate_many([{"x": 1}, {"x": "a"}, {"x": 3}])
@@ -468,6 +512,7 @@ def test_the_fast_path_and_the_slow_path_agree(values: list[Any], shape: str) ->
                 "Messages": [
                     {
                         "DataSetWriterId": 4,
+                        "MessageType": "ua-keyframe",  # what Tolka writes: all the fields
                         "Payload": {
                             "level": {"Value": 1.5, "SourceTimestamp": T0},
                             "ok": {"Value": True, "StatusCode": 1073741824},

@@ -22,7 +22,6 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from services.bridge.publisher import as_pubsub
 from services.gateway.compiling import compile_stored
 from services.gateway.problems import problem
 from services.gateway.schemas import Created, TranslatorCreate, TranslatorPublic
@@ -112,8 +111,7 @@ async def translate(
         metrics.translated.labels("http").inc()
         data = orjson.dumps(out)
         if state.mqtt is not None:
-            wrapped = as_pubsub(out)  # a PubSub translation as it is: its bytes are already made
-            state.mqtt.offer(data if wrapped is out else orjson.dumps(wrapped))
+            state.mqtt.offer_translation(out, data)  # a key frame (metadata first when it changed)
         return Response(data, media_type=media)
     if len(body) > state.settings.max_batch:
         return problem(
@@ -130,7 +128,7 @@ async def translate(
     if state.mqtt is not None:
         for out in batch.messages:
             if out is not None:
-                state.mqtt.offer(orjson.dumps(as_pubsub(out)))
+                state.mqtt.offer_translation(out)
     headers = {}
     if batch.errors:
         metrics.failed.labels("http").inc(len(batch.errors))
@@ -185,7 +183,7 @@ async def stream(
                 out = orjson.dumps(translated)
                 metrics.translated.labels("websocket").inc()
                 if state.mqtt is not None:
-                    state.mqtt.offer(orjson.dumps(as_pubsub(translated)))
+                    state.mqtt.offer_translation(translated, out)
             except (MessageError, orjson.JSONDecodeError) as exc:
                 metrics.failed.labels("websocket").inc()
                 field = getattr(exc, "field", None)

@@ -174,6 +174,11 @@ class Collector:
         with self._lock:
             return [payload for t, payload in self.received if t == topic]
 
+    def arrived(self) -> list[tuple[str, bytes]]:
+        """Everything received so far, (topic, payload) in the order it arrived."""
+        with self._lock:
+            return list(self.received)
+
     def wait_for(self, topic: str, count: int, quiet: float = 10.0) -> list[bytes]:
         """What arrived on ``topic`` once ``count`` messages have, or nothing new for ``quiet`` s."""
         last, since = -1, time.monotonic()

@@ -18,10 +18,12 @@ from tests.services.bridge.broker import Mosquitto
 from tests.services.bridge.conftest import Collector
 from tests.services.proxy.test_proxy import SPEC, SPEED, free_port, node, vendor_a
 from translator.rules import write_translator
+from translator.units import unece_table
 
 pytestmark = pytest.mark.anyio
 
 TOPIC = "plant/b/translated"
+METADATA = f"{TOPIC}/metadata"  # the default: next to the data topic
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ async def test_the_proxy_publishes_what_it_translates(broker: Mosquitto, tmp_pat
     source = await vendor_a(source_port)
     translator = tmp_path / "a-b.json"
     write_translator(SPEC, translator)
-    collector = Collector(broker, TOPIC, client_id="proxy-publish-collector")
+    collector = Collector(broker, TOPIC, METADATA, client_id="proxy-publish-collector")
     command = [
         sys.executable, "-c", "from services.cli import main; main()", "proxy",
         "--source", f"opc.tcp://127.0.0.1:{source_port}", "--translator", str(translator),
@@ -75,6 +77,25 @@ async def test_the_proxy_publishes_what_it_translates(broker: Mosquitto, tmp_pat
         await source.stop()
     assert process.returncode == 0, errors
     assert "MQTT messages" in errors
+    # OPC 10000-14 7.2.5: the metadata first, then a key frame with every field, then delta frames
+    stream = [(topic, orjson.loads(payload)) for topic, payload in collector.arrived()]
+    assert stream[0][0] == METADATA
+    metadata = stream[0][1]
+    assert (metadata["MessageType"], metadata["PublisherId"]) == ("ua-metadata", "tolka-proxy")
+    fields = {f["Name"]: f for f in metadata["MetaData"]["Fields"]}
+    assert list(fields) == ["SC_107", "TT_103"]
+    assert [(f["BuiltInType"], f["DataType"]) for f in fields.values()] == [(11, "i=11")] * 2  # the model's
+    units = fields["SC_107"]["Properties"][0]
+    assert units["Key"] == {"Name": "EngineeringUnits"}
+    assert units["Value"]["Value"]["UnitId"] == unece_table()["HTZ"].unit_id  # from the rule's conversion
+    data = [message for topic, message in stream if topic == TOPIC]
+    datasets = [message["Messages"][0] for message in data]
+    assert datasets[0]["MessageType"] == "ua-keyframe"
+    assert set(datasets[0]["Payload"]) == {"SC_107", "TT_103"}
+    assert {d["MessageType"] for d in datasets} <= {"ua-keyframe", "ua-deltaframe"}
+    assert [d["SequenceNumber"] for d in datasets] == list(range(1, len(datasets) + 1))
+    assert len({message["MessageId"] for message in data}) == len(data)
+    assert all(d["MetaDataVersion"] == metadata["MetaData"]["ConfigurationVersion"] for d in datasets)
 
 
 def test_mqtt_publish_refuses_a_bad_broker_url(tmp_path: Path) -> None:
@@ -87,3 +108,16 @@ def test_mqtt_publish_refuses_a_bad_broker_url(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "--mqtt-publish" in done.stderr
+
+
+def test_the_metadata_needs_a_topic_of_its_own(tmp_path: Path) -> None:
+    translator = tmp_path / "a-b.json"
+    write_translator(SPEC, translator)
+    done = subprocess.run(
+        [sys.executable, "-c", "from services.cli import main; main()", "proxy", "--source", "opc.tcp://127.0.0.1:1",
+         "--translator", str(translator), "--allow-anonymous", "--mqtt-publish", "mqtt://127.0.0.1:1",
+         "--mqtt-metadata-topic", "tolka/proxy"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "--mqtt-metadata-topic" in done.stderr
