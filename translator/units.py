@@ -34,6 +34,7 @@ __all__ = [
     "UNECE_PINT",
     "UNECE_SENML",
     "UneceUnit",
+    "as_unece",
     "base_exponents",
     "compatible",
     "conversion",
@@ -217,6 +218,30 @@ def pint_expression(unit: str) -> str | None:
     if unit.startswith(QUDT_UNIT):
         return _QUDT_PINT.get(unit[len(QUDT_UNIT) :])
     return UNECE_PINT.get(unit) or _derived(unit)
+
+
+@functools.cache
+def _unece_of_expression() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, expression in UNECE_PINT.items():
+        out.setdefault(expression, code)
+    return out
+
+
+def as_unece(unit: str) -> str | None:
+    """The UNECE common code of a unit, as OPC UA's EngineeringUnits carry it: a code of the OPC
+    Foundation's table as it is, a QUDT unit IRI as the curated code of the same pint expression;
+    None for anything else (never guessed).
+
+    >>> as_unece("http://qudt.org/vocab/unit/DEG_C"), as_unece("CEL"), as_unece("furlong")
+    ('CEL', 'CEL', None)
+    """
+    if unit in unece_table():
+        return unit
+    if unit.startswith(QUDT_UNIT):
+        expression = _QUDT_PINT.get(unit[len(QUDT_UNIT) :])
+        return _unece_of_expression().get(expression) if expression else None
+    return None
 
 
 def _angular(unit: str) -> bool:

@@ -1,4 +1,5 @@
-"""OPC UA adapters: NodeSet2 files (:mod:`.nodeset`) and live servers (:mod:`.live`).
+"""OPC UA adapters: NodeSet2 files (:mod:`.nodeset`) and live servers (:mod:`.live`); and the way
+back, any model written as a NodeSet2 file (:func:`.nodeset_write.export_nodeset`).
 
 Importing this package does not import asyncua; :mod:`adapters.opcua.live` does.
 """

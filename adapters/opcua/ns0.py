@@ -26,6 +26,7 @@ __all__ = [
     "BaseNode",
     "base_name",
     "base_node",
+    "base_type_id",
     "ua_id",
 ]
 
@@ -92,6 +93,14 @@ def _table() -> dict[str, BaseNode]:
 
 
 @functools.cache
+def _ids_by_name() -> dict[tuple[str, NodeKind], str]:
+    out: dict[tuple[str, NodeKind], str] = {}
+    for node_id, node in sorted(_table().items(), key=lambda item: int(item[0].rpartition("=")[2])):
+        out.setdefault((node.name, node.kind), node_id)
+    return out
+
+
+@functools.cache
 def _symbolic_names() -> dict[int, str]:
     from asyncua.ua.object_ids import ObjectIdNames
 
@@ -101,6 +110,16 @@ def _symbolic_names() -> dict[int, str]:
 def base_node(node_id: str) -> BaseNode | None:
     """The shipped table's entry for a base type, folder or modelling rule (see `ns0_table`)."""
     return _table().get(node_id)
+
+
+def base_type_id(name: str, kind: NodeKind) -> str | None:
+    """The id of the base-namespace node of this BrowseName and kind (a data type, reference type,
+    object type, modelling rule), None when the shipped table has none.
+
+    >>> base_type_id("HasComponent", NodeKind.REFERENCE_TYPE)
+    'nsu=http://opcfoundation.org/UA/;i=47'
+    """
+    return _ids_by_name().get((name, kind))
 
 
 def base_name(node_id: str) -> str | None:

@@ -32,6 +32,7 @@ def main() -> None:
     from services.cli import compile as _compile  # noqa: F401  (registers the command)
     from services.cli import demo as _demo  # noqa: F401
     from services.cli import evaluate as _evaluate  # noqa: F401
+    from services.cli import export as _export  # noqa: F401
     from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
     from services.cli import learn as _learn  # noqa: F401
     from services.cli import match as _match  # noqa: F401

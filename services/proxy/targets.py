@@ -1,12 +1,13 @@
 """Where the OPC UA proxy writes translated values: a served copy of the target model, or a remote server.
 
 :class:`ServedTarget` hosts an embedded asyncua server whose address space is the target model
-(imported from its NodeSet2 file), writes values straight into that address space, and gives clients
-write access only where write-back is enabled, the target model allows it and the user has the write
-role (other writes answer ``BadNotWritable`` or ``BadUserAccessDenied``). :class:`RemoteTarget`
-writes into an existing server over a client connection. Both resolve the translator's
-``nsu=<uri>;<id>`` node ids through their own namespace array and know the variant type of every
-target variable, so a value is written with the type the target declares.
+(imported from its NodeSet2 file, or from the NodeSet2 export of its graph), writes values straight
+into that address space, and gives clients write access only where write-back is enabled, the target
+model allows it and the user has the write role (other writes answer ``BadNotWritable`` or
+``BadUserAccessDenied``). :class:`RemoteTarget` writes into an existing server over a client
+connection. Both resolve the translator's ``nsu=<uri>;<id>`` node ids through their own namespace
+array and know the variant type of every target variable, so a value is written with the type the
+target declares.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def resolve_ids(ids: Iterable[str], namespaces: list[str], where: str) -> dict[s
 
 
 def coerce(value: Any, variant: ua.VariantType) -> ua.Variant:
-    """``value`` as a Variant of the target's type (an rpm computed as 1500.0 into an Int32 is 1500)."""
+    """``value`` as a Variant of the target's type (an rpm computed as 1500.0 into an Int32 is 1500,
+    an ISO 8601 text into a DateTime a datetime; ValueError when it cannot be)."""
     if value is None:
         return ua.Variant(None, ua.VariantType.Null)
     if variant == ua.VariantType.Variant:
@@ -92,6 +94,8 @@ def coerce(value: Any, variant: ua.VariantType) -> ua.Variant:
         value = bool(value)
     elif variant == ua.VariantType.String:
         value = str(value)
+    elif variant == ua.VariantType.DateTime and isinstance(value, str):  # a JSON date-time
+        value = dt.datetime.fromisoformat(value)
     return ua.Variant(value, variant)
 
 
@@ -120,7 +124,9 @@ class _Written(ua.DataValue):
 
 class ServedTarget:
     """An embedded server at ``endpoint`` serving the target model: its ``nodeset`` file imported, or
-    (for a model that is no NodeSet2 file) an address space built from its graph.
+    (for a model that is no NodeSet2 file) its graph's NodeSet2 export imported, the file
+    ``tolka export`` writes (:mod:`services.proxy.built`). A variable the export gave an enumeration
+    of its own (a JSON Schema ``enum``) is written by name: the value's number is served.
 
     Served variables are read-only (AccessLevel and UserAccessLevel CurrentRead) except those in
     ``writable`` that the target model lets clients write (its AccessLevel has CurrentWrite; a model
@@ -166,6 +172,8 @@ class ServedTarget:
         """Called with the target id, the written value and the user's name for each accepted write."""
         self._by_node: dict[ua.NodeId, str] = {}
         self._enabled_nodes: set[ua.NodeId] = set()
+        self._enumerations: dict[str, dict[str, int]] = {}
+        """Target id → values by name, for variables of an enumeration the graph's export made."""
 
     async def start(self, ids: Iterable[str]) -> None:
         """Import the model, resolve ``ids``, set access levels and initial status codes, and start serving.
@@ -180,13 +188,18 @@ class ServedTarget:
         await self.security.configure(server)
         model_nodes: list[ua.NodeId]
         declares_access = False
-        if isinstance(self.nodeset, SchemaGraph):  # no NodeSet2 file: build it from the graph
-            made = await build_address_space(server, self.nodeset)
-            missing = sorted(set(ids) - set(made))
+        if isinstance(self.nodeset, SchemaGraph):  # no NodeSet2 file: serve the graph's NodeSet2 export
+            try:
+                served = await build_address_space(server, self.nodeset)
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                raise ProxyError(f"{self.nodeset.name}: cannot serve this model: {reason}") from None
+            missing = sorted(set(ids) - served.variables)
             if missing:
                 raise ProxyError(f"the served model {self.nodeset.name} has no value node {missing[0]}")
-            self.nodes = {key: made[key] for key in ids}
-            model_nodes = list(made.values())
+            self.nodes = {key: served.nodes[key] for key in ids}
+            model_nodes = served.imported
+            self._enumerations = {k: v for k, v in served.enumerations.items() if k in self.nodes}
         else:
             try:
                 # the model's namespaces first, in its order: a client sees them as the NodeSet says
@@ -202,6 +215,8 @@ class ServedTarget:
             self.nodes = resolve_ids(ids, namespaces, f"the served model {self.nodeset.name}")
             declares_access = True
         self.types = await variant_types(self.nodes, server.get_node)
+        for key in self._enumerations:  # the translator gives their names: write() turns them to numbers
+            self.types[key] = ua.VariantType.Variant
         self.enabled = set()
         for key in sorted(self.writable & set(self.nodes)):
             allowed = not declares_access or _can_write(
@@ -297,10 +312,19 @@ class ServedTarget:
         for request, status in zip(event.request_params.NodesToWrite, event.response_params, strict=False):
             key = self._by_node.get(request.NodeId)
             if key in self.enabled and request.AttributeId == AttributeIds.Value and status.is_good():
-                await self.on_client_write(key, request.Value, name)
+                await self.on_client_write(key, self._named(key, request.Value), name)
 
     async def write(self, key: str, value: ua.DataValue) -> None:
-        """Put a value into the served model (no client write callback fires)."""
+        """Put a value into the served model (no client write callback fires).
+
+        Raises:
+            ValueError: a name that is not one of the values of the variable's enumeration.
+        """
+        names = self._enumerations.get(key)
+        if names is not None and value.Value is not None and value.Value.Value is not None:
+            value = dataclasses.replace(
+                value, Value=ua.Variant(_enum_number(value.Value.Value, names), ua.VariantType.Int32)
+            )
         written = _Written(
             value.Value, value.StatusCode, value.SourceTimestamp, value.ServerTimestamp,
             value.SourcePicoseconds, value.ServerPicoseconds,
@@ -309,6 +333,27 @@ class ServedTarget:
 
     async def stop(self) -> None:
         await self.server.stop()
+
+    def _named(self, key: str, value: ua.DataValue) -> ua.DataValue:
+        """A client's write of an enumeration the export made, with the value's name (what the rules
+        carry back) in place of its number."""
+        names = self._enumerations.get(key)
+        number = value.Value.Value if value.Value is not None else None
+        if names is None or not isinstance(number, int):
+            return value
+        found = next((name for name, n in names.items() if n == number), None)
+        return value if found is None else dataclasses.replace(value, Value=ua.Variant(found))
+
+
+def _enum_number(value: Any, names: dict[str, int]) -> int:
+    """The number of an enumeration value given by name (or already as a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"{value!r} is no value of the enumeration ({', '.join(names)})")
+    if isinstance(value, int):
+        return value
+    if value not in names:
+        raise ValueError(f"{value!r} is not one of the enumeration's values ({', '.join(names)})")
+    return names[value]
 
 
 _ADMIN = User(role=UserRole.Admin)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from services.cli import app
 
 COMMANDS = (
-    "bridge", "compile", "demo", "evaluate", "inspect", "learn", "match", "proxy", "serve", "simulate", "train", "translate",
+    "bridge", "compile", "demo", "evaluate", "export", "inspect", "learn", "match", "proxy", "serve", "simulate", "train", "translate",
 )  # fmt: skip
 
 
