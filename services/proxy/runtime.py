@@ -4,8 +4,10 @@ One client connects to the source server and subscribes to every source variable
 (in chunks of at most 1,000 monitored items, queue size > 1, so bursts within a publishing interval
 are kept). One task reads the subscription's changes (asyncua's iterator, unbounded: nothing is dropped,
 and no task is made per change), applies the route's transforms and writes value, source timestamp and
-status code to the target — in the order the changes arrived. A change that cannot be translated is
-counted and logged, never written.
+status code to the target — in the order the changes arrived. A change that cannot be translated (or
+whose value the target refuses) is counted and logged, and the target then reads ``BadOutOfRange``
+(``BadTypeMismatch`` for a value of the wrong type) until a value translates again: its last value
+is no longer the machine's.
 
 Status codes tell the truth: a target the source has not fed yet reads ``BadWaitingForInitialData``
 (set by the served target, and written for a source value that is null with a Good status); while
@@ -169,6 +171,7 @@ class Proxy:
                 log.warning(
                     "rule %d: %r from %s cannot be translated: %s", route.rule, raw, route.source_id, exc
                 )
+            await self._untranslatable(route.target_id, value, exc)
             return
         status = value.StatusCode
         if raw is None and (status is None or status.is_good()):  # no value, yet "Good": there is no data
@@ -187,6 +190,8 @@ class Proxy:
             self.counters.dropped += 1
             if self.counters.dropped <= 10:
                 log.warning("the target refused %s = %r: %s", route.target_id, result, exc)
+            if isinstance(exc, _TRANSFORM_ERRORS):  # refused the value (not an enumeration's name, ...)
+                await self._untranslatable(route.target_id, value, exc)
             return
         self.counters.translated += 1
         if self.on_translated is not None:
@@ -216,6 +221,16 @@ class Proxy:
             last = self._last.get(target_id)
             if last is not None:
                 await self._put(target_id, last)
+
+    async def _untranslatable(self, target_id: str, value: ua.DataValue, exc: Exception) -> None:
+        """The source's current value has no translation: the target's last one is no longer the
+        machine's, so it reads Bad (BadTypeMismatch for a value of the wrong type, else BadOutOfRange)
+        with the source's timestamp until a value translates again — never Good with stale data."""
+        self._last.pop(target_id, None)
+        code = StatusCodes.BadTypeMismatch if isinstance(exc, TypeError) else StatusCodes.BadOutOfRange
+        await self._put(
+            target_id, ua.DataValue(StatusCode=_status(code), SourceTimestamp=value.SourceTimestamp)
+        )
 
     async def _put(self, target_id: str, value: ua.DataValue) -> None:
         """Write a value the proxy made itself (a status, a last value); a refusal is logged, not raised."""

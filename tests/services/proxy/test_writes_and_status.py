@@ -42,6 +42,7 @@ from translator.errors import TolkaError
 from translator.rules import (
     Rule,
     TranslatorSpec,
+    ValueMap,
     read_translator,
     spec_from_dict,
     spec_to_dict,
@@ -311,3 +312,30 @@ async def test_the_served_model_keeps_the_nodesets_namespaces_in_its_order() -> 
     finally:
         await client.disconnect()
         await target.stop()
+
+
+async def test_a_source_value_without_translation_makes_the_target_bad_not_stale(tmp_path: Path) -> None:
+    """SC_107 mapped by a value map that knows 600 and 1200 rpm only: 900 rpm has no translation, so
+    SC_107 stops reading the 10 Hz of before as Good; a known value makes it Good again."""
+    speed_map = Rule(
+        "/SC_107", ("Speed",), (ValueMap(((600.0, 10.0), (1200.0, 20.0))),), source_id=SPEED, target_id=SC_107
+    )
+    rules = (speed_map, *SPEC.rules[1:])
+    async with running(writable_model(tmp_path), spec=TranslatorSpec(SPEC.source, SPEC.target, rules)) as rig:
+        sc_107, speed = await rig.served_node(SC_107), await node(rig.source, SPEED)
+
+        async def reads(value: float | None, code: int = StatusCodes.Good) -> bool:
+            read = await sc_107.read_data_value(raise_on_bad_status=False)
+            got = read.Value.Value if read.Value is not None else None
+            return bool(read.StatusCode.value == code and (value is None or got == value))
+
+        assert await eventually(lambda: reads(None, StatusCodes.BadOutOfRange))  # the source's 1450 rpm
+        await speed.write_value(_value(600.0))
+        assert await eventually(lambda: reads(10.0))
+        failed = rig.proxy.counters.failed
+
+        await speed.write_value(_value(900.0))
+        assert await eventually(lambda: reads(None, StatusCodes.BadOutOfRange))
+        assert rig.proxy.counters.failed == failed + 1
+        await speed.write_value(_value(1200.0))
+        assert await eventually(lambda: reads(20.0))
