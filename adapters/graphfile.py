@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import parse_json, read_input
-from translator.graph import SchemaGraph
-from translator.graphfile import graph_from_dict
+from translator.graph.file import graph_from_dict
+from translator.graph.model import SchemaGraph
 
 __all__ = ["GraphFileAdapter"]
 

@@ -22,7 +22,7 @@ from adapters.options import LoadOptions, SourceFile
 from adapters.safety import parse_json, read_input
 from adapters.texts import escape_segment
 from translator.errors import ModelContentError
-from translator.graph import Node, NodeKind, SchemaGraph
+from translator.graph.model import Node, NodeKind, SchemaGraph
 
 __all__ = ["JsonSchemaAdapter", "load_json_document", "load_jsonschema", "schema_graph"]
 

@@ -40,8 +40,8 @@ from adapters.options import LoadOptions, SourceFile
 from adapters.safety import check_xml_safety, parse_json, read_input
 from adapters.texts import choose_text, escape_segment, local_name
 from translator.errors import InputError, ParseError, UnknownFormatError, UnsafeInputError
-from translator.graph import LocalText, Node, NodeKind, SchemaGraph
-from translator.values import short_repr
+from translator.graph.model import LocalText, Node, NodeKind, SchemaGraph
+from translator.translation.values import short_repr
 
 __all__ = ["RDF_SYNTAX", "RdfAdapter", "load_rdf"]
 

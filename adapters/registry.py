@@ -37,7 +37,7 @@ from adapters.opcua.endpoint import EndpointError, LiveOptions, is_endpoint
 from adapters.opcua.security import ClientSecurity
 from adapters.options import LoadOptions, SourceFile
 from translator.errors import InputError, UnknownFormatError
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 __all__ = [
     "FORMATS",
@@ -280,7 +280,7 @@ def message_format(
         return message_kind(path, options or LoadOptions())
     if kind == "jsonschema":
         from adapters.safety import parse_json, read_input
-        from translator.rules import FORMATS as MESSAGE_FORMATS
+        from translator.translation.spec import FORMATS as MESSAGE_FORMATS
 
         document = parse_json(read_input(path, (options or LoadOptions()).max_bytes), str(path))
         stated = document.get(MESSAGE_FORMAT_KEYWORD) if isinstance(document, dict) else None

@@ -25,8 +25,8 @@ from adapters.options import LoadOptions, SourceFile
 from adapters.safety import parse_json, read_input
 from adapters.texts import escape_segment
 from translator.errors import ModelContentError, ParseError
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.units import SENML_UNITS
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.translation.units import SENML_UNITS
 
 __all__ = ["SENML_UNITS", "SamplesAdapter", "infer_graph", "iter_messages", "message_kind", "senml_records"]
 

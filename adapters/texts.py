@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from translator.graph import LocalText
+from translator.graph.model import LocalText
 
 __all__ = ["choose_text", "escape_segment", "local_name"]
 

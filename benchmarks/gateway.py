@@ -86,8 +86,8 @@ import psutil
 import websockets
 from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
 
-from translator.rules import spec_from_dict
-from translator.translating import Translator
+from translator.translation.compiled import Translator
+from translator.translation.spec import spec_from_dict
 
 try:
     import uvloop

@@ -13,11 +13,11 @@ vary. What is measured:
    MatchOptions(method=M))`` for M in ``lexical``, ``structural``, ``gnn`` (the ``--model`` file,
    by default the shipped ``ontologies/models/tolka-gnn.pt``) and ``auto``, other options at their
    defaults (one-to-one above the method's default threshold). Every prediction is scored by Tolka's
-   evaluator, ``translator.metrics.evaluate``, against the reference read by
-   ``translator.alignment_io.read_alignment``: micro (tp/fp/fn summed over the pairs) and macro
+   evaluator, ``translator.alignment.metrics.evaluate``, against the reference read by
+   ``translator.alignment.formats.read_alignment``: micro (tp/fp/fn summed over the pairs) and macro
    (mean of the per-pair scores) precision, recall and F1. For ``structural`` and ``gnn`` a second
    run with ``top_k=10`` gives the ranking figures: for every reference pair (s, o), the rank of o
-   among the ten candidates of s (``translator.metrics.ranking``: by confidence, ties by id; not
+   among the ten candidates of s (``translator.alignment.metrics.ranking``: by confidence, ties by id; not
    ranked = not found); Hits@1, Hits@10 and MRR are pooled over the reference pairs of all pairs.
    The default model's corpus holds the OAEI ontologies (some trained on, some set aside to validate
    on: its training record says which), never a reference alignment.
@@ -34,7 +34,7 @@ vary. What is measured:
    the seeds bought. Reported: micro F1 over the pairs, the mean over the draws with the lowest and
    highest draw.
 3. **Transformed nodeset pairs — SYNTHETIC.** These pairs are made by Tolka's own transforms
-   (``translator.transforms``) from one real model, the very kind of pair the GNN trains on: an
+   (``translator.gnn.augment``) from one real model, the very kind of pair the GNN trains on: an
    in-distribution self-test, never a headline figure (real pairs: sections 1 and 2, and
    ``benchmarks/pairs.py``). The transforms hide a renamed node's old name everywhere (name, labels,
    browse path and its descendants' paths, descriptions), so the figures hold no name leak; figures
@@ -111,13 +111,13 @@ from results import RESULTS, hardware, revision, write_section  # benchmarks/res
 from results import markdown_table as table
 
 from adapters import LoadOptions, load_paths
-from translator.alignment import Alignment, Correspondence, Justification, Status
-from translator.alignment_io import read_alignment
+from translator.alignment.formats import read_alignment
+from translator.alignment.metrics import Evaluation, Scores, evaluate, macro, micro, ranking
+from translator.alignment.model import Alignment, Correspondence, Justification, Status
 from translator.errors import TolkaError
-from translator.graph import SchemaGraph
-from translator.matcher import MatchOptions, match
-from translator.metrics import Evaluation, Scores, evaluate, macro, micro, ranking
-from translator.transforms import DEFAULT, MODERATE, Transform, make_pair
+from translator.gnn.augment import DEFAULT, MODERATE, Transform, make_pair
+from translator.graph.model import SchemaGraph
+from translator.matching.matcher import MatchOptions, match
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -1027,7 +1027,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"- Run time of this benchmark: {wall / 60:.1f} min",
         "",
         "See the docstring of `benchmarks/gnn_quality.py` for exactly what is measured. Scores by "
-        "`translator.metrics.evaluate`; *micro* sums tp/fp/fn over the pairs, *macro* averages the "
+        "`translator.alignment.metrics.evaluate`; *micro* sums tp/fp/fn over the pairs, *macro* averages the "
         "per-pair scores.",
         *(
             [
@@ -1050,7 +1050,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "### 3. SYNTHETIC: transformed nodeset pairs (not a headline)",
         "",
         "⚠ **Synthetic pairs**: every pair of 3a and 3b is a real model against a copy of itself made by "
-        "Tolka's own transforms (`translator.transforms`), the kind of pair the GNN trains on. They test "
+        "Tolka's own transforms (`translator.gnn.augment`), the kind of pair the GNN trains on. They test "
         "that the learned matcher learned its own task, in distribution; they say little about two "
         "real models from different authors (sections 1–2 and `benchmarks/pairs.py` do). The "
         "transforms leave no trace of a renamed node's old name (name, labels, browse paths of the "

@@ -8,14 +8,14 @@ What is measured, in one run:
 
 1. **Scaling.** For N in ``--sizes`` (default 250, 500, 1000, 2000 and the full model) the first N
    own nodes (by id) of the base OPC UA model ``Opc.Ua.NodeSet2.xml`` (``match_scale.prefix``; the
-   full model as loaded), turned into a pair by ``translator.transforms.make_pair`` with the
+   full model as loaded), turned into a pair by ``translator.gnn.augment.make_pair`` with the
    ``MODERATE`` transforms (renamed, 10 % of the leaves dropped, distractors added, flattened,
    nested, units and datatypes changed, re-identified; seeded by ``--seed``), and matched
    ``match(pair.source, pair.target, MatchOptions(method=M))`` for M = ``gnn`` (with ``model`` set)
    and ``structural``, other options at their defaults. Reported per (N, M): wall seconds and CPU
    seconds (``time.process_time``, all threads) of that one call; memory; the correspondences
    found; precision, recall and F1 against the transform's truth (``Pair.truth``, scored by
-   ``translator.metrics.evaluate``).
+   ``translator.alignment.metrics.evaluate``).
 2. **A pair of ~100-entity ontologies**: the OAEI conference pair ``cmt.owl`` → ``conference.owl``,
    each method timed ``--repeat`` times (median and minimum), with F1 against the reference ``ra1``
    for orientation.
@@ -75,12 +75,12 @@ from memory import peak_rss, reset_peak_rss  # benchmarks/memory.py
 from results import hardware, header_lines, revision, write_section  # benchmarks/results.py
 
 from adapters import load_paths
-from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import read_alignment
-from translator.graph import SchemaGraph
-from translator.matcher import MatchOptions, match
-from translator.metrics import evaluate
-from translator.transforms import MODERATE, Pair, make_pair
+from translator.alignment.formats import read_alignment
+from translator.alignment.metrics import evaluate
+from translator.alignment.model import Alignment, Correspondence
+from translator.gnn.augment import MODERATE, Pair, make_pair
+from translator.graph.model import SchemaGraph
+from translator.matching.matcher import MatchOptions, match
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"

@@ -11,7 +11,7 @@ vendor A, OPC UA PubSub JSON in SI units at 1 Hz, and vendor B, a legacy PLC's J
 offset), seeded, with its true alignment and true translator. What is measured:
 
 1. **Field mapping.** For evaluation seeds 0-4, 1 and 3 skids, 10 minutes: the schema-only matcher
-   (``translator.matcher.match`` with ``--method auto``, one-to-one, as ``tolka match``) and
+   (``translator.matching.matcher.match`` with ``--method auto``, one-to-one, as ``tolka match``) and
    ``translator.instances.learning.learn`` (what ``tolka learn`` runs: schema, descriptions and
    streams fused), each scored against the true alignment over pairs of fields (micro P/R/F1 over
    the seeds). Vendor B's names are tags that give little away; the *bare* rows also strip every
@@ -55,13 +55,13 @@ from results import header_lines, markdown_table, run_info, write_section  # ben
 
 from services.cli.options import load_model
 from services.simulator.recording import Recording, SimulationConfig, simulate, write_recording
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 from translator.instances.fusion import FEATURES, features, fit_weights, probability
 from translator.instances.learning import collect, learn
 from translator.instances.series import flatten, stream_from_messages
-from translator.matcher import MatchOptions, match
-from translator.rules import TranslatorSpec, read_translator
-from translator.translating import Translator
+from translator.matching.matcher import MatchOptions, match
+from translator.translation.compiled import Translator
+from translator.translation.spec import TranslatorSpec, read_translator
 
 SECTION = "## Learning from data (benchmarks/learn.py)"
 ROOT = Path(__file__).resolve().parents[1]

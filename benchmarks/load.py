@@ -73,7 +73,7 @@ from adapters.opcua.models import ModelIndex, clear_header_cache, read_header
 from adapters.opcua.nodeid import UA_NAMESPACE
 from adapters.options import DEFAULT_MAX_BYTES, LoadOptions
 from adapters.registry import load_paths
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"

@@ -86,9 +86,9 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 from rdflib.util import guess_format
 
-from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import read_alignment, write_alignment
-from translator.metrics import evaluate
+from translator.alignment.formats import read_alignment, write_alignment
+from translator.alignment.metrics import evaluate
+from translator.alignment.model import Alignment, Correspondence
 
 __all__ = [
     "DEFAULT_CACHE",

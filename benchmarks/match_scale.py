@@ -20,9 +20,9 @@ from pathlib import Path
 from results import hardware, write_section  # benchmarks/results.py
 
 from adapters import load_paths
-from translator.graph import SchemaGraph
-from translator.lexical import lexical_candidates
-from translator.matcher import MatchOptions, match
+from translator.graph.model import SchemaGraph
+from translator.matching.lexical import lexical_candidates
+from translator.matching.matcher import MatchOptions, match
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ What is measured, in one run, over every pair ``a-b`` of ``<data>/oaei-conferenc
 * **Valentine** (PyPI ``valentine``): ``Coma``, ``Cupid``, ``SimilarityFlooding`` and
   ``JaccardDistanceMatcher``, each with its default parameters, through ``valentine_match``.
 
-Every prediction is scored by the same evaluator, Tolka's ``translator.metrics.evaluate``, against
-the reference read by ``translator.alignment_io.read_alignment``: precision, recall and F1 per pair,
+Every prediction is scored by the same evaluator, Tolka's ``translator.alignment.metrics.evaluate``, against
+the reference read by ``translator.alignment.formats.read_alignment``: precision, recall and F1 per pair,
 micro (tp/fp/fn summed over the pairs) and macro (mean of the per-pair scores) per matcher.
 
 How the ontologies are presented to Valentine, and why this is the fairest schema-only
@@ -59,7 +59,7 @@ a matcher that needs NLTK data which is not installed (Cupid: WordNet, stopwords
 reported as "could not run" with the missing resources instead of reaching for the network.
 
 The section also records the import cost of the PyPI ``sssom`` package (in a throwaway venv,
-``--sssom-venv``) against Tolka's own SSSOM reader, ``translator.alignment_io``, both measured
+``--sssom-venv``) against Tolka's own SSSOM reader, ``translator.alignment.formats``, both measured
 with ``python -X importtime``.
 """
 
@@ -85,11 +85,11 @@ from memory import peak_rss, reset_peak_rss  # benchmarks/memory.py
 from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
 
 from adapters import load_paths
-from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import read_alignment
-from translator.graph import Node, SchemaGraph
-from translator.matcher import MatchOptions, match
-from translator.metrics import Evaluation, Scores, evaluate, macro, micro
+from translator.alignment.formats import read_alignment
+from translator.alignment.metrics import Evaluation, Scores, evaluate, macro, micro
+from translator.alignment.model import Alignment, Correspondence
+from translator.graph.model import Node, SchemaGraph
+from translator.matching.matcher import MatchOptions, match
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -484,11 +484,12 @@ def import_cost(python: str, module: str, runs: int = 5) -> ImportCost:
 
 
 def import_cost_line(sssom_venv: Path) -> str:
-    """One sentence comparing ``import sssom`` (throwaway venv) with ``import translator.alignment_io``."""
+    """One sentence comparing ``import sssom`` (throwaway venv) with
+    ``import translator.alignment.formats``."""
     python = sssom_venv / "bin" / "python"
-    tolka = import_cost(sys.executable, "translator.alignment_io")
+    tolka = import_cost(sys.executable, "translator.alignment.formats")
     tolka_text = (
-        f"Tolka's own reader `import translator.alignment_io` {tolka.seconds * 1000:.0f} ms "
+        f"Tolka's own reader `import translator.alignment.formats` {tolka.seconds * 1000:.0f} ms "
         f"({tolka.modules} modules, {tolka.wall * 1000:.0f} ms more wall time than `python -c pass`)"
     )
     if not python.exists():
@@ -662,7 +663,8 @@ def section(
         "",
         f"OAEI conference track, the {len(pairs)} pairs with a reference alignment (ra1) in "
         "`shared/data/oaei-conference/alignments/`. Every prediction is scored by Tolka's evaluator "
-        "(`translator.metrics.evaluate`, equivalences as directed (source, target) IRI pairs); micro "
+        "(`translator.alignment.metrics.evaluate`, equivalences as directed (source, target) IRI pairs); "
+        "micro "
         "sums tp/fp/fn over the pairs, macro averages the per-pair scores. Tolka: `match()` with "
         "`MatchOptions(method=...)`, defaults otherwise. Valentine: default parameters; each ontology's "
         "matchable entities (the same own classes and properties Tolka matches) are the columns of "
@@ -770,7 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         state = f"micro F1 {run.micro().f1:.3f}, {run.total_seconds:.1f} s" if run.ok else run.error
         print(f"  {state}", flush=True)
         runs.append(run)
-    print("Measuring import cost of sssom vs translator.alignment_io ...", flush=True)
+    print("Measuring import cost of sssom vs translator.alignment.formats ...", flush=True)
     sssom_line = import_cost_line(args.sssom_venv)
 
     print()

@@ -7,23 +7,23 @@ Run from the repository root (``make bench-pairs`` also installs LogMap)::
 The protocol is written in ``benchmarks/README.md``; in short:
 
 * **Pairs.** Every ``<data>/pairs/*/pair.json`` (19 pairs) and the 11 OAEI conference pairs of
-  ``<data>/oaei-conference`` (:mod:`translator.pairsets`): 30 pairs in 7 families. A model of
+  ``<data>/oaei-conference`` (:mod:`translator.alignment.pairs`): 30 pairs in 7 families. A model of
   several files loads as one model (``adapters.load_paths``). Scoring: equivalences, directed
   (source, target); a partial reference (``brick-rec``) scores only predictions that touch one of
   its entities.
 * **No id leaks.** When both sides share an own-node id string (the OPC UA version pairs, by OPC UA
-  design), the source side is re-identified (:func:`translator.identity.reidentify`) before
+  design), the source side is re-identified (:func:`translator.alignment.identity.reidentify`) before
   matching and the alignment mapped back for scoring.
 * **Settings.** Every configuration is a list of settings, its shipped default first: ``lexical``
   (threshold), ``structural`` (flooding weight × threshold), ``gnn`` (nudge/blend weight ×
   threshold) and ``auto`` (all of them: which method is also chosen). Each setting is scored on
-  every pair: the evidence is gathered once per pair (``translator.matcher.gather_evidence``) and
+  every pair: the evidence is gathered once per pair (``translator.matching.matcher.gather_evidence``) and
   every setting weighs and cuts it (``combine``, ``decide``), so that a setting's alignment is
   exactly what ``match()`` with those options returns.
 * **Out of fold** (the headline): pairs that share a model — the same file, or the same model under
   other IRIs or in a translation (own entity names overlapping by half or more) — form one fold;
   each fold is reported with the setting that is best (micro F1) on the other folds
-  (:func:`translator.crossval.out_of_fold`). The GNN used for it is trained by this script with the
+  (:func:`translator.alignment.crossval.out_of_fold`). The GNN used for it is trained by this script with the
   shipped model's recipe on the shipped corpus *minus every model of every labelled pair*, so no
   pair's model trained it (cached in ``.bench-cache/pairs/``).
 * **In sample** (beside it): the one setting best over all 30 pairs, with the shipped GNN (whose
@@ -58,14 +58,15 @@ from memory import peak_rss, reset_peak_rss  # benchmarks/memory.py
 from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
 
 from adapters import LoadOptions, load_paths
-from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import read_alignment
-from translator.crossval import Counts, fold_groups, in_sample, micro, micro_f1, out_of_fold
+from translator.alignment.crossval import Counts, fold_groups, in_sample, micro, micro_f1, out_of_fold
+from translator.alignment.formats import read_alignment
+from translator.alignment.identity import reidentify, restore_ids
+from translator.alignment.model import Alignment, Correspondence
+from translator.alignment.pairs import LabelledPair, conference_pairs, read_pairs, score
 from translator.errors import TolkaError
-from translator.graph import SchemaGraph
-from translator.identity import reidentify, restore_ids
-from translator.lexical import RULES
-from translator.matcher import (
+from translator.graph.model import SchemaGraph
+from translator.matching.lexical import RULES
+from translator.matching.matcher import (
     Evidence,
     MatchOptions,
     Scores,
@@ -74,8 +75,7 @@ from translator.matcher import (
     default_model_path,
     gather_evidence,
 )
-from translator.pairsets import LabelledPair, conference_pairs, read_pairs, score
-from translator.tokens import normalize
+from translator.matching.text.tokens import normalize
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache" / "pairs"
@@ -440,7 +440,7 @@ def memory_worker(data: Path, name: str, model: Path) -> None:
         data / "oaei-conference" / "ontologies", data / "oaei-conference" / "alignments"
     )
     pair = next(p for p in pairs if p.name == name)
-    from translator.matcher import match
+    from translator.matching.matcher import match
 
     warm = _pair_models(pairs[0])
     match(warm[0], warm[0], MatchOptions(method="gnn", model=str(model)))  # imports and first-call set-up

@@ -191,7 +191,7 @@ def target_nodeset(n: int) -> str:
 def write_translator_file(n: int, nodeset: Path, path: Path) -> int:
     """The translator file: source variable k → target variable k, °C → °F; returns the routes planned."""
     from services.proxy.plan import plan_routes
-    from translator.rules import MessageFormat, Rule, Side, TranslatorSpec, Unit, write_translator
+    from translator.translation.spec import MessageFormat, Rule, Side, TranslatorSpec, Unit, write_translator
 
     rules = tuple(
         Rule(

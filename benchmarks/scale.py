@@ -103,8 +103,8 @@ class Broker:
 
 
 def compile_translator(folder: Path) -> Path:
-    from translator.alignment import Alignment, Correspondence
-    from translator.alignment_io import write_alignment
+    from translator.alignment.formats import write_alignment
+    from translator.alignment.model import Alignment, Correspondence
 
     mapping, out = folder / "a-b.sssom.tsv", folder / "a-b.json"
     write_alignment(

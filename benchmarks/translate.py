@@ -51,7 +51,8 @@ run sees the same ones):
 Why this is fair: every contestant gets the same bytes and is checked, once before timing, to
 produce the same decoded output as Tolka (floats within a relative 1e-9; key order is not compared).
 Unit conversions of the competitors use exactly the ``(scale, offset)`` pairs Tolka computes with
-pint (``translator.units.conversion``), written into the JSONata expression as literals and bound in
+pint (``translator.translation.units.conversion``), written into the JSONata expression as literals and bound
+in
 the glom spec and the hand-written functions. Everyone pays the same orjson parse and serialise.
 Each message in a pool is distinct (values, and timestamps that move on by about a second per
 message), and the pools are larger than the caches of Tolka's timestamp conversions (4,096 entries),
@@ -91,9 +92,9 @@ import jsonata  # type: ignore[import-untyped]
 import orjson
 from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
 
-from translator.rules import spec_from_dict
-from translator.translating import Translator
-from translator.units import conversion
+from translator.translation.compiled import Translator
+from translator.translation.spec import spec_from_dict
+from translator.translation.units import conversion
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
@@ -195,7 +196,7 @@ CONSTANT_TARGET = "/meta/site"
 def translator_doc(
     source: dict[str, Any], target: dict[str, Any], rules: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """A translator-file document (see :mod:`translator.rules`)."""
+    """A translator-file document (see :mod:`translator.translation.spec`)."""
     return {
         "tolka_translator": 1,
         "source": {"model": "Bench.PumpSkid", "format": source},

@@ -14,7 +14,7 @@ from translator.errors import (
     UnknownFormatError,
     UnsafeInputError,
 )
-from translator.graph import Edge, LocalText, Node, NodeKind, SchemaGraph
+from translator.graph.model import Edge, LocalText, Node, NodeKind, SchemaGraph
 
 __all__ = [
     "Edge",

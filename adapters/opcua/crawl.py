@@ -40,7 +40,7 @@ from asyncua.ua.object_ids import ObjectIds
 from adapters.opcua.endpoint import LiveOptions
 from adapters.opcua.nodeid import UA_NAMESPACE, expanded_node_id
 from adapters.opcua.ns0 import base_name
-from translator.graph import LocalText
+from translator.graph.model import LocalText
 
 __all__ = ["VALUE_NAMES", "Crawl", "LiveNode", "crawl_server"]
 

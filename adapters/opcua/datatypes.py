@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.opcua.ns0 import base_type_id, ua_id
-from translator.graph import NodeKind
+from translator.graph.model import NodeKind
 
 __all__ = ["BASE_DATA_TYPE", "DataTypeOf", "datatype_of", "is_container_datatype"]
 

@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 from adapters.opcua.nodeid import UA_NAMESPACE, expanded_node_id, split_expanded
 from adapters.opcua.ns0 import base_type_id, ua_id
-from translator.graph import LocalText, NodeKind, SchemaGraph
-from translator.units import UneceUnit
+from translator.graph.model import LocalText, NodeKind, SchemaGraph
+from translator.translation.units import UneceUnit
 
 __all__ = [
     "EnumField",

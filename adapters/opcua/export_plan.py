@@ -85,7 +85,7 @@ from adapters.opcua.export_values import plan_values
 from adapters.opcua.nodeid import UA_NAMESPACE, split_expanded
 from adapters.opcua.ns0 import CONTAINMENT_REFERENCES, base_type_id
 from adapters.opcua.paths import containment_relations
-from translator.graph import LocalText, Node, NodeKind, SchemaGraph
+from translator.graph.model import LocalText, Node, NodeKind, SchemaGraph
 
 __all__ = ["ExportPlan", "local_namespace", "plan_export"]
 

@@ -23,8 +23,8 @@ from adapters.opcua.export_model import (
 )
 from adapters.opcua.nodeid import split_expanded
 from adapters.opcua.ns0 import ua_id
-from translator.graph import Node
-from translator.units import UneceUnit, as_unece, unece_table
+from translator.graph.model import Node
+from translator.translation.units import UneceUnit, as_unece, unece_table
 
 __all__ = ["plan_values"]
 

@@ -54,7 +54,7 @@ from adapters.opcua.paths import browse_paths, containment_relations
 from adapters.opcua.pki import Pki, PkiError
 from adapters.opcua.security import SecurityError
 from adapters.opcua.values import CEFACT_NAMESPACE, unece_code
-from translator.graph import NodeKind, SchemaGraph
+from translator.graph.model import NodeKind, SchemaGraph
 
 __all__ = ["BrowseStats", "LiveModel", "browse_endpoint", "build_graph", "load_endpoint"]
 

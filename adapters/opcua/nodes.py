@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from adapters.opcua.ns0 import PROPERTY_TYPE
 from adapters.texts import choose_text
-from translator.graph import LocalText, Node, NodeKind
+from translator.graph.model import LocalText, Node, NodeKind
 
 __all__ = ["Facets", "opcua_node"]
 

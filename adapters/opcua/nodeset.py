@@ -28,7 +28,7 @@ from adapters.opcua.paths import browse_paths, containment_relations
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import read_input
 from translator.errors import MissingModelError, ModelContentError
-from translator.graph import NodeKind, SchemaGraph
+from translator.graph.model import NodeKind, SchemaGraph
 
 __all__ = ["NodeSetAdapter", "load_nodesets"]
 

@@ -20,7 +20,7 @@ from adapters.opcua.values import (
 )
 from adapters.safety import parse_xml
 from translator.errors import ModelContentError
-from translator.graph import LocalText, NodeKind
+from translator.graph.model import LocalText, NodeKind
 
 __all__ = ["ParsedNodeSet", "RawNode", "nodeset_namespaces", "parse_nodeset"]
 

@@ -32,8 +32,8 @@ from adapters.opcua.export_plan import plan_export
 from adapters.opcua.nodeid import UA_NAMESPACE, split_expanded
 from adapters.opcua.ns0 import base_name, ua_id
 from adapters.opcua.values import CEFACT_NAMESPACE
-from translator.graph import LocalText, SchemaGraph
-from translator.units import UneceUnit
+from translator.graph.model import LocalText, SchemaGraph
+from translator.translation.units import UneceUnit
 
 __all__ = ["BASE_MODEL_VERSION", "NodeSetExport", "export_nodeset", "write_plan"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from adapters.opcua.nodeid import UA_NAMESPACE
-from translator.graph import NodeKind
+from translator.graph.model import NodeKind
 
 __all__ = [
     "CONTAINMENT_REFERENCES",

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from translator.errors import MessageError, TolkaError
-from translator.values import iso_millis
+from translator.translation.values import iso_millis
 
 __all__ = ["dead_letter", "original_payload"]
 

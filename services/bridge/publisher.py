@@ -1,7 +1,8 @@
 """Publishing translations to MQTT as OPC UA PubSub JSON (``tolka proxy --mqtt-publish``, the gateway).
 
 :class:`PubSubPublisher` is one DataSetWriter of a Publisher (OPC 10000-14 v1.05; the messages are
-made by :class:`~translator.codecs.pubsub_frames.DataSetWriter`). It collects values offered by field
+made by :class:`~translator.translation.codecs.pubsub_frames.DataSetWriter`). It collects values offered by
+field
 name (:meth:`PubSubPublisher.offer`, safe to call from the data path: it never waits) and publishes
 once per publishing interval (``interval``): a key frame (``ua-keyframe``, every field) first and every
 ``key_frame_count``-th interval, in between a delta frame (``ua-deltaframe``) of the fields that
@@ -36,10 +37,10 @@ import aiomqtt
 import orjson
 
 from services.bridge.settings import BrokerUrl, Tls
-from translator.codecs.plain import pointer_tokens
-from translator.codecs.pubsub_frames import KEY_FRAME, DataSetWriter, FieldSpec
 from translator.instances.series import flatten
-from translator.values import iso_millis
+from translator.translation.codecs.plain import pointer_tokens
+from translator.translation.codecs.pubsub_frames import KEY_FRAME, DataSetWriter, FieldSpec
+from translator.translation.values import iso_millis
 
 __all__ = ["MessagePublisher", "PubSubPublisher", "as_pubsub", "field_name", "metadata_topic_for"]
 

@@ -34,7 +34,7 @@ from services.bridge.counters import Counters
 from services.bridge.letters import dead_letter
 from services.bridge.settings import BridgeSettings
 from translator.errors import TolkaError
-from translator.translating import Translator
+from translator.translation.compiled import Translator
 
 __all__ = ["Bridge", "BridgeError"]
 

@@ -139,8 +139,8 @@ def bridge_command(
     from services.bridge.counters import describe
     from services.bridge.runtime import Bridge
     from services.bridge.settings import BridgeSettings, Tls
-    from translator.rules import read_translator
-    from translator.translating import Translator
+    from translator.translation.compiled import Translator
+    from translator.translation.spec import read_translator
 
     want_tls = tls or any(f is not None for f in (ca_file, cert_file, key_file))
     settings = BridgeSettings.build(

@@ -24,7 +24,7 @@ from services.cli.options import (
     model_name,
 )
 from services.cli.stdio import is_stdio, read_alignment_at, where, write_output
-from translator.rules import FORMATS
+from translator.translation.spec import FORMATS
 
 __all__ = ["compile_command"]
 
@@ -101,8 +101,8 @@ def compile_command(
 
         tolka compile a-b.tsv --source a.schema.json --target 'plant/*.ttl,units.ttl' -o a-b.json
     """
-    from translator.compiler import compile_alignment
-    from translator.rules import MessageFormat, Side, spec_to_dict
+    from translator.translation.compiler import compile_alignment
+    from translator.translation.spec import MessageFormat, Side, spec_to_dict
 
     source_format = source_format or _model_format(source)
     target_format = target_format or _model_format(target)

@@ -14,7 +14,7 @@ from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, parse_size
 from services.cli.stdio import at_most_one, read_alignment_at
-from translator.metrics import Evaluation, evaluate
+from translator.alignment.metrics import Evaluation, evaluate
 
 __all__ = ["evaluate_command"]
 

@@ -26,8 +26,8 @@ from services.cli.options import (
     open_model,
 )
 from services.cli.stdio import is_stdio, where, write_output
-from translator.graphfile import graph_json
-from translator.summary import summarize
+from translator.graph.file import graph_json
+from translator.graph.summary import summarize
 
 __all__ = ["inspect"]
 

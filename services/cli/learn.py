@@ -25,7 +25,7 @@ from services.cli.options import (
 )
 from services.cli.progress import stage_bar
 from services.cli.stdio import at_most_one, is_stdio, read_alignment_at, read_stream_at, where, write_output
-from translator.matcher import METHODS
+from translator.matching.matcher import METHODS
 
 __all__ = ["learn_command"]
 
@@ -172,9 +172,9 @@ def learn_command(
         tolka learn --source a.schema.json --target 'plant/*.ttl' --source-stream a.jsonl
         --target-stream b.jsonl -o a-b.json
     """
-    from translator.alignment_io import format_alignment
+    from translator.alignment.formats import format_alignment
     from translator.instances.learning import LearnOptions, learn
-    from translator.rules import spec_to_dict
+    from translator.translation.spec import spec_to_dict
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
@@ -220,7 +220,7 @@ def learn_command(
         page = b""
         if report is not None:
             from services.report import ranked_candidates, render_report
-            from translator.matcher import MatchOptions
+            from translator.matching.matcher import MatchOptions
 
             bar.update(task, description="report")
             schema = MatchOptions(method=method, model=options.model)

@@ -22,8 +22,8 @@ from services.cli.options import (
 )
 from services.cli.progress import stage_bar
 from services.cli.stdio import STDIO, at_most_one, is_stdio, read_alignment_at, where, write_output
-from translator.matcher import METHODS, MatchOptions, default_threshold, match, resolve_method
-from translator.wordnet import open_wordnet
+from translator.matching.matcher import METHODS, MatchOptions, default_threshold, match, resolve_method
+from translator.matching.text.wordnet import open_wordnet
 
 __all__ = ["match_command"]
 
@@ -138,7 +138,7 @@ def match_command(
 
         tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --out a-b.sssom.tsv --report a-b.html
     """
-    from translator.alignment_io import format_alignment
+    from translator.alignment.formats import format_alignment
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")

@@ -28,7 +28,7 @@ from adapters.opcua.endpoint import EndpointError, LiveOptions, is_endpoint
 from adapters.opcua.security import ClientSecurity
 from adapters.options import DEFAULT_MAX_BYTES, LoadOptions
 from translator.errors import InputError
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 if TYPE_CHECKING:
     from adapters.opcua.live import BrowseStats
@@ -154,7 +154,7 @@ def model_files(spec: str) -> list[str]:
 def model_name(spec: str, translator: Path | None = None) -> str:
     """How a translator file names a model: a URL as given, files as normalised paths joined by commas,
     relative to the folder of the ``translator`` file when given (so that the file and its models
-    can move together; readers resolve them with `translator.rules.resolve_model`)."""
+    can move together; readers resolve them with `translator.translation.spec.resolve_model`)."""
     if is_endpoint(spec):
         return spec.strip()
     files = [Path(f) for f in model_files(spec)]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from services.proxy.plan import Plan
     from services.proxy.security import ServedUser
     from services.proxy.targets import RemoteTarget, ServedTarget
-    from translator.rules import Rule, TranslatorSpec
+    from translator.translation.spec import Rule, TranslatorSpec
 
 __all__ = ["proxy_command"]
 
@@ -250,8 +250,8 @@ def proxy_command(
     from services.proxy.security import SecurityError, ServedSecurity
     from services.proxy.targets import RemoteTarget, ServedTarget
     from services.proxy.workers import ShardedProxy
-    from translator.graph import SchemaGraph
-    from translator.rules import read_translator, resolve_model, spec_to_dict
+    from translator.graph.model import SchemaGraph
+    from translator.translation.spec import read_translator, resolve_model, spec_to_dict
 
     if serve and write_to:
         raise fail("give --serve or --write-to, not both")
@@ -427,7 +427,7 @@ def _publisher(
 
     from services.bridge.publisher import PubSubPublisher
     from services.bridge.settings import BrokerUrl, check_topic
-    from translator.codecs.pubsub_frames import FieldSpec
+    from translator.translation.codecs.pubsub_frames import FieldSpec
 
     routed = sorted({route.rule for route in plan.routes})
     publisher = PubSubPublisher(
@@ -450,7 +450,7 @@ def _publisher(
 
 def _unit(rule: Rule) -> str:
     """A target field's unit: the rule's, else what its last unit conversion converts to."""
-    from translator.rules import Unit
+    from translator.translation.spec import Unit
 
     return rule.unit or next((t.target for t in reversed(rule.transforms) if isinstance(t, Unit)), "")
 

@@ -11,7 +11,7 @@ from translator.errors import InputTooLargeError
 from translator.files import write_atomic
 
 if TYPE_CHECKING:
-    from translator.alignment import Alignment
+    from translator.alignment.model import Alignment
     from translator.instances.series import Stream
 
 __all__ = [
@@ -70,7 +70,7 @@ def _stdin_bytes(max_bytes: int, what: str) -> bytes:
 def read_alignment_at(path: Path, max_bytes: int | None = None) -> Alignment:
     """The alignment file at ``path``, or on standard input for ``-`` (SSSOM TSV or Alignment RDF/XML,
     told apart by content)."""
-    from translator.alignment_io import DEFAULT_MAX_BYTES, parse_alignment, read_alignment
+    from translator.alignment.formats import DEFAULT_MAX_BYTES, parse_alignment, read_alignment
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     if str(path) == STDIO:

@@ -21,7 +21,7 @@ from services.cli.errors import reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
 from translator.errors import TolkaError
 from translator.files import write_atomic
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 __all__ = ["SHIPPED_CORPUS", "train_command"]
 

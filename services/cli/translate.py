@@ -60,8 +60,8 @@ def translate_command(
         tolka translate a-b.json --reverse < vendor-b.jsonl
     """
     from translator.errors import MessageError
-    from translator.rules import read_translator
-    from translator.translating import Translator
+    from translator.translation.compiled import Translator
+    from translator.translation.spec import read_translator
 
     compiled = Translator(read_translator(translator))
     if reverse:

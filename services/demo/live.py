@@ -23,7 +23,7 @@ from asyncua.ua.uaerrors import UaError
 from adapters.opcua.connect import secure_client
 from adapters.opcua.security import ClientSecurity
 from translator.errors import TolkaError
-from translator.values import iso_millis
+from translator.translation.values import iso_millis
 
 if TYPE_CHECKING:
     from services.demo.run import Demo

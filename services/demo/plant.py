@@ -26,9 +26,9 @@ from asyncua.server.server import Server
 from adapters import load
 from services.proxy.security import ServedSecurity
 from services.proxy.targets import coerce, resolve_ids, variant_types
-from translator.compiler import field_addresses
 from translator.instances.series import flatten
-from translator.rules import MessageFormat
+from translator.translation.compiler import field_addresses
+from translator.translation.spec import MessageFormat
 
 __all__ = ["DOTTED", "PlantServer", "Playback", "field_values"]
 

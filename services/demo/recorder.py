@@ -23,10 +23,10 @@ from adapters.opcua.connect import secure_client
 from adapters.opcua.security import ClientSecurity
 from services.demo.plant import DOTTED
 from services.proxy.targets import resolve_ids
-from translator.compiler import field_addresses
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 from translator.instances.series import Stream, stream_from_messages
-from translator.values import iso_millis
+from translator.translation.compiler import field_addresses
+from translator.translation.values import iso_millis
 
 __all__ = ["Recorder"]
 

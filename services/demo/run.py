@@ -53,12 +53,12 @@ from services.proxy.runtime import Proxy
 from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.targets import ServedTarget
 from services.simulator.recording import SimulationConfig, simulate
-from translator.alignment_io import write_alignment
-from translator.compiler import field_address
+from translator.alignment.formats import write_alignment
 from translator.errors import TolkaError
 from translator.files import write_atomic
 from translator.instances.learning import Learned, learn
-from translator.rules import write_translator
+from translator.translation.compiler import field_address
+from translator.translation.spec import write_translator
 
 __all__ = ["DemoOptions", "DemoResult", "DemoStoppedError", "Stage", "free_port", "models_dir", "run_demo"]
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from services.demo.plant import DOTTED
-from translator.compiler import field_addresses
-from translator.graph import SchemaGraph
-from translator.rules import TranslatorSpec
+from translator.graph.model import SchemaGraph
+from translator.translation.compiler import field_addresses
+from translator.translation.spec import TranslatorSpec
 
 __all__ = ["true_pairs"]
 

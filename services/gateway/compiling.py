@@ -9,9 +9,9 @@ from pathlib import Path
 from services.gateway.loading import safe_name
 from services.gateway.records import ModelRecord
 from services.gateway.store import Store
-from translator.compiler import CompileResult, compile_alignment
-from translator.graphfile import graph_from_dict
-from translator.rules import MessageFormat, Side
+from translator.graph.file import graph_from_dict
+from translator.translation.compiler import CompileResult, compile_alignment
+from translator.translation.spec import MessageFormat, Side
 
 __all__ = ["compile_stored", "stored_format"]
 

@@ -1,7 +1,8 @@
 """Matching jobs: run in worker threads, their progress and result written to the store as they go.
 
 A job is queued in the same transaction that creates its alignment, so a job id always names a
-stored job. The runner loads both graphs from the store, calls :func:`translator.matcher.match` with a
+stored job. The runner loads both graphs from the store, calls :func:`translator.matching.matcher.match` with
+a
 progress callback (written to the store at most every few percent), and puts the result into the
 alignment, keeping every reviewed decision (:meth:`Store.replace_correspondences`). A job that fails
 says why in its ``message``; jobs a restart interrupted are marked failed when the service starts.
@@ -17,10 +18,10 @@ from typing import Any
 from services.gateway.metrics import Metrics
 from services.gateway.records import JobState
 from services.gateway.store import Store
-from translator.alignment import Alignment, Status
+from translator.alignment.model import Alignment, Status
 from translator.errors import TolkaError
-from translator.graphfile import graph_from_dict
-from translator.matcher import MatchOptions, match
+from translator.graph.file import graph_from_dict
+from translator.matching.matcher import MatchOptions, match
 
 __all__ = ["INTERRUPTED", "JobRunner", "MatchJob"]
 

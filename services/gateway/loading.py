@@ -17,7 +17,7 @@ from pathlib import Path
 from adapters.options import LoadOptions
 from adapters.registry import detect_format, load_paths
 from translator.errors import InputError, MissingModelError, TolkaError
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 __all__ = ["LoadedModel", "Upload", "load_upload", "safe_name"]
 

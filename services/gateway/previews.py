@@ -2,7 +2,8 @@
 
 The review page asks for a sample message of the source model (:func:`sample`) and translates it with
 the alignment as it stands (:func:`preview`): accepted and proposed correspondences, never rejected
-ones, compiled by :func:`translator.compiler.compile_alignment` afresh on every call (a decision may
+ones, compiled by :func:`translator.translation.compiler.compile_alignment` afresh on every call (a decision
+may
 have changed it a moment ago). Nothing is stored.
 """
 
@@ -14,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.compiling import compile_stored, stored_format
 from services.gateway.store import Store
-from translator.alignment import Status
-from translator.graphfile import graph_from_dict
-from translator.rules import MessageFormat, spec_to_dict
-from translator.sample_messages import sample_message
-from translator.translating import Translator
+from translator.alignment.model import Status
+from translator.graph.file import graph_from_dict
+from translator.translation.compiled import Translator
+from translator.translation.samples import sample_message
+from translator.translation.spec import MessageFormat, spec_to_dict
 
 __all__ = ["Format", "PreviewPublic", "PreviewRequest", "preview", "sample"]
 

@@ -27,7 +27,7 @@ from translator.errors import (
     UnitError,
     UnknownFormatError,
 )
-from translator.matcher import MethodNotAvailableError
+from translator.matching.matcher import MethodNotAvailableError
 
 __all__ = ["PROBLEM_JSON", "PROBLEM_SCHEMA", "install_problem_handlers", "problem", "status_of"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.gateway.records import AlignmentRecord, ReviewRecord
-from translator.alignment import Alignment, Correspondence, proposed_by_tolka
-from translator.sssom import person_id
+from translator.alignment.model import Alignment, Correspondence, proposed_by_tolka
+from translator.alignment.sssom import person_id
 
 __all__ = ["with_provenance"]
 

@@ -27,9 +27,9 @@ from services.proxy.runtime import Proxy
 from services.proxy.security import ServedSecurity
 from services.proxy.targets import RemoteTarget, ServedTarget
 from translator.errors import TolkaError
-from translator.graph import SchemaGraph
-from translator.graphfile import graph_from_dict
-from translator.rules import spec_from_dict
+from translator.graph.file import graph_from_dict
+from translator.graph.model import SchemaGraph
+from translator.translation.spec import spec_from_dict
 
 __all__ = ["ProxyConfig", "ProxyRegistry", "RunningProxy"]
 

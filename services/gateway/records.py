@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from translator.alignment import Correspondence
+from translator.alignment.model import Correspondence
 
 __all__ = [
     "AlignmentRecord",

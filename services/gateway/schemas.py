@@ -11,7 +11,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.records import AlignmentRecord, StoredCorrespondence
-from translator.alignment import Status
+from translator.alignment.model import Status
 
 __all__ = [
     "AlignmentCreate",

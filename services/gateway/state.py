@@ -14,8 +14,8 @@ from services.gateway.metrics import Metrics
 from services.gateway.proxies import ProxyRegistry
 from services.gateway.settings import Settings
 from services.gateway.store import Store
-from translator.rules import spec_from_dict
-from translator.translating import Translator
+from translator.translation.compiled import Translator
+from translator.translation.spec import spec_from_dict
 
 __all__ = ["Gateway", "gateway"]
 

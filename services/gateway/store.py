@@ -38,9 +38,9 @@ from services.gateway.records import (
     StoredCorrespondence,
     TranslatorRecord,
 )
-from translator.alignment import Alignment, Correspondence, Status
+from translator.alignment.model import Alignment, Correspondence, Status
 from translator.errors import TolkaError
-from translator.values import iso_millis
+from translator.translation.values import iso_millis
 
 __all__ = ["SCHEMA_VERSION", "ConflictError", "NotFoundError", "Store", "StoreError"]
 
@@ -271,7 +271,7 @@ class Store:
         return self._model(row, required)
 
     def model_graph(self, model_id: str) -> dict[str, Any]:
-        """The graph-file document of a model (see :mod:`translator.graphfile`)."""
+        """The graph-file document of a model (see :mod:`translator.graph.file`)."""
         row = self._db().execute("SELECT graph FROM models WHERE id = ?", (model_id,)).fetchone()
         if row is None:
             raise NotFoundError("model", model_id)

@@ -19,7 +19,7 @@ from asyncua.server.server import Server
 from adapters.opcua.export_model import NodeClass
 from adapters.opcua.nodeid import split_expanded
 from adapters.opcua.nodeset_write import NodeSetExport, export_nodeset
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 __all__ = ["ServedModel", "build_address_space"]
 

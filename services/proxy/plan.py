@@ -11,7 +11,7 @@ named to :meth:`Plan.writable` (``tolka proxy --write-back``). Whether the targe
 client's role allow the write is the served target's business.
 
 Example:
-    >>> from translator.rules import MessageFormat, Rule, Side, TranslatorSpec, Unit
+    >>> from translator.translation.spec import MessageFormat, Rule, Side, TranslatorSpec, Unit
     >>> rule = Rule("/t", ("T",), (Unit("CEL", "FAH"),), source_id="nsu=urn:a;i=1", target_id="nsu=urn:b;i=2")
     >>> sides = Side("a", MessageFormat("opcua-pubsub-json")), Side("b", MessageFormat("json"))
     >>> spec = TranslatorSpec(*sides, (rule,))
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translator.errors import InputError, TolkaError
-from translator.rules import MISSING, TranslatorSpec, reverse_spec
-from translator.translating import Translator
+from translator.translation.compiled import Translator
+from translator.translation.spec import MISSING, TranslatorSpec, reverse_spec
 
 __all__ = ["Constant", "Plan", "Route", "plan_routes"]
 

@@ -45,7 +45,7 @@ from adapters.opcua.pki import Pki, PkiError
 from adapters.opcua.security import ClientSecurity, SecurityError
 from services.proxy.plan import Plan, Route
 from services.proxy.targets import ServedTarget, Target, coerce, resolve_ids
-from translator.values import iso_millis
+from translator.translation.values import iso_millis
 
 __all__ = ["Counters", "Proxy"]
 

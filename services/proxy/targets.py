@@ -36,7 +36,7 @@ from adapters.opcua.security import ClientSecurity
 from services.proxy.built import build_address_space
 from services.proxy.security import ServedSecurity
 from translator.errors import TolkaError
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 __all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "Target", "coerce", "resolve_ids", "variant_types"]
 

@@ -25,7 +25,7 @@ from asyncua import ua
 from services.proxy.plan import Plan, plan_routes
 from services.proxy.runtime import Counters, Proxy
 from services.proxy.targets import ServedTarget, Target, coerce
-from translator.rules import spec_from_dict
+from translator.translation.spec import spec_from_dict
 
 __all__ = ["PipeTarget", "ShardedProxy", "shares"]
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from translator.alignment import Alignment, Correspondence
-from translator.graph import Node, SchemaGraph
-from translator.matcher import MatchOptions, match
+from translator.alignment.model import Alignment, Correspondence
+from translator.graph.model import Node, SchemaGraph
+from translator.matching.matcher import MatchOptions, match
 
 __all__ = [
     "MAX_COLUMNS",

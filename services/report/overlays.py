@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from services.report.data import Entity, entity
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 from translator.instances.align import discrete
 from translator.instances.conversion import describe
 from translator.instances.evidence import PairEvidence, apply

@@ -27,9 +27,9 @@ from services.report.data import MAX_COLUMNS, MAX_SOURCES, PER_SOURCE, heatmap, 
 from services.report.figures import PER_FIGURE, heatmap_png, histogram_png, overlay_pngs
 from services.report.overlays import MAX_OVERLAYS, overlays
 from services.report.template import CONTENT_SECURITY_POLICY, TEMPLATE, environment
-from translator.alignment import Alignment
+from translator.alignment.model import Alignment
 from translator.files import write_atomic
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 from translator.instances.learning import Learned
 from translator.instances.series import Stream
 

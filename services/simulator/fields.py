@@ -5,7 +5,7 @@ One `Quantity` per measured signal of a pump skid: the process signal it reads (
 ``PumpSkid<n>``, SI-ish units as UNECE codes) and vendor B's PLC tag (under
 ``Skid_<nn>/PLC/<group>``, US units). A side left empty means the quantity exists on the other side
 only. Unit conversions are never tabulated here: the pair of UNECE codes goes to
-:func:`translator.units.conversion` (pint).
+:func:`translator.translation.units.conversion` (pint).
 
 Example:
     >>> by_key()["speed"].b_tag

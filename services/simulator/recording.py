@@ -26,11 +26,11 @@ from services.simulator.process import ProcessParams, Trace, simulate_process
 from services.simulator.schemas import vendor_a_schema, vendor_b_schema
 from services.simulator.truth import truth_alignment, truth_translator
 from services.simulator.vendors import Observer, vendor_a_messages, vendor_b_messages
-from translator.alignment import Alignment
-from translator.alignment_io import write_alignment
+from translator.alignment.formats import write_alignment
+from translator.alignment.model import Alignment
 from translator.errors import InputError
 from translator.files import write_atomic
-from translator.rules import TranslatorSpec, write_translator
+from translator.translation.spec import TranslatorSpec, write_translator
 
 __all__ = [
     "FILES",

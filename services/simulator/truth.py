@@ -14,8 +14,17 @@ from collections.abc import Sequence
 from services.simulator.fields import STATE_CODES, Encoding, Quantity
 from services.simulator.schemas import A_SCHEMA_ID, B_SCHEMA_ID, a_node_id, b_node_id
 from services.simulator.vendors import a_field, b_pointer
-from translator.alignment import Alignment, Correspondence, Justification, Status
-from translator.rules import Cast, MessageFormat, Rule, Side, Transform, TranslatorSpec, Unit, ValueMap
+from translator.alignment.model import Alignment, Correspondence, Justification, Status
+from translator.translation.spec import (
+    Cast,
+    MessageFormat,
+    Rule,
+    Side,
+    Transform,
+    TranslatorSpec,
+    Unit,
+    ValueMap,
+)
 
 __all__ = ["transforms", "truth_alignment", "truth_translator"]
 

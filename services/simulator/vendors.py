@@ -3,14 +3,15 @@
 Vendor A samples every unit at its own rate on an exact clock, in the process's SI-ish units (UNECE
 codes as OPC UA's EUInformation carries them), pump states as ``Stopped=0 / Running=1 / Fault=2``, and
 publishes one OPC UA PubSub JSON network message per sample; its DataSet fields are named by browse
-path joined with dots (``PumpSkid1.Pump.Speed``), as :func:`translator.compiler.field_address` names
+path joined with dots (``PumpSkid1.Pump.Speed``), as :func:`translator.translation.compiler.field_address`
+names
 them. Vendor B samples at another rate with timestamp jitter, a clock running ``lag`` seconds ahead,
 US units (°F, psi, gpm, Hz, hp, in), its own state codes ``OFF=10 / RUN=20 / TRIP=90`` and flags as
 0/1, and writes plain nested JSON with an ISO 8601 ``ts``.
 
 Both add Gaussian measurement noise to analog values: ``noise × span`` of the quantity, drawn
 independently per vendor, in the process unit before conversion. Counters, states and flags are exact.
-Unit conversions come from :func:`translator.units.conversion` (pint).
+Unit conversions come from :func:`translator.translation.units.conversion` (pint).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy.typing as npt
 
 from services.simulator.fields import STATE_CODES, Encoding, Quantity
 from services.simulator.process import Trace, unit_rng
-from translator.units import conversion
+from translator.translation.units import conversion
 
 __all__ = [
     "START",

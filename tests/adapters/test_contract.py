@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from adapters import FORMATS, LoadOptions, detect_format, load_paths
 from tests.paths import PLANT, TEST_DATA, VENDOR_A
-from translator.graph import NodeKind, SchemaGraph
+from translator.graph.model import NodeKind, SchemaGraph
 
 
 def _rdf_as(fmt: str, suffix: str) -> Callable[[Path], Path]:

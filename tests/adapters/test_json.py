@@ -15,7 +15,7 @@ from adapters import load_paths
 from adapters.samples import infer_graph, senml_records
 from tests.paths import TEST_DATA, shared
 from translator.errors import ModelContentError
-from translator.graph import NodeKind
+from translator.graph.model import NodeKind
 
 PUMP = "urn:tolka:test:pump#"
 

@@ -27,8 +27,8 @@ from adapters.opcua.live import browse_endpoint
 from adapters.opcua.security import ClientSecurity
 from tests.paths import VENDOR_A
 from translator.errors import TolkaError
-from translator.graph import NodeKind, SchemaGraph
-from translator.summary import summarize
+from translator.graph.model import NodeKind, SchemaGraph
+from translator.graph.summary import summarize
 
 # the test server offers no security (the secure paths have tests of their own: test_live_secure.py)
 NONE = ClientSecurity(policy="None")

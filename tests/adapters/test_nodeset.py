@@ -12,7 +12,7 @@ from adapters.opcua.models import ModelIndex, RequiredModel, read_header
 from adapters.opcua.values import unece_code, unit_id
 from tests.paths import SHARED, VENDOR_A, VENDOR_B, shared
 from translator.errors import MissingModelError, ModelContentError
-from translator.graph import NodeKind
+from translator.graph.model import NodeKind
 
 A = "nsu=http://tolka.dev/demo/VendorA/;"
 UA = "nsu=http://opcfoundation.org/UA/;"

@@ -22,8 +22,8 @@ from adapters.opcua.nodeset_write import NodeSetExport, export_nodeset
 from adapters.opcua.security import ClientSecurity
 from tests.address_space import browse_model
 from tests.paths import TEST_DATA, VENDOR_A
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.units import unece_table
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.translation.units import unece_table
 
 PUMP, SAMPLES, SKID = TEST_DATA / "pump.schema.json", TEST_DATA / "messages.jsonl", TEST_DATA / "skid.rdf"
 P = "urn:tolka:test:pump#"

@@ -8,7 +8,7 @@ import pytest
 
 from adapters import LoadOptions, load_paths
 from tests.paths import PLANT, SHARED, TEST_DATA, shared
-from translator.graph import NodeKind
+from translator.graph.model import NodeKind
 
 P = "http://tolka.dev/ontology/plant#"
 OAEI_COUNTS = {  # ../shared/data/README.md: classes, object properties, datatype properties

@@ -20,7 +20,7 @@ from adapters.opcua.nodeset_write import NodeSetExport, export_nodeset
 from tests.address_space import ServedNode, browse_model
 from tests.interop.nodeopcua import events_of, node_source_server, run_node_client
 from tests.paths import TEST_DATA, VENDOR_A
-from translator.units import unece_table
+from translator.translation.units import unece_table
 
 pytestmark = pytest.mark.anyio
 

@@ -31,7 +31,7 @@ from tests.interop.nodeopcua import (
 )
 from tests.paths import ROOT, VENDOR_A
 from tests.services.proxy.test_proxy import SC_107, SPEC, TT_103, free_port, writable_model
-from translator.rules import write_translator
+from translator.translation.spec import write_translator
 
 pytestmark = pytest.mark.anyio
 

@@ -30,10 +30,10 @@ from tests.interop.pubsub_examples import SPEC_DATA, SPEC_METADATA
 from tests.interop.pubsub_json_schema import SCHEMA
 from tests.services.bridge.broker import Mosquitto, mosquitto_binary
 from tests.services.bridge.conftest import Collector
-from translator.codecs.pubsub_frames import BuiltInType, FieldSpec
-from translator.rules import MessageFormat, Rule, Side, TranslatorSpec
-from translator.translating import Translator
-from translator.units import unece_table
+from translator.translation.codecs.pubsub_frames import BuiltInType, FieldSpec
+from translator.translation.compiled import Translator
+from translator.translation.spec import MessageFormat, Rule, Side, TranslatorSpec
+from translator.translation.units import unece_table
 
 pytestmark = pytest.mark.anyio
 

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.paths import PLANT, ROOT, SHARED, TEST_DATA, VENDOR_A, VENDOR_B
-from translator.rules import MessageFormat, Rule, Side, TranslatorSpec
-from translator.translating import Translator
+from translator.translation.compiled import Translator
+from translator.translation.spec import MessageFormat, Rule, Side, TranslatorSpec
 
 Seeds = dict[str, list[tuple[str, bytes]]]
 """Format name → (file name, content) of real files of that format."""

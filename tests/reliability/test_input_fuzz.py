@@ -28,8 +28,17 @@ from hypothesis import strategies as st
 from adapters import DEFAULT_MAX_BYTES, FORMATS, LoadOptions, load_paths
 from tests.reliability.conftest import Seeds
 from translator.errors import InputTooLargeError, MessageError, ParseError, TolkaError
-from translator.rules import Cast, Invert, MessageFormat, Rule, Side, TranslatorSpec, Unit, ValueMap
-from translator.translating import Translator
+from translator.translation.compiled import Translator
+from translator.translation.spec import (
+    Cast,
+    Invert,
+    MessageFormat,
+    Rule,
+    Side,
+    TranslatorSpec,
+    Unit,
+    ValueMap,
+)
 
 pytestmark = pytest.mark.reliability
 

@@ -12,8 +12,8 @@ import httpx
 import psutil
 import pytest
 
-from translator.alignment_io import read_alignment
-from translator.rules import read_translator
+from translator.alignment.formats import read_alignment
+from translator.translation.spec import read_translator
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 

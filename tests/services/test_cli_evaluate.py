@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.paths import shared
-from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import read_alignment, write_alignment
+from translator.alignment.formats import read_alignment, write_alignment
+from translator.alignment.model import Alignment, Correspondence
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.paths import PLANT, TEST_DATA, VENDOR_A, shared
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.services.simulated import SPLIT_GROUP, TOLKA, learn_args, run, simulate_into, split_target
-from translator.alignment_io import read_alignment
-from translator.rules import resolve_model
+from translator.alignment.formats import read_alignment
+from translator.translation.spec import resolve_model
 
 
 def _leaves(value: Any, path: str = "") -> dict[str, Any]:

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from tests.paths import PLANT, VENDOR_A, VENDOR_B, shared
-from translator.alignment import Status
-from translator.alignment_io import read_alignment, write_alignment
+from translator.alignment.formats import read_alignment, write_alignment
+from translator.alignment.model import Status
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 

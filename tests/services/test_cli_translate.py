@@ -11,9 +11,9 @@ import pytest
 
 from tests.paths import VENDOR_A, VENDOR_B
 from tests.services.simulated import SPLIT_GROUP, simulate_into, split_target
-from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import read_alignment, write_alignment
-from translator.rules import resolve_model
+from translator.alignment.formats import read_alignment, write_alignment
+from translator.alignment.model import Alignment, Correspondence
+from translator.translation.spec import resolve_model
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 A = "nsu=http://tolka.dev/demo/VendorA/;i="

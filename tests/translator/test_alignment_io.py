@@ -11,11 +11,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.paths import shared
-from translator.alignment import EXACT_MATCH, Alignment, Correspondence, Justification, Status
-from translator.alignment_io import read_alignment, write_alignment
-from translator.alignment_rdf import format_alignment_rdf, parse_alignment_rdf
+from translator.alignment.formats import read_alignment, write_alignment
+from translator.alignment.model import EXACT_MATCH, Alignment, Correspondence, Justification, Status
+from translator.alignment.rdf import format_alignment_rdf, parse_alignment_rdf
+from translator.alignment.sssom import KNOWN_PREFIXES, format_sssom, parse_sssom
 from translator.errors import InputError, InputTooLargeError, ParseError, UnknownFormatError, UnsafeInputError
-from translator.sssom import KNOWN_PREFIXES, format_sssom, parse_sssom
 
 OAEI_COUNTS = {
     "cmt-conference": 15,

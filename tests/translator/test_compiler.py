@@ -6,13 +6,13 @@ import pytest
 
 from adapters import load_paths
 from tests.paths import VENDOR_A, VENDOR_B
-from translator.alignment import Alignment, Correspondence, Status
-from translator.compiler import compile_alignment, field_address
+from translator.alignment.model import Alignment, Correspondence, Status
 from translator.errors import IncompatibleFieldsError
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.rules import Cast, MessageFormat, Side, Unit, ValueMap
-from translator.translating import Translator
-from translator.valuemaps import pair_enums
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.translation.compiled import Translator
+from translator.translation.compiler import compile_alignment, field_address
+from translator.translation.spec import Cast, MessageFormat, Side, Unit, ValueMap
+from translator.translation.valuemaps import pair_enums
 
 A = "nsu=http://tolka.dev/demo/VendorA/;i="
 B = "nsu=http://tolka.dev/demo/VendorB/;i="

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from translator.consistency import conflicting_relations
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.matcher import MatchOptions, match
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.consistency import conflicting_relations
+from translator.matching.matcher import MatchOptions, match
 
 CLASSES = ("Document", "Paper", "Review", "Person", "Author", "Reviewer")
 HIERARCHY = (("Paper", "Document"), ("Review", "Document"), ("Author", "Person"), ("Reviewer", "Person"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translator.crossval import choose, fold_groups, in_sample, micro_f1, out_of_fold
+from translator.alignment.crossval import choose, fold_groups, in_sample, micro_f1, out_of_fold
 from translator.errors import TolkaError
 
 

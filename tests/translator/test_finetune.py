@@ -9,12 +9,12 @@ import torch
 
 from adapters import load_paths
 from tests.paths import VENDOR_A
+from translator.gnn.augment import Pair, make_pair
 from translator.gnn.data import graph_input
 from translator.gnn.finetune import fine_tune
 from translator.gnn.model_io import ModelConfig, TrainedModel
 from translator.gnn.training import PairInput, pair_loss, train_model
-from translator.graph import SchemaGraph
-from translator.transforms import Pair, make_pair
+from translator.graph.model import SchemaGraph
 
 
 @pytest.fixture(scope="module")

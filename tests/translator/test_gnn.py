@@ -9,12 +9,12 @@ import torch
 
 from adapters import load_paths
 from tests.paths import VENDOR_A
-from translator.features import HashedNgramEncoder
+from translator.gnn.augment import MODERATE, make_pair
 from translator.gnn.data import RELATION_VOCABULARY, graph_input
 from translator.gnn.encoder import RelationalEncoder
+from translator.gnn.features import HashedNgramEncoder
 from translator.gnn.training import encode_pair, pair_loss, rank_metrics, train_epoch
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.transforms import MODERATE, make_pair
+from translator.graph.model import Node, NodeKind, SchemaGraph
 
 
 def _tiny() -> SchemaGraph:
@@ -143,7 +143,7 @@ def test_text_encoder_is_named_in_the_config() -> None:
     import pytest
 
     from translator.errors import InputError
-    from translator.features import HashedNgramEncoder
+    from translator.gnn.features import HashedNgramEncoder
     from translator.gnn.model_io import ModelConfig, text_encoder
 
     assert isinstance(text_encoder(ModelConfig(text_dim=16)), HashedNgramEncoder)
@@ -197,7 +197,7 @@ def test_gnn_similarity_with_a_side_of_no_own_nodes_is_empty_not_a_crash() -> No
 
     from translator.gnn.match import gnn_similarity
     from translator.gnn.model_io import load_model
-    from translator.matcher import default_model_path
+    from translator.matching.matcher import default_model_path
 
     if not default_model_path().is_file():
         pytest.skip("no shipped model (make model)")

@@ -10,7 +10,7 @@ from tests.paths import PLANT, VENDOR_A, VENDOR_B
 from translator.gnn.calibration import expected_calibration_error
 from translator.gnn.model_io import ModelConfig
 from translator.gnn.split import group_graphs, model_stem, split_graphs
-from translator.graph import Node, NodeKind, SchemaGraph
+from translator.graph.model import Node, NodeKind, SchemaGraph
 
 
 def _model(name: str, *ids: str) -> SchemaGraph:

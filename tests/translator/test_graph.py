@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from translator.errors import GraphFileError, ModelContentError
-from translator.graph import Node, NodeKind, SchemaGraph
+from translator.graph.model import Node, NodeKind, SchemaGraph
 
 
 def _full_node(node_id: str, **changes: object) -> Node:

@@ -8,11 +8,11 @@ import pytest
 
 from adapters import LoadOptions, load_paths
 from tests.paths import VENDOR_A, shared
-from translator.alignment_io import read_alignment
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.identity import REIDENTIFIED_NAMESPACE, reidentify, restore_ids
-from translator.matcher import MatchOptions, match
-from translator.metrics import evaluate
+from translator.alignment.formats import read_alignment
+from translator.alignment.identity import REIDENTIFIED_NAMESPACE, reidentify, restore_ids
+from translator.alignment.metrics import evaluate
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.matcher import MatchOptions, match
 
 
 def _graph() -> SchemaGraph:

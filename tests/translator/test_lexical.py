@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.translator.test_wordnet import build, installed  # noqa: F401  (installed: a fixture)
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.lexical import SYNONYM, lexical_candidates
-from translator.matcher import MatchOptions, match
-from translator.wordnet import WordNet, WordNetMissingError, open_wordnet
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.lexical import SYNONYM, lexical_candidates
+from translator.matching.matcher import MatchOptions, match
+from translator.matching.text.wordnet import WordNet, WordNetMissingError, open_wordnet
 
 CLASS, RELATION, ATTRIBUTE = NodeKind.CLASS, NodeKind.OBJECT_PROPERTY, NodeKind.DATATYPE_PROPERTY
 

@@ -11,14 +11,14 @@ from scipy import sparse
 
 from adapters import load_paths
 from tests.paths import shared
-from translator.alignment import Alignment, Correspondence, Status
+from translator.alignment.model import Alignment, Correspondence, Status
 from translator.errors import TolkaError
-from translator.extract import greedy_one_to_one, hungarian_one_to_one
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.lexical import datatype_class, entity_texts, kind_factor, lexical_candidates
-from translator.matcher import MatchOptions, MethodNotAvailableError, match
-from translator.structural import TIE_BREAK, flood
-from translator.tokens import normalize, tokens
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.extract import greedy_one_to_one, hungarian_one_to_one
+from translator.matching.lexical import datatype_class, entity_texts, kind_factor, lexical_candidates
+from translator.matching.matcher import MatchOptions, MethodNotAvailableError, match
+from translator.matching.structural import TIE_BREAK, flood
+from translator.matching.text.tokens import normalize, tokens
 
 
 def test_tokens_split_and_expand() -> None:
@@ -144,10 +144,10 @@ def test_top_k_ranks_candidates() -> None:
 
 
 def test_gnn_without_a_model_names_the_way_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import translator.matcher
+    import translator.matching.matcher
 
     a = _graph("a", [("x", NodeKind.CLASS, "")])
-    monkeypatch.setattr(translator.matcher, "default_model_path", lambda: tmp_path / "gone.pt")
+    monkeypatch.setattr(translator.matching.matcher, "default_model_path", lambda: tmp_path / "gone.pt")
     with pytest.raises(MethodNotAvailableError, match="make model"):
         match(a, a, MatchOptions(method="gnn"))
     with pytest.raises(TolkaError, match="known methods"):
@@ -158,7 +158,7 @@ def test_the_shipped_model_is_small_safe_and_recorded() -> None:
     import json
 
     from translator.gnn.model_io import load_model
-    from translator.matcher import default_model_path
+    from translator.matching.matcher import default_model_path
 
     path = default_model_path()
     assert path.stat().st_size < 5_000_000
@@ -233,9 +233,9 @@ def test_five_thousand_by_five_thousand_stays_sparse() -> None:
 def test_auto_picks_the_gnn_when_a_model_is_at_hand_else_structural(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import translator.matcher
+    import translator.matching.matcher
     from tests.paths import PLANT, VENDOR_A, VENDOR_B
-    from translator.matcher import default_threshold, resolve_method
+    from translator.matching.matcher import default_threshold, resolve_method
 
     auto = MatchOptions()
     plant, a, b = load_paths([PLANT]), load_paths([VENDOR_A]), load_paths([VENDOR_B])
@@ -246,7 +246,7 @@ def test_auto_picks_the_gnn_when_a_model_is_at_hand_else_structural(
     # between two ontologies the GNN only nudges structural scores, at the structural threshold
     assert default_threshold("gnn", plant, plant) == default_threshold("structural", a, b) == 0.75
     assert default_threshold("gnn", a, b) == default_threshold("gnn", plant, a) == 0.6
-    monkeypatch.setattr(translator.matcher, "default_model_path", lambda: tmp_path / "gone.pt")
+    monkeypatch.setattr(translator.matching.matcher, "default_model_path", lambda: tmp_path / "gone.pt")
     assert resolve_method(auto, a, b) == "structural"
     assert resolve_method(auto, plant, plant) == "structural"
 
@@ -289,8 +289,8 @@ def test_auto_maps_plc_tags_to_typed_variables_by_description_unit_and_structure
 
 
 def test_gnn_alone_proposes_only_confident_compatible_pairs() -> None:
-    from translator.lexical import Candidates, EntityText
-    from translator.matcher import _confident
+    from translator.matching.lexical import Candidates, EntityText
+    from translator.matching.matcher import _confident
 
     def entity(name: str, kind: NodeKind, unit: str = "") -> EntityText:
         return EntityText(f"x#{name}", kind, (name,), ((name,),), "", name, unit)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from translator.alignment import Alignment, Correspondence, Status
-from translator.metrics import Evaluation, Scores, evaluate, kind_group, macro, micro, ranking
+from translator.alignment.metrics import Evaluation, Scores, evaluate, kind_group, macro, micro, ranking
+from translator.alignment.model import Alignment, Correspondence, Status
 
 
 def alignment(*pairs: tuple[str, str] | tuple[str, str, float], **fields: object) -> Alignment:

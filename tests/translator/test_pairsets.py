@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.paths import shared
-from translator.alignment import Alignment, Correspondence
+from translator.alignment.model import Alignment, Correspondence
+from translator.alignment.pairs import CONFERENCE_FAMILY, conference_pairs, read_pair, read_pairs, score
 from translator.errors import InputError
-from translator.pairsets import CONFERENCE_FAMILY, conference_pairs, read_pair, read_pairs, score
 
 
 def _alignment(*pairs: tuple[str, str]) -> Alignment:

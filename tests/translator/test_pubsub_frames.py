@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from translator.codecs.pubsub_frames import (
+from translator.translation.codecs.pubsub_frames import (
     DELTA_FRAME,
     KEY_FRAME,
     BuiltInType,
@@ -19,7 +19,7 @@ from translator.codecs.pubsub_frames import (
     data_value,
     version_time,
 )
-from translator.units import unece_table
+from translator.translation.units import unece_table
 
 T0 = dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.UTC)
 

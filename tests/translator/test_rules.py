@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from translator.errors import ParseError, TranslatorFileError
-from translator.rules import (
+from translator.translation.spec import (
     MISSING,
     Affine,
     Cast,

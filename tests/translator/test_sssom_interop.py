@@ -9,10 +9,10 @@ import pytest
 from adapters import load_paths
 from tests.paths import VENDOR_A, VENDOR_B, shared
 from tests.sssompy import rows_as_sssom_py_reads_them, sssom_validate
-from translator.alignment import Alignment, Correspondence, Justification, Status
-from translator.alignment_io import read_alignment, write_alignment
-from translator.matcher import MatchOptions, match
-from translator.sssom import person_id
+from translator.alignment.formats import read_alignment, write_alignment
+from translator.alignment.model import Alignment, Correspondence, Justification, Status
+from translator.alignment.sssom import person_id
+from translator.matching.matcher import MatchOptions, match
 
 
 def reviewed(alignment: Alignment) -> Alignment:

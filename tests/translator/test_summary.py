@@ -7,9 +7,9 @@ import pytest
 from adapters import load_paths
 from tests.paths import PLANT, VENDOR_A
 from translator.errors import EmptyModelError, InputError
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.matcher import MatchOptions, match
-from translator.summary import require_own_entities, summarize
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.graph.summary import require_own_entities, summarize
+from translator.matching.matcher import MatchOptions, match
 
 
 def _context_only() -> SchemaGraph:

@@ -9,8 +9,7 @@ import pytest
 
 from adapters import load_paths
 from tests.paths import PLANT, VENDOR_A
-from translator.graph import Node, NodeKind, SchemaGraph
-from translator.transforms import (
+from translator.gnn.augment import (
     DEFAULT,
     AddNodes,
     ChangeDatatypes,
@@ -25,7 +24,8 @@ from translator.transforms import (
     Tag,
     make_pair,
 )
-from translator.units import compatible
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.translation.units import compatible
 
 CONTAINMENT = {"HasComponent", "HasProperty", "Organizes", "HasOrderedComponent", "child"}
 
@@ -205,8 +205,8 @@ def _leaks(source: SchemaGraph, pair: Pair) -> list[str]:
     the same name, ``plant:Sensor`` under ``sosa:Sensor``, may hold it), and its
     descriptions must not hold the old name's words in order, in any case style (``InletValve``,
     ``inlet valve``), when it has at least two (one word in prose is meaning, not a name)."""
-    from translator.features import node_text
-    from translator.tokens import split_name
+    from translator.gnn.features import node_text
+    from translator.matching.text.tokens import split_name
 
     target = pair.target
     stale = _stale_segments(target)
@@ -243,7 +243,7 @@ def _leaks(source: SchemaGraph, pair: Pair) -> list[str]:
 
 
 def _assert_no_leaks(graph: SchemaGraph, seeds: range, transforms: tuple[object, ...]) -> None:
-    from translator.transforms import MODERATE
+    from translator.gnn.augment import MODERATE
 
     renamed = 0
     for transform in (*transforms, DEFAULT, MODERATE):

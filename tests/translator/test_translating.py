@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translator.codecs.senml import index_pack, record_value, resolve_pack
 from translator.errors import MessageError, TolkaError, TranslatorFileError
-from translator.rules import (
+from translator.translation.codecs.senml import index_pack, record_value, resolve_pack
+from translator.translation.compiled import Translator
+from translator.translation.spec import (
     Affine,
     Cast,
     Invert,
@@ -25,7 +26,6 @@ from translator.rules import (
     Unit,
     ValueMap,
 )
-from translator.translating import Translator
 
 PUBSUB = MessageFormat("opcua-pubsub-json")
 JSON = MessageFormat("json")

@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from translator.units import UNECE_PINT, compatible, conversion, dimension, pint_expression, unece_table
+from translator.translation.units import (
+    UNECE_PINT,
+    compatible,
+    conversion,
+    dimension,
+    pint_expression,
+    unece_table,
+)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from translator.vocabulary import substitution, token_translations
+from translator.matching.vocabulary import substitution, token_translations
 
 
 def test_substitution_needs_shared_context() -> None:

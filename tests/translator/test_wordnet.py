@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import translator.wordnet as wordnet_module
-from translator.synonyms import expansions, synonymous
-from translator.wordnet import DEFAULT_DIRS, WordNet, WordNetMissingError, open_wordnet
+import translator.matching.text.wordnet as wordnet_module
+from translator.matching.text.synonyms import expansions, synonymous
+from translator.matching.text.wordnet import DEFAULT_DIRS, WordNet, WordNetMissingError, open_wordnet
 
 LICENSE = "  1 This software and database is provided by Princeton University.  \n  2   \n"
 
@@ -174,7 +174,7 @@ def test_without_a_database_open_wordnet_says_so_once_and_returns_none(
     monkeypatch.setattr(wordnet_module, "DEFAULT_DIRS", (tmp_path / "none",))
     wordnet_module._open.cache_clear()
     try:
-        with caplog.at_level(logging.WARNING, logger="translator.wordnet"):
+        with caplog.at_level(logging.WARNING, logger="translator.matching.text.wordnet"):
             assert open_wordnet() is None
             assert open_wordnet() is None
         warnings = [r for r in caplog.records if "no synonym evidence" in r.getMessage()]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import torch
 
-from translator.features import TextEncoder, node_features
-from translator.graph import SchemaGraph
-from translator.structural import relation_class
+from translator.gnn.features import TextEncoder, node_features
+from translator.graph.model import SchemaGraph
+from translator.matching.structural import relation_class
 
 __all__ = ["RELATION_VOCABULARY", "GraphInput", "graph_input"]
 
@@ -17,7 +17,7 @@ RELATION_VOCABULARY = (
     "is-a", "part", "domain", "range", "restriction", "restriction-target", "inverse", "type", "same",
     "DataType", "HasModellingRule", "HasEncoding", "GeneratesEvent", "other",
 )  # fmt: skip
-"""Relation roles the encoder knows (see `translator.structural.relation_class`); each has an
+"""Relation roles the encoder knows (see `translator.matching.structural.relation_class`); each has an
 inverse type, so the encoder has 2 × len(RELATION_VOCABULARY) edge types."""
 _INDEX = {name: i for i, name in enumerate(RELATION_VOCABULARY)}
 

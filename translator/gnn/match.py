@@ -26,7 +26,7 @@ from translator.gnn.finetune import fine_tune
 from translator.gnn.model_io import TrainedModel
 from translator.gnn.scoring import relative_consensus, top_k_candidates
 from translator.gnn.threads import one_thread
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 __all__ = ["GnnScores", "gnn_similarity"]
 

@@ -16,11 +16,11 @@ from typing import Any
 import torch
 
 from translator.errors import InputError
-from translator.features import HashedNgramEncoder, SentenceEncoder, TextEncoder
 from translator.files import write_atomic
 from translator.gnn.calibration import Calibration
 from translator.gnn.consensus import Consensus
 from translator.gnn.encoder import RelationalEncoder
+from translator.gnn.features import HashedNgramEncoder, SentenceEncoder, TextEncoder
 
 __all__ = ["FORMAT", "ModelConfig", "TrainedModel", "load_model", "save_model", "text_encoder"]
 

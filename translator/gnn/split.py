@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from translator.graph import SchemaGraph
+from translator.graph.model import SchemaGraph
 
 __all__ = ["Split", "group_graphs", "model_stem", "split_graphs"]
 

@@ -1,7 +1,7 @@
 """Training the encoder on transformed pairs: a contrastive loss, one epoch, ranking metrics.
 
 Plain functions over (model, data), as CONVENTIONS.md asks. A training example is a `Pair` from
-`translator.transforms`: the model must rank, for every source node with a known counterpart, that
+`translator.gnn.augment`: the model must rank, for every source node with a known counterpart, that
 counterpart first among the target graph's own nodes (InfoNCE over all of them). With a consensus
 step (:mod:`translator.gnn.consensus`), the encoder's ``k`` best targets of each such node (the true
 one always among them, as in DGMC) are refined and the refined scores get the same loss.
@@ -21,17 +21,17 @@ from typing import Any
 import torch
 
 from translator.errors import TolkaError
-from translator.features import TextEncoder
+from translator.gnn.augment import Pair, make_pair
 from translator.gnn.calibration import FEATURES, calibration_report, candidate_features, fit_calibration
 from translator.gnn.consensus import Consensus
 from translator.gnn.data import GraphInput, graph_input
 from translator.gnn.encoder import RelationalEncoder
+from translator.gnn.features import TextEncoder
 from translator.gnn.model_io import ModelConfig, TrainedModel, text_encoder
 from translator.gnn.scoring import relative_consensus, top_k_candidates
 from translator.gnn.split import group_graphs, split_graphs
 from translator.gnn.threads import one_thread
-from translator.graph import SchemaGraph
-from translator.transforms import Pair, make_pair
+from translator.graph.model import SchemaGraph
 
 __all__ = [
     "PairInput",

@@ -18,7 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 
-from translator.tokens import content_tokens
+from translator.matching.text.tokens import content_tokens
 
 __all__ = ["description_similarity"]
 

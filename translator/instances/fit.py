@@ -1,7 +1,7 @@
 """Value transforms fitted to aligned pairs of samples, with their residuals.
 
 Numbers: a least-squares affine ``y = scale * x + offset``, snapped to an exact unit conversion
-(computed by pint through :func:`translator.units.conversion`) or to the identity when one fits
+(computed by pint through :func:`translator.translation.units.conversion`) or to the identity when one fits
 about as well; discrete values: the majority target value per source value; booleans: identity or
 inversion.
 
@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from translator.errors import UnitError
-from translator.units import conversion
+from translator.translation.units import conversion
 
 __all__ = [
     "COMMON_UNITS",

@@ -1,6 +1,6 @@
 """Learning a translator from two models and two recordings of the same process (``tolka learn``).
 
-1. The schema matcher (:func:`translator.matcher.match`, ranked: its ``top_k`` best targets of each
+1. The schema matcher (:func:`translator.matching.matcher.match`, ranked: its ``top_k`` best targets of each
    source node) scores pairs by names, structure and the learned model, and the fields'
    descriptions are compared (:mod:`translator.instances.descriptions`).
 2. Each stream field is tied to its model node by address (the node's path as the stream's message
@@ -13,7 +13,7 @@
    seeds are kept as they are, rejected ones never proposed.
 5. Each kept pair becomes a rule: the fitted transform when the data fitted one
    (:mod:`translator.instances.conversion`), else the transform the models' units, enumerations and
-   datatypes give (:func:`translator.compiler.field_transforms`), as ``tolka compile`` would.
+   datatypes give (:func:`translator.translation.compiler.field_transforms`), as ``tolka compile`` would.
 """
 
 from __future__ import annotations
@@ -21,20 +21,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from translator.alignment import Alignment, Correspondence, Justification, Status, proposed_by_tolka
-from translator.compiler import field_address, field_addresses, field_transforms, is_field
+from translator.alignment.model import Alignment, Correspondence, Justification, Status, proposed_by_tolka
 from translator.errors import IncompatibleFieldsError
-from translator.graph import Node, SchemaGraph
+from translator.graph.model import Node, SchemaGraph
 from translator.instances.conversion import complete_map, describe, rule_transforms
 from translator.instances.descriptions import description_similarity
 from translator.instances.evidence import Evidence, PairEvidence, mutual_best, score_pairs
 from translator.instances.fit import ValueMapFit
 from translator.instances.fusion import DEFAULT_WEIGHTS, Candidate, Data, features, probability, select
 from translator.instances.series import Series, Stream
-from translator.lexical import datatype_class
-from translator.matcher import MatchOptions, match
-from translator.rules import MessageFormat, Rule, Side, Transform, TranslatorSpec
-from translator.units import compatible
+from translator.matching.lexical import datatype_class
+from translator.matching.matcher import MatchOptions, match
+from translator.translation.compiler import field_address, field_addresses, field_transforms, is_field
+from translator.translation.spec import MessageFormat, Rule, Side, Transform, TranslatorSpec
+from translator.translation.units import compatible
 
 __all__ = ["Collected", "LearnOptions", "Learned", "LearnedPair", "collect", "kinds", "learn", "stream_nodes"]
 

@@ -29,9 +29,9 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from translator.codecs.senml import resolve_pack
 from translator.errors import InputError, MessageError, ParseError
-from translator.rules import MessageFormat
+from translator.translation.codecs.senml import resolve_pack
+from translator.translation.spec import MessageFormat
 
 __all__ = [
     "Kind",

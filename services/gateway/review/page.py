@@ -19,8 +19,8 @@ from services.gateway.compiling import stored_format
 from services.gateway.records import ModelRecord
 from services.gateway.review.trees import TreeItem, model_tree
 from services.gateway.store import NotFoundError, Store
-from translator.graphfile import graph_from_dict
-from translator.rules import FORMATS
+from translator.graph.file import graph_from_dict
+from translator.translation.spec import FORMATS
 
 __all__ = ["ASSETS", "asset", "render_review"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from translator.graph import Node, NodeKind, SchemaGraph
+from translator.graph.model import Node, NodeKind, SchemaGraph
 
 __all__ = ["KIND_TAGS", "TreeItem", "model_tree"]
 

@@ -23,11 +23,11 @@ from services.gateway.schemas import (
 )
 from services.gateway.state import Gateway, gateway
 from services.gateway.store import ConflictError
-from translator.alignment import Alignment, Status
-from translator.alignment_io import alignment_format
-from translator.alignment_rdf import format_alignment_rdf, parse_alignment_rdf
+from translator.alignment.formats import alignment_format
+from translator.alignment.model import Alignment, Status
+from translator.alignment.rdf import format_alignment_rdf, parse_alignment_rdf
+from translator.alignment.sssom import format_sssom, parse_sssom
 from translator.errors import InputError, ModelContentError, ParseError
-from translator.sssom import format_sssom, parse_sssom
 
 __all__ = ["router"]
 

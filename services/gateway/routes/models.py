@@ -12,7 +12,7 @@ from services.gateway.loading import Upload, load_upload, safe_name
 from services.gateway.schemas import Created, GraphPage, ModelPublic
 from services.gateway.state import Gateway, gateway
 from translator.errors import InputError, InputTooLargeError
-from translator.graphfile import graph_to_dict
+from translator.graph.file import graph_to_dict
 
 __all__ = ["router"]
 

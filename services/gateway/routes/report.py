@@ -15,8 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from services.gateway.state import Gateway, gateway
 from services.gateway.store import Store
-from translator.graphfile import graph_from_dict
-from translator.matcher import MatchOptions
+from translator.graph.file import graph_from_dict
+from translator.matching.matcher import MatchOptions
 
 __all__ = ["router"]
 

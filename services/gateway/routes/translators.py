@@ -27,8 +27,8 @@ from services.gateway.problems import problem
 from services.gateway.schemas import Created, TranslatorCreate, TranslatorPublic
 from services.gateway.state import Gateway, gateway
 from translator.errors import InputTooLargeError, MessageError
-from translator.rules import FORMATS, spec_to_dict
-from translator.translating import Translator
+from translator.translation.compiled import Translator
+from translator.translation.spec import FORMATS, spec_to_dict
 
 __all__ = ["router"]
 

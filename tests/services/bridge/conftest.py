@@ -19,8 +19,8 @@ from paho.mqtt.properties import Properties
 
 from tests.paths import VENDOR_A, VENDOR_B
 from tests.services.bridge.broker import Mosquitto, mosquitto_binary
-from translator.alignment import Alignment, Correspondence
-from translator.alignment_io import write_alignment
+from translator.alignment.formats import write_alignment
+from translator.alignment.model import Alignment, Correspondence
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 A = "nsu=http://tolka.dev/demo/VendorA/;i="

@@ -17,8 +17,8 @@ from tests.paths import ROOT
 from tests.services.bridge.broker import Mosquitto
 from tests.services.bridge.conftest import Collector
 from tests.services.proxy.test_proxy import SPEC, SPEED, free_port, node, vendor_a
-from translator.rules import write_translator
-from translator.units import unece_table
+from translator.translation.spec import write_translator
+from translator.translation.units import unece_table
 
 pytestmark = pytest.mark.anyio
 

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from services.gateway import Settings, create_app
 from tests.paths import PLANT, VENDOR_A, VENDOR_B
 from tests.services.gateway.conftest import matched, upload, wait_for
-from translator.alignment_rdf import parse_alignment_rdf
-from translator.sssom import parse_sssom
+from translator.alignment.rdf import parse_alignment_rdf
+from translator.alignment.sssom import parse_sssom
 
 pytestmark = pytest.mark.anyio
 

@@ -16,7 +16,7 @@ import pytest
 from services.gateway.records import JobState
 from services.gateway.store import SCHEMA_VERSION, ConflictError, NotFoundError, Store, StoreError
 from tests.paths import ROOT
-from translator.alignment import Correspondence, Status
+from translator.alignment.model import Correspondence, Status
 
 GRAPH = {
     "format": "tolka-schema-graph",
@@ -109,7 +109,7 @@ WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     from services.gateway.store import Store
-    from translator.alignment import Correspondence, Status
+    from translator.alignment.model import Correspondence, Status
 
     store = Store(Path(sys.argv[1]))
     graph = {"format": "tolka-schema-graph", "version": 1, "name": "m", "nodes": [], "edges": []}

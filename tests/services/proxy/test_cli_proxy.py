@@ -18,7 +18,7 @@ from asyncua.ua.uaerrors import UaStatusCodeError
 
 from tests.paths import ROOT, VENDOR_B
 from tests.services.proxy.test_proxy import SC_107, SPEC, SPEED, free_port, node, vendor_a, writable_model
-from translator.rules import write_translator
+from translator.translation.spec import write_translator
 
 pytestmark = pytest.mark.anyio
 

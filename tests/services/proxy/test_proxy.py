@@ -25,9 +25,9 @@ from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.targets import RemoteTarget, ServedTarget
 from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
-from translator.graph import Node as GraphNode
-from translator.graph import NodeKind, SchemaGraph
-from translator.rules import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit, spec_to_dict
+from translator.graph.model import Node as GraphNode
+from translator.graph.model import NodeKind, SchemaGraph
+from translator.translation.spec import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit, spec_to_dict
 
 pytestmark = pytest.mark.anyio
 

@@ -39,7 +39,7 @@ from tests.services.proxy.test_proxy import (
     writable_model,
 )
 from translator.errors import TolkaError
-from translator.rules import (
+from translator.translation.spec import (
     Rule,
     TranslatorSpec,
     ValueMap,

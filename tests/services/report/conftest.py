@@ -15,11 +15,11 @@ from adapters import load
 from services.report import ranked_candidates
 from services.simulator.recording import SimulationConfig, simulate, write_recording
 from tests.paths import VENDOR_A, VENDOR_B
-from translator.alignment import Alignment
-from translator.graph import SchemaGraph
+from translator.alignment.model import Alignment
+from translator.graph.model import SchemaGraph
 from translator.instances.learning import Learned, learn
 from translator.instances.series import Stream, read_stream
-from translator.matcher import MatchOptions, match
+from translator.matching.matcher import MatchOptions, match
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _ATTRIBUTE = re.compile(r"""\b(src|href|action|srcset|poster|data)\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)

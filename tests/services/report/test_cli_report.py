@@ -10,7 +10,7 @@ from tests.paths import VENDOR_A, VENDOR_B
 from tests.services.report.conftest import check_png, external_references, pngs
 from tests.services.report.test_page import assert_rows
 from tests.services.simulated import learn_args, run, simulate_into
-from translator.alignment_io import read_alignment
+from translator.alignment.formats import read_alignment
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,10 @@ from services.report import CONTENT_SECURITY_POLICY, check_writable, render_repo
 from services.report.data import MAX_SOURCES, heatmap
 from services.report.overlays import Overlay, overlays
 from tests.services.report.conftest import Matched, Recorded, check_png, external_references, pngs
-from translator.alignment import Alignment
+from translator.alignment.model import Alignment
 from translator.instances.learning import LearnOptions, learn
 from translator.instances.series import read_stream
-from translator.matcher import MatchOptions, match
+from translator.matching.matcher import MatchOptions, match
 
 
 class _Rows(HTMLParser):

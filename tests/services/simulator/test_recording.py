@@ -22,12 +22,12 @@ from services.simulator import (
     write_recording,
 )
 from services.simulator.vendors import START, a_field, b_pointer
-from translator.alignment_io import read_alignment
-from translator.codecs.plain import pointer_tokens
+from translator.alignment.formats import read_alignment
 from translator.errors import InputError
-from translator.rules import read_translator
-from translator.translating import Translator
-from translator.units import conversion
+from translator.translation.codecs.plain import pointer_tokens
+from translator.translation.compiled import Translator
+from translator.translation.spec import read_translator
+from translator.translation.units import conversion
 
 CONFIG = SimulationConfig(seed=11, units=2, noise=0.01, rate_a=1.0, rate_b=0.5, lag=3.0)
 

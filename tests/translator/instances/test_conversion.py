@@ -7,7 +7,7 @@ import numpy as np
 from translator.instances.conversion import complete_map, describe, rule_transforms
 from translator.instances.fit import AffineFit, BooleanFit, ValueMapFit
 from translator.instances.series import Kind, Series
-from translator.rules import Affine, Cast, Invert, Unit, ValueMap
+from translator.translation.spec import Affine, Cast, Invert, Unit, ValueMap
 
 
 def _series(kind: Kind, values: list[object]) -> Series:

@@ -17,7 +17,7 @@ from translator.instances.evidence import (
 )
 from translator.instances.fit import AffineFit, BooleanFit, ValueMapFit
 from translator.instances.series import read_series
-from translator.units import conversion
+from translator.translation.units import conversion
 
 
 def test_normalised_mutual_information() -> None:

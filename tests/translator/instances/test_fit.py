@@ -8,7 +8,7 @@ import pytest
 from tests.translator.instances.conftest import Plant
 from translator.instances.align import common_grid, resample, shifted
 from translator.instances.fit import AffineFit, fit_affine, fit_boolean, fit_value_map
-from translator.units import conversion
+from translator.translation.units import conversion
 
 
 def _aligned(plant: Plant, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:

@@ -7,12 +7,12 @@ import pytest
 from adapters.jsonschema import load_jsonschema
 from adapters.options import LoadOptions
 from tests.translator.instances.conftest import Plant
-from translator.alignment import Alignment, Correspondence, Status
-from translator.alignment_io import read_alignment
-from translator.graph import SchemaGraph
+from translator.alignment.formats import read_alignment
+from translator.alignment.model import Alignment, Correspondence, Status
+from translator.graph.model import SchemaGraph
 from translator.instances.learning import Learned, learn
 from translator.instances.series import read_stream
-from translator.rules import Unit, ValueMap
+from translator.translation.spec import Unit, ValueMap
 
 
 @pytest.fixture(scope="module")

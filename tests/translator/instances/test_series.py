@@ -18,7 +18,7 @@ from translator.instances.series import (
     read_stream,
     series_from_messages,
 )
-from translator.rules import MessageFormat
+from translator.translation.spec import MessageFormat
 
 
 def test_parse_time() -> None:

@@ -1,0 +1,1 @@
+"""The graph every model becomes: `SchemaGraph`, its saved-graph file, its summary."""
