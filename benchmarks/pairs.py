@@ -65,6 +65,7 @@ from translator.alignment.model import Alignment, Correspondence
 from translator.alignment.pairs import LabelledPair, conference_pairs, read_pairs, score
 from translator.errors import TolkaError
 from translator.graph.model import SchemaGraph
+from translator.graph.names import normalize
 from translator.matching.lexical import RULES
 from translator.matching.matcher import (
     Evidence,
@@ -75,7 +76,6 @@ from translator.matching.matcher import (
     default_model_path,
     gather_evidence,
 )
-from translator.matching.text.tokens import normalize
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache" / "pairs"

@@ -11,7 +11,10 @@ from rdflib import Graph
 
 from adapters import FORMATS, LoadOptions, detect_format, load_paths
 from tests.paths import PLANT, TEST_DATA, VENDOR_A
-from translator.graph.model import NodeKind, SchemaGraph
+from translator.gnn.data import RELATION_VOCABULARY, graph_input
+from translator.gnn.features import HashedNgramEncoder
+from translator.graph.file import load_graph, save_graph
+from translator.graph.model import NodeKind
 
 
 def _rdf_as(fmt: str, suffix: str) -> Callable[[Path], Path]:
@@ -25,7 +28,7 @@ def _rdf_as(fmt: str, suffix: str) -> Callable[[Path], Path]:
 
 def _saved_graph(tmp: Path) -> Path:
     out = tmp / "vendor_a.graph.json"
-    load_paths([VENDOR_A]).save(out)
+    save_graph(load_paths([VENDOR_A]), out)
     return out
 
 
@@ -79,27 +82,30 @@ def test_ids_are_deterministic(sample: tuple[str, Path]) -> None:
     assert load_paths([path]) == load_paths([path])
 
 
-def test_to_pyg_shape(sample: tuple[str, Path]) -> None:
+def test_gnn_input_shape(sample: tuple[str, Path]) -> None:
+    """Every format's graph converts to the GNN's input: the own nodes and their direct context as
+    rows in sorted id order, each edge among them twice (with its inverse), types in range."""
     _, path = sample
     graph = load_paths([path])
-    data = graph.to_pyg()
-    assert data.num_nodes == len(graph)
-    assert tuple(data.edge_index.shape) == (2, graph.num_edges)
-    assert tuple(data.edge_type.shape) == (graph.num_edges,)
-    assert tuple(data.kind.shape) == (len(graph),)
-    assert int(data.own_mask.sum()) == sum(1 for _ in graph.own_nodes())
-    assert data.node_ids == sorted(n.id for n in graph.nodes())
-    if graph.num_edges:
-        assert int(data.edge_index.max()) < len(graph)
-        assert int(data.edge_type.max()) < len(data.relation_names)
+    data = graph_input(graph, HashedNgramEncoder(dim=16))
+    rows = set(data.ids)
+    assert data.ids == sorted(rows)
+    assert {n.id for n in graph.own_nodes()} <= rows
+    assert int(data.own.sum()) == sum(1 for _ in graph.own_nodes())
+    inside = sum(1 for e in graph.edges() if e.source in rows and e.target in rows)
+    assert tuple(data.edge_index.shape) == (2, 2 * inside)
+    assert tuple(data.x.shape) == (len(rows), data.x.shape[1])
+    if inside:
+        assert int(data.edge_index.max()) < len(rows)
+        assert int(data.edge_type.max()) < 2 * len(RELATION_VOCABULARY)
 
 
 def test_json_round_trip(sample: tuple[str, Path], tmp_path: Path) -> None:
     _, path = sample
     graph = load_paths([path])
     out = tmp_path / "round.json"
-    graph.save(out)
-    assert SchemaGraph.load(out) == graph
+    save_graph(graph, out)
+    assert load_graph(out) == graph
     assert json.loads(out.read_text())["format"] == "tolka-schema-graph"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.paths import PLANT, TEST_DATA, VENDOR_A, shared
-from translator.graph.model import SchemaGraph
+from translator.graph.file import load_graph
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 
@@ -37,7 +37,7 @@ def test_json_summary_and_save(tmp_path: Path) -> None:
     assert summary["units"]["CEL"] == 4
     reloaded = run("inspect", str(saved), "--json")
     assert json.loads(reloaded.stdout) == summary
-    assert SchemaGraph.load(saved).name == "http://tolka.dev/demo/VendorA/"
+    assert load_graph(saved).name == "http://tolka.dev/demo/VendorA/"
 
 
 def test_table_output() -> None:

@@ -1,4 +1,4 @@
-"""SchemaGraph: building, equality, the JSON file round trip and the PyG conversion."""
+"""SchemaGraph: building, equality, the JSON file round trip and the conversion to the GNN's tensors."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import pytest
 import torch
 
 from translator.errors import GraphFileError, ModelContentError
+from translator.gnn.data import RELATION_VOCABULARY, graph_input
+from translator.gnn.features import HashedNgramEncoder
+from translator.graph.file import load_graph, save_graph
 from translator.graph.model import Node, NodeKind, SchemaGraph
 
 
@@ -103,14 +106,14 @@ def test_json_round_trip_is_exact(tmp_path: Path) -> None:
     graph = _graph()
     graph.warnings.append("a warning")
     path = tmp_path / "g.json"
-    graph.save(path)
-    again = SchemaGraph.load(path)
+    save_graph(graph, path)
+    again = load_graph(path)
     assert again == graph
     assert again["urn:test;i=1"] == graph["urn:test;i=1"]
     # Equal graphs built in another order give byte-identical files.
     other = _graph(order=[2, 0, 1])
     other.warnings.append("a warning")
-    other.save(tmp_path / "h.json")
+    save_graph(other, tmp_path / "h.json")
     assert (tmp_path / "h.json").read_bytes() == path.read_bytes()
 
 
@@ -118,7 +121,7 @@ def test_graph_file_errors_name_the_problem(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"format": "something-else"}))
     with pytest.raises(GraphFileError, match="not a Tolka graph file"):
-        SchemaGraph.load(path)
+        load_graph(path)
     path.write_text(
         json.dumps(
             {
@@ -129,7 +132,7 @@ def test_graph_file_errors_name_the_problem(tmp_path: Path) -> None:
         )
     )
     with pytest.raises(GraphFileError, match="nodes/0"):
-        SchemaGraph.load(path)
+        load_graph(path)
 
 
 def test_save_is_atomic(tmp_path: Path) -> None:
@@ -138,31 +141,29 @@ def test_save_is_atomic(tmp_path: Path) -> None:
     graph = _graph()
     graph.add_node(_full_node("urn:test;i=9", minimum=float("nan")).replace(synonyms=(object(),)))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        graph.save(path)
+        save_graph(graph, path)
     assert path.read_text() == "previous content"
     assert [p.name for p in tmp_path.iterdir()] == ["g.json"]
 
 
-def test_to_pyg_is_deterministic_and_shaped() -> None:
-    a = _graph().to_pyg()
-    b = _graph(order=[2, 1, 0]).to_pyg()
-    assert a.node_ids == sorted(a.node_ids) == b.node_ids
-    assert a.relation_names == b.relation_names == ["HasComponent", "HasTypeDefinition"]
+def test_the_gnn_input_is_deterministic_and_shaped() -> None:
+    """The one graph → tensor converter (`translator.gnn.data.graph_input`): rows in sorted id order
+    whatever the insertion order, every edge with its inverse, typed by relation role."""
+    encoder = HashedNgramEncoder(dim=16)
+    a, b = graph_input(_graph(), encoder), graph_input(_graph(order=[2, 1, 0]), encoder)
+    assert a.ids == sorted(a.ids) == b.ids
     assert torch.equal(a.edge_index, b.edge_index)
     assert torch.equal(a.edge_type, b.edge_type)
-    assert torch.equal(a.kind, b.kind)
-    assert a.edge_index.shape == (2, 2)
+    assert torch.equal(a.x, b.x)
+    assert a.edge_index.shape == (2, 4)  # two edges, each with its inverse
     assert a.edge_index.dtype == torch.long
-    assert a.own_mask.tolist() == [True, False, True]
-    assert a.num_nodes == 3
-    src, dst = a.edge_index[:, 0].tolist()
-    assert (a.node_ids[src], a.node_ids[dst]) == ("urn:test;i=2", "urn:test;i=1")
-
-
-def test_to_pyg_shared_relation_vocabulary() -> None:
-    data = _graph().to_pyg(relations=["HasTypeDefinition", "Organizes"])
-    assert data.relation_names == ["HasTypeDefinition", "Organizes", "<other>"]
-    assert sorted(data.edge_type.tolist()) == [0, 2]
+    assert a.own.tolist() == [True, False, True]
+    assert a.x.shape[0] == 3
+    part, type_of = RELATION_VOCABULARY.index("part"), RELATION_VOCABULARY.index("type")
+    assert sorted(a.edge_type.tolist()) == [2 * part, 2 * part + 1, 2 * type_of, 2 * type_of + 1]
+    pairs = {(a.ids[s], a.ids[t]) for s, t in a.edge_index.t().tolist()}
+    assert ("urn:test;i=2", "urn:test;i=1") in pairs
+    assert ("urn:test;i=1", "urn:test;i=2") in pairs
 
 
 def test_random_graph_round_trips(tmp_path: Path) -> None:
@@ -174,5 +175,5 @@ def test_random_graph_round_trips(tmp_path: Path) -> None:
         graph.add_node(Node(id=node_id, kind=rng.choice(kinds), name=node_id[-3:], own=rng.random() < 0.7))
     for _ in range(600):
         graph.add_edge(rng.choice(ids), rng.choice(ids), rng.choice(["child", "ref", "HasComponent"]))
-    graph.save(tmp_path / "r.json")
-    assert SchemaGraph.load(tmp_path / "r.json") == graph
+    save_graph(graph, tmp_path / "r.json")
+    assert load_graph(tmp_path / "r.json") == graph

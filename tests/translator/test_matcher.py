@@ -13,12 +13,13 @@ from adapters import load_paths
 from tests.paths import shared
 from translator.alignment.model import Alignment, Correspondence, Status
 from translator.errors import TolkaError
+from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.graph.names import normalize, tokens
 from translator.matching.extract import greedy_one_to_one, hungarian_one_to_one
-from translator.matching.lexical import datatype_class, entity_texts, kind_factor, lexical_candidates
+from translator.matching.lexical import entity_texts, kind_factor, lexical_candidates
 from translator.matching.matcher import MatchOptions, MethodNotAvailableError, match
 from translator.matching.structural import TIE_BREAK, flood
-from translator.matching.text.tokens import normalize, tokens
 
 
 def test_tokens_split_and_expand() -> None:

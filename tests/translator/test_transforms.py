@@ -206,7 +206,7 @@ def _leaks(source: SchemaGraph, pair: Pair) -> list[str]:
     descriptions must not hold the old name's words in order, in any case style (``InletValve``,
     ``inlet valve``), when it has at least two (one word in prose is meaning, not a name)."""
     from translator.gnn.features import node_text
-    from translator.matching.text.tokens import split_name
+    from translator.graph.names import split_name
 
     target = pair.target
     stale = _stale_segments(target)

@@ -29,9 +29,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
-from translator.matching.lexical import datatype_class
-from translator.matching.text.tokens import ABBREVIATIONS, split_name
+from translator.graph.names import ABBREVIATIONS, split_name
 from translator.translation.units import dimension
 
 __all__ = [
@@ -217,7 +217,7 @@ def _remove(graph: SchemaGraph, node_ids: Iterable[str]) -> None:
 
 _WORD = re.compile(r"[0-9A-Za-z]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-"""The word pieces of :func:`translator.matching.text.tokens.split_name`."""
+"""The word pieces of :func:`translator.graph.names.split_name`."""
 
 
 def _word_spans(text: str) -> list[tuple[str, int, int]]:

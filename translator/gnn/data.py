@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import torch
 
 from translator.gnn.features import TextEncoder, node_features
+from translator.graph.classes import relation_class
 from translator.graph.model import SchemaGraph
-from translator.matching.structural import relation_class
 
 __all__ = ["RELATION_VOCABULARY", "GraphInput", "graph_input"]
 

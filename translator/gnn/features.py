@@ -10,8 +10,8 @@ A node's feature vector concatenates
 * the SI base exponents of its unit (so °C and K agree, bar and °C do not) and a has-unit flag,
 * log degree (in and out) and browse-path depth.
 
-Features are built from sorted node ids, like `SchemaGraph.to_pyg`, so the same graph always gives
-the same matrix.
+Features are built from sorted node ids, like `translator.gnn.data.graph_input`, so the same graph
+always gives the same matrix.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Any, Protocol
 import torch
 
 from translator.errors import TolkaError
+from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
-from translator.matching.lexical import datatype_class
-from translator.matching.text.tokens import tokens
+from translator.graph.names import tokens
 from translator.translation.units import BASE_DIMENSIONS, base_exponents
 
 __all__ = [

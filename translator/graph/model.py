@@ -27,15 +27,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import networkx as nx
 
 from translator.errors import ModelContentError
-
-if TYPE_CHECKING:
-    from torch_geometric.data import Data
 
 __all__ = ["Edge", "LocalText", "Node", "NodeKind", "SchemaGraph"]
 
@@ -44,7 +40,7 @@ LocalText = tuple[str, str]
 
 
 class NodeKind(StrEnum):
-    """What a node is. The order of members is the kind index used by `to_pyg()`; append only."""
+    """What a node is. The order of members is the kind index the GNN's features use; append only."""
 
     OBJECT = "object"
     VARIABLE = "variable"
@@ -305,25 +301,3 @@ class SchemaGraph:
     def __repr__(self) -> str:
         own = sum(1 for _ in self.own_nodes())
         return f"SchemaGraph({self.name!r}, nodes={len(self)}, own={own}, edges={self.num_edges})"
-
-    def to_pyg(self, *, relations: Iterable[str] | None = None) -> Data:
-        """Convert to PyTorch Geometric data with sorted, deterministic id tables.
-
-        See :func:`translator.gnn.pyg.to_pyg`; torch is imported only when this is called.
-        """
-        from translator.gnn.pyg import to_pyg
-
-        return to_pyg(self, relations=relations)
-
-    def save(self, path: str | Path) -> None:
-        """Write the graph to a JSON file (atomically); :meth:`load` reads it back exactly."""
-        from translator.graph.file import save_graph
-
-        save_graph(self, Path(path))
-
-    @classmethod
-    def load(cls, path: str | Path) -> SchemaGraph:
-        """Read a graph written by :meth:`save`."""
-        from translator.graph.file import load_graph
-
-        return load_graph(Path(path))

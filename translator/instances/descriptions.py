@@ -18,7 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 
-from translator.matching.text.tokens import content_tokens
+from translator.graph.names import content_tokens
 
 __all__ = ["description_similarity"]
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from translator.alignment.model import Alignment, Correspondence, Justification, Status, proposed_by_tolka
 from translator.errors import IncompatibleFieldsError
+from translator.graph.classes import datatype_class
 from translator.graph.model import Node, SchemaGraph
 from translator.instances.conversion import complete_map, describe, rule_transforms
 from translator.instances.descriptions import description_similarity
@@ -30,7 +31,6 @@ from translator.instances.evidence import Evidence, PairEvidence, mutual_best, s
 from translator.instances.fit import ValueMapFit
 from translator.instances.fusion import DEFAULT_WEIGHTS, Candidate, Data, features, probability, select
 from translator.instances.series import Series, Stream
-from translator.matching.lexical import datatype_class
 from translator.matching.matcher import MatchOptions, match
 from translator.translation.compiler import field_address, field_addresses, field_transforms, is_field
 from translator.translation.spec import MessageFormat, Rule, Side, Transform, TranslatorSpec

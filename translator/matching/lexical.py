@@ -1,7 +1,7 @@
 """The lexical matcher: candidate pairs by name, label and synonym similarity.
 
 Each own node of a graph gets its name variants (name, label, labels in every locale, synonyms),
-normalised by :mod:`translator.matching.text.tokens`. Candidates are blocked with a character 3-gram TF-IDF
+normalised by :mod:`translator.graph.names`. Candidates are blocked with a character 3-gram TF-IDF
 index:
 the sparse product of the two models' vectors is computed in row chunks and only the ``block`` best
 targets of each source node (plus every exact normalised-name match) are kept, so memory grows with
@@ -50,9 +50,10 @@ from difflib import SequenceMatcher
 import numpy as np
 from scipy import sparse
 
+from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.graph.names import content_tokens, normalize, tokens
 from translator.matching.text.synonyms import expansions, synonymous
-from translator.matching.text.tokens import content_tokens, normalize, tokens
 from translator.matching.text.wordnet import WordNet
 from translator.matching.vocabulary import substitution, token_translations
 from translator.translation.units import compatible
@@ -61,7 +62,6 @@ __all__ = [
     "RULES",
     "Candidates",
     "EntityText",
-    "datatype_class",
     "entity_texts",
     "kind_factor",
     "lexical_candidates",
@@ -121,22 +121,6 @@ def kind_factor(a: NodeKind, b: NodeKind) -> float:
     if ga == gb:
         return 0.9
     return _NEAR.get(frozenset({ga, gb}), 0.0)
-
-
-def datatype_class(datatype: str) -> str:
-    """``bool``, ``number``, ``text``, ``time`` or "" (unknown) for any model's datatype name."""
-    d = datatype.lower()
-    if not d or d.startswith("array"):
-        return ""
-    if "bool" in d:
-        return "bool"
-    if "date" in d or "time" in d or "duration" in d:
-        return "time"
-    if any(k in d for k in ("int", "float", "double", "decimal", "number", "byte", "long", "short", "real")):
-        return "number"
-    if any(k in d for k in ("string", "text", "char", "literal", "anyuri")):
-        return "text"
-    return ""
 
 
 def _datatype_factor(a: str, b: str) -> float:

@@ -18,43 +18,15 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
+from translator.graph.classes import relation_class
 from translator.graph.model import SchemaGraph
 from translator.matching.lexical import EntityText
 
-__all__ = ["RELATION_CLASSES", "flood", "relation_class"]
-
-RELATION_CLASSES = {
-    "rdfs:subClassOf": "is-a",
-    "rdfs:subPropertyOf": "is-a",
-    "HasSubtype": "is-a",
-    "extends": "is-a",
-    "owl:equivalentClass": "same",
-    "HasComponent": "part",
-    "HasProperty": "part",
-    "HasOrderedComponent": "part",
-    "HasAddIn": "part",
-    "Organizes": "part",
-    "child": "part",
-    "rdfs:domain": "domain",
-    "rdfs:range": "range",
-    "owl:onProperty": "restriction",
-    "owl:someValuesFrom": "restriction-target",
-    "owl:allValuesFrom": "restriction-target",
-    "owl:inverseOf": "inverse",
-    "HasTypeDefinition": "type",
-    "rdf:type": "type",
-    "ref": "type",
-}
-"""Relations of different models that play the same role."""
+__all__ = ["flood"]
 
 _MAX_NEIGHBOURS = 40
 TIE_BREAK = 1e-3
 """Support added on top of the score so that, among pairs of equal score, structure decides."""
-
-
-def relation_class(relation: str) -> str:
-    """The role class of a relation name (the name itself when unknown)."""
-    return RELATION_CLASSES.get(relation, relation)
 
 
 def _neighbours(graph: SchemaGraph, entities: Sequence[EntityText]) -> list[dict[str, list[int]]]:

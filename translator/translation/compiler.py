@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from translator.alignment.model import Alignment, Correspondence, Status
 from translator.errors import IncompatibleFieldsError, UnitError
+from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
-from translator.matching.lexical import datatype_class
-from translator.matching.text.tokens import normalize
+from translator.graph.names import normalize
 from translator.translation.spec import (
     Cast,
     MessageFormat,

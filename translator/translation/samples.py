@@ -20,8 +20,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from translator.graph.classes import datatype_class
 from translator.graph.model import Node, SchemaGraph
-from translator.matching.lexical import datatype_class
 from translator.translation.codecs.plain import pointer_tokens
 from translator.translation.compiler import field_address, is_field
 from translator.translation.spec import MessageFormat

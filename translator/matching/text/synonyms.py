@@ -6,7 +6,7 @@ pair up in order, each pair equal (the same word, or inflections of one lemma: `
 pair
 is synonyms. A run is one word or a collocation of up to ``MAX_RUN`` words that is a WordNet lemma
 of its own, so ``last name`` pairs with ``surname`` and ``conference chairman`` with
-``conference chair``. Names arrive as the content tokens of :mod:`translator.matching.text.tokens`
+``conference chair``. Names arrive as the content tokens of :mod:`translator.graph.names`
 (``has_the_last_name`` → ``last name``).
 
 :func:`expansions` is the other direction, for blocking: a name with one run replaced by each of
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 
-from translator.matching.text.tokens import content_tokens
+from translator.graph.names import content_tokens
 from translator.matching.text.wordnet import POS, WordNet
 
 __all__ = ["MAX_RUN", "expansions", "synonymous"]
