@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.paths import PLANT, ROOT, SHARED, TEST_DATA, VENDOR_A, VENDOR_B
+from translator.graph.file import save_graph
 from translator.translation.compiled import Translator
 from translator.translation.spec import MessageFormat, Rule, Side, TranslatorSpec
 
@@ -59,7 +60,7 @@ def input_seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
     ):
         seeds[fmt] = [(f"plant{suffix}", plant.serialize(format=rdflib_name, encoding="utf-8"))]
     saved = tmp_path_factory.mktemp("seeds") / "plant.graph.json"
-    load(PLANT).save(saved)
+    save_graph(load(PLANT), saved)
     seeds["graph"] = [(saved.name, saved.read_bytes())]
     senml = b"\n".join(input_messages_of(MessageFormat("senml")))
     seeds["samples"].append(("messages.senml.jsonl", senml))
