@@ -115,7 +115,7 @@ from translator.alignment.formats import read_alignment
 from translator.alignment.metrics import Evaluation, Scores, evaluate, macro, micro, ranking
 from translator.alignment.model import Alignment, Correspondence, Justification, Status
 from translator.errors import TolkaError
-from translator.gnn.augment import DEFAULT, MODERATE, Transform, make_pair
+from translator.gnn.augment import DEFAULT, MODERATE, Augmentation, make_pair
 from translator.graph.model import SchemaGraph
 from translator.matching.matcher import MatchOptions, match
 
@@ -137,7 +137,7 @@ NODESETS: dict[str, Path] = {
 }
 """Nodesets of section 3: relative paths are under ``--data``."""
 HELD_OUT = ("Machinery", "Robotics", "PackML")
-TRANSFORMS: dict[str, Transform] = {"moderate": MODERATE, "default": DEFAULT}
+TRANSFORMS: dict[str, Augmentation] = {"moderate": MODERATE, "default": DEFAULT}
 """Transform sets of section 3: ``MODERATE`` (the differences the quality goal names) and
 ``DEFAULT`` (what the model trains on: also partial overlap and legacy tag names)."""
 TEST_SEED = 1000
@@ -521,7 +521,7 @@ def nodeset_path(data: Path, name: str) -> Path:
 
 
 def transformed_cases(
-    data: Path, load: Loader, names: Sequence[str], seeds: int, transform: Transform
+    data: Path, load: Loader, names: Sequence[str], seeds: int, transform: Augmentation
 ) -> list[Case]:
     """``make_pair`` of each nodeset with the test seeds and ``transform``, the truth as the reference."""
     cases = []

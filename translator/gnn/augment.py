@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT",
     "MODERATE",
     "AddNodes",
+    "Augmentation",
     "ChangeDatatypes",
     "ChangeUnits",
     "Compose",
@@ -49,7 +50,6 @@ __all__ = [
     "Reidentify",
     "Rename",
     "Tag",
-    "Transform",
     "make_pair",
 ]
 
@@ -63,8 +63,8 @@ class Pair:
     truth: dict[str, str] = field(default_factory=dict)
 
 
-Transform = Callable[[Pair, random.Random], Pair]
-"""A transform takes a pair (its target is what gets changed) and returns a new pair."""
+Augmentation = Callable[[Pair, random.Random], Pair]
+"""An augmentation takes a pair (its target is what gets changed) and returns a new pair."""
 
 _CONTAINMENT = frozenset({"HasComponent", "HasProperty", "Organizes", "HasOrderedComponent", "child"})
 _ABBREVIATE = {long: short for short, long in ABBREVIATIONS.items() if " " not in long and len(short) >= 2}
@@ -566,7 +566,7 @@ class Reidentify:
 class Compose:
     """Apply transforms in order."""
 
-    transforms: tuple[Transform, ...]
+    transforms: tuple[Augmentation, ...]
 
     def __call__(self, pair: Pair, rng: random.Random) -> Pair:
         for transform in self.transforms:
@@ -600,7 +600,7 @@ distractors added, hierarchies regrouped, units and datatypes changed, order shu
 strength, with no loss of overlap beyond the dropped leaves."""
 
 
-def make_pair(graph: SchemaGraph, rng: random.Random, transform: Transform = DEFAULT) -> Pair:
+def make_pair(graph: SchemaGraph, rng: random.Random, transform: Augmentation = DEFAULT) -> Pair:
     """A training or test pair: the graph, a transformed copy, and the true correspondence."""
     start = Pair(graph, graph, {n.id: n.id for n in graph.own_nodes()})
     return transform(start, rng)

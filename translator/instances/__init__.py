@@ -10,8 +10,8 @@ conversion, a copy, a value map, a flag — (:mod:`.fit`) and score every candid
 from translator.instances.align import common_grid, discrete, estimate_lag, resample, shifted
 from translator.instances.evidence import (
     Evidence,
+    Fit,
     PairEvidence,
-    Transform,
     mutual_best,
     normalised_mutual_information,
     score_pairs,
@@ -45,11 +45,11 @@ __all__ = [
     "AffineFit",
     "BooleanFit",
     "Evidence",
+    "Fit",
     "Kind",
     "PairEvidence",
     "Series",
     "Stream",
-    "Transform",
     "ValueMapFit",
     "common_grid",
     "discrete",

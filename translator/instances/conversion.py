@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from translator.instances.evidence import Transform as Fitted
+from translator.instances.evidence import Fit
 from translator.instances.fit import AffineFit, BooleanFit, ValueMapFit
 from translator.instances.series import Kind, Series
 from translator.translation.spec import Affine, Cast, Invert, Transform, Unit, ValueMap
@@ -28,7 +28,7 @@ def _number(value: float) -> str:
     return f"{value:.6g}"
 
 
-def describe(fitted: Fitted) -> str:
+def describe(fitted: Fit) -> str:
     """The fitted transform in a few words (``unit CEL -> FAH``, ``copy``, ``map 0->10, 1->20``)."""
     if isinstance(fitted, AffineFit):
         if fitted.units is not None:
@@ -81,7 +81,7 @@ def complete_map(
     return fitted, ""
 
 
-def _produces(fitted: Fitted, source: Series, steps: list[Transform]) -> Kind | None:
+def _produces(fitted: Fit, source: Series, steps: list[Transform]) -> Kind | None:
     """What kind of values the steps leave (None: the target's own, after a value map)."""
     if isinstance(fitted, ValueMapFit) and steps:
         return None
@@ -92,7 +92,7 @@ def _produces(fitted: Fitted, source: Series, steps: list[Transform]) -> Kind | 
     return source.kind
 
 
-def rule_transforms(fitted: Fitted, source: Series, target: Series) -> tuple[Transform, ...]:
+def rule_transforms(fitted: Fit, source: Series, target: Series) -> tuple[Transform, ...]:
     """The rule steps that turn ``source``'s values into ``target``'s as ``fitted`` says."""
     steps: list[Transform] = []
     if isinstance(fitted, AffineFit):

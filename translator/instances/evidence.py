@@ -38,8 +38,8 @@ from translator.instances.series import Kind, Series
 
 __all__ = [
     "Evidence",
+    "Fit",
     "PairEvidence",
-    "Transform",
     "apply",
     "distribution_distance",
     "mutual_best",
@@ -47,7 +47,7 @@ __all__ = [
     "score_pairs",
 ]
 
-Transform = AffineFit | ValueMapFit | BooleanFit
+Fit = AffineFit | ValueMapFit | BooleanFit
 """What turns a source field's values into the target field's."""
 
 
@@ -62,7 +62,7 @@ class PairEvidence:
     source: str
     target: str
     score: float
-    transform: Transform
+    transform: Fit
     residual: float
     method: str
     distance: float = 0.0
@@ -127,7 +127,7 @@ def _units(source: str | None, target: str | None) -> tuple[str, ...]:
 
 def _discrete_transform(
     x: npt.NDArray[Any], y: npt.NDArray[Any], source: Series, target: Series
-) -> tuple[Transform, float]:
+) -> tuple[Fit, float]:
     both_flags = {Kind.BOOLEAN} & {source.kind, target.kind} and len(set(x.tolist())) == len(
         set(y.tolist())
     ) == 2
@@ -148,7 +148,7 @@ def _discrete_transform(
     return mapping, 1.0 - mapping.accuracy
 
 
-def apply(transform: Transform, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+def apply(transform: Fit, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """``transform`` applied to source ``values`` (unmapped discrete values stay as they are)."""
     if isinstance(transform, AffineFit):
         return transform.scale * values.astype(np.float64) + transform.offset
