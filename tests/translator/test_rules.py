@@ -173,9 +173,9 @@ def test_the_json_schema_accepts_the_format_and_refuses_what_the_reader_refuses(
         assert list(validator.iter_errors(_broken(pointer, value))), pointer
 
 
-def test_the_readme_example_is_a_valid_translator_file() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    block = readme.split("### Translator files", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
+def test_the_documented_example_is_a_valid_translator_file() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "translator-file.md").read_text()
+    block = page.split("```json\n", 1)[1].split("```", 1)[0]
     spec = spec_from_dict(json.loads(block))
     assert len(spec.rules) == 4
     assert spec.rules[0].transforms == (Unit("RPM", "HTZ"),)
