@@ -127,7 +127,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix translator adapters services ontologies tests benchmarks
 	$(VENV)/bin/ruff format translator adapters services ontologies tests benchmarks
 
-# The shipped GNN model, seeded, on an explicit corpus (services/cli/train.py SHIPPED_CORPUS): the OAEI
+# The shipped GNN model, seeded, on an explicit corpus (translator/gnn/corpus.py SHIPPED_CORPUS): the OAEI
 # conference ontologies (not their reference alignments), the AAS and SOSA/SSN ontologies, the OPC UA
 # nodesets and the project's own models; never $(SHARED)/pairs, the labelled evaluation pairs. A fifth
 # of the models (whole families) validate and are not trained on; the best epoch on them is kept. The

@@ -54,7 +54,7 @@ vary. What is measured:
    validated on the others.
    (b) Held-out *graphs*: a model is trained exactly as the shipped one (``ModelConfig()``, 8 epochs,
    2 pairs per graph, seed 0, ``train_model``, which sets a fifth of its corpus aside to validate on)
-   on the corpus of ``make model`` (``_corpus_files`` of ``SHIPPED_CORPUS`` under ``<data>`` and of
+   on the corpus of ``make model`` (``corpus_files`` of ``SHIPPED_CORPUS`` under ``<data>`` and of
    ``ontologies/``, loaded with ``models_dirs=(<data>/opcua,)``, models without own nodes left out)
    minus Machinery, Robotics and PackML *and minus every corpus model that contains
    one of their own nodes* (a companion model loads the model it requires as context: MachineTool,
@@ -115,7 +115,8 @@ from translator.alignment.formats import read_alignment
 from translator.alignment.metrics import Evaluation, Scores, evaluate, macro, micro, ranking
 from translator.alignment.model import Alignment, Correspondence, Justification, Status
 from translator.errors import TolkaError
-from translator.gnn.augment import DEFAULT, MODERATE, Augmentation, make_pair
+from translator.gnn.augment.pairs import DEFAULT, MODERATE, make_pair
+from translator.gnn.augment.transform import Augmentation
 from translator.graph.model import SchemaGraph
 from translator.matching.matcher import MatchOptions, match
 
@@ -615,7 +616,7 @@ def transform_tables(
 def held_out_corpus(data: Path, plan: Plan) -> tuple[list[Path], list[SchemaGraph], list[str], list[str]]:
     """The corpus of ``tolka train`` less the held-out nodesets and every model containing one of
     their own nodes: (files, graphs, held-out files, files left out for containing them)."""
-    from services.cli.train import SHIPPED_CORPUS, _corpus_files
+    from translator.gnn.corpus import corpus_files, shipped_corpus
 
     load = Loader(data)
     held_paths = {nodeset_path(data, name).resolve() for name in HELD_OUT}
@@ -623,7 +624,7 @@ def held_out_corpus(data: Path, plan: Plan) -> tuple[list[Path], list[SchemaGrap
     for path in held_paths:
         held_ids |= own_ids(load(path))
     files, graphs, dependent = [], [], []
-    for path in _corpus_files([*(data / folder for folder in SHIPPED_CORPUS), REPO / "ontologies"]):
+    for path in corpus_files([*shipped_corpus(data), REPO / "ontologies"]):
         if path.resolve() in held_paths:
             continue
         if plan.max_bytes is not None and path.stat().st_size > plan.max_bytes:
@@ -663,8 +664,8 @@ def epoch_printer(encoder: str) -> Callable[[int, float, dict[str, float]], None
 def train_worker(data: Path, out: Path, plan: Plan) -> None:
     """Train the hashed then the sentence model on the held-out split; after each, write
     ``<encoder>.pt`` and ``<encoder>.json`` (seconds, load averages, corpus, or the error) to ``out``."""
-    from translator.gnn.model_io import ModelConfig, save_model
-    from translator.gnn.training import train_model
+    from translator.gnn.model_io import ModelConfig, save_weights
+    from translator.gnn.training_run import train_model
 
     files, graphs, held, dependent = held_out_corpus(data, plan)
     print(f"held-out split: training on {len(graphs)} models", file=sys.stderr, flush=True)
@@ -691,7 +692,7 @@ def train_worker(data: Path, out: Path, plan: Plan) -> None:
             model.training["corpus"] = [str(f) for f in files]
             model.training["config"] = asdict(model.config)
             model.training["seconds"] = round(seconds, 1)
-            save_model(model, out / f"{encoder}.pt")
+            save_weights(model, out / f"{encoder}.pt")
             record |= {"seconds": seconds, "load_after": os.getloadavg()[0]}
         except Exception as exc:  # reported as "could not train", with the reason
             traceback.print_exc()
@@ -857,9 +858,9 @@ def model_lines(model: Path, snapshot: Path) -> list[str]:
     digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()[:12]
     when = dt.datetime.fromtimestamp(model.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     lines = [f"- Model: `{display(model)}` (sha256 {digest}…, written {when})", *describe_model(snapshot)]
-    from translator.gnn.model_io import load_model
+    from translator.gnn.model_io import load_weights
 
-    lines += validation_lines(load_model(snapshot).training)
+    lines += validation_lines(load_weights(snapshot).training)
     if record.exists():
         lines.append(f"- Training record file: `{display(record)}`")
     return lines
@@ -951,7 +952,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     started = time.perf_counter()
     command = shlex.join(["python", "benchmarks/gnn_quality.py", *(sys.argv[1:] if argv is None else argv)])
-    from translator.gnn.model_io import load_model
+    from translator.gnn.model_io import load_weights
 
     load = Loader(data)
     with tempfile.TemporaryDirectory(prefix="tolka-gnn-quality-") as tmp:
@@ -961,9 +962,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         snapshot = folder / "default-model.pt"
         shutil.copyfile(model, snapshot)
         head = machine(model, snapshot)
-        used_seeds = training_seeds(load_model(snapshot).training)
+        used_seeds = training_seeds(load_weights(snapshot).training)
         clash = [s for s in range(TEST_SEED, TEST_SEED + plan.test_seeds) if s in used_seeds]
-        seen_line = trained_on(load_model(snapshot).training, data, plan.nodesets)
+        seen_line = trained_on(load_weights(snapshot).training, data, plan.nodesets)
         model = snapshot
         with training_worker(data, folder, args.quick) as worker:
             progress("training the held-out models in a worker process (hashed, then sentence)")

@@ -8,7 +8,7 @@ What is measured, in one run:
 
 1. **Scaling.** For N in ``--sizes`` (default 250, 500, 1000, 2000 and the full model) the first N
    own nodes (by id) of the base OPC UA model ``Opc.Ua.NodeSet2.xml`` (``match_scale.prefix``; the
-   full model as loaded), turned into a pair by ``translator.gnn.augment.make_pair`` with the
+   full model as loaded), turned into a pair by ``translator.gnn.augment.pairs.make_pair`` with the
    ``MODERATE`` transforms (renamed, 10 % of the leaves dropped, distractors added, flattened,
    nested, units and datatypes changed, re-identified; seeded by ``--seed``), and matched
    ``match(pair.source, pair.target, MatchOptions(method=M))`` for M = ``gnn`` (with ``model`` set)
@@ -19,7 +19,7 @@ What is measured, in one run:
 2. **A pair of ~100-entity ontologies**: the OAEI conference pair ``cmt.owl`` → ``conference.owl``,
    each method timed ``--repeat`` times (median and minimum), with F1 against the reference ``ra1``
    for orientation.
-3. **Model loading**: ``translator.gnn.model_io.load_model`` of the model file, the first call in a
+3. **Model loading**: ``translator.gnn.model_io.load_weights`` of the model file, the first call in a
    fresh process (after the imports) and the median of ``--repeat`` further calls.
 
 How, and why it is fair: every (case, method) runs in its own fresh Python process (this script
@@ -34,7 +34,7 @@ held at its peak, interpreter, torch and the loaded graphs included (this is wha
 4 GB); *growth* is that peak minus the resident size just before the call, the memory the call
 itself needed. Both see memory that C/C++ code (torch, NumPy, SciPy) allocates, which
 ``tracemalloc`` would miss. ``match()`` reads the model file itself on every call
-(``MatchOptions.model`` is a path), so the gnn times include one warm ``load_model``, reported
+(``MatchOptions.model`` is a path), so the gnn times include one warm ``load_weights``, reported
 separately under 3.
 
 If the ``--model`` file does not exist (by default ``ontologies/models/tolka-gnn.pt``, the model
@@ -78,7 +78,8 @@ from adapters import load_paths
 from translator.alignment.formats import read_alignment
 from translator.alignment.metrics import evaluate
 from translator.alignment.model import Alignment, Correspondence
-from translator.gnn.augment import MODERATE, Pair, make_pair
+from translator.gnn.augment.pairs import MODERATE, make_pair
+from translator.gnn.augment.transform import Pair
 from translator.graph.model import SchemaGraph
 from translator.matching.matcher import MatchOptions, match
 
@@ -203,16 +204,16 @@ def ontology(folder: Path, name: str) -> Path:
 
 
 def load_times(model: Path, repeat: int) -> dict[str, float]:
-    """Seconds of the first ``load_model`` in this process and the median of ``repeat`` more."""
-    from translator.gnn.model_io import load_model
+    """Seconds of the first ``load_weights`` in this process and the median of ``repeat`` more."""
+    from translator.gnn.model_io import load_weights
 
     start = time.perf_counter()
-    load_model(model)
+    load_weights(model)
     first = time.perf_counter() - start
     again = []
     for _ in range(repeat):
         start = time.perf_counter()
-        load_model(model)
+        load_weights(model)
         again.append(time.perf_counter() - start)
     return {"load_first": first, "load_median": statistics.median(again)}
 
@@ -299,8 +300,8 @@ def model_file(path: Path) -> Iterator[tuple[Path, str]]:
     if path.exists():
         yield path, ""
         return
-    from translator.gnn.model_io import save_model
-    from translator.gnn.training import train_model
+    from translator.gnn.model_io import save_weights
+    from translator.gnn.training_run import train_model
 
     demo = sorted((REPO / "ontologies" / "demo").glob("*.xml"))
     print(f"{path} not found: training a stand-in model on {len(demo)} demo models ...", file=sys.stderr)
@@ -321,7 +322,7 @@ def model_file(path: Path) -> Iterator[tuple[Path, str]]:
     )
     with tempfile.TemporaryDirectory(prefix="tolka-gnn-model-") as tmp:
         stand_in = Path(tmp) / "stand-in.pt"
-        save_model(trained, stand_in)
+        save_weights(trained, stand_in)
         yield stand_in, note
 
 
@@ -344,9 +345,9 @@ def _short(value: Any) -> str:
 
 def describe_model(path: Path) -> list[str]:
     """Markdown lines: the model's configuration and its training record (history shortened)."""
-    from translator.gnn.model_io import load_model
+    from translator.gnn.model_io import load_weights
 
-    model = load_model(path)
+    model = load_weights(path)
     config = ", ".join(f"{k}={v}" for k, v in asdict(model.config).items())
     lines = [f"- Model configuration: {config}; file {path.stat().st_size / 1024:.0f} KiB"]
     training = dict(model.training)
@@ -592,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pair[method] = run_case(Case("pair", method), args, model)
     gnn_pair = pair["gnn"]
     load_line = (
-        f"**Model loading** (`load_model`, fresh process): first call "
+        f"**Model loading** (`load_weights`, fresh process): first call "
         f"{gnn_pair['load_first'] * 1000:.0f} ms, then median {gnn_pair['load_median'] * 1000:.1f} ms "
         f"of {args.repeat} (the latter is inside every gnn time above, since `match()` reads the "
         "model file on each call)."

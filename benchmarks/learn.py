@@ -56,8 +56,9 @@ from results import header_lines, markdown_table, run_info, write_section  # ben
 from services.cli.options import load_model
 from services.simulator.recording import Recording, SimulationConfig, simulate, write_recording
 from translator.graph.model import SchemaGraph
+from translator.instances.candidates import collect
 from translator.instances.fusion import FEATURES, features, fit_weights, probability
-from translator.instances.learning import collect, learn
+from translator.instances.learning import learn
 from translator.instances.series import flatten, stream_from_messages
 from translator.matching.matcher import MatchOptions, match
 from translator.translation.compiled import Translator

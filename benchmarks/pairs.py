@@ -66,16 +66,11 @@ from translator.alignment.pairs import LabelledPair, conference_pairs, read_pair
 from translator.errors import TolkaError
 from translator.graph.model import SchemaGraph
 from translator.graph.names import normalize
-from translator.matching.lexical import RULES
-from translator.matching.matcher import (
-    Evidence,
-    MatchOptions,
-    Scores,
-    combine,
-    decide,
-    default_model_path,
-    gather_evidence,
-)
+from translator.matching.decision import decide
+from translator.matching.evidence import Evidence, Scores, combine
+from translator.matching.lexical_rules import RULES
+from translator.matching.matcher import default_model_path, gather_evidence
+from translator.matching.options import MatchOptions
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache" / "pairs"
@@ -229,10 +224,10 @@ def heldout_model(
     """The shipped model's recipe trained on its corpus without any model of a labelled pair (cached)."""
     import torch
 
-    from translator.gnn.model_io import ModelConfig, load_model, save_model
-    from translator.gnn.training import train_model
+    from translator.gnn.model_io import ModelConfig, load_weights, save_weights
+    from translator.gnn.training_run import train_model
 
-    record = load_model(shipped).training
+    record = load_weights(shipped).training
     corpus = [REPO / str(p) for p in record.get("corpus", [])]
     if not corpus:
         raise TolkaError(f"{shipped}: the training record names no corpus")
@@ -301,7 +296,7 @@ def heldout_model(
         str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p) for p in kept
     ]
     trained.training["left_out"] = dropped
-    save_model(trained, out)
+    save_weights(trained, out)
     log.append(f"held-out GNN: trained in {time.perf_counter() - started:.0f} s → {out.relative_to(REPO)}")
     return out
 

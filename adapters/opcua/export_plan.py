@@ -43,48 +43,31 @@ enumerations are not in a graph: variables are written without a value, read-onl
 that cannot be expressed is listed in :attr:`ExportPlan.notes`.
 
 The records (`PlannedNode`, `ExportPlan`) and the state the planning fills live in
-:mod:`adapters.opcua.export_model`; data types, enumerations and units in
-:mod:`adapters.opcua.export_values`.
+:mod:`adapters.opcua.export_model`; references in :mod:`adapters.opcua.export_references`; data
+types, enumerations and units in :mod:`adapters.opcua.export_values`; parents, type definitions,
+modelling rules and the file order in :mod:`adapters.opcua.export_hierarchy`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 
 from adapters.opcua.datatypes import BASE_DATA_TYPE, datatype_of, is_container_datatype
+from adapters.opcua.export_hierarchy import complete_nodes, hierarchical_references, place_references
 from adapters.opcua.export_model import (
-    BASE_DATA_VARIABLE_TYPE,
     BASE_NAMES,
-    BASE_OBJECT_TYPE,
-    DEFAULT_SUPERTYPE,
-    HAS_COMPONENT,
-    HAS_MODELLING_RULE,
-    HAS_ORDERED_COMPONENT,
-    HAS_PROPERTY,
-    HAS_SUBTYPE,
-    HAS_TYPE_DEFINITION,
-    MANDATORY,
-    OBJECTS_FOLDER,
-    OPTIONAL,
-    ORGANIZES,
-    PROPERTY_TYPE,
-    TYPES,
-    VIEWS_FOLDER,
     EnumField,
     ExportPlan,
-    Link,
     NodeClass,
     PlannedNode,
     PlanState,
-    Reference,
     local_namespace,
 )
+from adapters.opcua.export_references import choose_types, plan_references
 from adapters.opcua.export_values import plan_values
 from adapters.opcua.nodeid import UA_NAMESPACE, split_expanded
-from adapters.opcua.ns0 import CONTAINMENT_REFERENCES, base_type_id
-from adapters.opcua.paths import containment_relations
+from adapters.opcua.ns0 import CONTAINMENT_REFERENCES
 from translator.graph.model import LocalText, Node, NodeKind, SchemaGraph
 
 __all__ = ["ExportPlan", "local_namespace", "plan_export"]
@@ -104,13 +87,6 @@ _NO_NODE = {
     NodeKind.UNKNOWN: "a node of unknown kind has no OPC UA node class",
 }
 
-_TYPED_BY = frozenset(
-    {(NodeClass.OBJECT, NodeClass.OBJECT_TYPE), (NodeClass.VARIABLE, NodeClass.VARIABLE_TYPE)}
-)
-_MAPPED = frozenset(
-    {"child", "ref", "extends", "rdfs:subClassOf", "rdfs:domain", "rdfs:range", "rdf:type", "DataType"}
-)
-_OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _MEMBER_RELATIONS = frozenset({"child"}) | (CONTAINMENT_REFERENCES - {"HasSubtype"})
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -177,221 +153,14 @@ class _Planner(PlanState):
             if is_type and (ref_type.own or ref_type.name not in self.type_names):
                 self.type_names[ref_type.name] = ref_type.id
 
-    # -- references --------------------------------------------------------------------------
-    def relations(self) -> None:
-        unmapped: dict[str, int] = defaultdict(int)
-        for edge in sorted(self.graph.edges()):
-            s, t, relation = edge
-            if (s not in self.ids and t not in self.ids) or s in self.left_out or t in self.left_out:
-                continue  # between context nodes, or with a node left out (reported with it)
-            if relation in _MAPPED:
-                self.mapped(s, t, relation)
-                continue
-            ref_type = self.reference_type(relation)
-            source, target = self.address(s), self.address(t)
-            if ref_type is None:
-                unmapped[relation] += 1
-            elif source is None or target is None:
-                self.note(f"a {relation} reference to a node outside the written model", f"{s} -> {t}")
-            else:
-                self.link(source, ref_type, target)
-        if unmapped:
-            counts = ", ".join(f"{relation} ×{count}" for relation, count in sorted(unmapped.items()))
-            self.note("relations without an OPC UA counterpart, not written", counts)
-
-    def mapped(self, s: str, t: str, relation: str) -> None:
-        source, target = self.ids.get(s), self.ids.get(t)
-        s_class = self.nodes[source].node_class if source else None
-        t_class = self.nodes[target].node_class if target else None
-        if relation == "DataType":
-            found = self.address(t)
-            if s_class in (NodeClass.VARIABLE, NodeClass.VARIABLE_TYPE) and found:
-                self.datatypes.setdefault(s, found)
-            return
-        if relation == "rdfs:subClassOf" and t == _OWL_THING:
-            return  # every class is a Thing: in OPC UA a BaseObjectType, its supertype when it has no other
-        if source is None or target is None:
-            self.note(f"a {relation} edge to a node outside the written model", f"{s} -> {t}")
-            return
-        if relation in ("child", "rdfs:domain"):
-            parent, child = (source, target) if relation == "child" else (target, source)
-            kind = self.graph[t if relation == "child" else s].kind
-            self.link(parent, HAS_PROPERTY if kind is NodeKind.PROPERTY else HAS_COMPONENT, child)
-        elif relation in ("extends", "rdfs:subClassOf") and s_class == t_class and s_class in TYPES:
-            self.supertypes[s].append(target)
-        elif t_class is NodeClass.DATA_TYPE and s_class is NodeClass.VARIABLE and relation == "ref":
-            self.datatypes.setdefault(s, target)
-        elif (s_class, t_class) in _TYPED_BY:
-            self.typedefs[s].append(target)
-        else:
-            self.note(
-                f"a {relation} edge from a {s_class} to a {t_class} has no OPC UA counterpart", f"{s} -> {t}"
-            )
-
-    def choose_types(self) -> None:
-        """One type definition per instance and one supertype per type (OPC UA has single
-        inheritance): the first by id that makes no cycle of subtypes; the others are reported."""
-        for s, candidates in sorted(self.typedefs.items()):
-            first, *rest = sorted(set(candidates))
-            self.link(self.ids[s], HAS_TYPE_DEFINITION, first)
-            for other in rest:
-                self.note("an OPC UA instance has one type definition; left out", f"{s} -> {other}")
-        chosen: dict[str, str] = {}
-
-        def reaches(start: str, node: str) -> bool:
-            current, steps = start, 0
-            while current != node and current in chosen and steps <= len(chosen):
-                current, steps = chosen[current], steps + 1
-            return current == node
-
-        for s, candidates in sorted(self.supertypes.items()):
-            node = self.ids[s]
-            options = sorted(set(candidates))
-            supertype = next((o for o in options if not reaches(o, node)), None)
-            if supertype is None:
-                self.note("subtypes that form a cycle: the supertype is left out", f"{s} -> {options[0]}")
-            else:
-                chosen[node] = supertype
-                self.link(supertype, HAS_SUBTYPE, node)
-            for other in options:
-                if other != supertype and (supertype is not None or other != options[0]):
-                    self.note("an OPC UA type has one supertype; left out", f"{s} -> {other}")
-
-    # -- what every node needs: a parent, a type, a modelling rule --------------------------
-    def hierarchical(self) -> set[str]:
-        pairs = []
-        for edge in self.graph.edges():
-            if edge.relation == "HasSubtype":
-                s, t = self.graph.get(edge.source), self.graph.get(edge.target)
-                if s and t and s.kind is NodeKind.REFERENCE_TYPE and t.kind is NodeKind.REFERENCE_TYPE:
-                    pairs.append((s.name, t.name))
-        names = containment_relations(pairs) | {"HasEventSource", "HasNotifier"}
-        return {ref for name in names if (ref := self.reference_type(name)) is not None}
-
-    def complete(self, hierarchical: set[str]) -> None:
-        has_parent = {link.target for link in self.links if link.type in hierarchical}
-        typed = {link.source for link in self.links if link.type == HAS_TYPE_DEFINITION}
-        property_of = {link.target for link in self.links if link.type == HAS_PROPERTY}
-        for node_id, planned in sorted(self.nodes.items()):
-            node_class = planned.node_class
-            if node_id not in has_parent:
-                if node_class in TYPES:
-                    self.link(DEFAULT_SUPERTYPE[node_class], HAS_SUBTYPE, node_id)
-                elif not planned.graph_id.startswith("nsu="):  # an OPC UA model's nodes stay where they are
-                    self.link(
-                        VIEWS_FOLDER if node_class is NodeClass.VIEW else OBJECTS_FOLDER, ORGANIZES, node_id
-                    )
-            if node_id not in typed and node_class in (NodeClass.OBJECT, NodeClass.VARIABLE):
-                if node_class is NodeClass.OBJECT:
-                    definition = BASE_OBJECT_TYPE
-                elif node_id in property_of:
-                    definition = PROPERTY_TYPE
-                else:
-                    definition = BASE_DATA_VARIABLE_TYPE
-                self.link(node_id, HAS_TYPE_DEFINITION, definition)
-        self.modelling_rules(hierarchical)
-
-    def modelling_rules(self, hierarchical: set[str]) -> None:
-        children: dict[str, list[str]] = defaultdict(list)
-        for link in self.links:
-            if link.type in hierarchical and link.type != HAS_SUBTYPE and link.target in self.nodes:
-                children[link.source].append(link.target)
-        ruled = {link.source for link in self.links if link.type == HAS_MODELLING_RULE}
-        queue = [
-            n
-            for n, p in self.nodes.items()
-            if p.node_class in (NodeClass.OBJECT_TYPE, NodeClass.VARIABLE_TYPE)
-        ]
-        seen = set(queue)
-        while queue:
-            for child in sorted(children.get(queue.pop(), ())):
-                if child in seen or self.nodes[child].node_class in TYPES:
-                    continue
-                seen.add(child)
-                queue.append(child)
-                planned = self.nodes[child]
-                if child in ruled or planned.graph_id.startswith("nsu="):
-                    continue  # an OPC UA model says where its rules are
-                node = self.graph.get(planned.graph_id)
-                rule = (
-                    base_type_id(node.modelling_rule, NodeKind.OBJECT)
-                    if node and node.modelling_rule
-                    else None
-                )
-                self.link(child, HAS_MODELLING_RULE, rule or (OPTIONAL if node else MANDATORY))
-
-    # -- references onto nodes, file order ---------------------------------------------------
-    def place(self, hierarchical: set[str]) -> list[PlannedNode]:
-        """Write each link onto a node: the one parent of each node as an inverse reference on it
-        (and its ParentNodeId); for a node without a parent (a DataType's encoding), the first link to
-        it, inverse on it; every other link forward on its source when that is written, else inverse
-        on its target. Returns the nodes in file order."""
-        priority = {HAS_SUBTYPE: 0, HAS_COMPONENT: 1, HAS_PROPERTY: 1, HAS_ORDERED_COMPONENT: 1, ORGANIZES: 3}
-        parent_of: dict[str, Link] = {}
-        for link in self.links:
-            if link.type not in hierarchical or link.target not in self.nodes or link.source == link.target:
-                continue
-            rank = (link.source not in self.nodes, priority.get(link.type, 2), link.source)
-            current = parent_of.get(link.target)
-            if current is None or rank < (
-                current.source not in self.nodes,
-                priority.get(current.type, 2),
-                current.source,
-            ):
-                parent_of[link.target] = link
-        held: dict[str, Link] = {}  # a node without a parent (an encoding): the first link to it holds it
-        for link in sorted(self.links, key=lambda k: (k.target, k.type, k.source)):
-            if link.target in self.nodes and link.target not in parent_of and link.source != link.target:
-                held.setdefault(link.target, link)
-        seen: set[tuple[str, str, str]] = set()
-        for link in self.links:
-            key = (link.source, link.type, link.target)
-            if key in seen:
-                continue
-            seen.add(key)
-            if parent_of.get(link.target) is link:
-                child = self.nodes[link.target]
-                child.references.append(Reference(link.type, link.source, forward=False))
-                if child.node_class not in TYPES:
-                    child.parent = link.source
-            elif link.source in self.nodes and held.get(link.target) is not link:
-                self.nodes[link.source].references.append(Reference(link.type, link.target))
-            else:  # from a node of another model, or holding a node without a parent: on the target
-                self.nodes[link.target].references.append(Reference(link.type, link.source, forward=False))
-        for planned in self.nodes.values():
-            planned.references.sort(key=lambda r: (r.forward, r.type, r.target))
-        return self.order({t: link.source for t, link in parent_of.items()})
-
-    def order(self, parent: dict[str, str]) -> list[PlannedNode]:
-        """Each node before its children: roots by class and id, then depth first."""
-        klass = list(NodeClass)
-        children: dict[str, list[str]] = defaultdict(list)
-        for child, of in parent.items():
-            if of in self.nodes:
-                children[of].append(child)
-        key = {n: (klass.index(p.node_class), n) for n, p in self.nodes.items()}
-        roots = sorted((n for n in self.nodes if parent.get(n) not in self.nodes), key=key.__getitem__)
-        out: list[PlannedNode] = []
-        done: set[str] = set()
-        stack = list(reversed(roots))
-        while stack:
-            node_id = stack.pop()
-            if node_id in done:
-                continue
-            done.add(node_id)
-            out.append(self.nodes[node_id])
-            stack.extend(sorted(children.get(node_id, ()), key=key.__getitem__, reverse=True))
-        out.extend(self.nodes[n] for n in sorted(set(self.nodes) - done))  # a cycle of parents
-        return out
-
     def plan(self) -> ExportPlan:
         self.select()
-        self.relations()
+        plan_references(self)
         plan_values(self)  # before the supertypes are chosen: enumerations add theirs
-        self.choose_types()
-        hierarchical = self.hierarchical()
-        self.complete(hierarchical)
-        nodes = self.place(hierarchical)
+        choose_types(self)
+        hierarchical = hierarchical_references(self)
+        complete_nodes(self, hierarchical)
+        nodes = place_references(self, hierarchical)
         self.sanitise(nodes)
         own = sorted({split_expanded(n)[0] for n in self.nodes}, key=lambda u: (u != self.model_uri(), u))
         required = sorted(self.required - set(own))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.opcua.models import ModelIndex, NodeSetHeader, RequiredModel, read_header, version_key
@@ -146,65 +146,12 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
     warnings: list[str] = []
     own = [_read(p, options) for p in paths]
     context, _ = _resolve_required(own, options, warnings)
-    entries: dict[str, _Entry] = {}
-    alias_names: dict[str, str] = {}
-    refs: list[tuple[str, str, str]] = []
-    for parsed, is_own in [*((p, True) for p, _ in own), *((p, False) for p in context)]:
-        for raw in parsed.nodes:
-            entries.setdefault(raw.id, _Entry(raw, is_own, parsed.model_uri))
-        refs.extend(parsed.references)
-        for node_id, alias in parsed.alias_names.items():
-            alias_names.setdefault(node_id, alias)
-    refs = list(dict.fromkeys(refs))  # a reference is usually written on both of its nodes
+    entries, alias_names, refs = _gather(own, context)
     name_of = _Namer(entries, alias_names)
-
-    referenced = {x for s, t, _ in refs for x in (s, t)}
-    referenced.update(e.raw.datatype for e in list(entries.values()) if e.raw.datatype)
-    seeds = {ROOT: ""} if ROOT in entries else {}
-    for node_id in sorted(referenced - entries.keys()):
-        uri, _ = split_expanded(node_id)
-        known = base_node(node_id)
-        kind = known.kind if known is not None else NodeKind.UNKNOWN
-        entries[node_id] = _Entry(RawNode(node_id, kind, name_of(node_id), 0), False, uri)
-        if known is not None and (known.path or node_id == ROOT):
-            seeds[node_id] = known.path
-
-    containment = _containment(entries, refs, name_of)
-    children: dict[str, list[str]] = defaultdict(list)
-    modelling: dict[str, str] = {}
-    type_of: dict[str, str] = {}
-    property_of: dict[str, str] = {}
-    edges: list[tuple[str, str, str]] = []
-    relation_of = {rt: name_of(rt) for rt in {rt for _, _, rt in refs}}
-    for s, t, rt in refs:
-        relation = relation_of[rt]
-        edges.append((s, t, relation))
-        if relation in containment:
-            children[s].append(t)
-        if relation == "HasModellingRule":
-            modelling[s] = name_of(t)
-        elif relation == "HasTypeDefinition":
-            type_of[s] = t
-        elif relation == "HasProperty":
-            property_of[t] = s
-    for kids in children.values():
-        kids.sort()
-    paths_by_id = browse_paths(entries, children, name_of, seeds)
-
-    units: dict[str, tuple[str, str]] = {}
-    ranges: dict[str, tuple[float, float]] = {}
-    enums: dict[str, tuple[str, ...]] = {}
-    for node_id, entry in entries.items():
-        raw = entry.raw
-        parent = property_of.get(node_id) or raw.parent
-        if raw.eu is not None and parent:
-            units[parent] = (raw.eu.code, raw.eu.label)
-        if raw.range is not None and parent and raw.name == "EURange":
-            ranges[parent] = raw.range
-        if raw.enum and raw.value_kind.startswith("enum") and parent:
-            enums[parent] = raw.enum
-        elif raw.enum and raw.kind is NodeKind.DATA_TYPE:
-            enums.setdefault(node_id, raw.enum)
+    seeds = _add_referenced(entries, refs, name_of)
+    links = _links(entries, refs, name_of)
+    paths_by_id = browse_paths(entries, links.children, name_of, seeds)
+    units, ranges, enums = _values(entries, links.property_of)
 
     graph = SchemaGraph(
         own[0][0].model_uri if own else "",
@@ -212,7 +159,9 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
         namespaces=list(dict.fromkeys(p.model_uri for p, _ in own)),
     )
     graph.warnings.extend(warnings)
-    facets = Facets(type_of, modelling, units, ranges, enums, paths_by_id, name_of, options.language)
+    facets = Facets(
+        links.type_of, links.modelling, units, ranges, enums, paths_by_id, name_of, options.language
+    )
     nodes = []
     for node_id in sorted(entries):
         entry = entries[node_id]
@@ -232,8 +181,100 @@ def load_nodesets(paths: Sequence[Path], options: LoadOptions) -> SchemaGraph:
             )
         )
     graph.add_nodes(nodes)
+    edges = links.edges
     edges.extend(
         (n, entries[n].raw.datatype, DATATYPE_RELATION) for n in sorted(entries) if entries[n].raw.datatype
     )
     graph.add_edges(edges)
     return graph
+
+
+def _gather(
+    own: list[tuple[ParsedNodeSet, NodeSetHeader]], context: list[ParsedNodeSet]
+) -> tuple[dict[str, _Entry], dict[str, str], list[tuple[str, str, str]]]:
+    """The nodes of the files and their required models by id (the first file to define one wins),
+    the alias names, and the references (each once)."""
+    entries: dict[str, _Entry] = {}
+    alias_names: dict[str, str] = {}
+    refs: list[tuple[str, str, str]] = []
+    for parsed, is_own in [*((p, True) for p, _ in own), *((p, False) for p in context)]:
+        for raw in parsed.nodes:
+            entries.setdefault(raw.id, _Entry(raw, is_own, parsed.model_uri))
+        refs.extend(parsed.references)
+        for node_id, alias in parsed.alias_names.items():
+            alias_names.setdefault(node_id, alias)
+    refs = list(dict.fromkeys(refs))  # a reference is usually written on both of its nodes
+    return entries, alias_names, refs
+
+
+def _add_referenced(
+    entries: dict[str, _Entry], refs: list[tuple[str, str, str]], name_of: _Namer
+) -> dict[str, str]:
+    """Add a context entry for every node referenced but not loaded (a base node of the standard
+    table, else of unknown kind); returns the seeds of the browse paths (the base nodes' paths)."""
+    referenced = {x for s, t, _ in refs for x in (s, t)}
+    referenced.update(e.raw.datatype for e in list(entries.values()) if e.raw.datatype)
+    seeds = {ROOT: ""} if ROOT in entries else {}
+    for node_id in sorted(referenced - entries.keys()):
+        uri, _ = split_expanded(node_id)
+        known = base_node(node_id)
+        kind = known.kind if known is not None else NodeKind.UNKNOWN
+        entries[node_id] = _Entry(RawNode(node_id, kind, name_of(node_id), 0), False, uri)
+        if known is not None and (known.path or node_id == ROOT):
+            seeds[node_id] = known.path
+    return seeds
+
+
+@dataclass(slots=True)
+class _Links:
+    """What the references say: each node's children (along containment), its modelling rule's
+    name, type definition and owner (of a property); and the edges."""
+
+    children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    modelling: dict[str, str] = field(default_factory=dict)
+    type_of: dict[str, str] = field(default_factory=dict)
+    property_of: dict[str, str] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _links(entries: dict[str, _Entry], refs: list[tuple[str, str, str]], name_of: _Namer) -> _Links:
+    """Read the references (each named after its reference type's BrowseName) into `_Links`."""
+    containment = _containment(entries, refs, name_of)
+    links = _Links()
+    relation_of = {rt: name_of(rt) for rt in {rt for _, _, rt in refs}}
+    for s, t, rt in refs:
+        relation = relation_of[rt]
+        links.edges.append((s, t, relation))
+        if relation in containment:
+            links.children[s].append(t)
+        if relation == "HasModellingRule":
+            links.modelling[s] = name_of(t)
+        elif relation == "HasTypeDefinition":
+            links.type_of[s] = t
+        elif relation == "HasProperty":
+            links.property_of[t] = s
+    for kids in links.children.values():
+        kids.sort()
+    return links
+
+
+def _values(
+    entries: dict[str, _Entry], property_of: dict[str, str]
+) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[float, float]], dict[str, tuple[str, ...]]]:
+    """The units, ranges and enumerations of the nodes, from their properties' values (and the
+    definitions of data types)."""
+    units: dict[str, tuple[str, str]] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    enums: dict[str, tuple[str, ...]] = {}
+    for node_id, entry in entries.items():
+        raw = entry.raw
+        parent = property_of.get(node_id) or raw.parent
+        if raw.eu is not None and parent:
+            units[parent] = (raw.eu.code, raw.eu.label)
+        if raw.range is not None and parent and raw.name == "EURange":
+            ranges[parent] = raw.range
+        if raw.enum and raw.value_kind.startswith("enum") and parent:
+            enums[parent] = raw.enum
+        elif raw.enum and raw.kind is NodeKind.DATA_TYPE:
+            enums.setdefault(node_id, raw.enum)
+    return units, ranges, enums

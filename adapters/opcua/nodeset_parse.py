@@ -6,6 +6,7 @@ required models into one SchemaGraph.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -109,18 +110,7 @@ def parse_nodeset(data: bytes, source: str) -> ParsedNodeSet:
         raise ModelContentError(
             f"root element is <{etree.QName(root).localname}>, not <UANodeSet>", source=source
         )
-    namespaces: tuple[str, ...] = ()
-    aliases: dict[str, str] = {}
-    model_uri = ""
-    for child in root:
-        tag = child.tag
-        if tag == _NAMESPACE_URIS:
-            namespaces = tuple((u.text or "").strip() for u in child)
-        elif tag == _ALIASES:
-            aliases = {a.get("Alias", ""): (a.text or "").strip() for a in child}
-        elif tag == f"{UA_XSD}Models":
-            first = next(iter(child), None)
-            model_uri = first.get("ModelUri", "") if first is not None else ""
+    namespaces, aliases, model_uri = _header(root)
     resolve = NodeIdResolver(namespaces, aliases, source)
     parsed = ParsedNodeSet(source, model_uri or (namespaces[0] if namespaces else ""), namespaces)
     for alias, target in aliases.items():
@@ -136,53 +126,83 @@ def parse_nodeset(data: bytes, source: str) -> ParsedNodeSet:
             continue
         line: int = getattr(el, "sourceline", None) or 0
         try:
-            node_id = resolve(el.get("NodeId", ""))
-            raw = RawNode(node_id, kind, _browse_name(el.get("BrowseName", "")), line)
-            if kind in _VARIABLE_KINDS:
-                raw.datatype = resolve(el.get("DataType") or "i=24")
-                raw.value_rank = int(el.get("ValueRank", "-1"))
-            parent = el.get("ParentNodeId")
-            if parent:
-                raw.parent = resolve(parent)
-            labels: list[LocalText] = []
-            descriptions: list[LocalText] = []
-            value_el = definition = None
-            for sub in el:
-                tag = sub.tag
-                if tag == _DISPLAY_NAME:
-                    labels.append(_local_texts(sub))
-                elif tag == _DESCRIPTION:
-                    descriptions.append(_local_texts(sub))
-                elif tag == _REFERENCES:
-                    for ref in sub:
-                        text = ref.text or ""
-                        target = cached(text) or resolve(text)
-                        text = ref.get("ReferenceType") or ""
-                        ref_type = cached(text) or resolve(text)
-                        forward = ref.get("IsForward")
-                        if forward is not None and forward.lower() == "false":
-                            refs.append((target, node_id, ref_type))
-                        else:
-                            refs.append((node_id, target, ref_type))
-                elif tag == _VALUE:
-                    value_el = sub
-                elif tag == _DEFINITION:
-                    definition = sub
-            raw.labels = tuple(labels)
-            raw.descriptions = tuple(descriptions)
-            raw.value_kind = _VALUE_PARSERS.get(raw.name, "") if kind is NodeKind.VARIABLE else ""
-            if value_el is not None and raw.value_kind:
-                _read_value(raw, value_el)
-            if definition is not None:
-                raw.enum = tuple(
-                    f"{f.get('Name', '')}={f.get('Value')}" for f in definition if f.get("Value") is not None
-                )
+            raw = _raw_node(el, kind, line, resolve, cached, refs)
         except ValueError as exc:
             raise ModelContentError(f"bad attribute value: {exc}", source=source, line=line) from None
         except ModelContentError as exc:
             raise ModelContentError(exc.reason, source=source, line=line) from None
         parsed.nodes.append(raw)
     return parsed
+
+
+def _header(root: etree._Element) -> tuple[tuple[str, ...], dict[str, str], str]:
+    """The document's NamespaceUris, aliases (name → NodeId text) and first ModelUri."""
+    namespaces: tuple[str, ...] = ()
+    aliases: dict[str, str] = {}
+    model_uri = ""
+    for child in root:
+        tag = child.tag
+        if tag == _NAMESPACE_URIS:
+            namespaces = tuple((u.text or "").strip() for u in child)
+        elif tag == _ALIASES:
+            aliases = {a.get("Alias", ""): (a.text or "").strip() for a in child}
+        elif tag == f"{UA_XSD}Models":
+            first = next(iter(child), None)
+            model_uri = first.get("ModelUri", "") if first is not None else ""
+    return namespaces, aliases, model_uri
+
+
+def _raw_node(
+    el: etree._Element,
+    kind: NodeKind,
+    line: int,
+    resolve: NodeIdResolver,
+    cached: Callable[[str], str | None],
+    refs: list[tuple[str, str, str]],
+) -> RawNode:
+    """One node element as a record; its references are appended to ``refs`` (forward)."""
+    node_id = resolve(el.get("NodeId", ""))
+    raw = RawNode(node_id, kind, _browse_name(el.get("BrowseName", "")), line)
+    if kind in _VARIABLE_KINDS:
+        raw.datatype = resolve(el.get("DataType") or "i=24")
+        raw.value_rank = int(el.get("ValueRank", "-1"))
+    parent = el.get("ParentNodeId")
+    if parent:
+        raw.parent = resolve(parent)
+    labels: list[LocalText] = []
+    descriptions: list[LocalText] = []
+    value_el = definition = None
+    for sub in el:
+        tag = sub.tag
+        if tag == _DISPLAY_NAME:
+            labels.append(_local_texts(sub))
+        elif tag == _DESCRIPTION:
+            descriptions.append(_local_texts(sub))
+        elif tag == _REFERENCES:
+            for ref in sub:
+                text = ref.text or ""
+                target = cached(text) or resolve(text)
+                text = ref.get("ReferenceType") or ""
+                ref_type = cached(text) or resolve(text)
+                forward = ref.get("IsForward")
+                if forward is not None and forward.lower() == "false":
+                    refs.append((target, node_id, ref_type))
+                else:
+                    refs.append((node_id, target, ref_type))
+        elif tag == _VALUE:
+            value_el = sub
+        elif tag == _DEFINITION:
+            definition = sub
+    raw.labels = tuple(labels)
+    raw.descriptions = tuple(descriptions)
+    raw.value_kind = _VALUE_PARSERS.get(raw.name, "") if kind is NodeKind.VARIABLE else ""
+    if value_el is not None and raw.value_kind:
+        _read_value(raw, value_el)
+    if definition is not None:
+        raw.enum = tuple(
+            f"{f.get('Name', '')}={f.get('Value')}" for f in definition if f.get("Value") is not None
+        )
+    return raw
 
 
 def _read_value(raw: RawNode, value_el: etree._Element) -> None:

@@ -22,6 +22,9 @@ The own certificate is made on first use: RSA 2048, SHA-256, self-signed, valid 
 ApplicationUri ``urn:<host>:tolka:application`` and the host's names and addresses. It is the one
 application certificate of the installation (client and server): trust it once on every peer.
 
+Reading, describing and checking single certificates, and the errors, are in
+:mod:`adapters.opcua.certificates`; making the own certificate in :mod:`adapters.opcua.own_certificate`.
+
 Example:
     >>> Pki(Path("tolka-data/pki")).trusted_certs
     PosixPath('tolka-data/pki/trusted/certs')
@@ -32,23 +35,34 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
-import ipaddress
 import itertools
 import logging
-import os
-import re
-import socket
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives import serialization
 
-from translator.errors import TolkaError
+from adapters.opcua.certificates import (
+    CertificateRefusedError,
+    PkiError,
+    application_uri_of,
+    check_use,
+    crl_signed_by,
+    describe_certificate,
+    file_name,
+    is_ca,
+    names_host,
+    read_certificate,
+    read_crl,
+    self_signed,
+    signed_by,
+    subject_alt_names,
+    thumbprint,
+)
+from adapters.opcua.own_certificate import make_own_certificate
 
 __all__ = [
     "CertificateRefusedError",
@@ -62,135 +76,11 @@ __all__ = [
 logger = logging.getLogger("tolka.pki")
 
 OWN_NAME = "tolka"
-VALID_DAYS = 5 * 365
-KEY_BITS = 2048
 _CERT_SUFFIXES = (".der", ".pem", ".crt", ".cer")
 _CRL_SUFFIXES = (".crl", ".der", ".pem")
 
 Validator = Callable[[x509.Certificate, Any], Awaitable[None]]
 """What asyncua calls with a peer's certificate and ApplicationDescription (raises to refuse)."""
-
-
-class PkiError(TolkaError):
-    """A certificate file that cannot be read or used (names the file and why)."""
-
-
-class CertificateRefusedError(TolkaError):
-    """A peer's certificate was refused: the OPC UA status code and the reason in words.
-
-    Attributes:
-        status: the StatusCode name (``BadCertificateUntrusted``, ``BadCertificateTimeInvalid``, ...).
-        rejected: where an unknown certificate was copied (to trust it), or None.
-    """
-
-    def __init__(self, status: str, reason: str, rejected: Path | None = None) -> None:
-        self.status = status
-        self.rejected = rejected
-        super().__init__(f"{reason} ({status})")
-
-
-def thumbprint(cert: x509.Certificate) -> str:
-    """The SHA-1 thumbprint OPC UA applications show (upper-case hex)."""
-    return cert.fingerprint(hashes.SHA1()).hex().upper()
-
-
-def read_certificate(path: Path) -> x509.Certificate:
-    """A DER or PEM certificate file.
-
-    Raises:
-        PkiError: no such file, or not a certificate (names the file).
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PkiError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        if data.lstrip().startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
-    except ValueError:
-        raise PkiError(f"{path}: not an X.509 certificate (DER or PEM)") from None
-
-
-def _read_crl(path: Path, *, quiet: bool = False) -> x509.CertificateRevocationList | None:
-    try:
-        data = path.read_bytes()
-        if data.lstrip().startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_crl(data)
-        return x509.load_der_x509_crl(data)
-    except (OSError, ValueError):
-        if not quiet:
-            logger.warning("the revocation list %s cannot be read; it is ignored", path)
-        return None
-
-
-def _common_name(cert: x509.Certificate) -> str:
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(names[0].value) if names else "certificate"
-
-
-def _san(cert: x509.Certificate) -> x509.SubjectAlternativeName | None:
-    with contextlib.suppress(x509.ExtensionNotFound):
-        return cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    return None
-
-
-def application_uri_of(cert: x509.Certificate) -> str:
-    """The ApplicationUri of a certificate (its first URI subject alternative name), or ``""``."""
-    san = _san(cert)
-    uris = san.get_values_for_type(x509.UniformResourceIdentifier) if san else []
-    return uris[0] if uris else ""
-
-
-def describe_certificate(cert: x509.Certificate) -> str:
-    """One line: common name, ApplicationUri, validity, thumbprint."""
-    return (
-        f"{_common_name(cert)!r} {application_uri_of(cert) or '(no ApplicationUri)'} valid "
-        f"{cert.not_valid_before_utc:%Y-%m-%d} to {cert.not_valid_after_utc:%Y-%m-%d}, "
-        f"thumbprint {thumbprint(cert)}"
-    )
-
-
-def _file_name(cert: x509.Certificate) -> str:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", _common_name(cert)).strip("_") or "certificate"
-    return f"{safe}_{thumbprint(cert)}.der"
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
-    with contextlib.suppress(x509.ExtensionNotFound):
-        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    return False
-
-
-def _self_signed(cert: x509.Certificate) -> bool:
-    if cert.issuer != cert.subject:
-        return False
-    return _signed_by(cert, cert)
-
-
-def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except Exception:  # InvalidSignature, a key type that cannot sign certificates
-        return False
-    return True
-
-
-def _host_names() -> tuple[list[str], list[ipaddress.IPv4Address | ipaddress.IPv6Address]]:
-    """This host's names and addresses, loopback included."""
-    host = socket.gethostname()
-    names = list(dict.fromkeys([host, socket.getfqdn(), "localhost"]))
-    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [
-        ipaddress.ip_address("127.0.0.1"),
-        ipaddress.ip_address("::1"),
-    ]
-    with contextlib.suppress(OSError):
-        for info in socket.getaddrinfo(host, None):
-            with contextlib.suppress(ValueError):
-                address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-                if address not in addresses:
-                    addresses.append(address)
-    return [n for n in names if n], addresses
 
 
 @dataclass
@@ -269,7 +159,7 @@ class Pki:
                     "every server and client that talks to Tolka",
                     self.own_cert,
                 )
-            self._make_own()
+            make_own_certificate(self.own_cert, self.own_key, self.role)
         return self.own_cert, self.own_key
 
     def application_uri(self) -> str:
@@ -289,69 +179,6 @@ class Pki:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _make_own(self) -> None:
-        host = socket.gethostname()
-        names, addresses = _host_names()
-        uri = f"urn:{host}:tolka:{self.role}"
-        key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
-        subject = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COMMON_NAME, f"Tolka {self.role}@{host}"[:64]),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Tolka"),
-                x509.NameAttribute(NameOID.DOMAIN_COMPONENT, host[:63] or "localhost"),
-            ]
-        )
-        now = datetime.datetime.now(datetime.UTC)
-        alternative: list[x509.GeneralName] = [x509.UniformResourceIdentifier(uri)]
-        alternative += [x509.DNSName(n) for n in names]
-        alternative += [x509.IPAddress(a) for a in addresses]
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(hours=1))
-            .not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
-            .add_extension(x509.SubjectAlternativeName(alternative), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=True,
-                    key_encipherment=True,
-                    data_encipherment=True,
-                    key_agreement=False,
-                    key_cert_sign=True,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
-                critical=False,
-            )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256())
-        )
-        key_bytes = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-        temporary = self.own_key.with_suffix(".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(key_bytes)
-        os.replace(temporary, self.own_key)
-        self.own_key.chmod(0o600)
-        temporary = self.own_cert.with_suffix(".tmp")
-        temporary.write_bytes(cert.public_bytes(serialization.Encoding.DER))
-        os.replace(temporary, self.own_cert)
-        logger.info("made the own certificate %s (%s)", self.own_cert, describe_certificate(cert))
-
     # -- trusting -----------------------------------------------------------------------------------
 
     def trust(self, path: Path, *, issuer: bool = False) -> Path:
@@ -370,15 +197,15 @@ class Pki:
         try:
             cert = read_certificate(path)
         except PkiError:
-            crl = _read_crl(path, quiet=True)
+            crl = read_crl(path, quiet=True)
             if crl is None:
                 raise PkiError(f"{path}: neither a certificate nor a revocation list (DER or PEM)") from None
             where = crls / (path.stem + ".crl")
             where.write_bytes(crl.public_bytes(serialization.Encoding.DER))
             return where
-        where = certs / _file_name(cert)
+        where = certs / file_name(cert)
         where.write_bytes(cert.public_bytes(serialization.Encoding.DER))
-        rejected = self.rejected / _file_name(cert)
+        rejected = self.rejected / file_name(cert)
         if rejected.exists() and rejected.resolve() != where.resolve():
             rejected.unlink()
         if path.resolve().parent == self.rejected.resolve() and path.exists():
@@ -403,7 +230,7 @@ class Pki:
             if folder.is_dir():
                 for path in sorted(folder.iterdir()):
                     if path.suffix.lower() in _CRL_SUFFIXES and path.is_file():
-                        crl = _read_crl(path)
+                        crl = read_crl(path)
                         if crl is not None:
                             lists.append(crl)
         return lists
@@ -440,7 +267,7 @@ class Pki:
                 )
                 return
             raise self._reject(cert, peer)
-        if not _self_signed(chain[-1]):  # an issuer that is neither in trusted/ nor in issuers/
+        if not self_signed(chain[-1]):  # an issuer that is neither in trusted/ nor in issuers/
             raise CertificateRefusedError(
                 "BadCertificateChainIncomplete",
                 f"the {peer} certificate {describe_certificate(cert)} has no complete chain of CAs",
@@ -453,7 +280,7 @@ class Pki:
                     status, f"the {peer} certificate {describe_certificate(link)} is outside its validity"
                 )
         self._check_revocation(chain, peer)
-        san = _san(cert)
+        san = subject_alt_names(cert)
         if application_uri is not None and application_uri not in (
             san.get_values_for_type(x509.UniformResourceIdentifier) if san else []
         ):
@@ -462,23 +289,19 @@ class Pki:
                 f"the {peer} states the ApplicationUri {application_uri!r} but its certificate "
                 f"{describe_certificate(cert)} is for another",
             )
-        if host is not None and not _names_host(san, host):
+        if host is not None and not names_host(san, host):
             raise CertificateRefusedError(
                 "BadCertificateHostNameInvalid",
                 f"the {peer} certificate {describe_certificate(cert)} is not for the host {host!r}",
             )
-        _check_use(cert, peer)
+        check_use(cert, peer)
 
     def _chain(self, cert: x509.Certificate, known: list[x509.Certificate]) -> list[x509.Certificate]:
         """``cert`` and the CAs above it found among ``known`` (signatures checked), leaf first."""
         chain = [cert]
-        while not _self_signed(chain[-1]) and len(chain) < 10:
+        while not self_signed(chain[-1]) and len(chain) < 10:
             issuer = next(
-                (
-                    c
-                    for c in known
-                    if c.subject == chain[-1].issuer and _is_ca(c) and _signed_by(chain[-1], c)
-                ),
+                (c for c in known if c.subject == chain[-1].issuer and is_ca(c) and signed_by(chain[-1], c)),
                 None,
             )
             if issuer is None:
@@ -489,7 +312,7 @@ class Pki:
     def _check_revocation(self, chain: list[x509.Certificate], peer: str) -> None:
         crls = self._crls()
         for below, issuer in itertools.pairwise(chain):
-            lists = [crl for crl in crls if crl.issuer == issuer.subject and _crl_signed_by(crl, issuer)]
+            lists = [crl for crl in crls if crl.issuer == issuer.subject and crl_signed_by(crl, issuer)]
             if not lists:
                 raise CertificateRefusedError(
                     "BadCertificateRevocationUnknown",
@@ -504,7 +327,7 @@ class Pki:
 
     def _reject(self, cert: x509.Certificate, peer: str) -> CertificateRefusedError:
         self.rejected.mkdir(parents=True, exist_ok=True)
-        where = self.rejected / _file_name(cert)
+        where = self.rejected / file_name(cert)
         where.write_bytes(cert.public_bytes(serialization.Encoding.DER))
         return CertificateRefusedError(
             "BadCertificateUntrusted",
@@ -536,42 +359,3 @@ class Pki:
                 raise ServiceError(getattr(StatusCodes, refusal.status)) from None
 
         return validate
-
-
-def _crl_signed_by(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:
-    key: Any = issuer.public_key()
-    try:
-        return bool(crl.is_signature_valid(key))
-    except (TypeError, ValueError):
-        return False
-
-
-def _names_host(san: x509.SubjectAlternativeName | None, host: str) -> bool:
-    if san is None:
-        return False
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        wanted = host.lower().rstrip(".")
-        return any(
-            _dns_matches(name.lower().rstrip("."), wanted) for name in san.get_values_for_type(x509.DNSName)
-        )
-    return address in san.get_values_for_type(x509.IPAddress)
-
-
-def _dns_matches(pattern: str, host: str) -> bool:
-    if pattern.startswith("*."):
-        return host.count(".") == pattern.count(".") and host.endswith(pattern[1:])
-    return pattern == host
-
-
-def _check_use(cert: x509.Certificate, peer: str) -> None:
-    """When the certificate limits its uses, it must allow the peer's role."""
-    with contextlib.suppress(x509.ExtensionNotFound):
-        uses = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-        wanted = ExtendedKeyUsageOID.SERVER_AUTH if peer == "server" else ExtendedKeyUsageOID.CLIENT_AUTH
-        if wanted not in uses and ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE not in uses:
-            raise CertificateRefusedError(
-                "BadCertificateUseNotAllowed",
-                f"the {peer} certificate {describe_certificate(cert)} does not allow use by a {peer}",
-            )

@@ -1,10 +1,9 @@
 """What a bridge needs to know: the broker's address, credentials and TLS, and its topics.
 
 Everything is checked once, before the first connection, and a bad value raises
-:class:`BridgeSettingsError` naming the option and the value:
+:class:`BridgeSettingsError` naming the option and the value (the broker's URL, TLS and the topics
+published to are checked by :mod:`services.mqtt.broker`, whose :class:`MqttSettingsError` it extends):
 
->>> BrokerUrl.parse("mqtts://broker.plant:8883")
-BrokerUrl(scheme='mqtts', host='broker.plant', port=8883)
 >>> shared_filter("plant/a/#", "tolka")
 '$share/tolka/plant/a/#'
 """
@@ -12,142 +11,23 @@ BrokerUrl(scheme='mqtts', host='broker.plant', port=8883)
 from __future__ import annotations
 
 import os
-import ssl
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from translator.errors import TolkaError
+from services.mqtt.broker import BrokerUrl, MqttSettingsError, Tls, check_topic
 
 __all__ = [
     "BridgeSettings",
     "BridgeSettingsError",
-    "BrokerUrl",
     "Tls",
     "check_filter",
-    "check_topic",
     "shared_filter",
     "topic_matches",
 ]
 
-DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
 
-
-class BridgeSettingsError(TolkaError):
+class BridgeSettingsError(MqttSettingsError):
     """A bridge setting that cannot work: ``option`` names it, ``value`` is what was given."""
-
-    def __init__(self, message: str, *, option: str, value: object = None) -> None:
-        self.option = option
-        self.value = value
-        super().__init__(f"{option}: {message}")
-
-
-@dataclass(frozen=True, slots=True)
-class BrokerUrl:
-    """``mqtt://host[:port]`` (plain TCP, default port 1883) or ``mqtts://host[:port]`` (TLS, 8883)."""
-
-    scheme: str
-    host: str
-    port: int
-
-    @classmethod
-    def parse(cls, text: str, option: str = "--broker") -> BrokerUrl:
-        """Read a broker URL; user names and passwords belong in their own options, not in the URL.
-
-        Raises:
-            BridgeSettingsError: another scheme, no host, a bad port, a path, a query or credentials.
-        """
-        parts = urlsplit(text.strip())
-        if parts.scheme not in DEFAULT_PORTS:
-            known = ", ".join(f"{s}://" for s in DEFAULT_PORTS)
-            raise BridgeSettingsError(
-                f"{text!r} is not an MQTT broker URL: it must start with {known} (e.g. mqtt://127.0.0.1:1883)",
-                option=option,
-                value=text,
-            )
-        if parts.username is not None or parts.password is not None:
-            raise BridgeSettingsError(
-                f"{text!r} carries credentials: give them with --username and --password (or "
-                "TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD) instead",
-                option=option,
-                value=text,
-            )
-        if parts.path not in ("", "/") or parts.query or parts.fragment:
-            raise BridgeSettingsError(
-                f"{text!r} has a path or query; an MQTT broker URL is scheme://host:port only",
-                option=option,
-                value=text,
-            )
-        try:
-            port = parts.port
-        except ValueError:
-            raise BridgeSettingsError(
-                f"{text!r} has a bad port (a number from 1 to 65535)", option=option, value=text
-            ) from None
-        if not parts.hostname:
-            raise BridgeSettingsError(f"{text!r} names no host", option=option, value=text)
-        return cls(parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme])
-
-    @property
-    def tls(self) -> bool:
-        return self.scheme == "mqtts"
-
-    def __str__(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{self.scheme}://{host}:{self.port}"
-
-
-@dataclass(frozen=True, slots=True)
-class Tls:
-    """TLS to the broker: the CA that signed its certificate (default: the system's), and a client
-    certificate and key when the broker asks for one."""
-
-    ca_file: Path | None = None
-    cert_file: Path | None = None
-    key_file: Path | None = None
-
-    def context(self) -> ssl.SSLContext:
-        """The SSL context; verifies the broker's certificate and host name.
-
-        Raises:
-            BridgeSettingsError: a file that is missing or not a certificate / key.
-        """
-        for option, path in (("--ca-file", self.ca_file), ("--cert-file", self.cert_file)):
-            if path is not None and not path.is_file():
-                raise BridgeSettingsError(f"{str(path)!r} is not a file", option=option, value=path)
-        if self.key_file is not None and self.cert_file is None:
-            raise BridgeSettingsError("a key needs its certificate (--cert-file)", option="--key-file")
-        try:
-            context = ssl.create_default_context(cafile=self.ca_file)
-        except ssl.SSLError as exc:
-            raise BridgeSettingsError(
-                f"{str(self.ca_file)!r} holds no CA certificate: {exc.reason}", option="--ca-file"
-            ) from None
-        if self.cert_file is not None:
-            try:
-                context.load_cert_chain(self.cert_file, self.key_file)
-            except (ssl.SSLError, OSError) as exc:
-                raise BridgeSettingsError(
-                    f"cannot load the client certificate {str(self.cert_file)!r}"
-                    + (f" with the key {str(self.key_file)!r}" if self.key_file else "")
-                    + f": {exc}",
-                    option="--cert-file",
-                ) from None
-        return context
-
-
-def check_topic(topic: str, option: str) -> str:
-    """A topic to publish to: not empty, no wildcards, not a ``$`` system topic."""
-    if not topic or "\0" in topic:
-        raise BridgeSettingsError("an empty topic", option=option, value=topic)
-    if "+" in topic or "#" in topic:
-        raise BridgeSettingsError(
-            f"{topic!r} has a wildcard (+ or #); one publishes to a plain topic", option=option, value=topic
-        )
-    if topic.startswith("$"):
-        raise BridgeSettingsError(f"{topic!r} is a broker system topic ($...)", option=option, value=topic)
-    return topic
 
 
 def check_filter(topic_filter: str, option: str = "--subscribe") -> str:

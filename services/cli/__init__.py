@@ -27,20 +27,8 @@ def _root() -> None:
 
 
 def main() -> None:
-    """Entry point of the ``tolka`` console script."""
-    from services.cli import bridge as _bridge  # noqa: F401
-    from services.cli import compile as _compile  # noqa: F401  (registers the command)
-    from services.cli import demo as _demo  # noqa: F401
-    from services.cli import evaluate as _evaluate  # noqa: F401
-    from services.cli import export as _export  # noqa: F401
-    from services.cli import inspect as _inspect  # noqa: F401  (registers the command)
-    from services.cli import learn as _learn  # noqa: F401
-    from services.cli import match as _match  # noqa: F401
-    from services.cli import pki as _pki  # noqa: F401
-    from services.cli import proxy as _proxy  # noqa: F401
-    from services.cli import serve as _serve  # noqa: F401
-    from services.cli import simulate as _simulate  # noqa: F401
-    from services.cli import train as _train  # noqa: F401
-    from services.cli import translate as _translate  # noqa: F401
+    """Entry point of the ``tolka`` console script: every command of `services.cli.commands`."""
+    from services.cli.commands import register
 
+    register(app)
     app()

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
-import sys
-import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.options import TranslatorFileOption
+from services.cli.running import run_until_stopped
+
+if TYPE_CHECKING:
+    from services.bridge.runtime import Bridge
 
 __all__ = ["bridge_command"]
 
 
-@app.command("bridge")
 @reports_errors
 def bridge_command(
     broker: Annotated[
@@ -136,9 +134,9 @@ def bridge_command(
         TOLKA_MQTT_PASSWORD=... tolka bridge --broker mqtts://broker:8883 --username tolka \
             --translator a-b.json --subscribe plant/a/# --publish plant/b --group ab --client-id ab-1
     """
-    from services.bridge.counters import describe
     from services.bridge.runtime import Bridge
-    from services.bridge.settings import BridgeSettings, Tls
+    from services.bridge.settings import BridgeSettings
+    from services.mqtt.broker import Tls
     from translator.translation.compiled import Translator
     from translator.translation.spec import read_translator
 
@@ -157,35 +155,20 @@ def bridge_command(
         tls=Tls(ca_file, cert_file, key_file) if want_tls else None,
         batch=batch,
     )
-    compiled = Translator(read_translator(translator))
-    bridge = Bridge(settings, compiled)
+    _run(Bridge(settings, Translator(read_translator(translator))), report_every)
+
+
+def _run(bridge: Bridge, report_every: float) -> None:
+    """Run ``bridge`` until Ctrl-C or SIGTERM, with counter lines on standard error."""
+    from services.bridge.counters import describe
+
     logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
-
-    async def run() -> None:
-        stop, ready = asyncio.Event(), asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        started = time.monotonic()
-        task = asyncio.create_task(bridge.run(stop, ready))
-
-        async def report() -> None:
-            await ready.wait()
-            print(
-                f"tolka: bridging {settings.subscription} to {settings.publish} on {settings.broker} "
-                f"as {settings.client_id} ({compiled})",
-                file=sys.stderr,
-                flush=True,
-            )
-            while True:
-                await asyncio.sleep(report_every)
-                print(f"tolka: {describe(bridge.counters, started)}", file=sys.stderr, flush=True)
-
-        reporter = asyncio.create_task(report())
-        try:
-            await task
-        finally:
-            reporter.cancel()
-            print(f"tolka: stopped; {describe(bridge.counters, started)}", file=sys.stderr, flush=True)
-
-    asyncio.run(run())
+    s = bridge.settings
+    run_until_stopped(
+        bridge.run,
+        banner=lambda: (
+            f"bridging {s.subscription} to {s.publish} on {s.broker} as {s.client_id} ({bridge.translator})"
+        ),
+        status=lambda started: describe(bridge.counters, started),
+        every=report_every,
+    )

@@ -11,16 +11,15 @@ import typer
 
 from adapters.opcua.endpoint import is_endpoint
 from adapters.opcua.security import ClientSecurity
-from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.opcua import with_source_security
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     MODEL_HELP,
     IndividualsOption,
+    Loading,
     MaxSizeOption,
     ModelsDirOption,
-    load_model,
     model_name,
 )
 from services.cli.stdio import is_stdio, read_alignment_at, where, write_output
@@ -38,7 +37,6 @@ def _format_option(side: str) -> object:
     )
 
 
-@app.command("compile")
 @reports_errors
 @with_source_security
 def compile_command(
@@ -101,26 +99,37 @@ def compile_command(
 
         tolka compile a-b.tsv --source a.schema.json --target 'plant/*.ttl,units.ttl' -o a-b.json
     """
-    from translator.translation.compiler import compile_alignment
-    from translator.translation.spec import MessageFormat, Side, spec_to_dict
-
     source_format = source_format or _model_format(source)
     target_format = target_format or _model_format(target)
     for side, name in (("source", source_format), ("target", target_format)):
         if name not in FORMATS:
             raise fail(f"unknown --{side}-format {name!r}; choose one of {', '.join(FORMATS)}")
+    loading = Loading(models_dir, max_size, individuals, security)
+    _compile(alignment, (source, source_format), (target, target_format), loading, out, accepted_only)
+
+
+def _compile(
+    alignment: Path,
+    source: tuple[str, str],
+    target: tuple[str, str],
+    loading: Loading,
+    out: Path | None,
+    accepted_only: bool,
+) -> None:
+    """Compile the alignment at ``alignment`` between the two (model, message format) sides, write the
+    translator file and say how many rules it holds."""
+    from translator.translation.compiler import compile_alignment
+    from translator.translation.spec import MessageFormat, Side, spec_to_dict
+
     read = read_alignment_at(alignment)
     beside = None if is_stdio(out) else out
-    graphs = [
-        load_model([p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security)
-        for p in (source, target)
-    ]
+    graphs = [loading.load(model) for model, _ in (source, target)]
     result = compile_alignment(
         read,
         graphs[0],
         graphs[1],
-        source_side=Side(model_name(source, beside), MessageFormat(source_format)),
-        target_side=Side(model_name(target, beside), MessageFormat(target_format)),
+        source_side=Side(model_name(source[0], beside), MessageFormat(source[1])),
+        target_side=Side(model_name(target[0], beside), MessageFormat(target[1])),
         accepted_only=accepted_only,
     )
     write_output(orjson.dumps(spec_to_dict(result.spec), option=orjson.OPT_INDENT_2) + b"\n", out)

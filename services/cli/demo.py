@@ -14,13 +14,14 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
-from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.progress import stage_bar
 
 if TYPE_CHECKING:
-    from services.demo.live import Row
-    from services.demo.run import Demo, DemoResult
+    from rich.progress import TaskID
+
+    from services.demo.live import LiveSampler, Row
+    from services.demo.run import Demo, DemoOptions, DemoResult
 
 __all__ = ["demo_command"]
 
@@ -90,7 +91,6 @@ def _mapping_table(result: DemoResult) -> Table:
     return table
 
 
-@app.command("demo")
 @reports_errors
 def demo_command(
     serve: Annotated[
@@ -126,58 +126,71 @@ def demo_command(
     with vendor A's values translated into it, and shows the live values side by side. Then it stops
     everything. With --serve it keeps running and prints the review page's URL.
     """
-    from services.demo.live import LiveSampler
-    from services.demo.run import DemoOptions, DemoStoppedError, run_demo
+    from services.demo.run import DemoOptions
 
     logging.getLogger("asyncua").setLevel(logging.ERROR)  # its session and certificate chatter
-
-    console = Console(stderr=False)
-    err = Console(stderr=True)
     options = DemoOptions(
         out=out, seed=seed, record_minutes=record_minutes, speed=speed, live_seconds=live_seconds, serve=serve
     )
-    tty = console.is_terminal
-    progress = stage_bar(console, 28, transient=False)
-    tasks: dict[str, Any] = {}
-    last: list[str] = []
+    _Screen(options).run()
 
-    def stage(name: str, share: float) -> None:
+
+class _Screen:
+    """The demo on the terminal: a bar per stage, the learned mapping, the live table, the summary."""
+
+    def __init__(self, options: DemoOptions) -> None:
+        self.options = options
+        self.console = Console(stderr=False)
+        self.err = Console(stderr=True)
+        self.tty = self.console.is_terminal
+        self.progress = stage_bar(self.console, 28, transient=False)
+        self.tasks: dict[str, TaskID] = {}
+
+    def run(self) -> None:
+        """Run the demo to its end (or Ctrl-C), then print the summary."""
+        from services.demo.run import DemoStoppedError, run_demo
+
+        started = time.perf_counter()
+        with self.progress:
+            try:
+                result = asyncio.run(run_demo(self.options, self.stage, self.show_live))
+            except DemoStoppedError:
+                self.err.print("tolka demo: stopped before the end; everything was shut down")
+                raise typer.Exit(130) from None
+        self.console.print(Group(*_summary(result, time.perf_counter() - started, self.options.out)))
+        if not result.ports_freed:
+            self.err.print("tolka: warning: a port of the demo is still in use after it stopped")
+
+    def stage(self, name: str, share: float) -> None:
+        """A stage's progress (``name`` may say more after a colon: ``recording: 40 %``)."""
         key = name.split(":", 1)[0]
-        if key not in tasks:
-            tasks[key] = progress.add_task(key, total=1.0)
-            if not tty:
-                console.print(f"tolka demo: {key} …", highlight=False)
-        progress.update(tasks[key], description=name, completed=share)
-        if share >= 1.0 and key not in last:
-            last.append(key)
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(key, total=1.0)
+            if not self.tty:
+                self.console.print(f"tolka demo: {key} …", highlight=False)
+        self.progress.update(self.tasks[key], description=name, completed=share)
 
-    async def show_live(demo: Demo) -> None:
+    async def show_live(self, demo: Demo) -> None:
+        """The learned mapping, then the live values side by side for ``live_seconds``."""
+        from services.demo.live import LiveSampler
+
         learned = demo.result.learned
         assert learned is not None
-        progress.stop()
+        self.progress.stop()
+        console = self.console
         console.print(_mapping_table(demo.result))
         if demo.result.gateway_note:
-            err.print(f"tolka: note: the gateway did not compile the alignment: {demo.result.gateway_note}")
+            self.err.print(
+                f"tolka: note: the gateway did not compile the alignment: {demo.result.gateway_note}"
+            )
         sampler = LiveSampler(demo)
         await sampler.start()
         try:
-            deadline = time.monotonic() + options.live_seconds
-            rows = await sampler.sample()
-            with Live(
-                live_table(rows, 0.0, sampler.latencies, demo.gateway.round_trips),
-                console=console,
-                refresh_per_second=2,
-                transient=not tty,
-                auto_refresh=tty,
-            ) as live:
-                while time.monotonic() < deadline and not demo.stop.is_set():
-                    await asyncio.sleep(1.0)
-                    rows = await sampler.sample()
-                    live.update(live_table(rows, sampler.rate(), sampler.latencies, demo.gateway.round_trips))
-            if not tty:
+            rows = await self._live(demo, sampler)
+            if not self.tty:
                 console.print(live_table(rows, sampler.rate(), sampler.latencies, demo.gateway.round_trips))
             demo.result.latencies = list(sampler.latencies)
-            if options.serve:
+            if self.options.serve:
                 console.print(
                     f"\nreview the mapping at {demo.result.review_url}\n"
                     f"vendor A at {demo.a.endpoint}, vendor B at {demo.b.endpoint}, vendor B's model "
@@ -186,16 +199,22 @@ def demo_command(
         finally:
             await sampler.stop()
 
-    started = time.perf_counter()
-    with progress:
-        try:
-            result = asyncio.run(run_demo(options, stage, show_live))
-        except DemoStoppedError:
-            err.print("tolka demo: stopped before the end; everything was shut down")
-            raise typer.Exit(130) from None
-    console.print(Group(*_summary(result, time.perf_counter() - started, out)))
-    if not result.ports_freed:
-        err.print("tolka: warning: a port of the demo is still in use after it stopped")
+    async def _live(self, demo: Demo, sampler: LiveSampler) -> list[Row]:
+        """The live table, refreshed every second until ``live_seconds`` have passed; its last rows."""
+        deadline = time.monotonic() + self.options.live_seconds
+        rows = await sampler.sample()
+        with Live(
+            live_table(rows, 0.0, sampler.latencies, demo.gateway.round_trips),
+            console=self.console,
+            refresh_per_second=2,
+            transient=not self.tty,
+            auto_refresh=self.tty,
+        ) as live:
+            while time.monotonic() < deadline and not demo.stop.is_set():
+                await asyncio.sleep(1.0)
+                rows = await sampler.sample()
+                live.update(live_table(rows, sampler.rate(), sampler.latencies, demo.gateway.round_trips))
+        return rows
 
 
 def _summary(result: DemoResult, seconds: float, out: Path) -> list[str]:

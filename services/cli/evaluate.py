@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, parse_size
 from services.cli.stdio import at_most_one, read_alignment_at
@@ -19,7 +18,6 @@ from translator.alignment.metrics import Evaluation, evaluate
 __all__ = ["evaluate_command"]
 
 
-@app.command("evaluate")
 @reports_errors
 def evaluate_command(
     predicted: Annotated[

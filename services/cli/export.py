@@ -13,7 +13,6 @@ from rich.console import Console
 
 from adapters.opcua.endpoint import is_endpoint
 from adapters.opcua.security import ClientSecurity
-from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.opcua import with_source_security
 from services.cli.options import (
@@ -39,7 +38,6 @@ class ExportFormat(StrEnum):
 _DESCRIBED = {ExportFormat.NODESET: "an OPC UA NodeSet2 file"}
 
 
-@app.command("export")
 @reports_errors
 @with_source_security
 def export_command(

@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.opcua.security import ClientSecurity
-from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.opcua import with_source_security
 from services.cli.options import (
@@ -29,13 +28,12 @@ from services.cli.stdio import is_stdio, where, write_output
 from translator.graph.file import graph_json
 from translator.graph.summary import summarize
 
-__all__ = ["inspect"]
+__all__ = ["inspect_command"]
 
 
-@app.command()
 @reports_errors
 @with_source_security
-def inspect(
+def inspect_command(
     paths: Annotated[
         list[str],
         typer.Argument(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
@@ -11,21 +12,34 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.opcua.security import ClientSecurity
-from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.opcua import with_source_security
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     MODEL_HELP,
     IndividualsOption,
+    Loading,
     MaxSizeOption,
     ModelsDirOption,
-    load_model,
     model_name,
 )
 from services.cli.progress import stage_bar
-from services.cli.stdio import at_most_one, is_stdio, read_alignment_at, read_stream_at, where, write_output
+from services.cli.stdio import (
+    at_most_one,
+    check_report,
+    is_stdio,
+    read_alignment_at,
+    read_stream_at,
+    where,
+    write_output,
+)
 from translator.matching.matcher import METHODS
+
+if TYPE_CHECKING:
+    from translator.alignment.model import Alignment
+    from translator.graph.model import SchemaGraph
+    from translator.instances.learning import Learned, LearnOptions
+    from translator.instances.series import Stream
 
 __all__ = ["learn_command"]
 
@@ -45,7 +59,6 @@ def _time_option(side: str) -> object:
     )
 
 
-@app.command("learn")
 @reports_errors
 @with_source_security
 def learn_command(
@@ -172,9 +185,7 @@ def learn_command(
         tolka learn --source a.schema.json --target 'plant/*.ttl' --source-stream a.jsonl
         --target-stream b.jsonl -o a-b.json
     """
-    from translator.alignment.formats import format_alignment
-    from translator.instances.learning import LearnOptions, learn
-    from translator.translation.spec import spec_to_dict
+    from translator.instances.learning import LearnOptions
 
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
@@ -183,70 +194,125 @@ def learn_command(
         **{"--source-stream": source_stream, "--target-stream": target_stream, "--seeds": seeds},
     )
     at_most_one("standard output", **{"--out": out, "--alignment": alignment, "--report": report})
-    if report is not None and not is_stdio(report):
-        from services.report import check_writable
+    check_report(report)
+    _learn(
+        _Recordings(
+            source, target, source_stream, target_stream,
+            source_time_field or time_field, target_time_field or time_field,
+        ),
+        LearnOptions(
+            method=method, model=str(model) if model else None, threshold=threshold, lag=lag, max_lag=max_lag
+        ),
+        Loading(models_dir, max_size, individuals, security),
+        _Outputs(out, alignment, report),
+        seeds,
+    )  # fmt: skip
 
-        check_writable(report)
+
+@dataclass(frozen=True, slots=True)
+class _Recordings:
+    """The two models and their recordings of the same process, with the streams' time fields."""
+
+    source: str
+    target: str
+    source_stream: Path
+    target_stream: Path
+    source_time_field: str | None
+    target_time_field: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outputs:
+    """Where the translator, the alignment and the report go (None: not written; ``-``: standard output)."""
+
+    translator: Path
+    alignment: Path | None
+    report: Path | None
+
+
+def _learn(
+    given: _Recordings, options: LearnOptions, loading: Loading, outputs: _Outputs, seeds: Path | None
+) -> None:
+    """Learn with a progress bar, write the translator (and the alignment and report), print the pairs."""
+    from translator.instances.learning import learn
+
     seed_alignment = read_alignment_at(seeds) if seeds is not None else None
-    beside = None if is_stdio(out) else out
-    options = LearnOptions(
-        method=method, model=str(model) if model else None, threshold=threshold, lag=lag, max_lag=max_lag
-    )
+    beside = None if is_stdio(outputs.translator) else outputs.translator
     err = Console(stderr=True)
     with stage_bar(err, 20) as bar:
         task = bar.add_task("loading models", total=1.0)
-        graphs = [
-            load_model(
-                [p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security
-            )
-            for p in (source, target)
-        ]
+        graphs = [loading.load(p) for p in (given.source, given.target)]
         bar.update(task, description="reading streams", completed=0.05)
         streams = [
-            read_stream_at(source_stream, source_time_field or time_field),
-            read_stream_at(target_stream, target_time_field or time_field),
+            read_stream_at(given.source_stream, given.source_time_field),
+            read_stream_at(given.target_stream, given.target_time_field),
         ]
         learned = learn(
             graphs[0],
             graphs[1],
             streams[0],
             streams[1],
-            source_model=model_name(source, beside),
-            target_model=model_name(target, beside),
+            source_model=model_name(given.source, beside),
+            target_model=model_name(given.target, beside),
             options=options,
             seeds=seed_alignment,
             progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
         )
         page = b""
-        if report is not None:
-            from services.report import ranked_candidates, render_report
-            from translator.matching.matcher import MatchOptions
-
+        if outputs.report is not None:
             bar.update(task, description="report")
-            schema = MatchOptions(method=method, model=options.model)
-            page = render_report(
-                alignment=learned.alignment,
-                source_graph=graphs[0],
-                target_graph=graphs[1],
-                candidates=ranked_candidates(
-                    learned.alignment, graphs[0], graphs[1], schema, seeds=seed_alignment, top_k=options.top_k
-                ),
-                learned=learned,
-                streams=streams,
-                title=f"Tolka learned translator: {graphs[0].name} → {graphs[1].name}",
-                details=[
-                    (
-                        "recordings",
-                        f"{source_stream} ({streams[0].messages} messages), "
-                        f"{target_stream} ({streams[1].messages} messages)",
-                    )
-                ],
-            ).encode("utf-8")
-    write_output(orjson.dumps(spec_to_dict(learned.spec), option=orjson.OPT_INDENT_2) + b"\n", out)
-    if alignment is not None:
-        write_output(format_alignment(learned.alignment, alignment), alignment)  # "-": SSSOM
-    if report is not None:
-        write_output(page, report)
+            page = _report(given, graphs, streams, learned, options, seed_alignment)
+    _write(learned, outputs, page)
+    _print(learned, streams, outputs, err)
+
+
+def _report(
+    given: _Recordings,
+    graphs: list[SchemaGraph],
+    streams: list[Stream],
+    learned: Learned,
+    options: LearnOptions,
+    seeds: Alignment | None,
+) -> bytes:
+    """The HTML report: the learned pairs, the schema matcher's best candidates, the time series."""
+    from services.report import ranked_candidates, render_report
+    from translator.matching.matcher import MatchOptions
+
+    schema = MatchOptions(method=options.method, model=options.model)
+    return render_report(
+        alignment=learned.alignment,
+        source_graph=graphs[0],
+        target_graph=graphs[1],
+        candidates=ranked_candidates(
+            learned.alignment, graphs[0], graphs[1], schema, seeds=seeds, top_k=options.top_k
+        ),
+        learned=learned,
+        streams=streams,
+        title=f"Tolka learned translator: {graphs[0].name} → {graphs[1].name}",
+        details=[
+            (
+                "recordings",
+                f"{given.source_stream} ({streams[0].messages} messages), "
+                f"{given.target_stream} ({streams[1].messages} messages)",
+            )
+        ],
+    ).encode("utf-8")
+
+
+def _write(learned: Learned, outputs: _Outputs, page: bytes) -> None:
+    from translator.alignment.formats import format_alignment
+    from translator.translation.spec import spec_to_dict
+
+    spec = orjson.dumps(spec_to_dict(learned.spec), option=orjson.OPT_INDENT_2) + b"\n"
+    write_output(spec, outputs.translator)
+    if outputs.alignment is not None:
+        write_output(format_alignment(learned.alignment, outputs.alignment), outputs.alignment)  # "-": SSSOM
+    if outputs.report is not None:
+        write_output(page, outputs.report)
+
+
+def _print(learned: Learned, streams: list[Stream], outputs: _Outputs, err: Console) -> None:
+    """The learned pairs as a table, the notes, and what was written where."""
     table = Table(title=f"learned pairs (target clock lag {learned.lag:+.1f} s)", title_justify="left")
     for column, right in (
         ("source", False),
@@ -263,9 +329,10 @@ def learn_command(
     for note in learned.notes:
         err.print(f"tolka: note: {note}", highlight=False, markup=False)
     counts = [len(s.series) for s in streams]
+    alignment, report = outputs.alignment, outputs.report
     err.print(
         f"{len(learned.spec.rules)} rules from {streams[0].messages} + {streams[1].messages} messages "
-        f"({counts[0]} and {counts[1]} fields) written to {where(out)}"
+        f"({counts[0]} and {counts[1]} fields) written to {where(outputs.translator)}"
         + (f"; alignment to {where(alignment)}" if alignment is not None else "")
         + (f"; report to {where(report)}" if report is not None else ""),
         highlight=False,

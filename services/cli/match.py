@@ -9,26 +9,25 @@ import typer
 from rich.console import Console
 
 from adapters.opcua.security import ClientSecurity
-from services.cli import app
 from services.cli.errors import fail, reports_errors
 from services.cli.opcua import with_source_security
 from services.cli.options import (
     DEFAULT_MAX_SIZE,
     MODEL_HELP,
     IndividualsOption,
+    Loading,
     MaxSizeOption,
     ModelsDirOption,
-    load_model,
 )
 from services.cli.progress import stage_bar
-from services.cli.stdio import STDIO, at_most_one, is_stdio, read_alignment_at, where, write_output
-from translator.matching.matcher import METHODS, MatchOptions, default_threshold, match, resolve_method
+from services.cli.stdio import STDIO, at_most_one, check_report, read_alignment_at, where, write_output
+from translator.matching.matcher import METHODS, MatchOptions, match, resolve_method
+from translator.matching.options import default_threshold
 from translator.matching.text.wordnet import open_wordnet
 
 __all__ = ["match_command"]
 
 
-@app.command("match")
 @reports_errors
 @with_source_security
 def match_command(
@@ -138,16 +137,10 @@ def match_command(
 
         tolka match VendorA.NodeSet2.xml VendorB.NodeSet2.xml --out a-b.sssom.tsv --report a-b.html
     """
-    from translator.alignment.formats import format_alignment
-
     if method not in METHODS:
         raise fail(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
     at_most_one("standard output", **{"--out": out or STDIO, "--report": report})
-    if report is not None and not is_stdio(report):
-        from services.report import check_writable
-
-        check_writable(report)
-    seed_alignment = read_alignment_at(seeds) if seeds is not None else None
+    check_report(report)
     options = MatchOptions(
         method=method,
         threshold=threshold,
@@ -155,16 +148,30 @@ def match_command(
         model=str(model) if model else None,
         wordnet=str(wordnet) if wordnet else None,
     )
+    loading = Loading(models_dir, max_size, individuals, security)
+    _match(source, target, options, loading, seeds=seeds, out=out, report=report)
+
+
+def _match(
+    source: str,
+    target: str,
+    options: MatchOptions,
+    loading: Loading,
+    *,
+    seeds: Path | None,
+    out: Path | None,
+    report: Path | None,
+) -> None:
+    """Load both models, match them (and draw the report) with a progress bar, write the alignment and
+    the report, and say what was written."""
+    from translator.alignment.formats import format_alignment
+
+    seed_alignment = read_alignment_at(seeds) if seeds is not None else None
     synonyms = open_wordnet(options.wordnet) is not None
     err = Console(stderr=True)
     with stage_bar(err, 12) as bar:
         task = bar.add_task("loading", total=1.0)
-        graphs = [
-            load_model(
-                [p], models_dirs=models_dir, max_size=max_size, individuals=individuals, security=security
-            )
-            for p in (source, target)
-        ]
+        graphs = [loading.load(p) for p in (source, target)]
         alignment = match(
             graphs[0],
             graphs[1],
@@ -183,12 +190,13 @@ def match_command(
                 source_graph=graphs[0],
                 target_graph=graphs[1],
                 candidates=ranked_candidates(alignment, graphs[0], graphs[1], options, seeds=seed_alignment),
-                details=[("method", ran + (f", top {top_k}" if top_k else ""))],
+                details=[("method", ran + (f", top {options.top_k}" if options.top_k else ""))],
             ).encode("utf-8")
     write_output(format_alignment(alignment, out), out)  # no --out or "-": SSSOM
     if report is not None:
         write_output(page, report)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
+    top_k, threshold = options.top_k, options.threshold
     cut = default_threshold(ran, graphs[0], graphs[1]) if threshold is None else threshold
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "

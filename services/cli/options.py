@@ -19,6 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -38,6 +39,7 @@ __all__ = [
     "FormatOption",
     "IndividualsOption",
     "LanguageOption",
+    "Loading",
     "MaxSizeOption",
     "ModelsDirOption",
     "TranslatorFileOption",
@@ -229,3 +231,24 @@ def load_model(
         security=security,
     )
     return graph
+
+
+@dataclass(frozen=True, slots=True)
+class Loading:
+    """How a command loads its models: ``--models-dir``, ``--max-size``, ``--individuals`` and the
+    security of a live server (the ``--source-…`` options)."""
+
+    models_dirs: list[Path] | None = None
+    max_size: str = DEFAULT_MAX_SIZE
+    individuals: bool = False
+    security: ClientSecurity | None = None
+
+    def load(self, spec: str | Path) -> SchemaGraph:
+        """The model ``spec`` names (files or a live server's URL), see `open_model`."""
+        return load_model(
+            [spec],
+            models_dirs=self.models_dirs,
+            max_size=self.max_size,
+            individuals=self.individuals,
+            security=self.security,
+        )

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.opcua import DEFAULT_PKI, PkiOption
 
@@ -20,7 +19,6 @@ pki_app = typer.Typer(
     "issuers/ (CAs that only complete chains), rejected/ (refused certificates, to trust after a look).",
     no_args_is_help=True,
 )
-app.add_typer(pki_app)
 
 
 @pki_app.command("trust")

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
-import signal
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from adapters.opcua.security import AUTO, POLICIES
-from services.cli import app
-from services.cli.errors import fail, reports_errors
+from adapters.opcua.security import AUTO, POLICIES, ClientSecurity
+from services.cli.errors import reports_errors
 from services.cli.opcua import (
     AllowInsecurePasswordOption,
     SourcePasswordFileOption,
@@ -27,21 +22,23 @@ from services.cli.opcua import (
     client_security,
 )
 from services.cli.options import TranslatorFileOption
+from services.cli.proxy_settings import (
+    DEFAULT_SERVE,
+    TARGET_PASSWORD,
+    check_usage,
+    mqtt_publishing,
+    served_security,
+    target_client_security,
+    target_model_file,
+)
+from services.cli.running import run_until_stopped
 
 if TYPE_CHECKING:
-    from services.bridge.publisher import PubSubPublisher
-    from services.proxy.plan import Plan
-    from services.proxy.security import ServedUser
-    from services.proxy.targets import RemoteTarget, ServedTarget
-    from translator.translation.spec import Rule, TranslatorSpec
+    from services.proxy.build import BuiltProxy, ProxySettings
 
 __all__ = ["proxy_command"]
 
-DEFAULT_SERVE = "opc.tcp://127.0.0.1:4841/tolka"
-TARGET_PASSWORD = "TOLKA_TARGET_PASSWORD"
 
-
-@app.command("proxy")
 @reports_errors
 def proxy_command(
     source: Annotated[
@@ -242,220 +239,74 @@ def proxy_command(
 
         tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
     """
-    from adapters.registry import detect_format
-    from services.bridge.publisher import field_name
-    from services.cli.options import load_model
-    from services.proxy.plan import plan_routes
-    from services.proxy.runtime import Proxy, describe
-    from services.proxy.security import SecurityError, ServedSecurity
-    from services.proxy.targets import RemoteTarget, ServedTarget
-    from services.proxy.workers import ShardedProxy
-    from translator.graph.model import SchemaGraph
-    from translator.translation.spec import read_translator, resolve_model, spec_to_dict
+    from services.proxy.build import ProxySettings, build_proxy
+    from translator.translation.spec import read_translator
 
-    if serve and write_to:
-        raise fail("give --serve or --write-to, not both")
-    if mqtt_publish and workers > 1:
-        raise fail("--mqtt-publish runs with one worker (the workers translate in other processes)")
-    if write_to and (write_back or users):
-        raise fail("--write-back and --user are for the served model: not with --write-to")
+    check_usage(serve, write_to, mqtt_publish, workers, write_back, users)
     spec = read_translator(translator)
-    plan = plan_routes(spec)
-    names = [field_name(rule.target) for rule in spec.rules]
-    publisher = (
-        _publisher(mqtt_publish, mqtt_topic, mqtt_metadata_topic, key_frame_count, spec, plan, names)
-        if mqtt_publish
-        else None
-    )
-    for reason in plan.left_out:
-        print(f"tolka: note: left out {reason}", file=sys.stderr)
-    for note in plan.notes:
-        print(f"tolka: note: {note}", file=sys.stderr)
-    writable = set() if write_to else plan.writable(write_back or ())
-    served_users = [_served_user(text) for text in users or ()]
+    mqtt = mqtt_publishing(mqtt_publish, mqtt_topic, mqtt_metadata_topic, key_frame_count)
     pki = pki or data_dir / "pki"
     source_side = client_security(
-        source_security,
-        source_user,
-        source_password_file,
-        source_user_certificate,
-        source_user_key,
-        pki,
-        trust_all,
-        allow_insecure_password,
-    )
-    if not write_to and not allow_anonymous and not served_users:
-        raise fail(
-            "clients of the served model need a user: give --user NAME:ROLE (password in "
-            "TOLKA_PASSWORD_<NAME>), or --allow-anonymous"
+        source_security, source_user, source_password_file, source_user_certificate, source_user_key,
+        pki, trust_all, allow_insecure_password,
+    )  # fmt: skip
+    served, model, target_side = None, None, ClientSecurity()
+    if write_to:
+        target_side = target_client_security(
+            target_security, target_user, target_password_file, pki, trust_all, allow_insecure_password
         )
-    if writable and not any(u.role == "write" for u in served_users):
+    else:
+        served = served_security(
+            serve_security, users, allow_anonymous, allow_insecure_password, pki, trust_all
+        )
+        model = target_model_file(target_model, spec.target.model, translator)
+    settings = ProxySettings(
+        spec,
+        source,
+        serve="" if write_to else serve or DEFAULT_SERVE,
+        served_model=model,
+        served_security=served,
+        write_to=write_to or "",
+        source_security=source_side,
+        target_security=target_side,
+        write_back=tuple(write_back or ()),
+        publishing_interval=publishing_interval,
+        queue_size=queue_size,
+        workers=workers,
+        mqtt=mqtt,
+    )
+    _run(settings, build_proxy(settings), report_every)
+
+
+def _run(settings: ProxySettings, built: BuiltProxy, report_every: float) -> None:
+    """Print the plan's notes, then run ``built`` until Ctrl-C or SIGTERM with counter lines."""
+    from services.proxy.counters import describe
+
+    for note in built.notes:
+        print(f"tolka: note: {note}", file=sys.stderr)
+    served = settings.served_security
+    if built.writable and served is not None and not served.writers:
         print(
-            f"tolka: note: write-back is on for {len(writable)} variables, but no user has the write "
+            f"tolka: note: write-back is on for {len(built.writable)} variables, but no user has the write "
             "role (--user NAME:write): they stay read-only for every client",
             file=sys.stderr,
         )
-    target: ServedTarget | RemoteTarget
-    if write_to:
-        target_side = client_security(
-            target_security,
-            target_user,
-            target_password_file,
-            pki=pki,
-            trust_all=trust_all,
-            allow_insecure_password=allow_insecure_password,
-            password_variable=TARGET_PASSWORD,
-            prefix="--target",
-        )
-        target = RemoteTarget(write_to, security=target_side)
-    else:
-        try:
-            served_security = ServedSecurity.parse(
-                serve_security or (),
-                users=tuple(served_users),
-                allow_anonymous=allow_anonymous,
-                allow_insecure_password=allow_insecure_password,
-                pki=pki,
-                trust_all=trust_all,
-            )
-        except SecurityError as exc:
-            raise fail(f"--serve-security: {exc}") from None
-        model = target_model or Path(resolve_model(spec.target.model, translator))
-        if not model.is_file():
-            raise fail(
-                f"the target model {str(model)!r} is not a file: give its NodeSet2 file with --target-model"
-            )
-        # a NodeSet2 file is served as it is; any other model (a JSON Schema, ...) is built from its graph
-        served: Path | SchemaGraph = model if detect_format(model) == "nodeset" else load_model([model])
-        target = ServedTarget(
-            serve or DEFAULT_SERVE,
-            served,
-            writable=writable,
-            security=served_security,
-        )
     logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
     logging.getLogger("asyncua").setLevel(logging.ERROR)
-    options = {
-        "publishing_interval": publishing_interval,
-        "queue_size": queue_size,
-        "security": source_side,
-    }
-    proxy: Proxy | ShardedProxy
-    if workers > 1:
-        proxy = ShardedProxy(plan, spec_to_dict(spec), source, target, workers, **options)
-    else:
-        proxy = Proxy(plan, source, target, **options)  # type: ignore[arg-type]
-        if publisher is not None:
-            # the target model's types: an abstract one (Variant) stays so whatever the values are
-            publisher.types = lambda: {names[r.rule]: _kind(target, r.target_id) for r in plan.routes}
-            proxy.on_translated = lambda route, value: publisher.offer(
-                names[route.rule],
-                value.Value.Value if value.Value is not None else None,
-                value.SourceTimestamp or value.ServerTimestamp,
-                value.StatusCode.value if value.StatusCode is not None else 0,
-                _kind(target, route.target_id),
-            )
-
-    async def run() -> None:
-        stop, ready = asyncio.Event(), asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        started = time.monotonic()
-        task = asyncio.create_task(proxy.run(stop, ready))
-        publishing = asyncio.create_task(publisher.run(stop)) if publisher is not None else None
-
-        async def report() -> None:
-            await ready.wait()
-            where = write_to or serve or DEFAULT_SERVE
-            print(
-                f"tolka: proxying {len(plan.routes)} variables from {source} to {where}"
-                + (f" with {workers} workers" if workers > 1 else ""),
-                file=sys.stderr,
-            )
-            while True:
-                await asyncio.sleep(report_every)
-                print(f"tolka: {describe(proxy.counters, started)}", file=sys.stderr)
-
-        reporter = asyncio.create_task(report())
-        try:
-            await task
-            if publishing is not None:
-                stop.set()
-                await publishing
-        finally:
-            reporter.cancel()
-        mqtt = f"; {publisher.values} values in {publisher.published} MQTT messages" if publisher else ""
-        print(f"tolka: stopped; {describe(proxy.counters, started)}{mqtt}", file=sys.stderr)
-
-    asyncio.run(run())
-
-
-def password_variable(name: str) -> str:
-    """The environment variable holding the password of the served user ``name``."""
-    return "TOLKA_PASSWORD_" + re.sub(r"[^A-Za-z0-9]", "_", name).upper()
-
-
-def _served_user(text: str) -> ServedUser:
-    """``NAME:ROLE`` of --user, its password from the environment."""
-    import os
-
-    from services.proxy.security import ROLES, ServedUser
-
-    name, _, role = text.rpartition(":")
-    if not name or role not in ROLES:
-        raise fail(f"--user {text!r}: expected NAME:ROLE with ROLE one of {', '.join(ROLES)}")
-    variable = password_variable(name)
-    password = os.environ.get(variable, "")
-    if not password:
-        raise fail(f"--user {text!r}: no password in the environment variable {variable}")
-    return ServedUser(name, password, role)
-
-
-def _publisher(
-    broker: str,
-    topic: str,
-    metadata_topic: str | None,
-    key_frame_count: int,
-    spec: TranslatorSpec,
-    plan: Plan,
-    names: list[str],
-) -> PubSubPublisher:
-    """The MQTT publisher of --mqtt-publish (settings checked before anything starts): one DataSetWriter
-    whose fields are the routed target fields, in the translator file's order, with their units."""
-    import os
-
-    from services.bridge.publisher import PubSubPublisher
-    from services.bridge.settings import BrokerUrl, check_topic
-    from translator.translation.codecs.pubsub_frames import FieldSpec
-
-    routed = sorted({route.rule for route in plan.routes})
-    publisher = PubSubPublisher(
-        BrokerUrl.parse(broker, "--mqtt-publish"),
-        check_topic(topic, "--mqtt-topic"),
-        publisher_id="tolka-proxy",
-        writer_name="proxy",
-        dataset_name=Path(spec.target.model).stem or "translated",
-        fields=[FieldSpec(names[k], unit=_unit(spec.rules[k])) for k in routed],
-        key_frame_count=key_frame_count,
-        username=os.environ.get("TOLKA_MQTT_USERNAME") or None,
-        password=os.environ.get("TOLKA_MQTT_PASSWORD") or None,
+    workers = f" with {settings.workers} workers" if settings.workers > 1 else ""
+    banner = (
+        f"proxying {len(built.plan.routes)} variables from {settings.source} to "
+        f"{settings.write_to or settings.serve}{workers}"
     )
-    if metadata_topic is not None:
-        publisher.metadata_topic = check_topic(metadata_topic, "--mqtt-metadata-topic")
-    if publisher.metadata_topic == publisher.topic:
-        raise fail("--mqtt-metadata-topic: the metadata needs a topic of its own, not --mqtt-topic's")
-    return publisher
-
-
-def _unit(rule: Rule) -> str:
-    """A target field's unit: the rule's, else what its last unit conversion converts to."""
-    from translator.translation.spec import Unit
-
-    return rule.unit or next((t.target for t in reversed(rule.transforms) if isinstance(t, Unit)), "")
-
-
-def _kind(target: ServedTarget | RemoteTarget, target_id: str) -> int:
-    """The built-in type of a target variable (its VariantType's number), 0 while unknown."""
-    variant = target.types.get(target_id)
-    return 0 if variant is None else int(variant.value)
+    publisher = built.publisher
+    run_until_stopped(
+        built.run,
+        banner=lambda: banner,
+        status=lambda started: describe(built.proxy.counters, started),
+        final=lambda started: (
+            describe(built.proxy.counters, started)
+            + (f"; {publisher.values} values in {publisher.published} MQTT messages" if publisher else "")
+        ),
+        every=report_every,
+        final_after_error=False,
+    )

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from services.cli import app
 from services.cli.errors import fail, reports_errors
+
+if TYPE_CHECKING:
+    from services.gateway.settings import Settings
 
 __all__ = ["serve_command"]
 
 
-@app.command("serve")
 @reports_errors
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
@@ -58,11 +59,21 @@ def serve_command(
 
         TOLKA_TOKENS=s3cret tolka serve --host 0.0.0.0 --port 8080 --workers 2
     """
-    import uvicorn
+    settings = _settings(host, port, workers, data_dir, mqtt_publish, mqtt_topic)
+    _serve(settings, host=host, port=port, workers=workers, access_log=access_log)
 
-    from services.gateway.jobs import INTERRUPTED
+
+def _settings(
+    host: str,
+    port: int,
+    workers: int,
+    data_dir: Path | None,
+    mqtt_publish: str | None,
+    mqtt_topic: str | None,
+) -> Settings:
+    """The gateway's settings: the options, put in the environment the workers read theirs from, and the
+    rest of the environment; checked before any worker starts."""
     from services.gateway.settings import LOOPBACK, Settings
-    from services.gateway.store import Store
 
     os.environ["TOLKA_HOST"], os.environ["TOLKA_PORT"] = host, str(port)
     os.environ["TOLKA_WORKERS"] = str(workers)
@@ -74,7 +85,7 @@ def serve_command(
         os.environ["TOLKA_MQTT_TOPIC"] = mqtt_topic
     settings = Settings()
     if settings.mqtt_publish:  # checked before the workers start
-        from services.bridge.settings import BrokerUrl, check_topic
+        from services.mqtt.broker import BrokerUrl, check_topic
 
         BrokerUrl.parse(settings.mqtt_publish, "--mqtt-publish")
         check_topic(settings.mqtt_topic, "--mqtt-topic")
@@ -83,6 +94,16 @@ def serve_command(
             f"refusing to listen on {host} without authentication: set TOLKA_TOKENS (bearer tokens), "
             "or listen on 127.0.0.1"
         )
+    return settings
+
+
+def _serve(settings: Settings, *, host: str, port: int, workers: int, access_log: bool) -> None:
+    """Mark the jobs the last stop interrupted, then run the gateway's workers under uvicorn."""
+    import uvicorn
+
+    from services.gateway.jobs import INTERRUPTED
+    from services.gateway.store import Store
+
     # jobs a stop interrupted are marked once here, before the workers start (a worker restarted
     # later must not mark another worker's running job)
     store = Store(settings.database)

@@ -9,13 +9,11 @@ from typing import Annotated
 
 import typer
 
-from services.cli import app
 from services.cli.errors import reports_errors
 
 __all__ = ["simulate_command"]
 
 
-@app.command("simulate")
 @reports_errors
 def simulate_command(
     out: Annotated[

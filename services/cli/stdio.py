@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STDIO",
     "at_most_one",
+    "check_report",
     "is_stdio",
     "read_alignment_at",
     "read_stream_at",
@@ -58,6 +59,14 @@ def at_most_one(what: str, **paths: Path | str | None) -> None:
     dashes = [name for name, path in paths.items() if path is not None and str(path) == STDIO]
     if len(dashes) > 1:
         raise fail(f"only one of {', '.join(dashes)} can be '-' ({what})")
+
+
+def check_report(report: Path | None) -> None:
+    """Refuse a ``--report`` file that cannot be written, before any work is done (``-`` can)."""
+    if report is not None and not is_stdio(report):
+        from services.report import check_writable
+
+        check_writable(report)
 
 
 def _stdin_bytes(max_bytes: int, what: str) -> bytes:

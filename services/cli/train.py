@@ -2,64 +2,31 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import platform
 import sys
 import time
-from importlib import resources
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, ModelsDirOption, load_model
 from translator.errors import TolkaError
 from translator.files import write_atomic
 from translator.graph.model import SchemaGraph
 
-__all__ = ["SHIPPED_CORPUS", "train_command"]
+if TYPE_CHECKING:
+    from translator.gnn.model_io import ModelConfig, TrainedModel
 
-SHIPPED_CORPUS = ("oaei-conference/ontologies", "ontologies/aas", "ontologies/sosa-ssn", "opcua")
-"""Folders of the shared data the shipped model trains on, beside the project's own ``ontologies/``
-(``make model`` names them one by one; ``pairs/`` — the labelled evaluation pairs — is not among them)."""
-
-_MODEL_SUFFIXES = {".xml", ".owl", ".ttl", ".rdf", ".nt", ".jsonld"}
-_ALIGNMENT_MARK = b"knowledgeweb.semanticweb.org/heterogeneity/alignment"
+__all__ = ["train_command"]
 
 
-def _is_alignment(path: Path) -> bool:
-    """An Alignment API file (a reference, not a model): its namespace is declared near the top."""
-    with path.open("rb") as handle:
-        return _ALIGNMENT_MARK in handle.read(4096)
-
-
-def _corpus_files(paths: list[Path]) -> list[Path]:
-    """Model files of the corpus: files as given, folders searched recursively (alignment files in
-    them are references, not models, and are left out)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in _MODEL_SUFFIXES and p.is_file())
-            files.extend(p for p in found if not _is_alignment(p))
-        else:
-            files.append(path)
-    return list(dict.fromkeys(files))
-
-
-def _record(model_path: Path, training: dict[str, object]) -> Path:
-    """Write the training record (settings, corpus, per-epoch figures) beside the model."""
-    path = model_path.with_suffix(".json")
-    write_atomic(path, (json.dumps(training, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    return path
-
-
-@app.command("train")
 @reports_errors
 def train_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model (weights only).")],
@@ -124,8 +91,8 @@ def train_command(
 
         tolka match a.owl b.owl --method gnn --model model.pt --out a-b.tsv
     """
-    from translator.gnn.model_io import ModelConfig, save_model
-    from translator.gnn.training import train_model
+    from translator.gnn.corpus import corpus_files, own_models
+    from translator.gnn.model_io import ModelConfig
 
     if text_encoder not in ("hashed", "sentence"):
         raise TolkaError(f"unknown text encoder {text_encoder!r}; known: hashed, sentence")
@@ -134,10 +101,55 @@ def train_command(
         text_encoder=text_encoder,
         consensus_steps=consensus_steps,
     )
-    started = time.perf_counter()
+    plan = _Plan(epochs, pairs_per_graph, seed, validation_share)
+    _train(corpus_files(corpus or [own_models()]), config, plan, out, models_dir, max_size)
 
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How long and on what to train: epochs, copies per model, the seed, the validation share."""
+
+    epochs: int
+    pairs_per_graph: int
+    seed: int
+    validation_share: float
+
+
+def _train(
+    files: list[Path],
+    config: ModelConfig,
+    plan: _Plan,
+    out: Path,
+    models_dir: list[Path] | None,
+    max_size: str,
+) -> None:
+    """Load the corpus, train on it with a progress bar, print the figures, write the model and record."""
+    from translator.gnn.model_io import save_weights
+
+    started = time.perf_counter()
     err = Console(stderr=True)
-    files = _corpus_files(corpus or [Path(str(resources.files("ontologies")))])
+    graphs = _load_corpus(files, models_dir, max_size, err)
+    err.print(
+        f"{len(graphs)} corpus models (about {plan.validation_share:.0%} of them set aside to validate on), "
+        f"{plan.pairs_per_graph} transformed copies of each training model, {plan.epochs} epochs"
+    )
+    model = _fit(graphs, config, plan, err)
+    _print_figures(model.training, err)
+    model.training["corpus"] = [str(f) for f in files]
+    model.training["config"] = asdict(model.config)
+    model.training["seconds"] = round(time.perf_counter() - started, 1)
+    model.training["machine"] = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    save_weights(model, out)
+    record = _record(out, model.training)
+    err.print(f"model written to {out} ({out.stat().st_size / 1e6:.1f} MB), training record to {record}")
+
+
+def _load_corpus(
+    files: list[Path], models_dir: list[Path] | None, max_size: str, err: Console
+) -> list[SchemaGraph]:
+    """The corpus models with entities of their own; a file that does not load is skipped, with why."""
     graphs: list[SchemaGraph] = []
     for path in files:
         try:
@@ -147,10 +159,13 @@ def train_command(
     graphs = [g for g in graphs if any(True for _ in g.own_nodes())]
     if not graphs:
         raise TolkaError("no corpus model could be loaded; give --corpus files or folders of models")
-    err.print(
-        f"{len(graphs)} corpus models (about {validation_share:.0%} of them set aside to validate on), "
-        f"{pairs_per_graph} transformed copies of each training model, {epochs} epochs"
-    )
+    return graphs
+
+
+def _fit(graphs: list[SchemaGraph], config: ModelConfig, plan: _Plan, err: Console) -> TrainedModel:
+    """Train, with a bar for building the pairs and one for the epochs (on a terminal only)."""
+    from translator.gnn.training_run import train_model
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -160,7 +175,7 @@ def train_command(
         disable=not sys.stderr.isatty(),
     ) as bar:
         pairs = bar.add_task("building pairs", total=len(graphs))
-        task = bar.add_task("training", total=epochs, start=False)
+        task = bar.add_task("training", total=plan.epochs, start=False)
 
         def built(done: int, total: int) -> None:
             bar.update(pairs, completed=done)
@@ -175,17 +190,20 @@ def train_command(
                 f"Hits@10 {figures['hits_at_10']:.3f}  MRR {figures['mrr']:.3f}"
             )
 
-        model = train_model(
+        return train_model(
             graphs,
             config=config,
-            epochs=epochs,
-            pairs_per_graph=pairs_per_graph,
-            seed=seed,
+            epochs=plan.epochs,
+            pairs_per_graph=plan.pairs_per_graph,
+            seed=plan.seed,
             progress=report,
             prepared=built,
-            validation_share=validation_share,
+            validation_share=plan.validation_share,
         )
-    training = model.training
+
+
+def _print_figures(training: dict[str, Any], err: Console) -> None:
+    """Which models trained and validated, the epoch kept, and the calibration's figures."""
     validation = training["validation"]
     err.print(
         f"trained on {len(training['training_graphs'])} models, validated on "
@@ -198,12 +216,10 @@ def train_command(
             f"{measured['precision_at_0_5']:.3f}, recall {measured['recall_at_0_5']:.3f} at 0.5, "
             f"ECE {measured['ece_10_bins']:.3f}"
         )
-    model.training["corpus"] = [str(f) for f in files]
-    model.training["config"] = dataclasses.asdict(model.config)
-    model.training["seconds"] = round(time.perf_counter() - started, 1)
-    model.training["machine"] = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    save_model(model, out)
-    record = _record(out, model.training)
-    err.print(f"model written to {out} ({out.stat().st_size / 1e6:.1f} MB), training record to {record}")
+
+
+def _record(model_path: Path, training: dict[str, object]) -> Path:
+    """Write the training record (settings, corpus, per-epoch figures) beside the model."""
+    path = model_path.with_suffix(".json")
+    write_atomic(path, (json.dumps(training, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    return path

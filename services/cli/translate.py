@@ -8,7 +8,6 @@ from typing import IO, Annotated
 
 import typer
 
-from services.cli import app
 from services.cli.errors import reports_errors
 from services.cli.stdio import is_stdio
 
@@ -17,7 +16,6 @@ __all__ = ["translate_command"]
 EXIT_SOME_FAILED = 1
 
 
-@app.command("translate")
 @reports_errors
 def translate_command(
     translator: Annotated[

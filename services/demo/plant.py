@@ -7,6 +7,9 @@ recording's two message streams into the two servers in the order of their times
 real time (changed while it runs: fast while recording, real time while showing live traffic). Each
 value's SourceTimestamp is the demo's start plus the message's time since the recording's first, so
 vendor B's clock keeps its offset and the timestamps tell process time, however fast it is played.
+
+The servers are secured as real machines are (`machine_security`), and they and Tolka trust each
+other's certificates as an engineer would set them up (`trust_each_other`).
 """
 
 from __future__ import annotations
@@ -24,13 +27,22 @@ from asyncua import ua
 from asyncua.server.server import Server
 
 from adapters import load
-from services.proxy.security import ServedSecurity
+from adapters.opcua.pki import Pki
+from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.targets import coerce, resolve_ids, variant_types
 from translator.instances.series import flatten
 from translator.translation.compiler import field_addresses
 from translator.translation.spec import MessageFormat
 
-__all__ = ["DOTTED", "PlantServer", "Playback", "field_values"]
+__all__ = [
+    "DOTTED",
+    "TOLKA_USER",
+    "PlantServer",
+    "Playback",
+    "field_values",
+    "machine_security",
+    "trust_each_other",
+]
 
 DOTTED = MessageFormat("opcua-pubsub-json")
 """How the demo names fields: the browse path below ``Objects`` joined with dots, as PubSub does."""
@@ -169,3 +181,22 @@ class Playback:
                 self.written_at[round(stamp.timestamp(), 3)] = time.monotonic()
                 while len(self.written_at) > 4096:
                     del self.written_at[next(iter(self.written_at))]
+
+
+# -- the machines' security ------------------------------------------------------------------------
+
+TOLKA_USER = "tolka"
+
+
+def machine_security(pki: Path, role: str, password: str) -> ServedSecurity:
+    """A simulated machine's security: SignAndEncrypt only, one user (Tolka's), its own certificate."""
+    return ServedSecurity(users=(ServedUser(TOLKA_USER, password, "read"),), pki=pki, role=role)
+
+
+def trust_each_other(tolka: Pki, machines: Sequence[Pki]) -> None:
+    """What an engineer does once per machine (``tolka pki trust`` here, the machine's own tool
+    there): Tolka trusts each machine's certificate, each machine Tolka's."""
+    own, _ = tolka.own()
+    for machine in machines:
+        tolka.trust(machine.own()[0])
+        machine.trust(own)

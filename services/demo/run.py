@@ -32,7 +32,7 @@ import secrets
 import signal
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -45,18 +45,20 @@ from adapters.opcua.live import browse_endpoint
 from adapters.opcua.pki import Pki
 from adapters.opcua.security import ClientSecurity
 from services.demo.gateway import GatewayProcess
-from services.demo.plant import PlantServer, Playback
+from services.demo.plant import TOLKA_USER, PlantServer, Playback, machine_security, trust_each_other
 from services.demo.recorder import Recorder
 from services.demo.truth import true_pairs
 from services.proxy.plan import plan_routes
 from services.proxy.runtime import Proxy
-from services.proxy.security import ServedSecurity, ServedUser
+from services.proxy.security import ServedSecurity
 from services.proxy.targets import ServedTarget
-from services.simulator.recording import SimulationConfig, simulate
+from services.simulator.recording import Recording, SimulationConfig, simulate
 from translator.alignment.formats import write_alignment
 from translator.errors import TolkaError
 from translator.files import write_atomic
+from translator.graph.model import SchemaGraph
 from translator.instances.learning import Learned, learn
+from translator.instances.series import Stream
 from translator.translation.compiler import field_address
 from translator.translation.spec import write_translator
 
@@ -163,13 +165,13 @@ class Demo:
             self.a_model,
             f"opc.tcp://127.0.0.1:{self.ports[0]}",
             "Vendor A pump skid",
-            _machine(options.out / "plant-a-pki", "plant-a", password),
+            machine_security(options.out / "plant-a-pki", "plant-a", password),
         )
         self.b = PlantServer(
             self.b_model,
             f"opc.tcp://127.0.0.1:{self.ports[1]}",
             "Vendor B legacy PLC",
-            _machine(options.out / "plant-b-pki", "plant-b", password),
+            machine_security(options.out / "plant-b-pki", "plant-b", password),
         )
         self.source_security = ClientSecurity(username=TOLKA_USER, password=password, pki=self.pki)
         self.served = f"opc.tcp://127.0.0.1:{self.ports[2]}/tolka"
@@ -201,9 +203,42 @@ class Demo:
         self.result.seconds[name] = time.perf_counter() - started
 
     async def _run(self) -> None:
-        options, out = self.options, self.options.out
-        out.mkdir(parents=True, exist_ok=True)
+        options = self.options
+        options.out.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
+        recording, playback = await self._plant()
+        self._timed("plant", started)
+        self._go_on()
+
+        started = time.perf_counter()
+        a_graph, b_graph = await self._browse()
+        self._timed("browse", started)
+        self._go_on()
+
+        started = time.perf_counter()
+        streams = await self._record(playback, a_graph, b_graph)
+        self._timed("record", started)
+
+        started = time.perf_counter()
+        learned = await self._learn(recording, a_graph, b_graph, streams)
+        self._timed("learn", started)
+        self._go_on()
+
+        started = time.perf_counter()
+        await self._serve(learned)
+        self._timed("serve", started)
+        self._go_on()
+
+        started = time.perf_counter()
+        if self.show_live is not None:
+            await self.show_live(self)
+        self._timed("live", started)
+        if options.serve:
+            await self.stop.wait()
+
+    async def _plant(self) -> tuple[Recording, Playback]:
+        """Simulate the process, start both servers (trusting Tolka and it them) and play it back."""
+        options = self.options
         self.stage("plant: simulating", 0.0)
         duration = options.record_minutes * 60 + options.live_seconds + 120 + (3600 if options.serve else 0)
         recording = await asyncio.to_thread(simulate, SimulationConfig(seed=options.seed, duration=duration))
@@ -216,20 +251,22 @@ class Demo:
         )
         self._tasks.append(asyncio.create_task(self.playback.run(self.stop)))
         self.stage("plant", 1.0)
-        self._timed("plant", started)
-        self._go_on()
+        return recording, self.playback
 
-        started = time.perf_counter()
+    async def _browse(self) -> tuple[SchemaGraph, SchemaGraph]:
+        """Both servers' models, browsed live."""
         self.stage("browse", 0.0)
         live = LiveOptions(security=self.source_security)
         a_graph = (await browse_endpoint(self.a.endpoint, live)).graph
         self.stage("browse", 0.5)
         b_graph = (await browse_endpoint(self.b.endpoint, live)).graph
         self.stage("browse", 1.0)
-        self._timed("browse", started)
-        self._go_on()
+        return a_graph, b_graph
 
-        started = time.perf_counter()
+    async def _record(self, playback: Playback, a_graph: SchemaGraph, b_graph: SchemaGraph) -> list[Stream]:
+        """Record both models' changes over ``record_minutes`` of process time, fast; then the plant
+        plays at real time. The recordings are written as JSON Lines."""
+        options, out = self.options, self.options.out
         self._recorders = [
             Recorder(self.a.endpoint, a_graph, "VendorA", self.source_security),
             Recorder(self.b.endpoint, b_graph, "VendorB", self.source_security),
@@ -237,15 +274,15 @@ class Demo:
         for recorder in self._recorders:
             await recorder.start()
             recorder.begin()
-        begin = self.playback.process_seconds
+        begin = playback.process_seconds
         target = options.record_minutes * 60
-        while (done := self.playback.process_seconds - begin) < target:
+        while (done := playback.process_seconds - begin) < target:
             self._go_on()
             self.stage("record", done / target)
             await asyncio.sleep(0.2)
         for recorder in self._recorders:
             recorder.end()
-        self.playback.speed = 1.0
+        playback.speed = 1.0
         streams = [r.stream() for r in self._recorders]
         for name, recorder in zip(("vendor_a", "vendor_b"), self._recorders, strict=True):
             write_atomic(
@@ -253,9 +290,13 @@ class Demo:
             )
         self.result.recorded = (streams[0].messages, streams[1].messages)
         self.stage("record", 1.0)
-        self._timed("record", started)
+        return streams
 
-        started = time.perf_counter()
+    async def _learn(
+        self, recording: Recording, a_graph: SchemaGraph, b_graph: SchemaGraph, streams: list[Stream]
+    ) -> Learned:
+        """Learn the alignment and translator, score them against the true mapping and write them."""
+        out = self.options.out
         self.stage("learn", 0.0)
 
         def progress(name: str, share: float) -> None:
@@ -281,12 +322,12 @@ class Demo:
         write_alignment(learned.alignment, out / "vendorA-vendorB.sssom.tsv")
         write_translator(learned.spec, out / "vendorA-vendorB.translator.json")
         self.stage("learn", 1.0)
-        self._timed("learn", started)
-        self._go_on()
+        return learned
 
-        started = time.perf_counter()
+    async def _serve(self, learned: Learned) -> None:
+        """Start the gateway (in a process of its own) and the OPC UA proxy; wait until it subscribes."""
         self.stage("serve: gateway", 0.0)
-        await asyncio.to_thread(self._start_gateway, out / "vendorA-vendorB.sssom.tsv")
+        await asyncio.to_thread(self._start_gateway, self.options.out / "vendorA-vendorB.sssom.tsv")
         self.stage("serve: proxy", 0.6)
         ready = asyncio.Event()
         # anonymous clients read, over SignAndEncrypt (127.0.0.1 only)
@@ -304,15 +345,6 @@ class Demo:
         if not ready.is_set():
             raise TolkaError(f"the OPC UA proxy did not subscribe to {self.a.endpoint} within 30 s")
         self.stage("serve", 1.0)
-        self._timed("serve", started)
-        self._go_on()
-
-        started = time.perf_counter()
-        if self.show_live is not None:
-            await self.show_live(self)
-        self._timed("live", started)
-        if options.serve:
-            await self.stop.wait()
 
     def _start_gateway(self, alignment: Path) -> None:
         gateway = self.gateway
@@ -351,20 +383,3 @@ async def run_demo(
     if options.live_seconds < 0 or options.record_minutes <= 0 or options.speed <= 0:
         raise TolkaError("--record-minutes and --speed must be positive and --live-seconds not negative")
     return await Demo(options, stage, show_live).run()
-
-
-TOLKA_USER = "tolka"
-
-
-def _machine(pki: Path, role: str, password: str) -> ServedSecurity:
-    """A simulated machine's security: SignAndEncrypt only, one user (Tolka's), its own certificate."""
-    return ServedSecurity(users=(ServedUser(TOLKA_USER, password, "read"),), pki=pki, role=role)
-
-
-def trust_each_other(tolka: Pki, machines: Sequence[Pki]) -> None:
-    """What an engineer does once per machine (``tolka pki trust`` here, the machine's own tool
-    there): Tolka trusts each machine's certificate, each machine Tolka's."""
-    own, _ = tolka.own()
-    for machine in machines:
-        tolka.trust(machine.own()[0])
-        machine.trust(own)

@@ -18,8 +18,6 @@ from importlib import metadata
 
 from fastapi import FastAPI
 
-from services.bridge.publisher import MessagePublisher
-from services.bridge.settings import BrokerUrl, check_topic
 from services.gateway import routes
 from services.gateway.jobs import INTERRUPTED, JobRunner
 from services.gateway.metrics import Metrics, MetricsMiddleware
@@ -30,6 +28,8 @@ from services.gateway.security import BearerAuth
 from services.gateway.settings import Settings, get_settings
 from services.gateway.state import Gateway
 from services.gateway.store import Store
+from services.mqtt.broker import BrokerUrl, check_topic
+from services.mqtt.publisher import MessagePublisher
 
 __all__ = ["create_app"]
 

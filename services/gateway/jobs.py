@@ -1,11 +1,11 @@
 """Matching jobs: run in worker threads, their progress and result written to the store as they go.
 
 A job is queued in the same transaction that creates its alignment, so a job id always names a
-stored job. The runner loads both graphs from the store, calls :func:`translator.matching.matcher.match` with
-a
-progress callback (written to the store at most every few percent), and puts the result into the
-alignment, keeping every reviewed decision (:meth:`Store.replace_correspondences`). A job that fails
-says why in its ``message``; jobs a restart interrupted are marked failed when the service starts.
+stored job. The runner loads both graphs from the store, calls
+:func:`translator.matching.matcher.match` with a progress callback (written to the store at most every
+few percent), and puts the result into the alignment, keeping every reviewed decision
+(:meth:`Store.replace_correspondences`). A job that fails says why in its ``message``; jobs a restart
+interrupted are marked failed when the service starts.
 """
 
 from __future__ import annotations

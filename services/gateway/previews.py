@@ -2,9 +2,8 @@
 
 The review page asks for a sample message of the source model (:func:`sample`) and translates it with
 the alignment as it stands (:func:`preview`): accepted and proposed correspondences, never rejected
-ones, compiled by :func:`translator.translation.compiler.compile_alignment` afresh on every call (a decision
-may
-have changed it a moment ago). Nothing is stored.
+ones, compiled by :func:`translator.translation.compiler.compile_alignment` afresh on every call (a
+decision may have changed it a moment ago). Nothing is stored.
 """
 
 from __future__ import annotations

@@ -22,14 +22,13 @@ from prometheus_client.registry import Collector
 
 from adapters.opcua.security import ClientSecurity
 from services.gateway.store import NotFoundError, Store, new_id, now
-from services.proxy.plan import plan_routes
+from services.proxy.build import ProxySettings, build_proxy
 from services.proxy.runtime import Proxy
 from services.proxy.security import ServedSecurity
-from services.proxy.targets import RemoteTarget, ServedTarget
-from translator.errors import TolkaError
+from services.proxy.workers import ShardedProxy
 from translator.graph.file import graph_from_dict
 from translator.graph.model import SchemaGraph
-from translator.translation.spec import spec_from_dict
+from translator.translation.spec import TranslatorSpec, spec_from_dict
 
 __all__ = ["ProxyConfig", "ProxyRegistry", "RunningProxy"]
 
@@ -57,7 +56,7 @@ class RunningProxy:
 
     id: str
     config: ProxyConfig
-    proxy: Proxy
+    proxy: Proxy | ShardedProxy
     task: asyncio.Task[None]
     stop: asyncio.Event
     started: str
@@ -105,32 +104,43 @@ class ProxyRegistry:
                 no invertible rule feeds.
         """
         record = self.store.get_translator(config.translator)
-        plan = plan_routes(spec_from_dict(record.document, source=config.translator))
-        writable = set() if config.write_to else plan.writable(config.write_back)
-        folder = None
-        target: ServedTarget | RemoteTarget
-        if config.write_to:
-            target = RemoteTarget(config.write_to, security=config.target_security.with_pki(self.pki))
-        else:
-            if config.served is None:
-                raise TolkaError("a served model needs its endpoint's security and users")
-            main, required, folder = self._served_model(config.translator)
-            served = dataclasses.replace(config.served, pki=self.pki)
-            target = ServedTarget(config.serve, main, writable=writable, security=served, required=required)
-        proxy = Proxy(
-            plan,
-            config.source,
-            target,
-            publishing_interval=config.publishing_interval,
-            security=config.source_security.with_pki(self.pki),
+        spec = spec_from_dict(record.document, source=config.translator)
+        main, required, folder = (
+            (None, [], None) if config.write_to else self._served_model(config.translator)
         )
+        try:
+            built = build_proxy(self._settings(config, spec, main, required))
+        except BaseException:
+            if folder is not None:
+                folder.cleanup()
+            raise
         stop, ready = asyncio.Event(), asyncio.Event()
         proxy_id = new_id("p")
-        task = asyncio.create_task(proxy.run(stop, ready), name=f"tolka-proxy-{proxy_id}")
-        running = RunningProxy(proxy_id, config, proxy, task, stop, now(), folder)
+        task = asyncio.create_task(built.run(stop, ready), name=f"tolka-proxy-{proxy_id}")
+        running = RunningProxy(proxy_id, config, built.proxy, task, stop, now(), folder)
         task.add_done_callback(lambda t: self._finished(running, t))
         self.running[proxy_id] = running
         return running
+
+    def _settings(
+        self, config: ProxyConfig, spec: TranslatorSpec, main: Path | SchemaGraph | None, required: list[Path]
+    ) -> ProxySettings:
+        """The proxy's settings: the request's, the served model from the store, this process's PKI."""
+        return ProxySettings(
+            spec,
+            config.source,
+            serve=config.serve,
+            served_model=main,
+            required=tuple(required),
+            served_security=None
+            if config.served is None
+            else dataclasses.replace(config.served, pki=self.pki),
+            write_to=config.write_to,
+            source_security=config.source_security.with_pki(self.pki),
+            target_security=config.target_security.with_pki(self.pki),
+            write_back=config.write_back,
+            publishing_interval=config.publishing_interval,
+        )
 
     @staticmethod
     def _finished(running: RunningProxy, task: asyncio.Task[None]) -> None:

@@ -1,4 +1,9 @@
-"""What the gateway's store holds, as frozen dataclasses (the routes turn them into response models).
+"""What the gateway's store holds, one frozen dataclass per resource, each field declared once.
+
+The store builds these records from its rows; the API's response models
+(:mod:`services.gateway.schemas`) are the same records as pydantic reads them, so a field's
+description and bounds live here, in the ``Field`` of its annotation. A field marked
+``Field(exclude=True)`` is the store's own: the API neither shows nor documents it.
 
 Ids are short random strings with a letter saying what they name: ``m-`` models, ``a-`` alignments,
 ``t-`` translators, ``j-`` jobs. A correspondence is named by its alignment and its ``cid``, its
@@ -9,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
 
 from translator.alignment.model import Correspondence
 
@@ -33,10 +41,8 @@ class ModelRecord:
         filename: the uploaded file's name, as the client gave it (never used as a path).
         format: the adapter format that read it (``nodeset``, ``rdf``, ``jsonschema``, ...).
         created: when it was uploaded (ISO 8601 UTC).
-        size: bytes of the main file.
-        nodes: nodes in the graph (with imported ones); own_nodes: the model's own.
+        nodes: nodes in the graph (with imported ones).
         edges: edges in the graph.
-        required: the names of the required model files uploaded with it.
     """
 
     id: str
@@ -44,11 +50,15 @@ class ModelRecord:
     filename: str
     format: str
     created: str
-    size: int
+    size: Annotated[int, Field(description="bytes of the uploaded main file")]
     nodes: int
-    own_nodes: int
+    own_nodes: Annotated[
+        int, Field(description="the model's own (matchable) nodes; the rest come from required models")
+    ]
     edges: int
-    required: tuple[str, ...] = ()
+    required: Annotated[
+        tuple[str, ...], Field(description="file names of the required models uploaded with it")
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +70,7 @@ class AlignmentRecord:
         method: the matching method asked for (``lexical``, ``gnn``, ``auto``; ``""`` for imports).
         job: the job that fills it, ``""`` for imports.
         seeds: the alignment whose decisions seeded the match, ``""`` for none.
+        size: how many correspondences it holds (the API says so in a page's ``total``).
     """
 
     id: str
@@ -68,9 +79,9 @@ class AlignmentRecord:
     origin: str
     method: str
     created: str
-    job: str = ""
-    seeds: str = ""
-    size: int = 0
+    job: str
+    seeds: str
+    size: Annotated[int, Field(exclude=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +94,11 @@ class StoredCorrespondence:
 
 @dataclass(frozen=True, slots=True)
 class ReviewRecord:
-    """One review decision: who did what to which correspondence, when, and what it changed."""
+    """One review decision: who did what to which correspondence, when, and what it changed (the API
+    reads it per alignment, so it leaves ``alignment`` out)."""
 
     id: int
-    alignment: str
+    alignment: Annotated[str, Field(exclude=True)]
     cid: int
     who: str
     at: str
@@ -100,15 +112,18 @@ class ReviewRecord:
 
 @dataclass(frozen=True, slots=True)
 class TranslatorRecord:
-    """A compiled translator: the translator file (a JSON document), the compiler's notes, and whether
-    it was compiled from the accepted correspondences only."""
+    """A compiled translator: the compiler's notes, the translator file (a JSON document), and whether
+    it was compiled from the accepted correspondences only (the store's to know: recompiling for other
+    message formats keeps to it)."""
 
     id: str
     alignment: str
     created: str
-    document: dict[str, object]
-    notes: tuple[str, ...] = ()
-    accepted_only: bool = False
+    notes: tuple[str, ...]
+    document: Annotated[
+        dict[str, object], Field(description="the translator file (see the README, 'Translator files')")
+    ]
+    accepted_only: Annotated[bool, Field(exclude=True)]
 
 
 class JobState(StrEnum):
@@ -128,14 +143,15 @@ class JobRecord:
         progress: 0..1.
         stage: what it is doing (``loading``, ``candidates``, ``scoring``, ...).
         message: a human sentence: the result when done, the error when failed.
+        alignment: the alignment it works on.
     """
 
     id: str
     kind: str
     state: JobState
-    progress: float
+    progress: Annotated[float, Field(ge=0.0, le=1.0)]
     stage: str
     message: str
     created: str
     updated: str
-    alignment: str = ""
+    alignment: str

@@ -1,17 +1,30 @@
 """Request and response bodies of the gateway (pydantic at the service boundary only).
 
-The routes convert explicitly between these and the store's records (CONVENTIONS.md 5).
+A response about a stored resource is its record (:mod:`services.gateway.records`) as the API shows
+it: a pydantic dataclass subclassing the record, declaring no field of its own but what a page adds.
+The routes convert explicitly with ``Public.of(record)`` (CONVENTIONS.md 5).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-from services.gateway.records import AlignmentRecord, StoredCorrespondence
+from services.gateway.records import (
+    AlignmentRecord,
+    JobRecord,
+    ModelRecord,
+    ReviewRecord,
+    StoredCorrespondence,
+    TranslatorRecord,
+)
 from translator.alignment.model import Status
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = [
     "AlignmentCreate",
@@ -33,14 +46,14 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Record(BaseModel):
-    """A response read from a store record's attributes (tuples become lists, enums their values)."""
-
-    model_config = ConfigDict(from_attributes=True)
+class _Public:
+    """What the response forms of records share: :meth:`of`."""
 
     @classmethod
-    def of(cls, record: object) -> Self:
-        return cls.model_validate(record)
+    def of(cls, record: DataclassInstance, **page: Any) -> Self:
+        """The API's form of ``record`` (with the fields ``page`` adds, for a page of it)."""
+        values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+        return cls(**values, **page)
 
 
 class Created(BaseModel):
@@ -49,21 +62,9 @@ class Created(BaseModel):
     id: str
 
 
-class ModelPublic(_Record):
+@pydantic_dataclass(frozen=True)
+class ModelPublic(_Public, ModelRecord):
     """A stored model's summary."""
-
-    id: str
-    name: str
-    filename: str
-    format: str
-    created: str
-    size: int = Field(description="bytes of the uploaded main file")
-    nodes: int
-    own_nodes: int = Field(
-        description="the model's own (matchable) nodes; the rest come from required models"
-    )
-    edges: int
-    required: list[str] = Field(description="file names of the required models uploaded with it")
 
 
 class GraphPage(BaseModel):
@@ -124,45 +125,27 @@ class CorrespondencePublic(BaseModel):
         return cls.model_validate({"id": stored.cid, **dataclasses.asdict(stored.correspondence)})
 
 
-class AlignmentPublic(BaseModel):
+@pydantic_dataclass(frozen=True)
+class AlignmentPublic(_Public, AlignmentRecord):
     """An alignment and a page of its correspondences (``total``: how many match the filters)."""
 
-    id: str
-    source: str
-    target: str
-    origin: str
-    method: str
-    created: str
-    job: str
-    seeds: str
     total: int
     offset: int
     limit: int | None
     correspondences: list[CorrespondencePublic]
 
     @classmethod
-    def of(
+    def page(
         cls,
         record: AlignmentRecord,
-        page: list[StoredCorrespondence],
+        stored: list[StoredCorrespondence],
         total: int,
         offset: int,
         limit: int | None,
     ) -> AlignmentPublic:
-        return cls(
-            id=record.id,
-            source=record.source,
-            target=record.target,
-            origin=record.origin,
-            method=record.method,
-            created=record.created,
-            job=record.job,
-            seeds=record.seeds,
-            total=total,
-            offset=offset,
-            limit=limit,
-            correspondences=[CorrespondencePublic.of(s) for s in page],
-        )
+        """The alignment ``record`` with a page of its correspondences."""
+        correspondences = [CorrespondencePublic.of(s) for s in stored]
+        return cls.of(record, total=total, offset=offset, limit=limit, correspondences=correspondences)
 
 
 class ReviewRequest(_Body):
@@ -178,33 +161,14 @@ class ReviewRequest(_Body):
     )
 
 
-class ReviewPublic(_Record):
+@pydantic_dataclass(frozen=True)
+class ReviewPublic(_Public, ReviewRecord):
     """One recorded review decision."""
 
-    id: int
-    cid: int
-    who: str
-    at: str
-    action: str
-    status_before: str
-    status_after: str
-    object_before: str
-    object_after: str
-    comment: str
 
-
-class JobPublic(_Record):
+@pydantic_dataclass(frozen=True)
+class JobPublic(_Public, JobRecord):
     """How far a job got."""
-
-    id: str
-    kind: str
-    state: Literal["queued", "running", "done", "failed"]
-    progress: float = Field(ge=0.0, le=1.0)
-    stage: str
-    message: str
-    created: str
-    updated: str
-    alignment: str
 
 
 class TranslatorCreate(_Body):
@@ -220,11 +184,6 @@ class TranslatorCreate(_Body):
     accepted_only: bool = Field(default=False, description="use accepted correspondences only")
 
 
-class TranslatorPublic(_Record):
+@pydantic_dataclass(frozen=True)
+class TranslatorPublic(_Public, TranslatorRecord):
     """A translator: its id, its alignment, the compiler's notes and the translator file."""
-
-    id: str
-    alignment: str
-    created: str
-    notes: list[str]
-    document: dict[str, Any] = Field(description="the translator file (see the README, 'Translator files')")

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
-from services.bridge.publisher import MessagePublisher
 from services.gateway.compiling import compile_stored
 from services.gateway.jobs import JobRunner
 from services.gateway.metrics import Metrics
 from services.gateway.proxies import ProxyRegistry
 from services.gateway.settings import Settings
 from services.gateway.store import Store
+from services.mqtt.publisher import MessagePublisher
 from translator.translation.compiled import Translator
 from translator.translation.spec import spec_from_dict
 

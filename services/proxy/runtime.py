@@ -27,9 +27,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from asyncua import ua
@@ -43,11 +41,12 @@ from asyncua.ua.uaerrors import UaError
 from adapters.opcua.connect import refusal, secure_client
 from adapters.opcua.pki import Pki, PkiError
 from adapters.opcua.security import ClientSecurity, SecurityError
+from services.proxy.counters import Counters
 from services.proxy.plan import Plan, Route
 from services.proxy.targets import ServedTarget, Target, coerce, resolve_ids
 from translator.translation.values import iso_millis
 
-__all__ = ["Counters", "Proxy"]
+__all__ = ["Proxy"]
 
 log = logging.getLogger("tolka.proxy")
 audit = logging.getLogger("tolka.proxy.writes")
@@ -57,31 +56,6 @@ audit.setLevel(logging.INFO)
 CHUNK = 1000
 """Monitored items created per request (asyncua drops the connection on ~10,000 in one call)."""
 _TRANSFORM_ERRORS = (TypeError, ValueError, KeyError, ArithmeticError)
-
-
-@dataclass
-class Counters:
-    """What the proxy has done so far.
-
-    Attributes:
-        received: data changes from the source; translated: written to the target; failed: changes
-            a transform refused; dropped: translated changes the target refused; written_back: client
-            writes carried to the source; reconnects: times the source came back; state:
-            ``connecting``, ``connected`` or ``disconnected``; gaps: ``(lost, back)`` ISO times of
-            each outage.
-    """
-
-    received: int = 0
-    translated: int = 0
-    failed: int = 0
-    dropped: int = 0
-    written_back: int = 0
-    reconnects: int = 0
-    state: str = "connecting"
-    gaps: list[tuple[str, str]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _status(code: int) -> ua.StatusCode:
@@ -321,14 +295,7 @@ class Proxy:
         Raises:
             ProxyError: the target cannot start or lacks a node; the source lacks one on first contact.
         """
-        await self.target.start(
-            {r.target_id for r in self.plan.routes} | {c.target_id for c in self.plan.constants}
-        )
-        if isinstance(self.target, ServedTarget):
-            self.target.on_client_write = self.write_back
-        for constant in self.plan.constants:
-            variant = coerce(constant.value, self.target.types[constant.target_id])
-            await self.target.write(constant.target_id, ua.DataValue(variant))
+        await self._start_target()
         consumer: asyncio.Task[None] | None = None
         backoff, lost_at, first, said = 0.5, "", True, ""
         try:
@@ -337,15 +304,7 @@ class Proxy:
                     self._lost.clear()
                     self._client = await self._connect()
                     consumer = await self._subscribe(self._client)
-                except (
-                    TimeoutError,
-                    OSError,
-                    UaError,
-                    ConnectionError,
-                    AssertionError,
-                    SecurityError,
-                    PkiError,
-                ) as exc:
+                except _UNREACHABLE as exc:
                     # a refused certificate (either way) is said once, in one line, and retried: it
                     # may be trusted on the other side while the proxy waits
                     why = refusal(exc, self._pki if self.security.secure else None) or str(exc) or repr(exc)
@@ -383,6 +342,17 @@ class Proxy:
             await _drain(consumer)
             await self.target.stop()
 
+    async def _start_target(self) -> None:
+        """Start the target, take its clients' writes (a served one), and write the constants."""
+        await self.target.start(
+            {r.target_id for r in self.plan.routes} | {c.target_id for c in self.plan.constants}
+        )
+        if isinstance(self.target, ServedTarget):
+            self.target.on_client_write = self.write_back
+        for constant in self.plan.constants:
+            variant = coerce(constant.value, self.target.types[constant.target_id])
+            await self.target.write(constant.target_id, ua.DataValue(variant))
+
     async def _close_client(self) -> None:
         client, self._client = self._client, None
         if client is not None:
@@ -417,14 +387,3 @@ async def _first(*waits: Any) -> None:
     finally:
         for task in tasks:
             task.cancel()
-
-
-def describe(counters: Counters, started: float, extra: Sequence[str] = ()) -> str:
-    """One log line of the counters."""
-    seconds = max(time.monotonic() - started, 1e-9)
-    c = counters
-    return (
-        f"{c.state}: {c.received} received, {c.translated} translated ({c.translated / seconds:,.0f}/s), "
-        f"{c.failed} failed, {c.dropped} dropped, {c.written_back} written back, {c.reconnects} reconnects"
-        + "".join(f"; {e}" for e in extra)
-    )

@@ -4,10 +4,10 @@
 (imported from its NodeSet2 file, or from the NodeSet2 export of its graph), writes values straight
 into that address space, and gives clients write access only where write-back is enabled, the target
 model allows it and the user has the write role (other writes answer ``BadNotWritable`` or
-``BadUserAccessDenied``). :class:`RemoteTarget` writes into an existing server over a client
-connection. Both resolve the translator's ``nsu=<uri>;<id>`` node ids through their own namespace
-array and know the variant type of every target variable, so a value is written with the type the
-target declares.
+``BadUserAccessDenied``). :class:`services.proxy.remote.RemoteTarget` writes into an existing server
+over a client connection. Both resolve the translator's ``nsu=<uri>;<id>`` node ids through their
+own namespace array and know the variant type of every target variable, so a value is written with
+the type the target declares.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from asyncua import ua
-from asyncua.client.client import Client
 from asyncua.common.callback import CallbackType, ServerItemCallback
 from asyncua.common.node import Node
 from asyncua.common.ua_utils import data_type_to_variant_type
@@ -29,16 +28,14 @@ from asyncua.server.server import Server
 from asyncua.ua.attribute_ids import AttributeIds
 from asyncua.ua.status_codes import StatusCodes
 
-from adapters.opcua.connect import refusal, secure_client
 from adapters.opcua.nodeid import split_expanded
 from adapters.opcua.nodeset_parse import nodeset_namespaces
-from adapters.opcua.security import ClientSecurity
 from services.proxy.built import build_address_space
 from services.proxy.security import ServedSecurity
 from translator.errors import TolkaError
 from translator.graph.model import SchemaGraph
 
-__all__ = ["ProxyError", "RemoteTarget", "ServedTarget", "Target", "coerce", "resolve_ids", "variant_types"]
+__all__ = ["ProxyError", "ServedTarget", "Target", "coerce", "resolve_ids", "variant_types"]
 
 log = logging.getLogger("tolka.proxy")
 
@@ -186,48 +183,11 @@ class ServedTarget:
         server.set_endpoint(self.endpoint)
         server.set_server_name("Tolka proxy")
         await self.security.configure(server)
-        model_nodes: list[ua.NodeId]
-        declares_access = False
-        if isinstance(self.nodeset, SchemaGraph):  # no NodeSet2 file: serve the graph's NodeSet2 export
-            try:
-                served = await build_address_space(server, self.nodeset)
-            except Exception as exc:
-                reason = f"{type(exc).__name__}: {exc}"
-                raise ProxyError(f"{self.nodeset.name}: cannot serve this model: {reason}") from None
-            missing = sorted(set(ids) - served.variables)
-            if missing:
-                raise ProxyError(f"the served model {self.nodeset.name} has no value node {missing[0]}")
-            self.nodes = {key: served.nodes[key] for key in ids}
-            model_nodes = served.imported
-            self._enumerations = {k: v for k, v in served.enumerations.items() if k in self.nodes}
-        else:
-            try:
-                # the model's namespaces first, in its order: a client sees them as the NodeSet says
-                for uri in nodeset_namespaces(self.nodeset.read_bytes(), str(self.nodeset)):
-                    await server.register_namespace(uri)
-                for model in self.required:  # the models it builds on first
-                    await server.import_xml(str(model))
-                model_nodes = await server.import_xml(str(self.nodeset))
-            except Exception as exc:
-                reason = f"{type(exc).__name__}: {exc}"
-                raise ProxyError(f"{self.nodeset}: cannot serve this model: {reason}") from None
-            namespaces = await server.get_namespace_array()
-            self.nodes = resolve_ids(ids, namespaces, f"the served model {self.nodeset.name}")
-            declares_access = True
+        model_nodes, declares_access = await self._import_model(ids)
         self.types = await variant_types(self.nodes, server.get_node)
         for key in self._enumerations:  # the translator gives their names: write() turns them to numbers
             self.types[key] = ua.VariantType.Variant
-        self.enabled = set()
-        for key in sorted(self.writable & set(self.nodes)):
-            allowed = not declares_access or _can_write(
-                _read(server, self.nodes[key], AttributeIds.AccessLevel)
-            )
-            if allowed:
-                self.enabled.add(key)
-            else:
-                log.warning(
-                    "write-back for %s left off: the target model's AccessLevel does not allow writes", key
-                )
+        self._enable_writes(declares_access)
         waiting = _status(StatusCodes.BadWaitingForInitialData)
         for key, node in self.nodes.items():
             await _set_access(server, node, write=key in self.enabled)
@@ -241,6 +201,50 @@ class ServedTarget:
         server.subscribe_server_callback(CallbackType.PostWrite, self._written)
         if self.enabled:
             server.subscribe_server_callback(CallbackType.PostRead, self._read_by)
+
+    async def _import_model(self, ids: Iterable[str]) -> tuple[list[ua.NodeId], bool]:
+        """Import the model and resolve ``ids`` to :attr:`nodes`; the nodes imported, and whether the
+        model declares access levels (a NodeSet2 file does, a graph's export does not)."""
+        server = self.server
+        if isinstance(self.nodeset, SchemaGraph):  # no NodeSet2 file: serve the graph's NodeSet2 export
+            try:
+                served = await build_address_space(server, self.nodeset)
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                raise ProxyError(f"{self.nodeset.name}: cannot serve this model: {reason}") from None
+            missing = sorted(set(ids) - served.variables)
+            if missing:
+                raise ProxyError(f"the served model {self.nodeset.name} has no value node {missing[0]}")
+            self.nodes = {key: served.nodes[key] for key in ids}
+            self._enumerations = {k: v for k, v in served.enumerations.items() if k in self.nodes}
+            return served.imported, False
+        try:
+            # the model's namespaces first, in its order: a client sees them as the NodeSet says
+            for uri in nodeset_namespaces(self.nodeset.read_bytes(), str(self.nodeset)):
+                await server.register_namespace(uri)
+            for model in self.required:  # the models it builds on first
+                await server.import_xml(str(model))
+            model_nodes: list[ua.NodeId] = await server.import_xml(str(self.nodeset))
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            raise ProxyError(f"{self.nodeset}: cannot serve this model: {reason}") from None
+        namespaces = await server.get_namespace_array()
+        self.nodes = resolve_ids(ids, namespaces, f"the served model {self.nodeset.name}")
+        return model_nodes, True
+
+    def _enable_writes(self, declares_access: bool) -> None:
+        """:attr:`enabled`: the writable targets the model lets clients write (its AccessLevel)."""
+        self.enabled = set()
+        for key in sorted(self.writable & set(self.nodes)):
+            allowed = not declares_access or _can_write(
+                _read(self.server, self.nodes[key], AttributeIds.AccessLevel)
+            )
+            if allowed:
+                self.enabled.add(key)
+            else:
+                log.warning(
+                    "write-back for %s left off: the target model's AccessLevel does not allow writes", key
+                )
 
     async def _disconnected(self, model_nodes: Iterable[ua.NodeId]) -> None:
         """The model's variables no rule feeds: read-only, ``BadNotConnected`` without a value (not a
@@ -384,37 +388,3 @@ async def _set_access(server: Server, node: ua.NodeId, *, write: bool) -> None:
         await server.write_attribute_value(
             node, ua.DataValue(ua.Variant(level, ua.VariantType.Byte)), attribute
         )
-
-
-class RemoteTarget:
-    """An existing target server at ``url``, written over a client connection."""
-
-    def __init__(
-        self,
-        url: str,
-        timeout: float = 4.0,
-        security: ClientSecurity | None = None,
-    ) -> None:
-        self.url = url
-        self.client = Client(url, timeout=timeout)
-        self.security = security or ClientSecurity()
-        self.nodes: dict[str, ua.NodeId] = {}
-        self.types: dict[str, ua.VariantType] = {}
-
-    async def start(self, ids: Iterable[str]) -> None:
-        pki = None
-        try:
-            pki = await secure_client(self.client, self.url, self.security)
-            await self.client.connect()
-        except Exception as exc:
-            why = refusal(exc, pki if self.security.secure else None) or f"{type(exc).__name__}: {exc}"
-            raise ProxyError(f"cannot connect to the target {self.url}: {why}") from None
-        namespaces = await self.client.get_namespace_array()
-        self.nodes = resolve_ids(ids, namespaces, f"the target server {self.url}")
-        self.types = await variant_types(self.nodes, self.client.get_node)
-
-    async def write(self, key: str, value: ua.DataValue) -> None:
-        await self.client.get_node(self.nodes[key]).write_value(value)
-
-    async def stop(self) -> None:
-        await self.client.disconnect()

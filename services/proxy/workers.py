@@ -22,8 +22,9 @@ from typing import Any
 
 from asyncua import ua
 
+from services.proxy.counters import Counters
 from services.proxy.plan import Plan, plan_routes
-from services.proxy.runtime import Counters, Proxy
+from services.proxy.runtime import Proxy
 from services.proxy.targets import ServedTarget, Target, coerce
 from translator.translation.spec import spec_from_dict
 

@@ -20,9 +20,10 @@ import numpy.typing as npt
 from services.report.data import Entity, entity
 from translator.graph.model import SchemaGraph
 from translator.instances.align import discrete
+from translator.instances.candidates import stream_nodes
 from translator.instances.conversion import describe
 from translator.instances.evidence import PairEvidence, apply
-from translator.instances.learning import Learned, LearnedPair, stream_nodes
+from translator.instances.learning import Learned, LearnedPair
 from translator.instances.series import Series, Stream
 
 __all__ = ["MAX_OVERLAYS", "MAX_POINTS", "Overlay", "Overlays", "overlays"]

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -127,12 +127,7 @@ def _simulate_unit(p: ProcessParams, steps: int, rng: np.random.Generator) -> di
     dt = p.dt
     draws = rng.random((steps, 8)).tolist()
     normals = rng.standard_normal(steps).tolist()
-    p_start, p_stop = _chance(p.mean_stop, dt), _chance(p.mean_run, dt)
-    p_fault, p_set, p_valve = (
-        _chance(p.mean_fault, dt),
-        _chance(p.mean_setpoint, dt),
-        _chance(p.mean_valve, dt),
-    )
+    chances = _Chances.of(p)
     heater_on_at, heater_off_at = p.thermostat
     phase = float(rng.uniform(0.0, 2 * math.pi))
 
@@ -154,55 +149,22 @@ def _simulate_unit(p: ProcessParams, steps: int, rng: np.random.Generator) -> di
     for k in range(steps):
         u = draws[k]
         t = k * dt
-        # the pump's state machine
-        if state == RUNNING:
-            if u[0] < p_fault:
-                state, fault_left = FAULT, 20.0 + 40.0 * u[1]
-            elif level >= p.high_level or u[2] < p_stop:
-                state = STOPPED
-            elif u[3] < p_set:
-                setpoint = 900.0 + (p.nominal_speed - 900.0) * u[4]
-        elif state == STOPPED:
-            if level <= p.low_level or (u[2] < p_start and level < p.high_level - 0.3):
-                state, starts = RUNNING, starts + 1.0
-                setpoint = 900.0 + (p.nominal_speed - 900.0) * u[4]
-        else:
-            fault_left -= dt
-            if fault_left <= 0.0:
-                state = STOPPED
+        state, setpoint, starts, fault_left = _pump(p, chances, u, level, state, setpoint, starts, fault_left)
         target = setpoint if state == RUNNING else 0.0
         rate = 150.0 if state == RUNNING else 400.0
         speed += max(-rate * dt, min(rate * dt, target - speed))
         if state == RUNNING:
             run_hours += dt / 3600.0
         # the outlet valve
-        if u[5] < p_valve:
+        if u[5] < chances.valve:
             valve_target = 10.0 + 90.0 * u[6]
         valve += max(-4.0 * dt, min(4.0 * dt, valve_target - valve))
-        # hydraulics: flows are cut so that the level stays in [0, max_level] and the balance holds
+        inflow, outflow, level = _flows(p, speed, valve, level)
         relative = speed / p.nominal_speed
-        inflow = p.max_flow * relative
-        outflow = p.valve_coefficient * valve / 100.0 * math.sqrt(level)
-        change = (inflow - outflow) / 3600.0 / p.area * dt
-        if level + change < 0.0:
-            outflow = inflow + level * p.area * 3600.0 / dt
-        elif level + change > p.max_level:
-            inflow = outflow + (p.max_level - level) * p.area * 3600.0 / dt
-        level += (inflow - outflow) / 3600.0 / p.area * dt
-        level = min(max(level, 0.0), p.max_level)
         pressure = max(0.0, 4.6 * relative * relative - 0.002 * inflow * inflow) + 0.0981 * level
         suction = max(0.0, 1.4 - 0.0012 * inflow * inflow)
         current = 3.0 + 25.0 * relative * relative if speed > 1.0 else 0.0
-        # heat: thermostat with hysteresis, first-order tank and outlet temperatures
-        if tank_t < heater_on_at:
-            heater = True
-        elif tank_t > heater_off_at:
-            heater = False
-        power = p.heater_power if heater else 0.0
-        inlet_t = 15.0 + 3.0 * math.sin(2 * math.pi * t / 1800.0 + phase)
-        mixing = 1.0 + inflow / 20.0
-        tank_t += (p.heater_gain * power - (tank_t - inlet_t) * mixing) / p.tank_tau * dt
-        outlet_t += (tank_t + 0.15 * power - outlet_t) / p.outlet_tau * dt
+        heater, power, inlet_t, tank_t, outlet_t = _heat(p, t, phase, inflow, heater, tank_t, outlet_t)
         energy += power * dt / 3600.0
         conductivity += 0.02 * (500.0 - conductivity) * dt + 2.0 * math.sqrt(dt) * normals[k]
 
@@ -216,3 +178,89 @@ def _simulate_unit(p: ProcessParams, steps: int, rng: np.random.Generator) -> di
         ):  # fmt: skip
             rows[name].append(value)
     return rows
+
+
+class _Chances(NamedTuple):
+    """The probabilities per step of the random events (see `ProcessParams`'s ``mean_*``)."""
+
+    start: float
+    stop: float
+    fault: float
+    setpoint: float
+    valve: float
+
+    @classmethod
+    def of(cls, p: ProcessParams) -> _Chances:
+        dt = p.dt
+        return cls(
+            start=_chance(p.mean_stop, dt),
+            stop=_chance(p.mean_run, dt),
+            fault=_chance(p.mean_fault, dt),
+            setpoint=_chance(p.mean_setpoint, dt),
+            valve=_chance(p.mean_valve, dt),
+        )
+
+
+def _pump(
+    p: ProcessParams,
+    chances: _Chances,
+    u: list[float],
+    level: float,
+    state: int,
+    setpoint: float,
+    starts: float,
+    fault_left: float,
+) -> tuple[int, float, float, float]:
+    """One step of the pump's state machine: the new state, speed setpoint, starts and fault time left."""
+    if state == RUNNING:
+        if u[0] < chances.fault:
+            state, fault_left = FAULT, 20.0 + 40.0 * u[1]
+        elif level >= p.high_level or u[2] < chances.stop:
+            state = STOPPED
+        elif u[3] < chances.setpoint:
+            setpoint = 900.0 + (p.nominal_speed - 900.0) * u[4]
+    elif state == STOPPED:
+        if level <= p.low_level or (u[2] < chances.start and level < p.high_level - 0.3):
+            state, starts = RUNNING, starts + 1.0
+            setpoint = 900.0 + (p.nominal_speed - 900.0) * u[4]
+    else:
+        fault_left -= p.dt
+        if fault_left <= 0.0:
+            state = STOPPED
+    return state, setpoint, starts, fault_left
+
+
+def _flows(p: ProcessParams, speed: float, valve: float, level: float) -> tuple[float, float, float]:
+    """One step of the hydraulics: inflow, outflow and the new level. Flows are cut so that the level
+    stays in [0, max_level] and the balance holds."""
+    dt = p.dt
+    relative = speed / p.nominal_speed
+    inflow = p.max_flow * relative
+    outflow = p.valve_coefficient * valve / 100.0 * math.sqrt(level)
+    change = (inflow - outflow) / 3600.0 / p.area * dt
+    if level + change < 0.0:
+        outflow = inflow + level * p.area * 3600.0 / dt
+    elif level + change > p.max_level:
+        inflow = outflow + (p.max_level - level) * p.area * 3600.0 / dt
+    level += (inflow - outflow) / 3600.0 / p.area * dt
+    level = min(max(level, 0.0), p.max_level)
+    return inflow, outflow, level
+
+
+def _heat(
+    p: ProcessParams, t: float, phase: float, inflow: float, heater: bool, tank_t: float, outlet_t: float
+) -> tuple[bool, float, float, float, float]:
+    """One step of the heat: thermostat with hysteresis, first-order tank and outlet temperatures.
+    Returns the heater's state and power, the inlet, tank and outlet temperatures."""
+    heater_on_at, heater_off_at = p.thermostat
+    dt = p.dt
+    if tank_t < heater_on_at:
+        heater = True
+    elif tank_t > heater_off_at:
+        heater = False
+    power = p.heater_power if heater else 0.0
+    inlet_t = 15.0 + 3.0 * math.sin(2 * math.pi * t / 1800.0 + phase)
+    mixing = 1.0 + inflow / 20.0
+    tank_t += (p.heater_gain * power - (tank_t - inlet_t) * mixing) / p.tank_tau * dt
+    outlet_t += (tank_t + 0.15 * power - outlet_t) / p.outlet_tau * dt
+    return heater, power, inlet_t, tank_t, outlet_t

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 from adapters import load_paths
 from adapters.samples import infer_graph, senml_records
 from tests.paths import TEST_DATA, shared
-from translator.errors import ModelContentError
+from translator.errors import ModelContentError, ParseError
 from translator.graph.model import NodeKind
 
 PUMP = "urn:tolka:test:pump#"
@@ -206,14 +205,34 @@ def test_senml_names_resolve_with_base_names(pack: list[dict[str, Any]]) -> None
     }
 
 
+def _is_json(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):  # bad syntax, bad UTF-8 (UnicodeDecodeError is a ValueError)
+        return False
+    return True
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=200))
-def test_garbage_never_crashes_the_samples_adapter(
+def test_garbage_is_read_or_refused_naming_its_file_and_line(
     tmp_path_factory: pytest.TempPathFactory, data: bytes
 ) -> None:
-    from translator.errors import TolkaError
-
+    """Any bytes as JSON Lines: a graph when every line is JSON, else a ParseError naming the file and
+    the first line that is not (bad JSON or bad UTF-8); blank lines only: "no messages found"."""
     path = tmp_path_factory.mktemp("g") / "garbage.jsonl"
     path.write_bytes(data)
-    with contextlib.suppress(TolkaError, UnicodeDecodeError):
+    lines = data.splitlines()
+    if not any(line.strip() for line in lines):
+        with pytest.raises(ModelContentError) as empty:
+            load_paths([path])
+        assert str(empty.value) == f"{path}: no messages found"
+        return
+    bad = next((n for n, line in enumerate(lines, 1) if line.strip() and not _is_json(line)), None)
+    if bad is None:
+        assert load_paths([path]).sources == [str(path)]
+        return
+    with pytest.raises(ParseError) as refused:
         load_paths([path])
+    assert (refused.value.source, refused.value.line) == (str(path), bad)
+    assert str(refused.value).startswith(f"{path}:{bad}: "), str(refused.value)

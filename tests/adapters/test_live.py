@@ -19,13 +19,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from asyncua.server.server import Server
 
 from adapters import load
 from adapters.opcua import EndpointError, LiveOptions, is_endpoint, parse_endpoint
 from adapters.opcua.live import browse_endpoint
 from adapters.opcua.security import ClientSecurity
 from tests.paths import VENDOR_A
+from tests.servers import asyncua_server, free_port
 from translator.errors import TolkaError
 from translator.graph.model import NodeKind, SchemaGraph
 from translator.graph.summary import summarize
@@ -61,25 +61,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 async def url() -> AsyncIterator[str]:
     """Vendor A's model served by a real asyncua server on a free port (one server for the module)."""
-    port = free_port()
-    server = Server()
-    await server.init()
-    server.set_endpoint(f"opc.tcp://127.0.0.1:{port}")
-    await server.import_xml(str(VENDOR_A))
-    await server.start()
-    try:
-        yield f"opc.tcp://127.0.0.1:{port}"
-    finally:
-        await server.stop()
+    async with asyncua_server(VENDOR_A) as server:
+        yield server.endpoint.geturl()
 
 
 @pytest.fixture(scope="module")

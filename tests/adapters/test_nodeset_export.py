@@ -7,14 +7,12 @@ node-opcua loading the same files is tested in tests/interop/test_nodeset_export
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from asyncua import ua
 from asyncua.client.client import Client
-from asyncua.server.server import Server
 from lxml import etree
 
 from adapters import load
@@ -22,6 +20,7 @@ from adapters.opcua.nodeset_write import NodeSetExport, export_nodeset
 from adapters.opcua.security import ClientSecurity
 from tests.address_space import browse_model
 from tests.paths import TEST_DATA, VENDOR_A
+from tests.servers import asyncua_server
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.translation.units import unece_table
 
@@ -38,12 +37,6 @@ SAME_FIELDS = (
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def exported(model: Path | SchemaGraph, folder: Path) -> tuple[SchemaGraph, NodeSetExport, SchemaGraph]:
@@ -262,16 +255,8 @@ async def served_pump(tmp_path: Path) -> AsyncIterator[tuple[str, NodeSetExport]
     export = export_nodeset(load(PUMP))
     path = tmp_path / "pump.NodeSet2.xml"
     path.write_bytes(export.xml)
-    server = Server()
-    await server.init()
-    url = f"opc.tcp://127.0.0.1:{free_port()}"
-    server.set_endpoint(url)
-    await server.import_xml(str(path))
-    await server.start()
-    try:
-        yield url, export
-    finally:
-        await server.stop()
+    async with asyncua_server(path) as server:
+        yield server.endpoint.geturl(), export
 
 
 @pytest.mark.anyio
@@ -316,16 +301,8 @@ async def test_b_asyncua_serves_the_variables_with_their_types_and_units(
 # -- a browsed live server, exported and read back -----------------------------------------------
 @pytest.mark.anyio
 async def test_a_live_server_exports_to_the_model_it_serves(tmp_path: Path) -> None:
-    server = Server()
-    await server.init()
-    url = f"opc.tcp://127.0.0.1:{free_port()}"
-    server.set_endpoint(url)
-    await server.import_xml(str(VENDOR_A))
-    await server.start()
-    try:
-        live = await asyncio.to_thread(load, url, security=NONE)  # this loop serves the server
-    finally:
-        await server.stop()
+    async with asyncua_server(VENDOR_A) as server:  # this loop serves the server: load in a thread
+        live = await asyncio.to_thread(load, server.endpoint.geturl(), security=NONE)
     _, export, read = exported(live, tmp_path)
     assert export.plan.model_uri == "http://tolka.dev/demo/VendorA/"
     assert {n.id for n in read.own_nodes()} == {n.id for n in live.own_nodes()}

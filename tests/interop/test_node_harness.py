@@ -5,7 +5,6 @@ server and a node-opcua server; untrusted certificates are refused until trusted
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import socket
@@ -18,7 +17,6 @@ from asyncua import ua
 from asyncua.client.client import Client
 from asyncua.crypto.cert_gen import setup_self_signed_certificate
 from asyncua.crypto.security_policies import SecurityPolicyBasic256Sha256
-from asyncua.server.server import Server
 from asyncua.ua.uaerrors import UaError
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
@@ -31,6 +29,8 @@ from tests.interop.nodeopcua import (
     trust_certificate,
 )
 from tests.paths import VENDOR_A
+from tests.polling import eventually
+from tests.servers import asyncua_server, free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -38,12 +38,6 @@ A_NS = "http://tolka.dev/demo/VendorA/"
 SPEED, TEMPERATURE = f"nsu={A_NS};i=6061", f"nsu={A_NS};i=6082"  # Double, RPM; Double, °C
 USER, PASSWORD = "operator", "s3cret-operator"
 ASYNCUA_CLIENT_URI = "urn:tolka:interop:asyncua-client"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def asyncua_client_certificate(folder: Path) -> tuple[Path, Path]:
@@ -117,8 +111,12 @@ async def test_asyncua_client_reads_the_strict_node_server_once_its_certificate_
             speed = client.get_node(f"ns={ns};i=6061")  # asyncua encodes nsu= node ids as ExpandedNodeIds
             temperature = client.get_node(f"ns={ns};i=6082")
             first = await speed.read_data_value()
-            await asyncio.sleep(0.6)
-            second = await speed.read_data_value()
+
+            async def next_value() -> ua.DataValue | None:  # the simulation's next tick
+                value = await speed.read_data_value()
+                return value if value.SourceTimestamp != first.SourceTimestamp else None
+
+            second = await eventually(next_value) or await speed.read_data_value()
             temperature_value = await temperature.read_data_value()
             assert temperature_value.StatusCode is not None
             assert temperature_value.StatusCode.is_good()
@@ -140,16 +138,10 @@ async def test_asyncua_client_reads_the_strict_node_server_once_its_certificate_
 
 
 async def test_node_client_browses_and_reads_an_asyncua_server(tmp_path: Path) -> None:
-    port = free_port()
-    server = Server()
-    await server.init()
-    server.set_endpoint(f"opc.tcp://127.0.0.1:{port}")
-    server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
-    await server.import_xml(str(VENDOR_A))
-    ns = await server.get_namespace_index(A_NS)
-    await server.get_node(f"ns={ns};i=6061").write_value(1450.5)
-    endpoint = f"opc.tcp://127.0.0.1:{port}"
-    async with server:
+    async with asyncua_server(VENDOR_A, security_policies=[ua.SecurityPolicyType.NoSecurity]) as server:
+        ns = await server.get_namespace_index(A_NS)
+        await server.get_node(f"ns={ns};i=6061").write_value(1450.5)
+        endpoint = server.endpoint.geturl()
         code, lines, stderr = await run_node_client(endpoint, tmp_path / "client-pki", ["browse"], timeout=30)
         assert code == 0, stderr
         namespaces = events_of(lines, "namespaces")

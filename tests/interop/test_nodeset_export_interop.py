@@ -7,12 +7,10 @@ BrowseNames, DataTypes and EngineeringUnits from it as from an asyncua server th
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 from asyncua.client.client import Client
-from asyncua.server.server import Server
 
 from adapters import load
 from adapters.opcua.nodeid import split_expanded
@@ -20,6 +18,7 @@ from adapters.opcua.nodeset_write import NodeSetExport, export_nodeset
 from tests.address_space import ServedNode, browse_model
 from tests.interop.nodeopcua import events_of, node_source_server, run_node_client
 from tests.paths import TEST_DATA, VENDOR_A
+from tests.servers import asyncua_server, free_port
 from translator.translation.units import unece_table
 
 pytestmark = pytest.mark.anyio
@@ -34,12 +33,6 @@ MODELS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def by_uri(tree: dict[str, ServedNode], index: int, uri: str) -> dict[str, ServedNode]:
     """A browsed tree with the model's namespace index written as its URI (servers number it apart)."""
     local = f"ns={index};"
@@ -51,12 +44,9 @@ def by_uri(tree: dict[str, ServedNode], index: int, uri: str) -> dict[str, Serve
 
 
 async def asyncua_serves(path: Path, uri: str) -> dict[str, ServedNode]:
-    server = Server()
-    await server.init()
-    server.set_endpoint(f"opc.tcp://127.0.0.1:{free_port()}")
-    await server.import_xml(str(path))
-    index = await server.get_namespace_index(uri)
-    return by_uri(await browse_model(server.get_node, index), index, uri)
+    async with asyncua_server(path) as server:
+        index = await server.get_namespace_index(uri)
+        return by_uri(await browse_model(server.get_node, index), index, uri)
 
 
 def under_objects(export: NodeSetExport, namespaces: list[str]) -> set[str]:

@@ -15,7 +15,6 @@ import json
 import subprocess
 import threading
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -23,14 +22,15 @@ import orjson
 import paho.mqtt.client as mqtt
 import pytest
 
-from services.bridge.publisher import MessagePublisher, PubSubPublisher
-from services.bridge.settings import BrokerUrl
+from services.mqtt.broker import BrokerUrl
+from services.mqtt.publisher import MessagePublisher, PubSubPublisher
 from tests.interop.nodeopcua import NODE_DIR, require_node
 from tests.interop.pubsub_examples import SPEC_DATA, SPEC_METADATA
 from tests.interop.pubsub_json_schema import SCHEMA
-from tests.services.bridge.broker import Mosquitto, mosquitto_binary
+from tests.servers import Mosquitto
 from tests.services.bridge.conftest import Collector
-from translator.translation.codecs.pubsub_frames import BuiltInType, FieldSpec
+from translator.translation.codecs.pubsub_frames import FieldSpec
+from translator.translation.codecs.pubsub_values import BuiltInType
 from translator.translation.compiled import Translator
 from translator.translation.spec import MessageFormat, Rule, Side, TranslatorSpec
 from translator.translation.units import unece_table
@@ -149,16 +149,6 @@ def retained(broker: Mosquitto, topic: str) -> list[tuple[bytes, bool]]:
     return got
 
 
-@pytest.fixture
-def broker(tmp_path: Path) -> Any:
-    server = Mosquitto(mosquitto_binary(), tmp_path / "broker")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 async def test_a_stream_tolka_publishes_is_read_by_node_opcua(broker: Mosquitto) -> None:
     collector = Collector(broker, DATA, METADATA, client_id="pubsub-json-collector")
     publisher = PubSubPublisher(
@@ -190,7 +180,7 @@ async def test_a_stream_tolka_publishes_is_read_by_node_opcua(broker: Mosquitto)
             if k >= 30:  # a field added on the way: the metadata's MinorVersion changes
                 offered["Mode"] = "RUN" if k % 4 else "STOP"
                 publisher.offer("Mode", offered["Mode"])
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # a stream over time, not a burst: several publishing intervals
         stop.set()
         await asyncio.wait_for(task, 30)
         collector.wait_for(DATA, publisher.published)

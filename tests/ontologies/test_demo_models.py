@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import importlib.resources
 import logging
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,8 @@ from asyncua import Client, Server, ua
 from asyncua.common.xmlparser import XMLParser
 from lxml import etree
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+
+from tests.servers import asyncua_server
 
 VENDOR_A = "VendorA.PumpSkid.NodeSet2.xml"
 VENDOR_B = "VendorB.LegacySkid.NodeSet2.xml"
@@ -87,13 +88,6 @@ def model_file(*parts: str) -> Iterator[Path]:
     yield path
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -106,29 +100,28 @@ class _Collect(logging.Handler):
 @contextlib.asynccontextmanager
 async def serve(model: Path) -> AsyncIterator[Client]:
     """Import ``model`` into a fresh asyncua server and yield a client connected to it."""
-    url = f"opc.tcp://127.0.0.1:{free_port()}/tolka/demo/"
-    server = Server()
-    await server.init()
-    server.set_endpoint(url)
-    server.set_server_name("Tolka demo model test server")
-    server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
 
-    importer_log = logging.getLogger("asyncua.common.xmlimporter")
-    collect = _Collect()
-    importer_log.addHandler(collect)
-    try:
-        added = await server.import_xml(str(model))
-    finally:
-        importer_log.removeHandler(collect)
-    assert added, "import_xml added no nodes"
-    assert not collect.records, [r.getMessage() for r in collect.records]
+    async def imported(server: Server) -> None:
+        importer_log = logging.getLogger("asyncua.common.xmlimporter")
+        collect = _Collect()
+        importer_log.addHandler(collect)
+        try:
+            added = await server.import_xml(str(model))
+        finally:
+            importer_log.removeHandler(collect)
+        assert added, "import_xml added no nodes"
+        assert not collect.records, [r.getMessage() for r in collect.records]
 
-    await server.start()
-    try:
-        async with Client(url, timeout=10) as client:
-            yield client
-    finally:
-        await server.stop()
+    async with (
+        asyncua_server(
+            path="/tolka/demo/",
+            name="Tolka demo model test server",
+            security_policies=[ua.SecurityPolicyType.NoSecurity],
+            configure=imported,
+        ) as server,
+        Client(server.endpoint.geturl(), timeout=10) as client,
+    ):
+        yield client
 
 
 async def read_unit(node: Any) -> ua.EUInformation:

@@ -6,38 +6,19 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
 import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.paths import VENDOR_A, VENDOR_B
-from tests.services.gateway.test_serve import free_port, tolka
+from tests.polling import wait_until
+from tests.servers import start_gateway
 
 pytestmark = pytest.mark.reliability
 
 PAIRS = 40
-
-
-def _start(data: Path) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    process = tolka("serve", "--port", str(port), "--workers", "1", "--data-dir", str(data))
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"tolka serve exited: {process.communicate()[0]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    pytest.fail("tolka serve did not come up")
 
 
 def _alignment(client: httpx.Client) -> str:
@@ -67,7 +48,8 @@ def _alignment(client: httpx.Client) -> str:
 
 def test_sigkill_during_writes_loses_no_committed_decision(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    process, url = _start(data)
+    gateway = start_gateway(data)
+    process, url = gateway.process, gateway.url
     committed: dict[int, tuple[str, str]] = {}  # cid -> the last (status, comment) answered 200
     answered: list[str] = []
     sent: list[tuple[int, str, str]] = []  # every request, the one in flight at the kill last
@@ -98,7 +80,8 @@ def test_sigkill_during_writes_loses_no_committed_decision(tmp_path: Path) -> No
 
             writer = threading.Thread(target=write)
             writer.start()
-            time.sleep(1.5)
+            # kill in the thick of it: once plenty of decisions are answered, one more is in flight
+            wait_until(lambda: len(answered) > 40 or not writer.is_alive(), timeout=60)
             os.kill(process.pid, signal.SIGKILL)
             writer.join(timeout=30)
             process.wait(timeout=10)
@@ -110,7 +93,8 @@ def test_sigkill_during_writes_loses_no_committed_decision(tmp_path: Path) -> No
     with sqlite3.connect(data / "tolka.db") as db:  # the file the killed gateway left
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
-    process, url = _start(data)
+    gateway = start_gateway(data)
+    process, url = gateway.process, gateway.url
     try:
         with httpx.Client(base_url=url, timeout=10) as client:
             stored = {c["id"]: c for c in client.get(f"/alignments/{alignment}").json()["correspondences"]}

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from asyncua.server.server import Server
 
 from adapters import load
 from tests.paths import TEST_DATA, VENDOR_A
+from tests.servers import asyncua_server
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 PUMP = TEST_DATA / "pump.schema.json"
@@ -106,19 +105,10 @@ def anyio_backend() -> str:
 
 @pytest.mark.anyio
 async def test_a_live_server(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        url = f"opc.tcp://127.0.0.1:{s.getsockname()[1]}"
-    server = Server()
-    await server.init()
-    server.set_endpoint(url)
-    await server.import_xml(str(VENDOR_A))
-    await server.start()
     target = tmp_path / "live.NodeSet2.xml"
-    try:  # in a thread: this event loop serves the server
+    async with asyncua_server(VENDOR_A) as server:  # in a thread: this event loop serves the server
+        url = server.endpoint.geturl()
         out = await asyncio.to_thread(run, "export", url, "--source-security", "None", "-o", str(target))
-    finally:
-        await server.stop()
     assert out.returncode == 0, out.stderr
     assert "wrote 119 nodes of http://tolka.dev/demo/VendorA/" in out.stderr
     assert {n.id for n in load(target).own_nodes()} == {n.id for n in load(VENDOR_A).own_nodes()}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from typer.testing import CliRunner
 
 from services.cli import app
+from services.cli.commands import register
 
 COMMANDS = (
     "bridge", "compile", "demo", "evaluate", "export", "inspect", "learn", "match", "proxy", "serve", "simulate", "train", "translate",
@@ -16,7 +15,7 @@ COMMANDS = (
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help_renders(command: str) -> None:
-    importlib.import_module(f"services.cli.{command}")
+    register(app)
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output

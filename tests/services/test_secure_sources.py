@@ -15,7 +15,7 @@ import pytest
 
 from adapters.opcua.pki import Pki
 from tests.paths import VENDOR_B
-from tests.services.proxy.test_proxy import free_port
+from tests.servers import free_port
 from tests.services.proxy.test_trust import strict_machine
 
 pytestmark = pytest.mark.anyio

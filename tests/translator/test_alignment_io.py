@@ -14,7 +14,9 @@ from tests.paths import shared
 from translator.alignment.formats import read_alignment, write_alignment
 from translator.alignment.model import EXACT_MATCH, Alignment, Correspondence, Justification, Status
 from translator.alignment.rdf import format_alignment_rdf, parse_alignment_rdf
-from translator.alignment.sssom import KNOWN_PREFIXES, format_sssom, parse_sssom
+from translator.alignment.sssom import KNOWN_PREFIXES
+from translator.alignment.sssom_read import parse_sssom
+from translator.alignment.sssom_write import format_sssom
 from translator.errors import InputError, InputTooLargeError, ParseError, UnknownFormatError, UnsafeInputError
 
 OAEI_COUNTS = {

@@ -9,11 +9,13 @@ import torch
 
 from adapters import load_paths
 from tests.paths import VENDOR_A
-from translator.gnn.augment import Pair, make_pair
+from translator.gnn.augment.pairs import make_pair
+from translator.gnn.augment.transform import Pair
 from translator.gnn.data import graph_input
 from translator.gnn.finetune import fine_tune
 from translator.gnn.model_io import ModelConfig, TrainedModel
-from translator.gnn.training import PairInput, pair_loss, train_model
+from translator.gnn.training import PairInput, pair_loss
+from translator.gnn.training_run import train_model
 from translator.graph.model import SchemaGraph
 
 

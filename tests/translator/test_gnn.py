@@ -9,7 +9,7 @@ import torch
 
 from adapters import load_paths
 from tests.paths import VENDOR_A
-from translator.gnn.augment import MODERATE, make_pair
+from translator.gnn.augment.pairs import MODERATE, make_pair
 from translator.gnn.data import RELATION_VOCABULARY, graph_input
 from translator.gnn.encoder import RelationalEncoder
 from translator.gnn.features import HashedNgramEncoder
@@ -101,8 +101,8 @@ def test_relative_consensus_gives_each_node_a_favourite() -> None:
 
 
 def test_train_save_load_gives_the_same_embeddings(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from translator.gnn.model_io import ModelConfig, load_model, save_model
-    from translator.gnn.training import train_model
+    from translator.gnn.model_io import ModelConfig, load_weights, save_weights
+    from translator.gnn.training_run import train_model
 
     graph = load_paths([VENDOR_A])
     history: list[float] = []
@@ -117,26 +117,26 @@ def test_train_save_load_gives_the_same_embeddings(tmp_path) -> None:  # type: i
     assert len(history) == 2
     assert model.training["history"][-1]["hits_at_1"] > 0.5
     path = tmp_path / "m.pt"
-    save_model(model, path)
-    again = load_model(path)
+    save_weights(model, path)
+    again = load_weights(path)
     data = graph_input(graph, again.text_encoder)
     assert torch.equal(model.encoder(data), again.encoder(data))
     assert again.training["seed"] == 3
 
 
-def test_load_model_refuses_other_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_load_weights_refuses_other_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
     from translator.errors import InputError
-    from translator.gnn.model_io import load_model
+    from translator.gnn.model_io import load_weights
 
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"not a model")
     with pytest.raises(InputError, match="not a Tolka model file"):
-        load_model(bad)
+        load_weights(bad)
     torch.save({"format": "something"}, tmp_path / "other.pt")
     with pytest.raises(InputError, match="expected format"):
-        load_model(tmp_path / "other.pt")
+        load_weights(tmp_path / "other.pt")
 
 
 def test_text_encoder_is_named_in_the_config() -> None:
@@ -175,8 +175,8 @@ def test_consensus_refines_candidates_and_learns() -> None:
 
 
 def test_consensus_model_round_trips_and_ranks(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from translator.gnn.model_io import ModelConfig, load_model, save_model
-    from translator.gnn.training import train_model
+    from translator.gnn.model_io import ModelConfig, load_weights, save_weights
+    from translator.gnn.training_run import train_model
 
     graph = load_paths([VENDOR_A])
     model = train_model(
@@ -184,8 +184,8 @@ def test_consensus_model_round_trips_and_ranks(tmp_path) -> None:  # type: ignor
     )
     assert model.consensus is not None
     assert model.training["history"][-1]["hits_at_1"] > 0.5
-    save_model(model, tmp_path / "m.pt")
-    again = load_model(tmp_path / "m.pt")
+    save_weights(model, tmp_path / "m.pt")
+    again = load_weights(tmp_path / "m.pt")
     assert again.consensus is not None
     held_out = encode_pair(make_pair(graph, random.Random(99)), again.text_encoder)
     first = rank_metrics(model.encoder, held_out, consensus=model.consensus)
@@ -196,12 +196,12 @@ def test_gnn_similarity_with_a_side_of_no_own_nodes_is_empty_not_a_crash() -> No
     from scipy import sparse
 
     from translator.gnn.match import gnn_similarity
-    from translator.gnn.model_io import load_model
+    from translator.gnn.model_io import load_weights
     from translator.matching.matcher import default_model_path
 
     if not default_model_path().is_file():
         pytest.skip("no shipped model (make model)")
-    model = load_model(default_model_path())
+    model = load_weights(default_model_path())
     tiny = _tiny()
     ids = sorted(n.id for n in tiny.own_nodes())
     context = SchemaGraph("context")

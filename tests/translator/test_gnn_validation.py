@@ -84,7 +84,7 @@ def corpus() -> list[SchemaGraph]:
 
 
 def test_train_validates_on_unseen_models_and_keeps_the_best_epoch(corpus: list[SchemaGraph]) -> None:
-    from translator.gnn.training import train_model
+    from translator.gnn.training_run import train_model
 
     # a high learning rate, so that validation MRR peaks before the last epoch
     settings = {
@@ -132,7 +132,7 @@ def test_train_validates_on_unseen_models_and_keeps_the_best_epoch(corpus: list[
 
 
 def test_train_splits_the_corpus_itself(corpus: list[SchemaGraph]) -> None:
-    from translator.gnn.training import train_model
+    from translator.gnn.training_run import train_model
 
     model = train_model(corpus, config=ModelConfig(text_dim=32, hidden=32, consensus_steps=0), epochs=1)
     record = model.training

@@ -9,7 +9,8 @@ import pytest
 
 from tests.translator.test_wordnet import build, installed  # noqa: F401  (installed: a fixture)
 from translator.graph.model import Node, NodeKind, SchemaGraph
-from translator.matching.lexical import SYNONYM, lexical_candidates
+from translator.matching.lexical import lexical_candidates
+from translator.matching.lexical_rules import SYNONYM
 from translator.matching.matcher import MatchOptions, match
 from translator.matching.text.wordnet import WordNet, WordNetMissingError, open_wordnet
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +15,9 @@ from translator.errors import TolkaError
 from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.graph.names import normalize, tokens
+from translator.matching.entities import entity_texts, kind_factor
 from translator.matching.extract import greedy_one_to_one, hungarian_one_to_one
-from translator.matching.lexical import entity_texts, kind_factor, lexical_candidates
+from translator.matching.lexical import lexical_candidates
 from translator.matching.matcher import MatchOptions, MethodNotAvailableError, match
 from translator.matching.structural import TIE_BREAK, flood
 
@@ -158,12 +158,12 @@ def test_gnn_without_a_model_names_the_way_out(tmp_path: Path, monkeypatch: pyte
 def test_the_shipped_model_is_small_safe_and_recorded() -> None:
     import json
 
-    from translator.gnn.model_io import load_model
+    from translator.gnn.model_io import load_weights
     from translator.matching.matcher import default_model_path
 
     path = default_model_path()
     assert path.stat().st_size < 5_000_000
-    model = load_model(path)  # weights_only loading
+    model = load_weights(path)  # weights_only loading
     record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert record["seed"] == model.training["seed"]
     assert record["corpus"]
@@ -191,8 +191,11 @@ def test_demo_vendor_models_match_sensibly() -> None:
     from tests.paths import VENDOR_A, VENDOR_B
 
     found = match(load_paths([VENDOR_A]), load_paths([VENDOR_B]), MatchOptions(threshold=0.5))
+    assert found, "the demo models matched nothing"  # the checks below would pass on nothing
     assert all(c.subject_id.startswith("nsu=http://tolka.dev/demo/VendorA/;") for c in found)
     assert all(c.object_id.startswith("nsu=http://tolka.dev/demo/VendorB/;") for c in found)
+    speed, sc_107 = "nsu=http://tolka.dev/demo/VendorA/;i=6061", "nsu=http://tolka.dev/demo/VendorB/;i=6020"
+    assert (speed, sc_107) in {c.pair for c in found}  # the pump's speed is tag SC_107, the demo's own pair
 
 
 def test_small_real_pair_cmt_confof() -> None:
@@ -222,13 +225,13 @@ def test_small_real_pair_cmt_confof() -> None:
 def test_five_thousand_by_five_thousand_stays_sparse() -> None:
     """The base OPC UA model against itself: blocked candidates, never a dense 5,000 x 5,000 matrix."""
     base = load_paths([shared("opcua", "Schema", "Opc.Ua.NodeSet2.xml")])
-    started = time.perf_counter()
     candidates = lexical_candidates(base, base, block=20)
-    assert len(candidates.scores) <= len(candidates.source) * 25  # n·block plus exact-name extras
+    n = len(candidates.source)
+    assert n == len(candidates.target) > 4_000  # dense, that would be over 16 million scores
+    assert len(candidates.scores) <= n * 25  # n·block plus exact-name extras
     found = match(base, base, MatchOptions(method="structural"))
     correct = sum(1 for c in found if c.subject_id == c.object_id)
     assert correct / len(found) > 0.6
-    assert time.perf_counter() - started >= 0  # timing is measured in benchmarks, not asserted
 
 
 def test_auto_picks_the_gnn_when_a_model_is_at_hand_else_structural(
@@ -236,7 +239,8 @@ def test_auto_picks_the_gnn_when_a_model_is_at_hand_else_structural(
 ) -> None:
     import translator.matching.matcher
     from tests.paths import PLANT, VENDOR_A, VENDOR_B
-    from translator.matching.matcher import default_threshold, resolve_method
+    from translator.matching.matcher import resolve_method
+    from translator.matching.options import default_threshold
 
     auto = MatchOptions()
     plant, a, b = load_paths([PLANT]), load_paths([VENDOR_A]), load_paths([VENDOR_B])
@@ -290,8 +294,9 @@ def test_auto_maps_plc_tags_to_typed_variables_by_description_unit_and_structure
 
 
 def test_gnn_alone_proposes_only_confident_compatible_pairs() -> None:
-    from translator.matching.lexical import Candidates, EntityText
-    from translator.matching.matcher import _confident
+    from translator.matching.entities import EntityText
+    from translator.matching.evidence import _confident
+    from translator.matching.lexical import Candidates
 
     def entity(name: str, kind: NodeKind, unit: str = "") -> EntityText:
         return EntityText(f"x#{name}", kind, (name,), ((name,),), "", name, unit)

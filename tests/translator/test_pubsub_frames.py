@@ -11,10 +11,12 @@ import pytest
 from translator.translation.codecs.pubsub_frames import (
     DELTA_FRAME,
     KEY_FRAME,
-    BuiltInType,
     DataSetWriter,
     FieldSpec,
     MessageIds,
+)
+from translator.translation.codecs.pubsub_values import (
+    BuiltInType,
     built_in_type_of,
     data_value,
     version_time,

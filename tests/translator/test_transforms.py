@@ -9,21 +9,11 @@ import pytest
 
 from adapters import load_paths
 from tests.paths import PLANT, VENDOR_A
-from translator.gnn.augment import (
-    DEFAULT,
-    AddNodes,
-    ChangeDatatypes,
-    ChangeUnits,
-    DropNodes,
-    Flatten,
-    Nest,
-    Overlap,
-    Pair,
-    Reidentify,
-    Rename,
-    Tag,
-    make_pair,
-)
+from translator.gnn.augment.naming import Reidentify, Rename, Tag
+from translator.gnn.augment.pairs import DEFAULT, make_pair
+from translator.gnn.augment.structure import AddNodes, DropNodes, Flatten, Nest, Overlap
+from translator.gnn.augment.transform import Pair
+from translator.gnn.augment.values import ChangeDatatypes, ChangeUnits
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.translation.units import compatible
 
@@ -243,7 +233,7 @@ def _leaks(source: SchemaGraph, pair: Pair) -> list[str]:
 
 
 def _assert_no_leaks(graph: SchemaGraph, seeds: range, transforms: tuple[object, ...]) -> None:
-    from translator.gnn.augment import MODERATE
+    from translator.gnn.augment.pairs import MODERATE
 
     renamed = 0
     for transform in (*transforms, DEFAULT, MODERATE):

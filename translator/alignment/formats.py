@@ -29,7 +29,8 @@ from pathlib import Path
 
 from translator.alignment.model import Alignment
 from translator.alignment.rdf import format_alignment_rdf, parse_alignment_rdf
-from translator.alignment.sssom import format_sssom, parse_sssom
+from translator.alignment.sssom_read import parse_sssom
+from translator.alignment.sssom_write import format_sssom
 from translator.errors import ParseError, UnknownFormatError
 from translator.files import write_atomic
 from translator.inputs import read_input

@@ -22,7 +22,7 @@ from translator.gnn.consensus import Consensus
 from translator.gnn.encoder import RelationalEncoder
 from translator.gnn.features import HashedNgramEncoder, SentenceEncoder, TextEncoder
 
-__all__ = ["FORMAT", "ModelConfig", "TrainedModel", "load_model", "save_model", "text_encoder"]
+__all__ = ["FORMAT", "ModelConfig", "TrainedModel", "load_weights", "save_weights", "text_encoder"]
 
 FORMAT = "tolka-gnn-matcher"
 VERSION = 3
@@ -91,7 +91,7 @@ def _text_encoder(name: str, dim: int) -> TextEncoder:
     return HashedNgramEncoder(dim=dim) if name == "hashed" else SentenceEncoder()
 
 
-def save_model(model: TrainedModel, path: Path) -> None:
+def save_weights(model: TrainedModel, path: Path) -> None:
     """Write a model file atomically."""
     payload = {
         "format": FORMAT,
@@ -105,7 +105,7 @@ def save_model(model: TrainedModel, path: Path) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def load_model(path: Path) -> TrainedModel:
+def load_weights(path: Path) -> TrainedModel:
     """Read a model file safely (``weights_only=True``); a wrong file is an InputError naming it."""
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)

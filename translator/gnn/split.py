@@ -5,7 +5,8 @@ versions, its examples or its modules are the same model seen again: ``PlasticsR
 1.02 and 1.03, the AAS ontology V2 and V3, ``Machinery`` and ``Machinery_Example``, the SOSA
 modules. So the models are grouped first — by the stem of their name (host and first distinctive
 path segment of the model URI, version numbers and ``Examples`` dropped) and by shared own node ids —
-and whole groups go to one side, like scikit-learn's ``GroupShuffleSplit``.
+and whole groups go to one side, like scikit-learn's ``GroupShuffleSplit``. :func:`plan_pairs` says
+what each transformed pair of a training run is for.
 
 Example:
     >>> model_stem(SchemaGraph("http://opcfoundation.org/UA/PlasticsRubber/Extrusion_v2/Extruder/"))
@@ -24,7 +25,7 @@ from pathlib import PurePosixPath
 
 from translator.graph.model import SchemaGraph
 
-__all__ = ["Split", "group_graphs", "model_stem", "split_graphs"]
+__all__ = ["PairPlan", "Split", "group_graphs", "model_stem", "plan_pairs", "split_graphs"]
 
 _VERSION = re.compile(r"(?:[-_.]v?|v)\d+(?:[._]\d+)*$")
 _EXAMPLES = re.compile(r"[-_.]?examples?$")
@@ -108,3 +109,72 @@ def split_graphs(graphs: Sequence[SchemaGraph], *, share: float = 0.2, seed: int
     validation = sorted(i for group in chosen for i in group)
     training = [i for i in range(len(graphs)) if i not in set(validation)]
     return Split(training, validation, chosen)
+
+
+@dataclass(frozen=True)
+class PairPlan:
+    """The graphs a training run trains on and validates on, and what each graph's transformed pairs
+    are for: ``train``, or validation and then fitting (``fit``) or measuring (``measure``) the
+    calibration.
+
+    Attributes:
+        training: the training graphs.
+        validation: the validation graphs.
+        groups: the validation graphs' model families (indices into ``validation``).
+        fit: the validation graphs whose pairs fit the calibration (indices into ``validation``).
+        how: how the validation graphs were chosen, for the training record.
+        jobs: each graph with the roles of its pairs, one role per pair, in order.
+    """
+
+    training: list[SchemaGraph]
+    validation: list[SchemaGraph]
+    groups: list[list[int]]
+    fit: set[int]
+    how: str
+    jobs: list[tuple[SchemaGraph, list[str]]]
+
+
+def plan_pairs(
+    graphs: Sequence[SchemaGraph],
+    *,
+    validation: Sequence[SchemaGraph] | None,
+    share: float,
+    seed: int,
+    pairs_per_graph: int,
+    validation_pairs: int,
+) -> PairPlan:
+    """Which graphs train and which validate — ``validation`` when given, else whole model families
+    split from ``graphs`` (:func:`split_graphs`) — and the roles of their pairs: ``pairs_per_graph``
+    training pairs per training graph, ``validation_pairs`` per validation graph, fitting or
+    measuring the calibration by whole families when there are two or more, else alternately. With
+    no validation graph, extra pairs of the training graphs stand in."""
+    if validation is not None:
+        train_graphs, valid_graphs = list(graphs), list(validation)
+        valid_groups = group_graphs(valid_graphs)
+        how = "given (train_model(validation=...))"
+    else:
+        split = split_graphs(graphs, share=share, seed=seed)
+        train_graphs = [graphs[i] for i in split.training]
+        valid_graphs = [graphs[i] for i in split.validation]
+        position = {g: k for k, g in enumerate(split.validation)}
+        valid_groups = [[position[i] for i in group] for group in split.validation_groups]
+        how = (
+            f"split from the corpus: {len(valid_graphs)} of {len(graphs)} graphs in "
+            f"{len(valid_groups)} model families (share {share}, seed {seed}; a family — "
+            "same name stem, other versions, shared own node ids — falls on one side)"
+        )
+    held_out_pairs = not valid_graphs
+    if held_out_pairs:
+        how = (
+            "no unseen graph to validate on (one model family): extra transformed pairs of the "
+            "training graphs stand in"
+        )
+    # what each pair is for: training, or validation and then fitting ("fit") or measuring
+    # ("measure") the calibration — whole validation families apart when there are two or more
+    alternate = (["fit", "measure"] * validation_pairs)[:validation_pairs]
+    fit_graphs = {i for n, group in enumerate(valid_groups) if n % 2 == 0 for i in group}
+    jobs = [(g, ["train"] * pairs_per_graph + (alternate if held_out_pairs else [])) for g in train_graphs]
+    for i, graph in enumerate(valid_graphs):
+        roles = [("fit" if i in fit_graphs else "measure")] * validation_pairs
+        jobs.append((graph, roles if len(valid_groups) >= 2 else alternate))
+    return PairPlan(train_graphs, valid_graphs, valid_groups, fit_graphs, how, jobs)

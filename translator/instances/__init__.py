@@ -3,8 +3,9 @@
 Read each stream into per-field time series (:mod:`.series`), put them on one time grid and find
 the constant lag between the clocks (:mod:`.align`), fit the value transform of a pair — a unit
 conversion, a copy, a value map, a flag — (:mod:`.fit`) and score every candidate pair
-(:mod:`.evidence`). :mod:`.fusion` weighs that evidence with the schema matcher's and
-:mod:`.learning` turns the result into an alignment and a translator (``tolka learn``).
+(:mod:`.evidence`). :mod:`.candidates` gathers that evidence and the schema matcher's for every
+candidate pair, :mod:`.fusion` weighs them and :mod:`.learning` turns the result into an alignment
+and a translator (``tolka learn``).
 """
 
 from translator.instances.align import common_grid, discrete, estimate_lag, resample, shifted

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from translator.instances.evidence import Fit
 from translator.instances.fit import AffineFit, BooleanFit, ValueMapFit
 from translator.instances.series import Kind, Series
-from translator.translation.spec import Affine, Cast, Invert, Transform, Unit, ValueMap
+from translator.translation.spec.model import Affine, Cast, Invert, Transform, Unit, ValueMap
 
 __all__ = ["complete_map", "describe", "rule_transforms"]
 

@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from translator.errors import InputError, MessageError, ParseError
 from translator.translation.codecs.senml import resolve_pack
-from translator.translation.spec import MessageFormat
+from translator.translation.spec.model import MessageFormat
 
 __all__ = [
     "Kind",

@@ -20,7 +20,7 @@ from scipy import sparse
 
 from translator.graph.classes import relation_class
 from translator.graph.model import SchemaGraph
-from translator.matching.lexical import EntityText
+from translator.matching.entities import EntityText
 
 __all__ = ["flood"]
 

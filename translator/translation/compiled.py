@@ -30,7 +30,7 @@ import orjson
 
 from translator.errors import MessageError, TolkaError, TranslatorFileError
 from translator.translation.codecs import Codec, OutField, codec_for
-from translator.translation.spec import (
+from translator.translation.spec.model import (
     MISSING,
     Affine,
     Cast,
@@ -41,8 +41,8 @@ from translator.translation.spec import (
     TranslatorSpec,
     Unit,
     ValueMap,
-    reverse_spec,
 )
+from translator.translation.spec.reverse import reverse_spec
 from translator.translation.units import conversion
 from translator.translation.values import CASTERS, short_repr, to_bool, to_epoch, to_iso
 

@@ -23,7 +23,7 @@ from translator.errors import IncompatibleFieldsError, UnitError
 from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.graph.names import normalize
-from translator.translation.spec import (
+from translator.translation.spec.model import (
     Cast,
     MessageFormat,
     Rule,

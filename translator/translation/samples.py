@@ -24,7 +24,7 @@ from translator.graph.classes import datatype_class
 from translator.graph.model import Node, SchemaGraph
 from translator.translation.codecs.plain import pointer_tokens
 from translator.translation.compiler import field_address, is_field
-from translator.translation.spec import MessageFormat
+from translator.translation.spec.model import MessageFormat
 from translator.translation.units import UNECE_SENML
 from translator.translation.valuemaps import enum_entry
 

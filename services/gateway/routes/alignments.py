@@ -26,7 +26,8 @@ from services.gateway.store import ConflictError
 from translator.alignment.formats import alignment_format
 from translator.alignment.model import Alignment, Status
 from translator.alignment.rdf import format_alignment_rdf, parse_alignment_rdf
-from translator.alignment.sssom import format_sssom, parse_sssom
+from translator.alignment.sssom_read import parse_sssom
+from translator.alignment.sssom_write import format_sssom
 from translator.errors import InputError, ModelContentError, ParseError
 
 __all__ = ["router"]
@@ -65,7 +66,7 @@ def create_alignment(state: State, body: AlignmentCreate) -> AlignmentStarted:
 @router.get("", response_model=list[AlignmentPublic])
 def list_alignments(state: State) -> list[AlignmentPublic]:
     """Every alignment, without correspondences (``total`` says how many each holds)."""
-    return [AlignmentPublic.of(a, [], a.size, 0, 0) for a in state.store.list_alignments()]
+    return [AlignmentPublic.page(a, [], a.size, 0, 0) for a in state.store.list_alignments()]
 
 
 @router.get("/{alignment_id}", response_model=AlignmentPublic)
@@ -82,7 +83,7 @@ def get_alignment(
     page, total = state.store.correspondences(
         alignment_id, status=status, min_confidence=min_confidence, offset=offset, limit=limit
     )
-    return AlignmentPublic.of(record, page, total, offset, limit)
+    return AlignmentPublic.page(record, page, total, offset, limit)
 
 
 _Rejected = Annotated[

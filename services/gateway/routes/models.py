@@ -80,9 +80,14 @@ async def upload_model(
             raise InputError(str(exc), source="request body") from None
         return await _browse(state, endpoint, security)
     assert file is not None
+    return await _load(state, file, required or [])
+
+
+async def _load(state: Gateway, file: UploadFile, required: list[UploadFile]) -> Created:
+    """Load an uploaded model file as ``tolka inspect`` does, with its required files, and keep it."""
     limit = state.settings.max_upload_bytes
     main = await _read(file, limit)
-    others = [await _read(r, limit) for r in required or ()]
+    others = [await _read(r, limit) for r in required]
     loaded = await run_in_threadpool(load_upload, main, others, limit)
     graph = graph_to_dict(loaded.graph)
     files = [("main", main.filename, main.content)] + [("required", r.filename, r.content) for r in others]

@@ -115,6 +115,16 @@ class ProxyPublic(BaseModel):
 @router.post("", status_code=201, response_model=ProxyPublic)
 async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
     """Start a proxy in this gateway process (it reconnects to the source on its own)."""
+    return ProxyPublic.of(await state.proxies.start(_config(body)))
+
+
+def _config(body: ProxyCreate) -> ProxyConfig:
+    """The request as the registry's :class:`ProxyConfig`: what goes together, the two identities.
+
+    Raises:
+        InputError: serve and write_to both or neither, no user for a served model, users or write_back
+            with write_to, a security setting that cannot work.
+    """
     if bool(body.serve) == bool(body.write_to):
         raise InputError(
             "give one of serve (an endpoint to serve the target model at) or write_to", source="request body"
@@ -150,7 +160,7 @@ async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
         )
     except SecurityError as exc:
         raise InputError(str(exc), source=_BODY) from None
-    config = ProxyConfig(
+    return ProxyConfig(
         body.translator,
         body.source,
         body.serve or "",
@@ -161,7 +171,6 @@ async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
         publishing_interval=body.publishing_interval,
         write_back=tuple(body.write_back),
     )
-    return ProxyPublic.of(await state.proxies.start(config))
 
 
 @router.get("", response_model=list[ProxyPublic])

@@ -1,4 +1,5 @@
-"""Fixtures of the bridge tests: a real broker, a compiled translator, bridge processes, MQTT clients."""
+"""Fixtures of the bridge tests: a compiled translator, bridge processes, MQTT clients; the broker is
+``tests/conftest.py``'s."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+import uuid
 from pathlib import Path
 
 import orjson
 import paho.mqtt.client as mqtt
 import pytest
+from paho.mqtt import publish
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from tests.paths import VENDOR_A, VENDOR_B
-from tests.services.bridge.broker import Mosquitto, mosquitto_binary
+from tests.polling import wait_until
+from tests.servers import Mosquitto
 from translator.alignment.formats import write_alignment
 from translator.alignment.model import Alignment, Correspondence
 
@@ -26,16 +29,6 @@ TOLKA = str(Path(sys.executable).with_name("tolka"))
 A = "nsu=http://tolka.dev/demo/VendorA/;i="
 B = "nsu=http://tolka.dev/demo/VendorB/;i="
 SPEED = "PumpSkid1.Pump.Speed"
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[Mosquitto]:
-    server = Mosquitto(mosquitto_binary(), tmp_path / "broker")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -105,25 +98,31 @@ class Bridges:
             for k, log in enumerate(self.logs)
         ]  # fmt: skip
 
+    def _exited(self) -> bool:
+        return any(process.poll() is not None for process in self.processes)
+
+    def _texts(self) -> str:
+        return " | ".join(log.read_text() for log in self.logs)
+
     def wait_ready(self, timeout: float = 30.0) -> None:
-        until = time.monotonic() + timeout
-        while not all("tolka: bridging" in log.read_text() for log in self.logs):
-            for process, log in zip(self.processes, self.logs, strict=True):
-                assert process.poll() is None, f"a bridge exited early: {log.read_text()}"
-            assert time.monotonic() < until, "bridges not ready: " + " | ".join(
-                f.read_text() for f in self.logs
-            )
-            time.sleep(0.05)
+        """Until every bridge has subscribed (it says ``tolka: bridging``)."""
+        ready = wait_until(
+            lambda: self._exited() or all("tolka: bridging" in log.read_text() for log in self.logs), timeout
+        )
+        assert not self._exited(), f"a bridge exited early: {self._texts()}"
+        assert ready, f"bridges not ready: {self._texts()}"
 
     def wait_reconnected(self, timeout: float = 30.0) -> None:
-        until = time.monotonic() + timeout
-        while not all(
-            "tolka: broker" in log.read_text() and " back (session" in log.read_text() for log in self.logs
-        ):
-            assert time.monotonic() < until, "bridges not back: " + " | ".join(
-                f.read_text() for f in self.logs
-            )
-            time.sleep(0.02)
+        """Until every bridge says it has its broker back."""
+        back = wait_until(
+            lambda: all(
+                "tolka: broker" in log.read_text() and " back (session" in log.read_text()
+                for log in self.logs
+            ),
+            timeout,
+            interval=0.02,
+        )
+        assert back, f"bridges not back: {self._texts()}"
 
     def stop(self) -> list[dict[str, int]]:
         """SIGTERM each; their final counters."""
@@ -157,10 +156,16 @@ class Collector:
     def __init__(self, broker: Mosquitto, *topics: str, client_id: str = "collector") -> None:
         self.received: list[tuple[str, bytes]] = []
         self._lock = threading.Lock()
+        self._port = broker.port
+        self._client_id = client_id
+        self._flush_topic = f"tolka-test/flush/{client_id}"
+        self._markers: dict[bytes, threading.Event] = {}
         self.subscribed = threading.Event()
         self.client = _client(client_id)
         self.client.on_message = self._message
-        self.client.on_connect = lambda c, u, f, rc, p: c.subscribe([(t, 1) for t in topics])
+        self.client.on_connect = lambda c, u, f, rc, p: c.subscribe(
+            [(t, 1) for t in (*topics, self._flush_topic)]
+        )
         self.client.on_subscribe = lambda *args: self.subscribed.set()
         self.client.connect("127.0.0.1", broker.port, clean_start=False, properties=_session())
         self.client.loop_start()
@@ -168,6 +173,11 @@ class Collector:
 
     def _message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         with self._lock:
+            if msg.topic == self._flush_topic:
+                marker = self._markers.get(bytes(msg.payload))
+                if marker is not None:
+                    marker.set()
+                return
             self.received.append((msg.topic, bytes(msg.payload)))
 
     def on(self, topic: str) -> list[bytes]:
@@ -179,19 +189,36 @@ class Collector:
         with self._lock:
             return list(self.received)
 
+    def flush(self, timeout: float = 30.0) -> None:
+        """Return once everything the broker accepted for this collector before the call has arrived.
+
+        A marker published now (QoS 1, by a client of its own) to the collector's own topic comes
+        after every message the broker accepted before it: Mosquitto hands a subscriber its messages
+        in the order it accepted them. Once the publishers have stopped, what the collector holds
+        after a flush is all there will be, a duplicate included — no waiting "a little longer".
+        """
+        marker = uuid.uuid4().hex.encode()
+        arrived = threading.Event()
+        with self._lock:
+            self._markers[marker] = arrived
+        publish.single(
+            self._flush_topic, marker, qos=1, hostname="127.0.0.1", port=self._port,
+            client_id=f"{self._client_id}-flush", protocol=mqtt.MQTTv5,
+        )  # fmt: skip
+        assert arrived.wait(timeout), f"the collector's flush marker did not come back within {timeout} s"
+
     def wait_for(self, topic: str, count: int, quiet: float = 10.0) -> list[bytes]:
-        """What arrived on ``topic`` once ``count`` messages have, or nothing new for ``quiet`` s."""
+        """What arrived on ``topic`` once ``count`` messages have — then :meth:`flush`ed, so a duplicate
+        the broker already holds is in too — or what had when nothing new came for ``quiet`` s."""
         last, since = -1, time.monotonic()
-        while True:
-            got = self.on(topic)
-            if len(got) >= count:
-                time.sleep(0.3)  # a duplicate still under way arrives too
+        while (got := len(self.on(topic))) < count:
+            if got != last:
+                last, since = got, time.monotonic()
+            elif time.monotonic() - since > quiet:  # the caller's assertion says what is missing
                 return self.on(topic)
-            if len(got) != last:
-                last, since = len(got), time.monotonic()
-            elif time.monotonic() - since > quiet:
-                return got
             time.sleep(0.05)
+        self.flush()
+        return self.on(topic)
 
     def close(self) -> None:
         self.client.disconnect()
@@ -231,12 +258,9 @@ class Publisher:
         self.sent.append(self.client.publish(topic, payload, qos=1).mid)
 
     def wait_acknowledged(self, timeout: float = 60.0) -> None:
-        until = time.monotonic() + timeout
-        while not self.acknowledged.issuperset(self.sent):
-            assert time.monotonic() < until, (
-                f"the broker acknowledged {len(self.acknowledged)} of {len(self.sent)} messages"
-            )
-            time.sleep(0.05)
+        assert wait_until(lambda: self.acknowledged.issuperset(self.sent), timeout), (
+            f"the broker acknowledged {len(self.acknowledged)} of {len(self.sent)} messages"
+        )
 
     def close(self) -> None:
         self.client.disconnect()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from tests.services.bridge.broker import Mosquitto
+from tests.servers import Mosquitto
 from tests.services.bridge.conftest import Bridges, Collector, Publisher, message, number
 
 N = 10_000
@@ -29,19 +29,23 @@ def test_three_instances_in_a_group_translate_every_message_exactly_once(
     tmp_path: Path, broker: Mosquitto, translator_file: Path
 ) -> None:
     collector = Collector(broker, "plant/b", "plant/b/dead-letter")
-    bridges = Bridges(tmp_path, broker, translator_file, 3)
     try:
-        bridges.wait_ready()
-        started = time.monotonic()
-        publisher = Publisher(broker)
-        for n in range(N):
-            publisher.publish(f"plant/a/{n % 7}", message(n))
-        publisher.wait_acknowledged()
-        got = collector.wait_for("plant/b", N)
-        seconds = time.monotonic() - started
-        publisher.close()
+        bridges = Bridges(tmp_path, broker, translator_file, 3)
+        try:
+            bridges.wait_ready()
+            started = time.monotonic()
+            publisher = Publisher(broker)
+            for n in range(N):
+                publisher.publish(f"plant/a/{n % 7}", message(n))
+            publisher.wait_acknowledged()
+            collector.wait_for("plant/b", N)
+            seconds = time.monotonic() - started
+            publisher.close()
+        finally:
+            counts = bridges.stop()
+        collector.flush()  # the bridges have stopped: all they published is in, a duplicate too
+        got = collector.on("plant/b")
     finally:
-        counts = bridges.stop()
         collector.close()
     numbers = [number(payload) for payload in got]
     report("3 instances", counts, numbers, seconds)
@@ -56,29 +60,35 @@ def test_a_broker_restart_mid_stream_loses_nothing(
     tmp_path: Path, broker: Mosquitto, translator_file: Path
 ) -> None:
     collector = Collector(broker, "plant/b")
-    bridges = Bridges(tmp_path, broker, translator_file, 3)
     try:
-        bridges.wait_ready()
-        started = time.monotonic()
-        publisher = Publisher(broker)
-        for n in range(N // 2):
-            publisher.publish(f"plant/a/{n % 7}", message(n))
-        # the broker has the first half; restart it while the bridges are still working through it
-        publisher.wait_acknowledged()
-        through = len(collector.on("plant/b"))
-        broker.restart()
-        print(f"\nbroker restarted with {N // 2 - through} of the first {N // 2} messages not yet through")
-        # Mosquitto 2.0.11 drops what is published to a shared subscription after a restart before any
-        # member of the group is back (seen while writing this test): the second half waits for them
-        bridges.wait_reconnected()
-        for n in range(N // 2, N):
-            publisher.publish(f"plant/a/{n % 7}", message(n))
-        publisher.wait_acknowledged()
-        got = collector.wait_for("plant/b", N)
-        seconds = time.monotonic() - started
-        publisher.close()
+        bridges = Bridges(tmp_path, broker, translator_file, 3)
+        try:
+            bridges.wait_ready()
+            started = time.monotonic()
+            publisher = Publisher(broker)
+            for n in range(N // 2):
+                publisher.publish(f"plant/a/{n % 7}", message(n))
+            # the broker has the first half; restart it while the bridges are still working through it
+            publisher.wait_acknowledged()
+            through = len(collector.on("plant/b"))
+            broker.restart()
+            print(
+                f"\nbroker restarted with {N // 2 - through} of the first {N // 2} messages not yet through"
+            )
+            # Mosquitto 2.0.11 drops what is published to a shared subscription after a restart before
+            # any member of the group is back (seen while writing this test): the second half waits
+            bridges.wait_reconnected()
+            for n in range(N // 2, N):
+                publisher.publish(f"plant/a/{n % 7}", message(n))
+            publisher.wait_acknowledged()
+            collector.wait_for("plant/b", N)
+            seconds = time.monotonic() - started
+            publisher.close()
+        finally:
+            counts = bridges.stop()
+        collector.flush()  # the bridges have stopped: all they published is in
+        got = collector.on("plant/b")
     finally:
-        counts = bridges.stop()
         collector.close()
     numbers = [number(payload) for payload in got]
     report("3 instances, broker restarted", counts, numbers, seconds)
@@ -92,19 +102,23 @@ def test_invalid_messages_go_to_the_dead_letter_topic_with_their_error(
     tmp_path: Path, broker: Mosquitto, translator_file: Path
 ) -> None:
     collector = Collector(broker, "plant/b", "plant/b/dead-letter")
-    bridges = Bridges(tmp_path, broker, translator_file, 1)
+    bad = [message(1, speed="fast"), b"{broken", bytes([0xFF, 0xFE, 0x00]), b'{"MessageId": "x"}']
     try:
-        bridges.wait_ready()
-        publisher = Publisher(broker)
-        bad = [message(1, speed="fast"), b"{broken", bytes([0xFF, 0xFE, 0x00]), b'{"MessageId": "x"}']
-        for payload in [message(0), *bad, message(2)]:
-            publisher.publish("plant/a/line1", payload)
-        publisher.wait_acknowledged()
-        letters = collector.wait_for("plant/b/dead-letter", len(bad))
-        good = collector.wait_for("plant/b", 2)
-        publisher.close()
+        bridges = Bridges(tmp_path, broker, translator_file, 1)
+        try:
+            bridges.wait_ready()
+            publisher = Publisher(broker)
+            for payload in [message(0), *bad, message(2)]:
+                publisher.publish("plant/a/line1", payload)
+            publisher.wait_acknowledged()
+            collector.wait_for("plant/b/dead-letter", len(bad))
+            collector.wait_for("plant/b", 2)
+            publisher.close()
+        finally:
+            counts = bridges.stop()
+        collector.flush()  # the bridge has stopped: all it published is in
+        letters, good = collector.on("plant/b/dead-letter"), collector.on("plant/b")
     finally:
-        counts = bridges.stop()
         collector.close()
     assert sorted(number(p) for p in good) == [0, 2]
     assert len(letters) == len(bad)

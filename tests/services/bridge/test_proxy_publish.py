@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import subprocess
@@ -14,9 +15,10 @@ import pytest
 from asyncua import ua
 
 from tests.paths import ROOT
-from tests.services.bridge.broker import Mosquitto
+from tests.polling import eventually
+from tests.servers import Mosquitto, free_port
 from tests.services.bridge.conftest import Collector
-from tests.services.proxy.test_proxy import SPEC, SPEED, free_port, node, vendor_a
+from tests.services.proxy.test_proxy import SPEC, SPEED, node, vendor_a
 from translator.translation.spec import write_translator
 from translator.translation.units import unece_table
 
@@ -61,13 +63,17 @@ async def test_the_proxy_publishes_what_it_translates(broker: Mosquitto, tmp_pat
     process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stderr=subprocess.PIPE, text=True)
     try:
         speed = await node(source, SPEED)
+
+        async def published(rpm: float) -> bool:
+            """Write ``rpm`` (again and again until the proxy has subscribed); whether it came through."""
+            assert process.poll() is None, process.communicate()[1]
+            await speed.write_value(ua.DataValue(ua.Variant(rpm, ua.VariantType.Double)))
+            return rpm / 60 in [pytest.approx(v) for v in _speed_values(collector)]
+
         for rpm in (1200.0, 3000.0):
-            for _ in range(200):  # until the proxy has subscribed and the value came through
-                await speed.write_value(ua.DataValue(ua.Variant(rpm, ua.VariantType.Double)))
-                await asyncio.sleep(0.1)
-                if rpm / 60 in [pytest.approx(v) for v in _speed_values(collector)]:
-                    break
-                assert process.poll() is None, process.communicate()[1]
+            assert await eventually(functools.partial(published, rpm), timeout=30, interval=0.1), (
+                f"{rpm} rpm never came through: {_speed_values(collector)}"
+            )
         assert pytest.approx(20.0) in _speed_values(collector)
         assert pytest.approx(50.0) in _speed_values(collector)
     finally:

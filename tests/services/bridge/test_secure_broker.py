@@ -9,7 +9,7 @@ import os
 import pwd
 import signal
 import subprocess
-import time
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.services.bridge.broker import free_port, mosquitto_binary
+from tests.polling import wait_until
+from tests.servers import free_port, mosquitto_binary
 from tests.services.bridge.conftest import message
 from tests.services.simulated import TOLKA, run
 
@@ -97,14 +98,13 @@ def secure_broker(tmp_path: Path) -> Iterator[SecureBroker]:
         f"keyfile {folder / 'server.key'}\nlog_dest file {folder / 'mosquitto.log'}\n"
     )
     process = subprocess.Popen([binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = folder / "mosquitto.log"
     try:
-        deadline = time.monotonic() + 10
-        while "running" not in (
-            (folder / "mosquitto.log").read_text() if (folder / "mosquitto.log").exists() else ""
-        ):
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "the TLS broker did not start"
-            time.sleep(0.05)
+        running = wait_until(
+            lambda: process.poll() is not None or (log.exists() and "running" in log.read_text())
+        )
+        assert process.poll() is None, process.communicate()[1]
+        assert running, "the TLS broker did not start"
         yield SecureBroker(port, ca)
     finally:
         process.send_signal(signal.SIGTERM)
@@ -120,14 +120,23 @@ def _client(broker: SecureBroker, client_id: str) -> mqtt.Client:
 
 def test_tls_and_password(secure_broker: SecureBroker, translator_file: Path, tmp_path: Path) -> None:
     url = f"mqtts://127.0.0.1:{secure_broker.port}"
-    bridge = subprocess.Popen(
-        [TOLKA, "bridge", "--broker", url, "--ca-file", str(secure_broker.ca), "--username", USER,
-         "--translator", str(translator_file), "--subscribe", "plant/a", "--publish", "plant/b"],
-        env={**os.environ, "TOLKA_MQTT_PASSWORD": PASSWORD}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    log = tmp_path / "bridge.log"
+    with log.open("wb") as stderr:  # the process has its own copy of the file
+        bridge = subprocess.Popen(
+            [TOLKA, "bridge", "--broker", url, "--ca-file", str(secure_broker.ca), "--username", USER,
+             "--translator", str(translator_file), "--subscribe", "plant/a", "--publish", "plant/b"],
+            env={**os.environ, "TOLKA_MQTT_PASSWORD": PASSWORD}, stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
     received: list[bytes] = []
+    arrived, subscribed = threading.Event(), threading.Event()
+
+    def on_message(client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
+        received.append(bytes(msg.payload))
+        arrived.set()
+
     collector = _client(secure_broker, "secure-collector")
-    collector.on_message = lambda client, userdata, msg: received.append(bytes(msg.payload))
+    collector.on_message = on_message
+    collector.on_subscribe = lambda *args: subscribed.set()
     collector.connect("127.0.0.1", secure_broker.port)
     collector.subscribe("plant/b", 1)
     collector.loop_start()
@@ -135,22 +144,21 @@ def test_tls_and_password(secure_broker: SecureBroker, translator_file: Path, tm
     publisher.connect("127.0.0.1", secure_broker.port)
     publisher.loop_start()
     try:
-        deadline = time.monotonic() + 30
-        while not received and time.monotonic() < deadline:  # until the bridge has subscribed
-            assert bridge.poll() is None, bridge.communicate()[1]
-            publisher.publish("plant/a", message(1500), qos=1).wait_for_publish(5)
-            time.sleep(0.5)
-        if not received:
-            bridge.send_signal(signal.SIGTERM)
-            pytest.fail(f"nothing translated over TLS: {bridge.communicate(timeout=30)[1]}")
+        assert subscribed.wait(10), "the collector could not subscribe"
+        # the bridge says ``tolka: bridging`` once its subscription is up: one message is enough then
+        wait_until(lambda: bridge.poll() is not None or "tolka: bridging" in log.read_text(), 30)
+        assert bridge.poll() is None, log.read_text()
+        assert "tolka: bridging" in log.read_text(), f"the bridge did not subscribe: {log.read_text()}"
+        publisher.publish("plant/a", message(1500), qos=1).wait_for_publish(5)
+        assert arrived.wait(30), f"nothing translated over TLS: {log.read_text()}"
         assert orjson.loads(received[0])["Skid_01"]["PLC"]["AnalogInputs"]["SC_107"] == pytest.approx(25.0)
     finally:
         for client in (publisher, collector):
             client.disconnect()
             client.loop_stop()
         bridge.send_signal(signal.SIGTERM)
-        errors = bridge.communicate(timeout=30)[1]
-    assert bridge.returncode == 0, errors
+        bridge.wait(30)
+    assert bridge.returncode == 0, log.read_text()
 
     wrong = run("bridge", "--broker", url, "--ca-file", str(secure_broker.ca), "--username", USER, "--password",
                 "wrong", "--translator", str(translator_file), "--subscribe", "plant/a", "--publish", "plant/c")  # fmt: skip

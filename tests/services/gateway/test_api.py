@@ -15,7 +15,7 @@ from services.gateway import Settings, create_app
 from tests.paths import PLANT, VENDOR_A, VENDOR_B
 from tests.services.gateway.conftest import matched, upload, wait_for
 from translator.alignment.rdf import parse_alignment_rdf
-from translator.alignment.sssom import parse_sssom
+from translator.alignment.sssom_read import parse_sssom
 
 pytestmark = pytest.mark.anyio
 

@@ -11,7 +11,7 @@ from lxml import etree
 from tests.services.gateway.conftest import matched
 from tests.sssompy import rows_as_sssom_py_reads_them, sssom_validate
 from translator.alignment.model import Status
-from translator.alignment.sssom import parse_sssom
+from translator.alignment.sssom_read import parse_sssom
 
 pytestmark = pytest.mark.anyio
 

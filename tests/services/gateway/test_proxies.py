@@ -13,8 +13,9 @@ from asyncua.ua.uaerrors import UaStatusCodeError
 
 from adapters.opcua.pki import Pki
 from tests.paths import VENDOR_A
+from tests.servers import free_port
 from tests.services.gateway.conftest import matched, upload
-from tests.services.proxy.test_proxy import A_NS, B_NS, free_port, vendor_a
+from tests.services.proxy.test_proxy import A_NS, B_NS, vendor_a
 from tests.services.proxy.test_trust import strict_machine
 
 pytestmark = pytest.mark.anyio

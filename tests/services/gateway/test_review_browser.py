@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.paths import ROOT, VENDOR_A, VENDOR_B
-from tests.services.gateway.test_serve import serving
+from tests.servers import gateway_serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -74,7 +74,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """``tolka serve`` on a free 127.0.0.1 port with two workers and a token; its URL."""
-    with serving(tmp_path / "data", TOKEN) as url:
+    with gateway_serving(tmp_path / "data", token=TOKEN, workers=2) as gateway:
+        url = gateway.url
         yield url
 
 

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,68 +12,17 @@ import orjson
 import pytest
 import websockets
 
-from tests.paths import ROOT, VENDOR_A, VENDOR_B
+from tests.paths import VENDOR_A, VENDOR_B
+from tests.servers import gateway_serving, tolka_process
 
 TOKEN = "test-token-5f2a"
 SPEED_A = "nsu=http://tolka.dev/demo/VendorA/;i=6061"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def tolka(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", "from services.cli import main; main()", *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-@contextmanager
-def serving(data_dir: Path, token: str, workers: int = 2) -> Iterator[str]:
-    """``tolka serve`` on a free 127.0.0.1 port with ``workers`` and a ``token``, yielding its URL; on
-    exit it is stopped with SIGTERM and must exit 0 and free its port."""
-    port = free_port()
-    process = tolka(
-        "serve", "--port", str(port), "--workers", str(workers), "--data-dir", str(data_dir),
-        env={"TOLKA_TOKENS": token},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"tolka serve did not come up: {process.communicate()[0]}")
-        time.sleep(0.2)
-    yield url
-    process.send_signal(signal.SIGTERM)
-    try:
-        output = process.communicate(timeout=30)[0]
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("tolka serve did not stop on SIGTERM")
-    assert process.returncode == 0, output
-    with socket.socket() as s:  # nothing listens on the port any more (closed connections may linger)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", port))
-        s.listen()
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    with serving(tmp_path / "data", TOKEN) as url:
-        yield url
+    with gateway_serving(tmp_path / "data", token=TOKEN, workers=2) as gateway:
+        yield gateway.url
 
 
 def test_upload_match_review_compile_translate_over_http_and_websocket(server: str) -> None:
@@ -137,7 +80,9 @@ def test_upload_match_review_compile_translate_over_http_and_websocket(server: s
 
 
 def test_serve_refuses_an_open_non_loopback_address(tmp_path: Path) -> None:
-    process = tolka("serve", "--host", "0.0.0.0", "--data-dir", str(tmp_path), env={"TOLKA_TOKENS": ""})
+    process = tolka_process(
+        "serve", "--host", "0.0.0.0", "--data-dir", str(tmp_path), env={"TOLKA_TOKENS": ""}
+    )
     output = process.communicate(timeout=60)[0]
     assert process.returncode == 2
     assert "refusing to listen on 0.0.0.0 without authentication" in output

@@ -17,7 +17,9 @@ from asyncua.client.client import Client
 from asyncua.ua.uaerrors import UaStatusCodeError
 
 from tests.paths import ROOT, VENDOR_B
-from tests.services.proxy.test_proxy import SC_107, SPEC, SPEED, free_port, node, vendor_a, writable_model
+from tests.polling import eventually
+from tests.servers import connects, free_port
+from tests.services.proxy.test_proxy import SC_107, SPEC, SPEED, node, vendor_a, writable_model
 from translator.translation.spec import write_translator
 
 pytestmark = pytest.mark.anyio
@@ -29,6 +31,13 @@ NO_SECURITY = ("--source-security", "None", "--serve-security", "None")
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+async def served(process: subprocess.Popen[str], client: Client) -> bool:
+    """Whether ``client`` could connect to the endpoint ``tolka proxy`` serves (not yet while it
+    starts); the test fails with the proxy's output when it has exited."""
+    assert process.poll() is None, process.communicate()[1]
+    return await connects(client)
 
 
 async def test_tolka_proxy_serves_the_target_model_until_interrupted(tmp_path: Path) -> None:
@@ -51,23 +60,18 @@ async def test_tolka_proxy_serves_the_target_model_until_interrupted(tmp_path: P
     process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stderr=subprocess.PIPE, text=True)
     client = Client(f"opc.tcp://127.0.0.1:{served_port}/tolka")
     try:
-        for _ in range(200):
-            try:
-                await client.connect()
-                break
-            except (TimeoutError, OSError):
-                assert process.poll() is None, process.communicate()[1]
-                await asyncio.sleep(0.2)
+        assert await eventually(lambda: served(process, client), 40, 0.2), "no served endpoint"
         speed = await node(source, SPEED)
         await speed.write_value(ua.DataValue(ua.Variant(3000.0, ua.VariantType.Double)))
         uri, identifier = SC_107.removeprefix("nsu=").split(";")
         sc_107 = client.get_node(f"ns={await client.get_namespace_index(uri)};{identifier}")
-        for _ in range(100):
+
+        async def arrived() -> bool:
             # the served endpoint may answer before the proxy's first value: BadWaitingForInitialData
-            served = await sc_107.read_data_value(raise_on_bad_status=False)
-            if served.StatusCode.is_good() and served.Value.Value == pytest.approx(50.0):
-                break
-            await asyncio.sleep(0.1)
+            value = await sc_107.read_data_value(raise_on_bad_status=False)
+            return bool(value.StatusCode.is_good() and value.Value.Value == pytest.approx(50.0))
+
+        await eventually(arrived)
         assert await sc_107.read_value() == pytest.approx(50.0)
         await client.disconnect()
     finally:
@@ -117,13 +121,7 @@ async def test_tolka_proxy_writes_back_only_what_it_is_told_for_a_write_user(tmp
     operator.set_user("operator")
     operator.set_password("op-secret")
     try:
-        for _ in range(200):
-            try:
-                await anonymous.connect()
-                break
-            except (TimeoutError, OSError):
-                assert process.poll() is None, process.communicate()[1]
-                await asyncio.sleep(0.2)
+        assert await eventually(lambda: served(process, anonymous), 40, 0.2), "no served endpoint"
         await operator.connect()
         uri, identifier = SC_107.removeprefix("nsu=").split(";")
         ns = await anonymous.get_namespace_index(uri)
@@ -135,10 +133,11 @@ async def test_tolka_proxy_writes_back_only_what_it_is_told_for_a_write_user(tmp
         await operator.get_node(f"ns={ns};{identifier}").write_value(
             ua.DataValue(ua.Variant(10.0, ua.VariantType.Double))
         )
-        for _ in range(100):
-            if await speed.read_value() == pytest.approx(600.0):
-                break
-            await asyncio.sleep(0.1)
+
+        async def written_back() -> bool:
+            return bool(await speed.read_value() == pytest.approx(600.0))
+
+        await eventually(written_back)
         assert await speed.read_value() == pytest.approx(600.0)
         await operator.disconnect()
         await anonymous.disconnect()

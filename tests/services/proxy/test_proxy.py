@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,14 @@ from asyncua.ua.status_codes import StatusCodes
 
 from adapters.opcua.security import ClientSecurity
 from services.proxy.plan import plan_routes
+from services.proxy.remote import RemoteTarget
 from services.proxy.runtime import Proxy
 from services.proxy.security import ServedSecurity, ServedUser
-from services.proxy.targets import RemoteTarget, ServedTarget
+from services.proxy.targets import ServedTarget
 from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
+from tests.polling import eventually
+from tests.servers import free_port, start_asyncua
 from translator.graph.model import Node as GraphNode
 from translator.graph.model import NodeKind, SchemaGraph
 from translator.translation.spec import Cast, MessageFormat, Rule, Side, TranslatorSpec, Unit, spec_to_dict
@@ -69,24 +71,16 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def serve_model(nodeset: Path, uri: str, port: int, writable: tuple[int, ...]) -> Server:
     """A real asyncua server at ``port`` with ``nodeset`` imported, the ``writable`` variables of ``uri``
     writable by clients."""
-    server = Server()
-    await server.init()
-    server.set_endpoint(f"opc.tcp://127.0.0.1:{port}")
-    await server.import_xml(str(nodeset))
-    ns = await server.get_namespace_index(uri)
-    for identifier in writable:
-        await server.get_node(f"ns={ns};i={identifier}").set_writable()
-    await server.start()
-    return server
+
+    async def make_writable(server: Server) -> None:
+        ns = await server.get_namespace_index(uri)
+        for identifier in writable:
+            await server.get_node(f"ns={ns};i={identifier}").set_writable()
+
+    return await start_asyncua(nodeset, port=port, configure=make_writable)
 
 
 async def vendor_a(port: int) -> Server:
@@ -181,16 +175,6 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
         yield started
 
 
-async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = await check()
-        if result or loop.time() > deadline:
-            return result
-        await asyncio.sleep(0.05)
-
-
 async def test_a_data_change_arrives_translated_with_its_timestamp_and_status(rig: Rig) -> None:
     speed = await node(rig.source, SPEED)
     stamp = dt.datetime(2026, 11, 1, 10, 0, 0, 250000, tzinfo=dt.UTC)
@@ -237,16 +221,12 @@ async def test_every_value_of_a_steady_counter_arrives(rig: Rig) -> None:
     start = loop.time()
     for k in range(1, count + 1):
         await speed.write_value(ua.DataValue(ua.Variant(60.0 * k, ua.VariantType.Double)))
-        await asyncio.sleep(max(0.0, start + k / 200 - loop.time()))
-    assert await eventually(lambda: _async(float(count) in seen), timeout=15), f"last seen {seen[-3:]}"
+        await asyncio.sleep(max(0.0, start + k / 200 - loop.time()))  # paced: 200 changes/s is the load
+    assert await eventually(lambda: float(count) in seen, timeout=15), f"last seen {seen[-3:]}"
     missing = sorted(set(range(1, count + 1)) - {round(v) for v in seen})
     assert missing == [], f"{len(missing)} values lost, first {missing[:10]}"
     assert rig.proxy.counters.dropped == 0
     assert rig.proxy.counters.failed == 0
-
-
-async def _async(value: bool) -> bool:
-    return value
 
 
 @pytest.mark.reliability
@@ -334,18 +314,16 @@ async def test_two_workers_share_the_source_and_lose_nothing(tmp_path: Path) -> 
         for k in range(1, count + 1):
             await speed.write_value(ua.DataValue(ua.Variant(60.0 * k, ua.VariantType.Double)))
             await temperature.write_value(ua.DataValue(ua.Variant(float(k), ua.VariantType.Double)))
-            await asyncio.sleep(max(0.0, start + k / 200 - loop.time()))
+            await asyncio.sleep(max(0.0, start + k / 200 - loop.time()))  # paced: 200 changes/s
         last_f = round(count * 1.8 + 32)
-        assert await eventually(
-            lambda: _async(float(count) in seen["speed"] and last_f in seen["temperature"]), 20
-        )
+        assert await eventually(lambda: float(count) in seen["speed"] and last_f in seen["temperature"], 20)
         assert sorted(set(range(1, count + 1)) - {round(v) for v in seen["speed"]}) == []
         assert sorted({round(k * 1.8 + 32) for k in range(1, count + 1)} - set(seen["temperature"])) == []
         # a write-role user's write reaches the source through the worker that owns the variable
         await sc_107.write_value(ua.DataValue(ua.Variant(5.0, ua.VariantType.Double)))
         assert await eventually(lambda: _equals(speed, 300.0))
         # the workers report their counters four times a second
-        assert await eventually(lambda: _async(proxy.counters.written_back == 1))
+        assert await eventually(lambda: proxy.counters.written_back == 1)
         counters = proxy.counters
         assert counters.state == "connected"
         assert counters.translated >= 2 * count

@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 from asyncua import ua
 from asyncua.client.client import Client
-from asyncua.server.server import Server
 
 from adapters import load
 from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.targets import ServedTarget, coerce
 from tests.address_space import ServedNode, browse_model
 from tests.paths import TEST_DATA
-from tests.services.proxy.test_proxy import eventually, free_port, open_served
+from tests.polling import eventually
+from tests.servers import asyncua_server, free_port
+from tests.services.proxy.test_proxy import open_served
 
 pytestmark = pytest.mark.anyio
 
@@ -54,12 +55,9 @@ async def test_the_served_model_is_the_exported_file(tmp_path: Path) -> None:
         subprocess.run, [TOLKA, "export", str(PUMP), "-o", str(exported)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    server = Server()
-    await server.init()
-    server.set_endpoint(f"opc.tcp://127.0.0.1:{free_port()}")
-    await server.import_xml(str(exported))
-    index = await server.get_namespace_index(URI)
-    from_file = normalised(await browse_model(server.get_node, index), index)
+    async with asyncua_server(exported) as server:
+        index = await server.get_namespace_index(URI)
+        from_file = normalised(await browse_model(server.get_node, index), index)
 
     url = f"opc.tcp://127.0.0.1:{free_port()}"
     target = ServedTarget(url, load(PUMP), security=open_served())
@@ -104,10 +102,7 @@ async def test_an_enumeration_the_export_made_is_written_by_name() -> None:
             assert (value.Value.Value, value.Value.VariantType) == (1, ua.VariantType.Int32)
             await state.write_value(ua.DataValue(ua.Variant(2, ua.VariantType.Int32)))
 
-            async def arrived() -> bool:
-                return bool(written)
-
-            assert await eventually(arrived)
+            assert await eventually(lambda: bool(written))
     finally:
         await target.stop()
     assert written == [(STATE, "fault", "operator")]  # carried back by name, as the rule has it

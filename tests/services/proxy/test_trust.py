@@ -8,7 +8,6 @@ leaves before the peer's certificate is trusted.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,9 @@ from services.proxy.runtime import Proxy
 from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.targets import ServedTarget
 from tests.paths import VENDOR_A, VENDOR_B
-from tests.services.proxy.test_proxy import A_NS, B_NS, SPEC, free_port
+from tests.polling import eventually
+from tests.servers import free_port, start_asyncua
+from tests.services.proxy.test_proxy import A_NS, B_NS, SPEC
 
 pytestmark = pytest.mark.anyio
 
@@ -38,13 +39,8 @@ def anyio_backend() -> str:
 
 async def strict_machine(port: int, pki: Path) -> tuple[Server, list[str | None]]:
     """Vendor A's model behind SignAndEncrypt only, user ``plc``; the list of logins it was asked for."""
-    server = Server()
-    await server.init()
-    server.set_endpoint(f"opc.tcp://127.0.0.1:{port}")
-    await server.import_xml(str(VENDOR_A))
     security = ServedSecurity(users=(ServedUser("plc", "plc-secret"),), pki=pki, role="plc")
-    await security.configure(server)
-    await server.start()
+    server = await start_asyncua(VENDOR_A, port=port, configure=security.configure)
     security.after_start(server)
     logins: list[str | None] = []
     manager = server.iserver.user_manager
@@ -58,14 +54,6 @@ async def strict_machine(port: int, pki: Path) -> tuple[Server, list[str | None]
 
     manager.get_user = counted  # type: ignore[method-assign]
     return server, logins
-
-
-async def until(check: Callable[[], bool], seconds: float = 30.0) -> None:
-    for _ in range(int(seconds / 0.1)):
-        if check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("not in time")
 
 
 async def test_nothing_is_trusted_unseen_either_way_and_the_sides_keep_their_own_identities(
@@ -93,15 +81,16 @@ async def test_nothing_is_trusted_unseen_either_way_and_the_sides_keep_their_own
     task = asyncio.create_task(proxy.run(stop, ready))
     try:
         # 1. the machine refuses Tolka's certificate: one line says which file to trust there; it retries
-        await until(lambda: "the server refused the connection (BadCertificateUntrusted)" in caplog.text)
+        refused = "the server refused the connection (BadCertificateUntrusted)"
+        assert await eventually(lambda: refused in caplog.text, 30), caplog.text
         assert f"trust {tolka_pki.own_cert}" in caplog.text
         assert logins == []  # no password sent
         assert len(machine_pki.certificates(machine_pki.rejected)) == 1
         machine_pki.trust(tolka_pki.own_cert)
         # 2. Tolka refuses the machine's certificate, never seen before: copied to rejected/, one line
-        await until(lambda: bool(tolka_pki.certificates(tolka_pki.rejected)))
+        assert await eventually(lambda: bool(tolka_pki.certificates(tolka_pki.rejected)), 30)
         [(rejected, _)] = tolka_pki.certificates(tolka_pki.rejected)
-        await until(lambda: f"tolka pki trust {rejected}" in caplog.text)
+        assert await eventually(lambda: f"tolka pki trust {rejected}" in caplog.text, 30), caplog.text
         assert logins == []  # still no password sent: the machine was not trusted
         assert not ready.is_set()
         tolka_pki.trust(rejected)
@@ -131,11 +120,12 @@ async def test_nothing_is_trusted_unseen_either_way_and_the_sides_keep_their_own
         await client.connect()
         try:
             sc_107 = client.get_node(f"ns={await client.get_namespace_index(B_NS)};i=6020")
-            for _ in range(100):
+
+            async def arrived() -> bool:
                 served = await sc_107.read_data_value(raise_on_bad_status=False)
-                if served.StatusCode.is_good() and served.Value.Value == pytest.approx(25.0):
-                    break
-                await asyncio.sleep(0.1)
+                return bool(served.StatusCode.is_good() and served.Value.Value == pytest.approx(25.0))
+
+            await eventually(arrived)
             assert await sc_107.read_value() == pytest.approx(25.0)  # 1500 rpm as Hz, encrypted both ways
         finally:
             await client.disconnect()

@@ -22,6 +22,8 @@ from services.proxy.runtime import Proxy
 from services.proxy.security import ServedUser
 from services.proxy.targets import ServedTarget
 from tests.paths import VENDOR_B, shared
+from tests.polling import eventually
+from tests.servers import connects, free_port
 from tests.services.proxy.test_proxy import (
     A_NS,
     B_NS,
@@ -30,8 +32,6 @@ from tests.services.proxy.test_proxy import (
     SPEC,
     SPEED,
     TT_103,
-    eventually,
-    free_port,
     node,
     open_served,
     running,
@@ -76,6 +76,7 @@ async def _levels(node: Node) -> tuple[int, int]:
 
 async def _settled(node: Node, expected: float) -> bool:
     """``node`` reads ``expected`` now and still after the proxy had time to carry anything further."""
+    # the wait is what is tested: a refused write must not reach the source, not even a little later
     await asyncio.sleep(0.5)
     return bool(await node.read_value() == expected)
 
@@ -241,12 +242,7 @@ async def test_a_source_down_at_start_reads_no_communication_until_it_comes() ->
     client = Client(url)
     source = None
     try:
-        for _ in range(100):
-            try:
-                await client.connect()
-                break
-            except (TimeoutError, OSError):
-                await asyncio.sleep(0.1)
+        assert await eventually(lambda: connects(client)), "the served endpoint never came up"
         ns = await client.get_namespace_index(B_NS)
         sc_107 = client.get_node(f"ns={ns};{SC_107.split(';')[1]}")
 

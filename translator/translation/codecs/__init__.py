@@ -17,7 +17,7 @@ from translator.translation.codecs.base import Codec, FieldValue, OutField
 from translator.translation.codecs.plain import JsonCodec
 from translator.translation.codecs.pubsub import PubSubCodec
 from translator.translation.codecs.senml import SenmlCodec
-from translator.translation.spec import MessageFormat
+from translator.translation.spec.model import MessageFormat
 
 __all__ = ["CODECS", "Codec", "FieldValue", "JsonCodec", "OutField", "PubSubCodec", "SenmlCodec", "codec_for"]
 

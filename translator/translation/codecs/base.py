@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from translator.translation.spec import MessageFormat
+from translator.translation.spec.model import MessageFormat
 
 __all__ = ["Codec", "FieldValue", "OutField"]
 

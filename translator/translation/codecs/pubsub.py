@@ -33,7 +33,7 @@ from typing import Any
 from translator.errors import MessageError
 from translator.translation.codecs.base import Codec, FieldValue, OutField
 from translator.translation.codecs.pubsub_frames import DELTA_FRAME, KEY_FRAME, MessageIds
-from translator.translation.spec import MessageFormat
+from translator.translation.spec.model import MessageFormat
 
 __all__ = ["PubSubCodec"]
 

@@ -1,19 +1,18 @@
 """Publishing translations to MQTT as OPC UA PubSub JSON (``tolka proxy --mqtt-publish``, the gateway).
 
-:class:`PubSubPublisher` is one DataSetWriter of a Publisher (OPC 10000-14 v1.05; the messages are
-made by :class:`~translator.translation.codecs.pubsub_frames.DataSetWriter`). It collects values offered by
-field
-name (:meth:`PubSubPublisher.offer`, safe to call from the data path: it never waits) and publishes
-once per publishing interval (``interval``): a key frame (``ua-keyframe``, every field) first and every
-``key_frame_count``-th interval, in between a delta frame (``ua-deltaframe``) of the fields that
-changed, nothing when nothing did (6.2.4.3). Each field is a DataValue with ``Value``,
+:class:`PubSubPublisher` is one DataSetWriter of a Publisher (OPC 10000-14 v1.05; the messages are made
+by :class:`~translator.translation.codecs.pubsub_frames.DataSetWriter`). It collects values offered by
+field name (:meth:`PubSubPublisher.offer`, safe to call from the data path: it never waits) and
+publishes once per publishing interval (``interval``): a key frame (``ua-keyframe``, every field) first
+and every ``key_frame_count``-th interval, in between a delta frame (``ua-deltaframe``) of the fields
+that changed, nothing when nothing did (6.2.4.3). Each field is a DataValue with ``Value``,
 ``SourceTimestamp`` and ``StatusCode`` when not good. Before its first data message, and whenever the
 fields change (a new field, another type), it publishes the DataSet's metadata (``ua-metadata``,
 7.2.5.5.2: each field's name, BuiltInType, DataType and engineering units) *retained* on the metadata
 topic (7.3.4.7.4, RETAIN true), so a subscriber that comes later gets it at once. It reconnects with
-backoff when the broker goes away; values offered meanwhile are kept (the latest per field), and after
-a reconnection the metadata and a key frame go out first, so a consumer sees the current state, not
-every step.
+backoff when the broker goes away; values offered meanwhile are kept (the latest per field), and after a
+reconnection the metadata and a key frame go out first, so a consumer sees the current state, not every
+step.
 
 :class:`MessagePublisher` publishes whole messages (the gateway's translations); :func:`as_pubsub`
 makes a translation a key frame of a DataSetWriter (``MessageId`` and ``SequenceNumber`` included).
@@ -26,9 +25,6 @@ import collections
 import contextlib
 import datetime as dt
 import logging
-import socket
-import ssl
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -36,7 +32,7 @@ from typing import Any
 import aiomqtt
 import orjson
 
-from services.bridge.settings import BrokerUrl, Tls
+from services.mqtt.broker import BrokerUrl, Tls, new_client
 from translator.instances.series import flatten
 from translator.translation.codecs.plain import pointer_tokens
 from translator.translation.codecs.pubsub_frames import KEY_FRAME, DataSetWriter, FieldSpec
@@ -68,21 +64,6 @@ def metadata_topic_for(data_topic: str, writer: DataSetWriter) -> str:
     if len(levels) >= 3 and levels[2] == "data":
         return "/".join([*levels[:2], "metadata", writer.publisher_id, writer.group_name, writer.writer_name])
     return f"{data_topic}/metadata"
-
-
-def _client(
-    broker: BrokerUrl, prefix: str, username: str | None, password: str | None, tls: ssl.SSLContext | None
-) -> aiomqtt.Client:
-    """A client of ``broker`` with a fresh id starting ``prefix``, Nagle off (each publish goes now)."""
-    return aiomqtt.Client(
-        broker.host,
-        broker.port,
-        identifier=f"{prefix}-{uuid.uuid4().hex[:12]}",
-        username=username,
-        password=password,
-        tls_context=tls,
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-    )
 
 
 class PubSubPublisher:
@@ -175,7 +156,7 @@ class PubSubPublisher:
         backoff = 0.5
         while not stop.is_set():
             try:
-                async with _client(
+                async with new_client(
                     self.broker, "tolka-publish", self.username, self.password, self.tls_context
                 ) as client:
                     backoff = 0.5
@@ -291,7 +272,7 @@ class MessagePublisher:
         backoff, again = 0.5, False
         while not (stop.is_set() and not self._queue):
             try:
-                async with _client(
+                async with new_client(
                     self.broker, "tolka-gateway", self.username, self.password, self.tls_context
                 ) as client:
                     backoff = 0.5

@@ -1,212 +1,38 @@
-"""The translator file: what a translator does, as plain data a person can read and edit.
-
-A translator file is JSON (its JSON Schema is ``ontologies/schemas/translator.schema.json``; the
-README has a page on it). It names the two models and the message format on each side, and holds one
-rule per target field: the source field(s), the target field, and the value transforms applied in
-order::
-
-    {
-      "tolka_translator": 1,
-      "source": {"model": "VendorA.PumpSkid.NodeSet2.xml",
-                 "format": {"type": "opcua-pubsub-json", "dataset_writer_id": 1}},
-      "target": {"model": "VendorB.LegacySkid.NodeSet2.xml", "format": {"type": "json"}},
-      "rules": [
-        {"target": "/Skid_01/TT_102", "source": "Skid.Tank.Temperature",
-         "transform": [{"op": "unit", "from": "CEL", "to": "FAH"}], "unit": "FAH"},
-        {"target": "/Skid_01/Mode", "source": "Skid.Pump.State",
-         "transform": [{"op": "map", "pairs": [[1, "RUN"], [0, "OFF"]]}]},
-        {"target": "/Skid_01/Site", "default": "north"}
-      ]
-    }
-
-Field addresses depend on the side's format (:mod:`translator.translation.codecs`): a JSON Pointer for plain
-JSON, the record name for SenML, the DataSet field name for OPC UA PubSub JSON. Transforms: ``copy``,
-``unit`` (UNECE common codes or QUDT IRIs, converted by pint), ``affine`` (``a*x + b``), ``map`` (value
-pairs, optional ``default``), ``cast`` (``int``, ``float``, ``bool``, ``string``, ``time``), ``invert``
-(boolean not). A rule without a source writes its ``default``; a rule with several sources combines
-them (``sum``, ``mean``, ``min``, ``max``, or ``first`` present).
-
-This module only reads, checks, writes and inverts the rules; :mod:`translator.translation.compiled` compiles
-them into the function that runs on messages.
-"""
+"""Reading and checking a translator file: :func:`read_translator` (a file), :func:`spec_from_dict` (a
+parsed document); the first fault raises with the JSON Pointer to it. :func:`resolve_model` finds
+the files a side's ``model`` names."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import orjson
 
 from translator.errors import TranslatorFileError
-from translator.files import write_atomic
+from translator.translation.spec.model import (
+    CASTS,
+    COMBINES,
+    FORMAT_VERSION,
+    FORMATS,
+    MISSING,
+    Affine,
+    Cast,
+    Copy,
+    Invert,
+    MessageFormat,
+    Rule,
+    Scalar,
+    Side,
+    Transform,
+    TranslatorSpec,
+    Unit,
+    ValueMap,
+)
 
-__all__ = [
-    "CASTS",
-    "COMBINES",
-    "FORMATS",
-    "FORMAT_VERSION",
-    "MISSING",
-    "Affine",
-    "Cast",
-    "Copy",
-    "Invert",
-    "MessageFormat",
-    "Rule",
-    "Side",
-    "Transform",
-    "TranslatorSpec",
-    "Unit",
-    "ValueMap",
-    "read_translator",
-    "resolve_model",
-    "reverse_spec",
-    "spec_from_dict",
-    "spec_to_dict",
-    "write_translator",
-]
-
-FORMAT_VERSION: Final = 1
-FORMATS: Final = ("json", "senml", "opcua-pubsub-json")
-CASTS: Final = ("int", "float", "bool", "string", "time")
-COMBINES: Final = ("first", "sum", "mean", "min", "max")
-
-
-class _Missing:
-    """The absence of a default (``None`` is a valid default: JSON ``null``)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Final = _Missing()
-
-Scalar = str | int | float | bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class MessageFormat:
-    """The message format of one side and its options.
-
-    Attributes:
-        type: ``json``, ``senml`` or ``opcua-pubsub-json``.
-        timestamp: ``json`` only: JSON Pointer of a message-level timestamp (ISO 8601 text), read on
-            the source side and written on the target side.
-        base_name: ``senml`` only: the ``bn`` written on output (record names are relative to it).
-        dataset_writer_id: ``opcua-pubsub-json`` only: the DataSetMessage to read (the first one when
-            unset) and the ``DataSetWriterId`` written.
-        publisher_id: ``opcua-pubsub-json`` only: the ``PublisherId`` written.
-    """
-
-    type: str = "json"
-    timestamp: str | None = None
-    base_name: str = ""
-    dataset_writer_id: int | None = None
-    publisher_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Side:
-    """One side of a translator: the model it speaks (a file, URI or endpoint) and its message format."""
-
-    model: str
-    format: MessageFormat = field(default_factory=MessageFormat)
-
-
-@dataclass(frozen=True, slots=True)
-class Copy:
-    """The value as it is."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A unit conversion from ``source`` to ``target`` (UNECE codes or QUDT IRIs), computed by pint."""
-
-    source: str
-    target: str
-
-
-@dataclass(frozen=True, slots=True)
-class Affine:
-    """``a * x + b``."""
-
-    a: float
-    b: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class ValueMap:
-    """Each source value to a target value; ``default`` for the others (an error when MISSING)."""
-
-    pairs: tuple[tuple[Scalar, Scalar], ...]
-    default: Any = MISSING
-
-
-@dataclass(frozen=True, slots=True)
-class Cast:
-    """A type cast to ``to``; ``source`` (the type cast from) makes it invertible."""
-
-    to: str
-    source: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Invert:
-    """Boolean not."""
-
-
-Transform = Copy | Unit | Affine | ValueMap | Cast | Invert
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """How one target field is made.
-
-    Attributes:
-        target: the target field's address.
-        sources: the source fields' addresses; empty for a constant (``default``).
-        transforms: applied in order to the (combined) source value.
-        combine: how several sources become one value.
-        default: written when the source field is absent (or always, without sources).
-        unit: the target field's unit (written where the format carries units, as SenML ``u``).
-        source_unit: the source field's unit (used by the reverse translator).
-        source_id: the source model's node id this rule came from (provenance only).
-        target_id: the target model's node id.
-        confidence: the correspondence's confidence, when compiled from an alignment.
-        write_back: whether a client of the OPC UA proxy's served model may write the target and have
-            the write carried back to the source (the rule must invert); off unless the file says
-            ``"write_back": true``.
-    """
-
-    target: str
-    sources: tuple[str, ...] = ()
-    transforms: tuple[Transform, ...] = ()
-    combine: str = "first"
-    default: Any = MISSING
-    unit: str = ""
-    source_unit: str = ""
-    source_id: str = ""
-    target_id: str = ""
-    confidence: float | None = None
-    write_back: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class TranslatorSpec:
-    """A whole translator file."""
-
-    source: Side
-    target: Side
-    rules: tuple[Rule, ...]
-
-
-# --------------------------------------------------------------------------------------------
-# Reading and checking
-# --------------------------------------------------------------------------------------------
+__all__ = ["read_translator", "resolve_model", "spec_from_dict"]
 
 
 class _Reader:
@@ -459,134 +285,3 @@ def read_translator(path: str | Path) -> TranslatorSpec:
     except orjson.JSONDecodeError as exc:
         raise ParseError(f"not JSON: {exc.msg}", source=str(path), line=exc.lineno) from None
     return spec_from_dict(data, source=str(path))
-
-
-# --------------------------------------------------------------------------------------------
-# Writing
-# --------------------------------------------------------------------------------------------
-
-
-def _format_dict(fmt: MessageFormat) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": fmt.type}
-    if fmt.timestamp is not None:
-        data["timestamp"] = fmt.timestamp
-    if fmt.base_name:
-        data["base_name"] = fmt.base_name
-    if fmt.dataset_writer_id is not None:
-        data["dataset_writer_id"] = fmt.dataset_writer_id
-    if fmt.publisher_id is not None:
-        data["publisher_id"] = fmt.publisher_id
-    return data
-
-
-def _transform_dict(transform: Transform) -> dict[str, Any]:
-    match transform:
-        case Copy():
-            return {"op": "copy"}
-        case Invert():
-            return {"op": "invert"}
-        case Unit(source, target):
-            return {"op": "unit", "from": source, "to": target}
-        case Affine(a, b):
-            return {"op": "affine", "a": a, "b": b}
-        case Cast(to, source):
-            return {"op": "cast", "to": to} | ({"from": source} if source else {})
-        case ValueMap(pairs, default):
-            data: dict[str, Any] = {"op": "map", "pairs": [list(p) for p in pairs]}
-            return data | ({} if default is MISSING else {"default": default})
-    raise TypeError(f"not a transform: {transform!r}")  # pragma: no cover
-
-
-def _rule_dict(rule: Rule) -> dict[str, Any]:
-    data: dict[str, Any] = {"target": rule.target}
-    if rule.sources:
-        data["source"] = rule.sources[0] if len(rule.sources) == 1 else list(rule.sources)
-    if len(rule.sources) > 1:
-        data["combine"] = rule.combine
-    if rule.transforms:
-        data["transform"] = [_transform_dict(t) for t in rule.transforms]
-    if rule.default is not MISSING:
-        data["default"] = rule.default
-    for name in ("unit", "source_unit", "source_id", "target_id"):
-        if getattr(rule, name):
-            data[name] = getattr(rule, name)
-    if rule.confidence is not None:
-        data["confidence"] = round(rule.confidence, 4)
-    if rule.write_back:
-        data["write_back"] = True
-    return data
-
-
-def spec_to_dict(spec: TranslatorSpec) -> dict[str, Any]:
-    """The JSON document of a spec (the inverse of :func:`spec_from_dict`)."""
-    return {
-        "tolka_translator": FORMAT_VERSION,
-        "source": {"model": spec.source.model, "format": _format_dict(spec.source.format)},
-        "target": {"model": spec.target.model, "format": _format_dict(spec.target.format)},
-        "rules": [_rule_dict(rule) for rule in spec.rules],
-    }
-
-
-def write_translator(spec: TranslatorSpec, path: str | Path) -> None:
-    """Write a translator file atomically, indented for people."""
-    write_atomic(Path(path), orjson.dumps(spec_to_dict(spec), option=orjson.OPT_INDENT_2) + b"\n")
-
-
-# --------------------------------------------------------------------------------------------
-# Reversing
-# --------------------------------------------------------------------------------------------
-
-
-def _inverse(transform: Transform) -> Transform | None:
-    """The transform undoing ``transform``; None when there is none."""
-    match transform:
-        case Copy() | Invert():
-            return transform
-        case Unit(source, target):
-            return Unit(target, source)
-        case Affine(a, b):
-            return Affine(1.0 / a, -b / a) if a != 0 else None
-        case Cast(to, source):
-            return Cast(source, to) if source is not None else None
-        case ValueMap(pairs, _):
-            targets = {t for _, t in pairs}
-            return ValueMap(tuple((t, s) for s, t in pairs)) if len(targets) == len(pairs) else None
-    return None  # pragma: no cover
-
-
-def _reverse_rule(rule: Rule) -> Rule | None:
-    if len(rule.sources) != 1:
-        return None
-    inverses = [_inverse(t) for t in reversed(rule.transforms)]
-    if any(t is None for t in inverses):
-        return None
-    return replace(
-        rule,
-        target=rule.sources[0],
-        sources=(rule.target,),
-        transforms=tuple(t for t in inverses if t is not None),
-        combine="first",
-        default=MISSING,
-        unit=rule.source_unit,
-        source_unit=rule.unit,
-        source_id=rule.target_id,
-        target_id=rule.source_id,
-    )
-
-
-def reverse_spec(spec: TranslatorSpec) -> tuple[TranslatorSpec, tuple[Rule, ...]]:
-    """The translator from target back to source, and the rules it had to leave out.
-
-    A rule reverses when it has one source and every transform has an inverse: copy, unit, affine
-    with ``a != 0``, a one-to-one map, a cast that names the type it casts from, invert. Constants
-    and combined sources do not; of several rules reading one source field, the first reverses.
-    """
-    reversed_rules: dict[str, Rule] = {}
-    skipped = []
-    for rule in spec.rules:
-        back = _reverse_rule(rule)
-        if back is None or back.target in reversed_rules:  # a source field feeding two targets: the first
-            skipped.append(rule)
-        else:
-            reversed_rules[back.target] = back
-    return TranslatorSpec(spec.target, spec.source, tuple(reversed_rules.values())), tuple(skipped)

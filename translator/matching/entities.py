@@ -1,0 +1,119 @@
+"""The comparable texts of a node (:class:`EntityText`: its name variants, their words, its datatype
+class and unit) and how compatible two nodes are by kind, datatype and unit (:func:`pair_factor`):
+a class never maps to a property, a boolean never to a temperature, a temperature never to a
+pressure (units compared by the physical quantity they measure, :mod:`translator.translation.units`).
+Names are normalised by :mod:`translator.graph.names`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from translator.graph.classes import datatype_class
+from translator.graph.model import Node, NodeKind
+from translator.graph.names import content_tokens, normalize, tokens
+from translator.translation.units import compatible
+
+__all__ = ["GROUPS", "EntityText", "entity_texts", "kind_factor", "pair_factor"]
+
+GROUPS: dict[NodeKind, str] = {
+    NodeKind.CLASS: "concept",
+    NodeKind.OBJECT_TYPE: "concept",
+    NodeKind.OBJECT: "concept",
+    NodeKind.INDIVIDUAL: "instance",
+    NodeKind.VARIABLE: "attribute",
+    NodeKind.PROPERTY: "attribute",
+    NodeKind.FIELD: "attribute",
+    NodeKind.DATATYPE_PROPERTY: "attribute",
+    NodeKind.VARIABLE_TYPE: "attribute-type",
+    NodeKind.OBJECT_PROPERTY: "relation",
+    NodeKind.ANNOTATION_PROPERTY: "relation",
+    NodeKind.REFERENCE_TYPE: "relation",
+    NodeKind.DATA_TYPE: "datatype",
+    NodeKind.METHOD: "method",
+    NodeKind.VIEW: "view",
+    NodeKind.UNIT: "unit",
+    NodeKind.ENUM_VALUE: "enum",
+}
+"""The group of each node kind: kinds of one group may map to each other."""
+_NEAR = {frozenset({"attribute", "relation"}): 0.75, frozenset({"concept", "attribute"}): 0.5}
+
+
+def kind_factor(a: NodeKind, b: NodeKind) -> float:
+    """How compatible two kinds are: 1 same kind, 0.9 same group, less for near groups, 0 otherwise."""
+    if a is b:
+        return 1.0
+    ga, gb = GROUPS.get(a, a.value), GROUPS.get(b, b.value)
+    if ga == gb:
+        return 0.9
+    return _NEAR.get(frozenset({ga, gb}), 0.0)
+
+
+def _datatype_factor(a: str, b: str) -> float:
+    if not a or not b or a == b:
+        return 1.0
+    if "bool" in (a, b) and "number" in (a, b):
+        return 0.0  # a temperature never maps to a boolean
+    return 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class EntityText:
+    """The comparable texts of one node."""
+
+    id: str
+    kind: NodeKind
+    variants: tuple[str, ...]
+    token_sets: tuple[tuple[str, ...], ...]
+    datatype: str
+    label: str
+    unit: str = ""
+    lead_words: frozenset[str] = frozenset()
+    """First words of the names, stopwords kept: the verb of a relation (``has``, ``assign``)."""
+
+
+def _variants(node: Node) -> tuple[str, ...]:
+    raw = [node.name, node.label, *(text for _, text in node.labels), *node.synonyms]
+    seen: dict[str, None] = {}
+    for text in raw:
+        if text and text != "*":
+            norm = normalize(text)
+            if norm:
+                seen.setdefault(norm, None)
+    return tuple(seen)
+
+
+def _lead_words(node: Node) -> frozenset[str]:
+    texts = (node.name, node.label, *(text for _, text in node.labels), *node.synonyms)
+    return frozenset(words[0] for words in map(tokens, texts) if words)
+
+
+def entity_texts(nodes: Iterable[Node]) -> list[EntityText]:
+    """Texts of nodes (sorted by id, so results never depend on load order)."""
+    out = []
+    for node in sorted(nodes, key=lambda n: n.id):
+        variants = _variants(node)
+        if not variants:
+            continue
+        out.append(
+            EntityText(
+                node.id,
+                node.kind,
+                variants,
+                tuple(content_tokens(v) for v in variants),
+                datatype_class(node.datatype),
+                node.label or node.name,
+                node.unit,
+                _lead_words(node),
+            )
+        )
+    return out
+
+
+def pair_factor(a: EntityText, b: EntityText) -> float:
+    """How compatible two entities are by kind, datatype and unit; 0 means never a pair (a class and
+    a property, a boolean and a number, a temperature and a pressure)."""
+    if compatible(a.unit, b.unit) is False:  # °C never maps to bar; °C to °F is fine
+        return 0.0
+    return kind_factor(a.kind, b.kind) * _datatype_factor(a.datatype, b.datatype)

@@ -1,0 +1,92 @@
+"""How to match (:class:`MatchOptions`), and the defaults that depend on the models: the one-to-one
+threshold of each method (:func:`default_threshold`). The weights and thresholds were chosen by hand
+on the 11 OAEI conference pairs (see :mod:`translator.matching.matcher`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from translator.graph.model import NodeKind, SchemaGraph
+from translator.matching.lexical_rules import RULES
+
+__all__ = ["METHODS", "THRESHOLDS", "MatchOptions", "default_threshold", "is_ontology"]
+
+METHODS = ("lexical", "structural", "gnn", "auto")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    """How to match.
+
+    Attributes:
+        method: ``lexical``, ``structural``, ``gnn`` or ``auto``.
+        threshold: lowest score of a one-to-one correspondence; default 0.75, and 0.6 for ``gnn``
+            between models that are not both ontologies, whose blended scores run lower
+            (:func:`default_threshold`).
+        top_k: when set, write the k best candidates of every source node instead of one-to-one.
+        block: candidates kept per source node by the n-gram index.
+        structure: how far structural support lifts a pair's score towards 1 (0 = lexical only).
+        extraction: ``greedy`` (mutual best first: an exact match is never traded for two near ones)
+            or ``hungarian`` (maximum total score; falls back to greedy on huge problems).
+        model: a trained GNN model file (``tolka train``) for ``gnn``; default: the shipped model.
+        gnn_weight: weight of the GNN similarity blended with the structural scores (``gnn``, unless
+            both models are ontologies); a pair the GNN is confident about on its own (calibrated
+            probability at least ``gnn_confidence``, or ``gnn_confidence_units`` between units of
+            one quantity) scores that probability when it is higher than the blend.
+        gnn_nudge: between two ontologies, ``gnn`` scores a candidate pair structural score plus
+            ``gnn_nudge``·(GNN similarity − 0.5): the GNN breaks near-ties and nothing more (chosen
+            on the OAEI conference pairs, so in-sample there).
+        synonyms: use WordNet synonyms as lexical evidence (:mod:`translator.matching.text.wordnet`); without
+            a
+            WordNet database the match runs without them (logged once).
+        wordnet: the WordNet database folder; default: the first of
+            :data:`translator.matching.text.wordnet.DEFAULT_DIRS` that holds one (``/usr/share/wordnet``).
+        rules: the lexical matcher's set-level rules that are on
+            (:data:`translator.matching.lexical_rules.RULES`: specialisation, renaming, acronyms,
+            synonyms; all by default).
+    """
+
+    method: str = "auto"
+    threshold: float | None = None
+    top_k: int | None = None
+    block: int = 20
+    structure: float = 0.3
+    extraction: str = "greedy"
+    model: str | None = None
+    gnn_weight: float = 0.2
+    gnn_nudge: float = 0.04
+    gnn_confidence: float = 0.8
+    gnn_confidence_units: float = 0.6
+    synonyms: bool = True
+    wordnet: str | None = None
+    rules: tuple[str, ...] = RULES
+
+
+THRESHOLDS = {"lexical": 0.75, "structural": 0.75, "gnn": 0.6}
+"""Default one-to-one threshold per method."""
+
+
+_ONTOLOGY_KINDS = frozenset(
+    {
+        NodeKind.CLASS,
+        NodeKind.OBJECT_PROPERTY,
+        NodeKind.DATATYPE_PROPERTY,
+        NodeKind.ANNOTATION_PROPERTY,
+        NodeKind.INDIVIDUAL,
+    }
+)
+
+
+def is_ontology(graph: SchemaGraph) -> bool:
+    """Whether every own node of ``graph`` is an ontology entity (class, property, individual)."""
+    return all(node.kind in _ONTOLOGY_KINDS for node in graph.own_nodes())
+
+
+def default_threshold(method: str, source: SchemaGraph, target: SchemaGraph) -> float:
+    """The one-to-one threshold of ``method`` (after :func:`~translator.matching.matcher.resolve_method`)
+    when none is given:
+    :data:`THRESHOLDS`, except that ``gnn`` between two ontologies keeps the structural threshold,
+    since its scores there are structural scores, nudged."""
+    if method == "gnn" and is_ontology(source) and is_ontology(target):
+        return THRESHOLDS["structural"]
+    return THRESHOLDS[method]
