@@ -121,7 +121,7 @@ class TranslatorRecord:
     created: str
     notes: tuple[str, ...]
     document: Annotated[
-        dict[str, object], Field(description="the translator file (see the README, 'Translator files')")
+        dict[str, object], Field(description="the translator file (see docs/translator-file.md)")
     ]
     accepted_only: Annotated[bool, Field(exclude=True)]
 

@@ -1,9 +1,9 @@
 """The translator file: what a translator does, as plain data a person can read and edit.
 
-A translator file is JSON (its JSON Schema is ``ontologies/schemas/translator.schema.json``; the
-README has a page on it). It names the two models and the message format on each side, and holds one
-rule per target field: the source field(s), the target field, and the value transforms applied in
-order::
+A translator file is JSON (its JSON Schema is ``ontologies/schemas/translator.schema.json``;
+docs/translator-file.md describes it). It names the two models and the message format on each side,
+and holds one rule per target field: the source field(s), the target field, and the value transforms
+applied in order::
 
     {
       "tolka_translator": 1,
