@@ -8,9 +8,7 @@ Units, ranges and enumerations come from the values the crawl read: ``Engineerin
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from asyncua import ua
@@ -19,7 +17,7 @@ from adapters.opcua.crawl import Crawl, LiveNode
 from adapters.opcua.nodeid import split_expanded
 from adapters.opcua.nodes import Facets, opcua_node
 from adapters.opcua.ns0 import ROOT, base_name, base_node
-from adapters.opcua.paths import browse_paths, containment_relations
+from adapters.opcua.paths import Links, browse_paths, containment_relations, read_links
 from adapters.opcua.values import CEFACT_NAMESPACE, unece_code
 from translator.graph.model import NodeKind, SchemaGraph
 
@@ -125,23 +123,10 @@ def build_graph(crawl: Crawl, url: str, language: str = "en") -> SchemaGraph:
     return graph
 
 
-@dataclass(slots=True)
-class _Links:
-    """What the references of a browsed server say: each node's children (along containment), its
-    modelling rule's name, type definition, owner (of a property) and first parent; and the edges."""
-
-    children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    modelling: dict[str, str] = field(default_factory=dict)
-    type_of: dict[str, str] = field(default_factory=dict)
-    property_of: dict[str, str] = field(default_factory=dict)
-    parent_of: dict[str, str] = field(default_factory=dict)
-    edges: list[tuple[str, str, str]] = field(default_factory=list)
-
-
 def _links(
     nodes: dict[str, LiveNode], refs: list[tuple[str, str, str]], name_of: Callable[[str], str]
-) -> _Links:
-    """Read the references (each named after its reference type's BrowseName) into `_Links`."""
+) -> Links:
+    """Read the references (each named after its reference type's BrowseName) into `Links`."""
     relation_of = {rt: name_of(rt) for rt in {rt for _, _, rt in refs}}
     reference_type = int(ua.NodeClass.ReferenceType)
     containment = containment_relations(
@@ -151,26 +136,11 @@ def _links(
         and nodes[s].node_class == reference_type
         and nodes[t].node_class == reference_type
     )
-    links = _Links()
-    for s, t, rt in refs:
-        relation = relation_of[rt]
-        links.edges.append((s, t, relation))
-        if relation in containment:
-            links.children[s].append(t)
-            links.parent_of.setdefault(t, s)
-        if relation == "HasModellingRule":
-            links.modelling[s] = name_of(t)
-        elif relation == "HasTypeDefinition":
-            links.type_of[s] = t
-        elif relation == "HasProperty":
-            links.property_of[t] = s
-    for kids in links.children.values():
-        kids.sort()
-    return links
+    return read_links(refs, relation_of, containment, name_of)
 
 
 def _values(
-    nodes: dict[str, LiveNode], links: _Links
+    nodes: dict[str, LiveNode], links: Links
 ) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[float, float]], dict[str, tuple[str, ...]]]:
     """The units, ranges and enumerations of the nodes, from the values of their properties (and
     the definitions of data types)."""

@@ -10,9 +10,8 @@ enumerations from ``EnumStrings``/``EnumValues`` and data type definitions.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.opcua.models import ModelIndex, NodeSetHeader, RequiredModel, read_header, version_key
@@ -24,7 +23,7 @@ from adapters.opcua.ns0 import (
     base_name,
     base_node,
 )
-from adapters.opcua.paths import browse_paths, containment_relations
+from adapters.opcua.paths import Links, browse_paths, containment_relations, read_links
 from adapters.options import LoadOptions, SourceFile
 from adapters.safety import read_input
 from translator.errors import MissingModelError, ModelContentError
@@ -225,37 +224,10 @@ def _add_referenced(
     return seeds
 
 
-@dataclass(slots=True)
-class _Links:
-    """What the references say: each node's children (along containment), its modelling rule's
-    name, type definition and owner (of a property); and the edges."""
-
-    children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    modelling: dict[str, str] = field(default_factory=dict)
-    type_of: dict[str, str] = field(default_factory=dict)
-    property_of: dict[str, str] = field(default_factory=dict)
-    edges: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def _links(entries: dict[str, _Entry], refs: list[tuple[str, str, str]], name_of: _Namer) -> _Links:
-    """Read the references (each named after its reference type's BrowseName) into `_Links`."""
-    containment = _containment(entries, refs, name_of)
-    links = _Links()
+def _links(entries: dict[str, _Entry], refs: list[tuple[str, str, str]], name_of: _Namer) -> Links:
+    """Read the references (each named after its reference type's BrowseName) into `Links`."""
     relation_of = {rt: name_of(rt) for rt in {rt for _, _, rt in refs}}
-    for s, t, rt in refs:
-        relation = relation_of[rt]
-        links.edges.append((s, t, relation))
-        if relation in containment:
-            links.children[s].append(t)
-        if relation == "HasModellingRule":
-            links.modelling[s] = name_of(t)
-        elif relation == "HasTypeDefinition":
-            links.type_of[s] = t
-        elif relation == "HasProperty":
-            links.property_of[t] = s
-    for kids in links.children.values():
-        kids.sort()
-    return links
+    return read_links(refs, relation_of, _containment(entries, refs, name_of), name_of)
 
 
 def _values(

@@ -10,12 +10,14 @@ are BrowseNames escaped as in RFC 6901. A node no seed reaches starts its own pa
 from __future__ import annotations
 
 import heapq
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from adapters.opcua.ns0 import CONTAINMENT_REFERENCES, NON_CONTAINMENT_HIERARCHICAL
 from adapters.texts import escape_segment
 
-__all__ = ["browse_paths", "containment_relations"]
+__all__ = ["Links", "browse_paths", "containment_relations", "read_links"]
 
 
 def containment_relations(reference_subtypes: Iterable[tuple[str, str]]) -> set[str]:
@@ -77,3 +79,42 @@ def browse_paths(
             heapq.heappush(heap, (1, "/" + escape_segment(name_of(node_id)), node_id))
             run()
     return paths
+
+
+@dataclass(slots=True)
+class Links:
+    """What a model's references say: each node's children (along containment, sorted) and first
+    parent, its modelling rule's name, type definition and owner (of a property); and the edges."""
+
+    children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    parent_of: dict[str, str] = field(default_factory=dict)
+    modelling: dict[str, str] = field(default_factory=dict)
+    type_of: dict[str, str] = field(default_factory=dict)
+    property_of: dict[str, str] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def read_links(
+    refs: Iterable[tuple[str, str, str]],
+    relation_of: Mapping[str, str],
+    containment: Collection[str],
+    name_of: Callable[[str], str],
+) -> Links:
+    """Read ``(source, target, reference type)`` references, each named by ``relation_of`` (its
+    reference type's BrowseName), into `Links`; ``containment`` names the containing relations."""
+    links = Links()
+    for s, t, rt in refs:
+        relation = relation_of[rt]
+        links.edges.append((s, t, relation))
+        if relation in containment:
+            links.children[s].append(t)
+            links.parent_of.setdefault(t, s)
+        if relation == "HasModellingRule":
+            links.modelling[s] = name_of(t)
+        elif relation == "HasTypeDefinition":
+            links.type_of[s] = t
+        elif relation == "HasProperty":
+            links.property_of[t] = s
+    for kids in links.children.values():
+        kids.sort()
+    return links
