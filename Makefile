@@ -8,19 +8,22 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.tolka-installed
 SHARED ?= ../shared/data
 WORDNET_DIR ?= $(or $(TOLKA_WORDNET_DIR),/usr/share/wordnet)
+FREEDICT_DIR ?= $(or $(TOLKA_FREEDICT_DIR),/usr/share/dictd)
 PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model wordnet chromium mosquitto node-opcua bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale bench-pairs logmap clean help
+.PHONY: demo test check format model decider wordnet freedict chromium mosquitto node-opcua bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale bench-pairs logmap clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
 	@echo "make test   - set up .venv if needed, then run the test suite"
 	@echo "make check  - ruff (lint + format check) and mypy --strict"
 	@echo "make wordnet - install WordNet (Debian's wordnet-base) for synonym matching, when root"
+	@echo "make freedict - install FreeDict German/French/Spanish-English (dict-freedict-*) for cross-lingual matching, when root"
 	@echo "make node-opcua - Node.js (when root) and node-opcua (npm ci) for the interop tests in tests/interop"
 	@echo "make model  - retrain the shipped GNN model $(MODEL) (needs $(SHARED); seeded, CPU)"
+	@echo "make decider - retrain the shipped decider ontologies/models/tolka-decider.json on the labelled pairs of $(SHARED)"
 	@echo "make bench-load - benchmarks/load.py (needs $(SHARED))"
 	@echo "make bench-pairs - benchmarks/pairs.py: matching quality on the 30 labelled pairs, out of fold, LogMap beside"
 	@echo "make bench-match - benchmarks/matching.py and match_scale.py (installs Valentine)"
@@ -48,6 +51,17 @@ wordnet:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordnet-base; \
 	else echo "note: no WordNet in $(WORDNET_DIR), so no synonym matching (sudo apt-get install wordnet-base)"; fi
+
+# FreeDict German, French and Spanish to English for cross-lingual matching (OAEI MultiFarm): Debian/Ubuntu's
+# dict-freedict-*-eng, installed when missing and make runs as root. Without them labels in those languages
+# are not translated and the tests that need them skip.
+FREEDICT_PACKAGES := dict-freedict-deu-eng dict-freedict-fra-eng dict-freedict-spa-eng
+freedict:
+	@if [ -f $(FREEDICT_DIR)/freedict-deu-eng.index ] && [ -f $(FREEDICT_DIR)/freedict-fra-eng.index ] && \
+		[ -f $(FREEDICT_DIR)/freedict-spa-eng.index ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(FREEDICT_PACKAGES); \
+	else echo "note: no FreeDict dictionaries in $(FREEDICT_DIR), so no cross-lingual matching (sudo apt-get install $(FREEDICT_PACKAGES))"; fi
 
 # Chromium for the browser tests of the review page (Debian's chromium, driven by Playwright; Playwright's
 # own browser download does not work offline). Installed when missing and make runs as root; without it
@@ -112,10 +126,10 @@ logmap: | $(PY)
 
 # The main job: two simulated vendors' OPC UA servers, a mapping learned between them, live traffic
 # (tolka demo; everything on 127.0.0.1, written to .demo/). DEMO_ARGS=--serve keeps it running.
-demo: $(STAMP) wordnet
+demo: $(STAMP) wordnet freedict
 	$(VENV)/bin/tolka demo $(DEMO_ARGS)
 
-test: $(STAMP) wordnet chromium mosquitto node-opcua
+test: $(STAMP) wordnet freedict chromium mosquitto node-opcua
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
@@ -138,13 +152,18 @@ model: $(STAMP)
 		--models-dir $(SHARED)/opcua --epochs 8 --pairs-per-graph 2 --validation-share 0.2 --seed 0 \
 		--text-encoder hashed --out $(MODEL)
 
+# The learned decider shipped with Tolka, trained on the labelled pairs of $(SHARED) with the shipped GNN's view
+decider: $(STAMP) wordnet freedict
+	$(VENV)/bin/tolka train-decider --pairs $(SHARED)/pairs --conference $(SHARED)/oaei-conference \
+		--views $(SHARED)/oaei-conference/ontologies --views ontologies/plant.ttl --out ontologies/models/tolka-decider.json
+
 bench-load: $(STAMP)
 	$(PY) benchmarks/load.py --data $(SHARED)
 
 # Matching quality on every labelled pair of $(SHARED) (pairs/ and the OAEI conference pairs), settings chosen
 # out of fold, LogMap in the same run; the protocol is in benchmarks/README.md. Under 15 minutes on 2 cores
 # (the held-out GNN it trains is cached in .bench-cache/pairs/).
-bench-pairs: $(STAMP) wordnet logmap
+bench-pairs: $(STAMP) wordnet freedict logmap
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/pairs.py --data $(SHARED) --write-results
 

@@ -22,6 +22,7 @@ from services.cli.proxy import proxy_command
 from services.cli.serve import serve_command
 from services.cli.simulate import simulate_command
 from services.cli.train import train_command
+from services.cli.train_decider import train_decider_command
 from services.cli.translate import translate_command
 
 __all__ = ["COMMANDS", "GROUPS", "register"]
@@ -39,6 +40,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("serve", serve_command),
     ("simulate", simulate_command),
     ("train", train_command),
+    ("train-decider", train_decider_command),
     ("translate", translate_command),
 )
 """The commands by name, in the order ``tolka --help`` lists them."""

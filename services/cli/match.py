@@ -52,8 +52,10 @@ def match_command(
         str,
         typer.Option(
             "--method",
-            help="lexical, structural, gnn (the learned matcher, with the shipped model unless --model) "
-            "or auto (the best measured: gnn when a model is at hand, else structural).",
+            help="lexical, structural, gnn (the learned matcher, with the shipped model unless --model), "
+            "decider (learned trees over all the evidence: names, dictionaries, structure, the GNN; the "
+            "shipped decider unless --decider) or auto (the best measured: decider when a GNN model and "
+            "a decider are at hand, else gnn, else structural).",
         ),
     ] = "auto",
     models_dir: ModelsDirOption = None,
@@ -79,8 +81,8 @@ def match_command(
         float | None,
         typer.Option(
             "--threshold",
-            help="Lowest confidence of a one-to-one correspondence. Default: 0.75, or 0.6 with gnn "
-            "unless both models are ontologies.",
+            help="Lowest confidence of a one-to-one correspondence. Default: the decider's own "
+            "threshold with decider; 0.75, or 0.6 with gnn unless both models are ontologies.",
             min=0.0,
             max=1.0,
             show_default=False,
@@ -90,6 +92,14 @@ def match_command(
         Path | None,
         typer.Option(
             "--model", help="A model trained by tolka train (for --method gnn).", show_default=False
+        ),
+    ] = None,
+    decider: Annotated[
+        Path | None,
+        typer.Option(
+            "--decider",
+            help="A decider trained by tolka train-decider (for --method decider).",
+            show_default=False,
         ),
     ] = None,
     wordnet: Annotated[
@@ -146,6 +156,7 @@ def match_command(
         threshold=threshold,
         top_k=top_k,
         model=str(model) if model else None,
+        decider=str(decider) if decider else None,
         wordnet=str(wordnet) if wordnet else None,
     )
     loading = Loading(models_dir, max_size, individuals, security)
@@ -197,7 +208,11 @@ def _match(
         write_output(page, report)
     own = [sum(1 for _ in g.own_nodes()) for g in graphs]
     top_k, threshold = options.top_k, options.threshold
-    cut = default_threshold(ran, graphs[0], graphs[1]) if threshold is None else threshold
+    cut = (
+        default_threshold(ran, graphs[0], graphs[1], decider=options.decider)
+        if threshold is None
+        else threshold
+    )
     err.print(
         f"{len(alignment)} correspondences between {own[0]} and {own[1]} own entities "
         f"({ran}{f', top {top_k}' if top_k else f', threshold {cut}'}"

@@ -239,3 +239,100 @@ def test_a_model_whose_files_only_import_others_is_refused_by_side(tmp_path: Pat
     message = " ".join(refused.stderr.split())
     assert "the source model" in message
     assert "nodes, all context from imported or required models" in message
+
+
+def _pairs_folder(tmp_path: Path, *names: str) -> Path:
+    """A folder of pair manifests for OAEI conference pairs of the shared data."""
+    onto, alignments = shared("oaei-conference", "ontologies"), shared("oaei-conference", "alignments")
+    folder = tmp_path / "pairs"
+    for name in names:
+        a, b = name.split("-")
+        (folder / name).mkdir(parents=True)
+        manifest = {
+            "source": [str(onto / f"{a}.owl")],
+            "target": [str(onto / f"{b}.owl")],
+            "reference": str(alignments / f"{name}.rdf"),
+            "family": "conference",
+        }
+        (folder / name / "pair.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_train_a_decider_then_match_with_it(tmp_path: Path) -> None:
+    folder = _pairs_folder(tmp_path, "cmt-ekaw", "conference-iasted", "cmt-sigkdd")
+    decider = tmp_path / "decider.json"
+    trained = run("train-decider", "--pairs", str(folder), "--out", str(decider))
+    assert trained.returncode == 0, trained.stderr
+    assert "3 labelled pairs in 2 groups" in trained.stderr  # the cmt pairs share a model
+    record = json.loads(decider.read_text(encoding="utf-8"))
+    assert record["format"] == "tolka-decider/1"
+    assert record["training"]["pairs"] == ["cmt-ekaw", "cmt-sigkdd", "conference-iasted"]
+    onto = shared("oaei-conference", "ontologies")
+    out = tmp_path / "cmt-confOf.tsv"
+    done = run(
+        "match",
+        str(onto / "cmt.owl"),
+        str(onto / "confOf.owl"),
+        "--method",
+        "decider",
+        "--decider",
+        str(decider),
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"decider, threshold {record['threshold']}" in done.stderr
+    scores = json.loads(
+        run(
+            "evaluate", str(out), str(shared("oaei-conference", "alignments", "cmt-confOf.rdf")), "--json"
+        ).stdout
+    )
+    assert scores["f1"] >= 0.4
+    refused = run("train-decider", "--pairs", str(tmp_path / "nothing"), "--out", str(decider))
+    assert refused.returncode == 2
+    assert "no labelled pairs" in refused.stderr
+
+
+def test_auto_is_the_shipped_decider(tmp_path: Path) -> None:
+    out = tmp_path / "a-b.tsv"
+    done = run("match", str(VENDOR_A), str(VENDOR_B), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "(decider, threshold" in done.stderr
+    assert len(read_alignment(out)) > 10
+
+
+def _labelled(path: Path, namespace: str, lang: str, labels: dict[str, str]) -> Path:
+    classes = "".join(
+        f'<{namespace}#{key}> a owl:Class ; rdfs:label "{text}"@{lang} .\n' for key, text in labels.items()
+    )
+    prefixes = (
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    )
+    path.write_text(prefixes + classes, encoding="utf-8")
+    return path
+
+
+def test_german_labels_match_english_ones_through_the_dictionary(tmp_path: Path) -> None:
+    german = _labelled(
+        tmp_path / "de.ttl",
+        "http://de",
+        "de",
+        {"c1": "Entscheidung", "c2": "Vorsitzender", "c3": "Zurückweisung", "c4": "Konferenzbeitrag"},
+    )
+    english = _labelled(
+        tmp_path / "en.ttl",
+        "http://en",
+        "en",
+        {"k1": "decision", "k2": "chairman", "k3": "rejection", "k4": "conference contribution"},
+    )
+    out = tmp_path / "de-en.tsv"
+    done = run("match", str(german), str(english), "--method", "structural", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    found = {(c.subject_id, c.object_id) for c in read_alignment(out)}
+    assert found == {
+        ("http://de#c1", "http://en#k1"),
+        ("http://de#c2", "http://en#k2"),
+        ("http://de#c3", "http://en#k3"),
+        ("http://de#c4", "http://en#k4"),
+    }

@@ -234,20 +234,27 @@ def test_five_thousand_by_five_thousand_stays_sparse() -> None:
     assert correct / len(found) > 0.6
 
 
-def test_auto_picks_the_gnn_when_a_model_is_at_hand_else_structural(
+def test_auto_picks_the_decider_then_the_gnn_then_structural(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import translator.matching.decider.model
     import translator.matching.matcher
     from tests.paths import PLANT, VENDOR_A, VENDOR_B
+    from translator.matching.decider.model import cached_decider
     from translator.matching.matcher import resolve_method
     from translator.matching.options import default_threshold
 
     auto = MatchOptions()
     plant, a, b = load_paths([PLANT]), load_paths([VENDOR_A]), load_paths([VENDOR_B])
-    assert resolve_method(auto, plant, plant) == "gnn"
+    assert resolve_method(auto, plant, plant) == "decider"
+    assert resolve_method(auto, a, b) == "decider"
+    assert default_threshold("decider", a, b) == cached_decider().threshold
+    assert resolve_method(MatchOptions(method="lexical"), a, b) == "lexical"
+    monkeypatch.setattr(
+        translator.matching.decider.model, "default_decider_path", lambda: tmp_path / "no.json"
+    )
     assert resolve_method(auto, a, b) == "gnn"
     assert resolve_method(auto, plant, a) == "gnn"
-    assert resolve_method(MatchOptions(method="lexical"), a, b) == "lexical"
     # between two ontologies the GNN only nudges structural scores, at the structural threshold
     assert default_threshold("gnn", plant, plant) == default_threshold("structural", a, b) == 0.75
     assert default_threshold("gnn", a, b) == default_threshold("gnn", plant, a) == 0.6
@@ -295,7 +302,7 @@ def test_auto_maps_plc_tags_to_typed_variables_by_description_unit_and_structure
 
 def test_gnn_alone_proposes_only_confident_compatible_pairs() -> None:
     from translator.matching.entities import EntityText
-    from translator.matching.evidence import _confident
+    from translator.matching.evidence import confident
     from translator.matching.lexical import Candidates
 
     def entity(name: str, kind: NodeKind, unit: str = "") -> EntityText:
@@ -325,10 +332,10 @@ def test_gnn_alone_proposes_only_confident_compatible_pairs() -> None:
             ]
         )
     )
-    kept = _confident(probability, cands, MatchOptions()).toarray()
+    kept = confident(probability, cands, MatchOptions()).toarray()
     assert kept[0, 0] == pytest.approx(0.65)
     assert kept[1, 1] == 0
     assert kept[2, 2] == 0
     assert kept[3, 3] == 0
     sure = sparse.csr_matrix(np.array([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0.9, 0], [0, 0, 0, 0]]))
-    assert _confident(sure, cands, MatchOptions()).toarray()[2, 2] == pytest.approx(0.9)
+    assert confident(sure, cands, MatchOptions()).toarray()[2, 2] == pytest.approx(0.9)

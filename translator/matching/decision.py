@@ -5,18 +5,24 @@ contradicts its class pairs (:mod:`translator.matching.consistency`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import sparse
 
 from translator.alignment.model import Alignment, Correspondence, Justification, Status, proposed_by_tolka
 from translator.graph.model import SchemaGraph
 from translator.matching.consistency import conflicting_relations
+from translator.matching.decider.assign import assign
 from translator.matching.evidence import Scores
 from translator.matching.extract import one_to_one
 from translator.matching.lexical import Candidates
 from translator.matching.options import MatchOptions, default_threshold
 
 __all__ = ["decide"]
+
+Extract = Callable[[sparse.csr_matrix, float], list[tuple[int, int, float]]]
+"""Pairs (row, column, score) a score matrix gives above a threshold."""
 
 _VERIFY_ROUNDS = 5
 """Re-extractions after dropping contradicting relation pairs; later contradictions are only dropped."""
@@ -30,7 +36,7 @@ def _verified(
     accepted: dict[tuple[int, int], Correspondence],
     picked: list[tuple[int, int, float]],
     threshold: float,
-    extraction: str,
+    extract: Extract,
 ) -> list[tuple[int, int, float]]:
     """``picked`` without the relation pairs whose domain or range contradicts the class pairs
     (:mod:`translator.matching.consistency`); the entities they free are extracted again (``free`` loses the
@@ -44,7 +50,7 @@ def _verified(
             return [p for p in picked if (p[0], p[1]) not in drop]
         for i, j in drop:
             free[i, j] = 0
-        picked = one_to_one(free.tocsr(), threshold, method=extraction)
+        picked = extract(free.tocsr(), threshold)
     return picked
 
 
@@ -58,6 +64,7 @@ def decide(scores: Scores, options: MatchOptions | None = None) -> Alignment:
     justification = {
         "lexical": Justification.LEXICAL,
         "gnn": Justification.LEARNED,
+        "decider": Justification.LEARNED,
     }.get(method, Justification.COMPOSITE).value
     alignment = proposed_by_tolka(source.name, target.name)
 
@@ -90,10 +97,16 @@ def decide(scores: Scores, options: MatchOptions | None = None) -> Alignment:
         free[:, j] = 0
     threshold = options.threshold
     if threshold is None:
-        threshold = default_threshold(method, source, target)
-    picked = one_to_one(free.tocsr(), threshold, method=options.extraction)
+        threshold = default_threshold(method, source, target, decider=options.decider)
+
+    def extract(matrix: sparse.csr_matrix, cut: float) -> list[tuple[int, int, float]]:
+        if method == "decider":
+            return assign(matrix, cands.source, cands.target, cut)
+        return one_to_one(matrix, cut, method=options.extraction)
+
+    picked = extract(free.tocsr(), threshold)
     if method != "lexical":
-        picked = _verified(source, target, cands, free, accepted, picked, threshold, options.extraction)
+        picked = _verified(source, target, cands, free, accepted, picked, threshold, extract)
     chosen = sorted([(i, j, 1.0) for i, j in accepted] + picked)
     alignment.extend(correspondence(i, j, s) for i, j, s in chosen)
     return alignment

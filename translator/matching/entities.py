@@ -7,7 +7,7 @@ Names are normalised by :mod:`translator.graph.names`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from translator.graph.classes import datatype_class
@@ -15,7 +15,15 @@ from translator.graph.model import Node, NodeKind
 from translator.graph.names import content_tokens, normalize, tokens
 from translator.translation.units import compatible
 
-__all__ = ["GROUPS", "EntityText", "entity_texts", "kind_factor", "pair_factor"]
+__all__ = [
+    "GROUPS",
+    "EntityText",
+    "Translate",
+    "datatype_factor",
+    "entity_texts",
+    "kind_factor",
+    "pair_factor",
+]
 
 GROUPS: dict[NodeKind, str] = {
     NodeKind.CLASS: "concept",
@@ -50,7 +58,7 @@ def kind_factor(a: NodeKind, b: NodeKind) -> float:
     return _NEAR.get(frozenset({ga, gb}), 0.0)
 
 
-def _datatype_factor(a: str, b: str) -> float:
+def datatype_factor(a: str, b: str) -> float:
     if not a or not b or a == b:
         return 1.0
     if "bool" in (a, b) and "number" in (a, b):
@@ -73,8 +81,16 @@ class EntityText:
     """First words of the names, stopwords kept: the verb of a relation (``has``, ``assign``)."""
 
 
-def _variants(node: Node) -> tuple[str, ...]:
+Translate = Callable[[str, str], tuple[str, ...]]
+"""English renderings of a label in another language: (language tag, text) → phrases."""
+
+
+def _variants(node: Node, translate: Translate | None = None) -> tuple[str, ...]:
     raw = [node.name, node.label, *(text for _, text in node.labels), *node.synonyms]
+    if translate is not None:
+        for lang, text in node.labels:
+            if lang and not lang.lower().startswith("en"):
+                raw.extend(translate(lang, text))
     seen: dict[str, None] = {}
     for text in raw:
         if text and text != "*":
@@ -89,11 +105,13 @@ def _lead_words(node: Node) -> frozenset[str]:
     return frozenset(words[0] for words in map(tokens, texts) if words)
 
 
-def entity_texts(nodes: Iterable[Node]) -> list[EntityText]:
-    """Texts of nodes (sorted by id, so results never depend on load order)."""
+def entity_texts(nodes: Iterable[Node], translate: Translate | None = None) -> list[EntityText]:
+    """Texts of nodes (sorted by id, so results never depend on load order); with ``translate``, the
+    English renderings of labels in other languages are variants too
+    (:class:`translator.matching.text.translation.LabelTranslations`)."""
     out = []
     for node in sorted(nodes, key=lambda n: n.id):
-        variants = _variants(node)
+        variants = _variants(node, translate)
         if not variants:
             continue
         out.append(
@@ -116,4 +134,4 @@ def pair_factor(a: EntityText, b: EntityText) -> float:
     a property, a boolean and a number, a temperature and a pressure)."""
     if compatible(a.unit, b.unit) is False:  # °C never maps to bar; °C to °F is fine
         return 0.0
-    return kind_factor(a.kind, b.kind) * _datatype_factor(a.datatype, b.datatype)
+    return kind_factor(a.kind, b.kind) * datatype_factor(a.datatype, b.datatype)

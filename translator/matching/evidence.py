@@ -24,7 +24,7 @@ from translator.translation.units import compatible
 if TYPE_CHECKING:
     from translator.gnn.match import GnnScores
 
-__all__ = ["Evidence", "Scores", "combine", "pin", "seed_pairs"]
+__all__ = ["Evidence", "Scores", "combine", "confident", "pin", "seed_pairs"]
 
 
 def seed_pairs(
@@ -98,8 +98,8 @@ def combine(evidence: Evidence, options: MatchOptions | None = None, *, method: 
     ``gnn`` gathering also serves ``lexical`` and ``structural``), weighed by ``options``."""
     options = options or MatchOptions()
     method = method or evidence.method
-    if method == "gnn" and evidence.learned is None:
-        raise TolkaError("gnn scores need evidence gathered with the gnn method")
+    if method in ("gnn", "decider") and evidence.learned is None:
+        raise TolkaError(f"{method} scores need evidence gathered with the GNN (method gnn or decider)")
     accepted, rejected = evidence.accepted, set(evidence.rejected)
     lexical = evidence.lexical
     if method == "lexical":
@@ -107,6 +107,12 @@ def combine(evidence: Evidence, options: MatchOptions | None = None, *, method: 
     cands = evidence.candidates
     source, target = evidence.source, evidence.target
     flooded = flood(source, target, cands.source, cands.target, lexical, weight=options.structure)
+    if method == "decider":
+        from translator.matching.decider.model import cached_decider
+        from translator.matching.decider.scoring import decider_scores
+
+        decided = decider_scores(evidence, cached_decider(options.decider), options, flooded=flooded)
+        return Scores(evidence, method, pin(decided, accepted, rejected))
     if method != "gnn" or evidence.learned is None:
         return Scores(evidence, method, flooded)
     learned = evidence.learned
@@ -117,7 +123,7 @@ def combine(evidence: Evidence, options: MatchOptions | None = None, *, method: 
     return Scores(
         evidence,
         method,
-        pin(blended.maximum(_confident(learned.probability, cands, options)), accepted, rejected),
+        pin(blended.maximum(confident(learned.probability, cands, options)), accepted, rejected),
     )
 
 
@@ -135,7 +141,7 @@ def _nudged(flooded: sparse.spmatrix, similarity: sparse.csr_matrix, weight: flo
     return out
 
 
-def _confident(probability: sparse.csr_matrix, cands: Candidates, options: MatchOptions) -> sparse.csr_matrix:
+def confident(probability: sparse.csr_matrix, cands: Candidates, options: MatchOptions) -> sparse.csr_matrix:
     """The GNN's calibrated probabilities of the pairs it may propose on its own: at least
     ``gnn_confidence``, or ``gnn_confidence_units`` when both nodes carry units of the same physical
     quantity — independent evidence the names cannot give (``TT_102`` in °F, ``Temperature`` in °C).

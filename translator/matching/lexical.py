@@ -20,7 +20,7 @@ from scipy import sparse
 
 from translator.graph.model import SchemaGraph
 from translator.matching.blocking import blocked_pairs
-from translator.matching.entities import EntityText, entity_texts
+from translator.matching.entities import EntityText, Translate, entity_texts
 from translator.matching.lexical_rules import RULES, pair_level_boosts
 from translator.matching.similarity import score_pairs
 from translator.matching.text.wordnet import WordNet
@@ -55,6 +55,7 @@ def lexical_candidates(
     chunk: int = 1024,
     wordnet: WordNet | None = None,
     rules: Collection[str] = RULES,
+    translate: Translate | None = None,
 ) -> Candidates:
     """Score the blocked candidate pairs between the own nodes of two graphs.
 
@@ -67,12 +68,14 @@ def lexical_candidates(
             (:func:`translator.matching.text.wordnet.open_wordnet`);
             None: no synonym evidence.
         rules: the set-level rules that are on (:data:`RULES`; all by default).
+        translate: English renderings of labels in other languages
+            (:class:`translator.matching.text.translation.LabelTranslations`); None: none.
     """
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown lexical rules {sorted(unknown)}; known: {', '.join(RULES)}")
-    left = entity_texts(source.own_nodes())
-    right = entity_texts(target.own_nodes())
+    left = entity_texts(source.own_nodes(), translate)
+    right = entity_texts(target.own_nodes(), translate)
     if not left or not right:
         empty = np.empty(0, dtype=np.int64)
         return Candidates(left, right, empty, empty, np.empty(0))

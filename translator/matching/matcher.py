@@ -43,6 +43,7 @@ from translator.matching.decision import decide
 from translator.matching.evidence import Evidence, combine, pin, seed_pairs
 from translator.matching.lexical import lexical_candidates
 from translator.matching.options import METHODS, MatchOptions
+from translator.matching.text.translation import LabelTranslations
 from translator.matching.text.wordnet import open_wordnet
 
 __all__ = [
@@ -68,7 +69,8 @@ def default_model_path() -> Path:
 
 
 def resolve_method(options: MatchOptions, source: SchemaGraph, target: SchemaGraph) -> str:
-    """The method that runs. ``auto`` is ``gnn`` when a model is at hand, else ``structural``.
+    """The method that runs. ``auto`` is ``decider`` when a GNN model and a decider are at hand,
+    ``gnn`` with a GNN model only, else ``structural``.
 
     Out of fold over the 30 labelled pairs of benchmarks/pairs.py (settings chosen by
     cross-validation over pairs, the GNN trained without the pairs' models), ``gnn`` scores micro F1
@@ -76,7 +78,11 @@ def resolve_method(options: MatchOptions, source: SchemaGraph, target: SchemaGra
     every fold; it also matches PLC tags to typed variables through units, which names cannot."""
     if options.method != "auto":
         return options.method
-    return "gnn" if options.model is not None or default_model_path().is_file() else "structural"
+    if options.model is None and not default_model_path().is_file():
+        return "structural"
+    from translator.matching.decider.model import default_decider_path
+
+    return "decider" if options.decider is not None or default_decider_path().is_file() else "gnn"
 
 
 def gather_evidence(
@@ -98,20 +104,32 @@ def gather_evidence(
     if options.method not in METHODS:
         raise TolkaError(f"unknown method {options.method!r}; known methods: {', '.join(METHODS)}")
     method = resolve_method(options, source, target)
-    if method == "gnn" and options.model is None and not default_model_path().is_file():
+    if method in ("gnn", "decider") and options.model is None and not default_model_path().is_file():
         raise MethodNotAvailableError(
-            f"--method gnn needs a trained model and the default one ({default_model_path()}) is "
+            f"--method {method} needs a trained model and the default one ({default_model_path()}) is "
             "missing from this installation: build it with `make model`, or train one with "
             "`tolka train --corpus DIR --out model.pt` and pass --model model.pt"
         )
     report = progress or (lambda stage, share: None)
     report("candidates", 0.0)
     wordnet = open_wordnet(options.wordnet) if options.synonyms else None
-    cands = lexical_candidates(source, target, block=options.block, wordnet=wordnet, rules=options.rules)
+    translate = LabelTranslations(options.dictionaries) if options.translations else None
+    cands = lexical_candidates(
+        source, target, block=options.block, wordnet=wordnet, rules=options.rules, translate=translate
+    )
     accepted, rejected = seed_pairs(seeds, cands.source, cands.target)
     lexical = pin(cands.matrix(), accepted, rejected)
     learned = None
-    if method == "gnn":
+    if method == "decider" and options.decider is None:
+        from translator.matching.decider.model import default_decider_path
+
+        if not default_decider_path().is_file():
+            raise MethodNotAvailableError(
+                f"--method decider needs a trained decider and the default one ({default_decider_path()}) "
+                "is missing from this installation: build it with `make decider`, or train one with "
+                "`tolka train-decider` and pass --decider FILE"
+            )
+    if method in ("gnn", "decider"):
         report("scoring", 0.4)
         from translator.gnn.match import gnn_similarity
         from translator.gnn.model_io import load_weights

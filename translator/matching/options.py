@@ -11,7 +11,7 @@ from translator.matching.lexical_rules import RULES
 
 __all__ = ["METHODS", "THRESHOLDS", "MatchOptions", "default_threshold", "is_ontology"]
 
-METHODS = ("lexical", "structural", "gnn", "auto")
+METHODS = ("lexical", "structural", "gnn", "decider", "auto")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +19,8 @@ class MatchOptions:
     """How to match.
 
     Attributes:
-        method: ``lexical``, ``structural``, ``gnn`` or ``auto``.
+        method: ``lexical``, ``structural``, ``gnn``, ``decider`` (the learned decider over all the
+            evidence, :mod:`translator.matching.decider`) or ``auto``.
         threshold: lowest score of a one-to-one correspondence; default 0.75, and 0.6 for ``gnn``
             between models that are not both ontologies, whose blended scores run lower
             (:func:`default_threshold`).
@@ -44,6 +45,12 @@ class MatchOptions:
         rules: the lexical matcher's set-level rules that are on
             (:data:`translator.matching.lexical_rules.RULES`: specialisation, renaming, acronyms,
             synonyms; all by default).
+        translations: give labels in other languages English variants from the FreeDict
+            dictionaries (:mod:`translator.matching.text.translation`); a language without an
+            installed dictionary simply gets none.
+        dictionaries: the FreeDict folder; default ``TOLKA_FREEDICT_DIR`` or ``/usr/share/dictd``.
+        decider: a trained decider file (``tolka train-decider``) for ``decider``; default: the
+            shipped one. Its threshold is the default threshold of ``decider``.
     """
 
     method: str = "auto"
@@ -60,6 +67,9 @@ class MatchOptions:
     synonyms: bool = True
     wordnet: str | None = None
     rules: tuple[str, ...] = RULES
+    translations: bool = True
+    dictionaries: str | None = None
+    decider: str | None = None
 
 
 THRESHOLDS = {"lexical": 0.75, "structural": 0.75, "gnn": 0.6}
@@ -82,11 +92,18 @@ def is_ontology(graph: SchemaGraph) -> bool:
     return all(node.kind in _ONTOLOGY_KINDS for node in graph.own_nodes())
 
 
-def default_threshold(method: str, source: SchemaGraph, target: SchemaGraph) -> float:
+def default_threshold(
+    method: str, source: SchemaGraph, target: SchemaGraph, *, decider: str | None = None
+) -> float:
     """The one-to-one threshold of ``method`` (after :func:`~translator.matching.matcher.resolve_method`)
     when none is given:
     :data:`THRESHOLDS`, except that ``gnn`` between two ontologies keeps the structural threshold,
-    since its scores there are structural scores, nudged."""
+    since its scores there are structural scores, nudged, and that ``decider`` takes the threshold
+    its model was trained with (``decider``: its file; default the shipped one)."""
+    if method == "decider":
+        from translator.matching.decider.model import cached_decider
+
+        return cached_decider(decider).threshold
     if method == "gnn" and is_ontology(source) and is_ontology(target):
         return THRESHOLDS["structural"]
     return THRESHOLDS[method]

@@ -1,0 +1,190 @@
+"""The learned decider: its trees, its model file, its assignment, its features and its training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from translator.alignment.model import Alignment, Correspondence
+from translator.errors import InputError, TolkaError
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.decider.assign import assign
+from translator.matching.decider.features import FEATURES, pair_features
+from translator.matching.decider.model import Decider, load_decider, save_decider
+from translator.matching.decider.training import counts, counts_by_threshold, fit_decider, labelled_example
+from translator.matching.decider.trees import TreeEnsemble, from_sklearn
+from translator.matching.entities import entity_texts
+from translator.matching.evidence import combine
+from translator.matching.matcher import gather_evidence
+from translator.matching.options import MatchOptions
+
+
+def _fitted(seed: int = 0) -> tuple[object, np.ndarray]:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(400, 5))
+    x[rng.random(x.shape) < 0.05] = np.nan  # missing values take the branch the tree learned
+    y = ((np.nan_to_num(x[:, 0]) + 0.5 * np.nan_to_num(x[:, 3])) > 0).astype(int)
+    return HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(x, y), x
+
+
+def test_the_trees_predict_exactly_as_scikit_learn_and_survive_json() -> None:
+    model, x = _fitted()
+    ensemble = from_sklearn(model)
+    expected = model.predict_proba(x)[:, 1]  # type: ignore[attr-defined]
+    assert np.abs(ensemble.probability(x) - expected).max() < 1e-12
+    again = TreeEnsemble.from_json(json.loads(json.dumps(ensemble.to_json())))
+    assert np.abs(again.probability(x) - expected).max() < 1e-12
+
+
+def test_malformed_trees_are_refused() -> None:
+    model, _ = _fitted()
+    data = from_sklearn(model).to_json()
+    data["trees"][0]["left"][0] = 0  # a node pointing at itself would never reach a leaf
+    with pytest.raises(TolkaError, match="malformed"):
+        TreeEnsemble.from_json(data)
+    with pytest.raises(TolkaError, match="features per row"):
+        from_sklearn(model).probability(np.zeros((2, 3)))
+
+
+def test_a_decider_file_round_trips_and_bad_files_are_named(tmp_path: Path) -> None:
+    model, x = _fitted()
+    decider = Decider(FEATURES[:5], from_sklearn(model), 0.42, {"pairs": ["a"]})
+    path = tmp_path / "decider.json"
+    save_decider(decider, path)
+    loaded = load_decider(path)
+    assert loaded.threshold == 0.42
+    assert loaded.features == FEATURES[:5]
+    rows = np.zeros((len(x), len(FEATURES)))
+    rows[:, :5] = x
+    assert np.allclose(loaded.probability(rows), decider.probability(rows))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    with pytest.raises(InputError, match="not a Tolka decider") as caught:
+        load_decider(bad)
+    assert str(bad) in str(caught.value)
+    with pytest.raises(InputError, match="not found"):
+        load_decider(tmp_path / "missing.json")
+    with pytest.raises(TolkaError, match="unknown features"):
+        Decider(("no such feature", *FEATURES[:4]), from_sklearn(model), 0.5)
+
+
+def _node(node_id: str, name: str, kind: NodeKind) -> Node:
+    return Node(node_id, kind, name)
+
+
+def test_namesakes_join_the_partner_of_a_matched_namesake_only_where_one_side_repeats_a_name() -> None:
+    # a JSON Schema repeats "description" in three objects; the ontology defines it once
+    source = entity_texts(
+        [_node(f"s{k}", "description", NodeKind.FIELD) for k in range(3)]
+        + [_node("s9", "title", NodeKind.FIELD)]
+    )
+    target = entity_texts(
+        [
+            _node("t0", "description", NodeKind.DATATYPE_PROPERTY),
+            _node("t1", "title", NodeKind.DATATYPE_PROPERTY),
+        ]
+    )
+    probability = sparse.csr_matrix(np.array([[0.9, 0.0], [0.6, 0.0], [0.3, 0.0], [0.0, 0.8]]))
+    pairs = assign(probability, source, target, 0.5)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 0), (1, 0), (3, 1)]  # s2 stays out: below the threshold
+    assert [(i, j) for i, j, _ in assign(probability, source, target, 0.5, many=False)] == [(0, 0), (3, 1)]
+    # both sides repeat the name (two versions of one model): one-to-one
+    twice = entity_texts(
+        [
+            _node("t0", "description", NodeKind.DATATYPE_PROPERTY),
+            _node("t2", "description", NodeKind.DATATYPE_PROPERTY),
+        ]
+    )
+    square = sparse.csr_matrix(np.array([[0.9, 0.7], [0.8, 0.0]]))
+    assert [(i, j) for i, j, _ in assign(square, source[:2], twice, 0.5)] == [(0, 0)]
+
+
+def _graph(name: str, names: list[str]) -> SchemaGraph:
+    graph = SchemaGraph(name)
+    graph.add_node(Node(f"{name}#Thing", NodeKind.CLASS, "Thing"))
+    for text in names:
+        graph.add_node(Node(f"{name}#{text}", NodeKind.CLASS, text))
+        graph.add_edge(f"{name}#{text}", f"{name}#Thing", "rdfs:subClassOf")
+    return graph
+
+
+def _example(name: str, left: list[str], right: list[str], truth: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    a, b = _graph(f"http://{name}-a", left), _graph(f"http://{name}-b", right)
+    evidence = gather_evidence(a, b, MatchOptions(method="structural", synonyms=False))
+    features = pair_features(evidence, combine(evidence, MatchOptions(), method="structural").matrix)
+    reference = Alignment("a", "b")
+    reference.extend(Correspondence(f"http://{name}-a#{x}", f"http://{name}-b#{y}") for x, y in truth)
+    return labelled_example(
+        name, name, features, evidence.candidates.source, evidence.candidates.target, reference
+    )
+
+
+def test_features_are_named_columns_of_the_candidates() -> None:
+    example = _example(
+        "f", ["Author", "Paper", "Review"], ["Author", "Article", "Reviewing"], [("Author", "Author")]
+    )
+    matrix = example.features.matrix
+    assert matrix.shape[1] == len(FEATURES)
+    assert len(matrix) == len(example.labels) > 0
+    k = int(np.flatnonzero(example.labels == 1)[0])
+    assert matrix[k, FEATURES.index("same_name")] == 1.0
+    assert matrix[k, FEATURES.index("lexical")] == pytest.approx(1.0)
+    assert matrix[:, FEATURES.index("has_gnn")].max() == 0.0  # gathered without the GNN
+
+
+def test_the_decider_learns_from_labelled_pairs_and_chooses_its_threshold_out_of_fold() -> None:
+    words = ["Author", "Paper", "Review", "Conference", "Person", "Chair", "Topic", "Session"]
+    examples = [
+        _example(f"p{k}", [*words[k:], "Extra"], [*words[k:], "Other"], [(w, w) for w in words[k:]])
+        for k in range(4)
+    ]
+    decider = fit_decider(examples, features=[f for f in FEATURES if "gnn" not in f])
+    assert "inner cross-validation" in decider.training["threshold"]["how"]
+    assert decider.training["true_candidates"] == sum(int((e.labels == 1).sum()) for e in examples)
+    probability = decider.probability(examples[0].features.matrix)
+    tp, fp, fn = counts(examples[0], probability, decider.threshold)
+    assert (tp, fp, fn) == (8, 0, 0)
+    grid = (0.05, 0.3, 0.6, 0.9)  # one greedy pass serves every threshold
+    other = decider.probability(examples[1].features.matrix)
+    assert counts_by_threshold(examples[1], other, grid) == {t: counts(examples[1], other, t) for t in grid}
+    with pytest.raises(TolkaError, match="no labelled pairs"):
+        fit_decider([])
+
+
+def test_an_ontology_seen_as_a_json_schema_keeps_the_truth_many_to_one() -> None:
+    import random
+
+    from translator.matching.decider.views import json_name, json_schema_view
+
+    onto = SchemaGraph("http://o")
+    for name in ("Device", "Pump"):
+        onto.add_node(Node(f"http://o#{name}", NodeKind.CLASS, name))
+    onto.add_edge("http://o#Pump", "http://o#Device", "rdfs:subClassOf")
+    onto.add_node(Node("http://o#hasName", NodeKind.DATATYPE_PROPERTY, "hasName", datatype="xsd:string"))
+    onto.add_node(Node("http://o#isPartOf", NodeKind.OBJECT_PROPERTY, "isPartOf"))
+    for owner in ("Device", "Pump"):
+        onto.add_edge("http://o#hasName", f"http://o#{owner}", "rdfs:domain")
+    onto.add_edge("http://o#isPartOf", "http://o#Pump", "rdfs:domain")
+    onto.add_edge("http://o#isPartOf", "http://o#Device", "rdfs:range")
+    view, truth = json_schema_view(onto, random.Random(0))
+    by_path = {view[v].path: o for v, o in truth.items()}
+    assert by_path["/Device"] == "http://o#Device"
+    assert by_path["/Device/name"] == by_path["/Pump/name"] == "http://o#hasName"  # one property, two members
+    part = next(p for p in by_path if p.startswith("/Pump/part"))
+    assert by_path[part] == "http://o#isPartOf"
+    ids = {view[v].path: v for v in truth}
+    assert {(e.relation, view[e.target].path) for e in view.out_edges(ids["/Pump"])} == {
+        ("extends", "/Device"),
+        ("child", "/Pump/name"),
+        ("child", part),
+    }
+    assert [(e.relation, view[e.target].path) for e in view.out_edges(ids[part])] == [("ref", "/Device")]
+    assert not any(v.startswith("http://o#") for v in truth)  # no ontology id leaks into the view
+    assert json_name("hasForm", random.Random(1), to_many=False) == "form"
+    assert json_name("descriptionOf", random.Random(1), to_many=False) == "description"

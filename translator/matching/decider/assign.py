@@ -1,0 +1,90 @@
+"""Which candidate pairs the decider's probabilities make correspondences: one-to-one first, then
+many-to-one (and one-to-many) where the models call for it.
+
+One-to-one is greedy mutual-best above the threshold (:func:`translator.matching.extract.one_to_one`).
+Models often say one thing several times on one side and once on the other: a JSON Schema repeats a
+``description`` property in every object that an ontology defines once; an OPC UA model may have a
+DataType and an ObjectType for one ontology class. So, after one-to-one, an entity left without a
+partner joins the partner of a *namesake* — an entity of its own side with the same name and kind
+that was matched — when the decider gives that pair at least the threshold too, and only where its
+side has more entities of that name than the other side has of the partner's name (between two
+versions of a model, where both sides repeat a name equally, everything stays one-to-one).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from scipy import sparse
+
+from translator.matching.entities import EntityText
+from translator.matching.extract import one_to_one
+
+__all__ = ["assign"]
+
+
+def _key(entity: EntityText) -> tuple[str, str]:
+    return entity.variants[0], entity.kind.value
+
+
+def _namesake_pairs(
+    probability: sparse.csr_matrix,
+    picked: list[tuple[int, int, float]],
+    mine: Sequence[EntityText],
+    theirs: Sequence[EntityText],
+    threshold: float,
+) -> list[tuple[int, int, float]]:
+    """Pairs (mine, theirs) for unmatched entities of ``mine`` whose namesake was matched."""
+    count_mine = Counter(_key(e) for e in mine)
+    count_theirs = Counter(_key(e) for e in theirs)
+    partner: dict[tuple[str, str], list[int]] = {}
+    matched = set()
+    for i, j, _ in picked:
+        matched.add(i)
+        partner.setdefault(_key(mine[i]), []).append(j)
+    out = []
+    for i, entity in enumerate(mine):
+        key = _key(entity)
+        if i in matched or key not in partner or count_mine[key] <= 1:
+            continue
+        best: tuple[int, int, float] | None = None
+        for j in set(partner[key]):
+            p = float(probability[i, j])
+            if (
+                p >= threshold
+                and count_mine[key] > count_theirs[_key(theirs[j])]
+                and (best is None or p > best[2])
+            ):
+                best = (i, j, p)
+        if best is not None:
+            out.append(best)
+    return out
+
+
+def assign(
+    probability: sparse.csr_matrix,
+    source: Sequence[EntityText],
+    target: Sequence[EntityText],
+    threshold: float,
+    *,
+    many: bool = True,
+    lower: list[tuple[int, int, float]] | None = None,
+) -> list[tuple[int, int, float]]:
+    """Pairs ``(source index, target index, probability)``: one-to-one above ``threshold``, then (with
+    ``many``) the namesakes' many-to-one and one-to-many pairs; see the module docstring.
+
+    ``lower``: the greedy one-to-one pairs of the same matrix at a lower threshold, to reuse — greedy
+    takes pairs in falling order, so its pairs above ``threshold`` are those above the lower one that
+    reach ``threshold`` (how training tries many thresholds at the cost of one)."""
+    if lower is not None:
+        picked = [p for p in lower if p[2] >= threshold]
+    else:
+        picked = one_to_one(probability, threshold, method="greedy")
+    if not many:
+        return sorted(picked)
+    csr = sparse.csr_matrix(probability)
+    extra = _namesake_pairs(csr, picked, source, target, threshold)
+    flipped = [(j, i, p) for i, j, p in picked]
+    extra += [(i, j, p) for j, i, p in _namesake_pairs(csr.T.tocsr(), flipped, target, source, threshold)]
+    return sorted({(i, j): (i, j, p) for i, j, p in [*picked, *extra]}.values())

@@ -1,0 +1,142 @@
+"""Labelled pairs of models turned into the decider's training examples (:func:`pair_example`), and the
+folds that keep pairs sharing a model together (:func:`model_folds`).
+
+A pair is matched as ``tolka match --method decider`` would match it — candidates, lexical scores,
+the GNN's view, flooding — and each candidate pair labelled by the reference
+(:func:`~translator.matching.decider.training.labelled_example`). When both sides share own-node ids
+(OPC UA versions, by design) the source is re-identified first, so that no feature can read the
+answer from an id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
+
+from translator.alignment.crossval import fold_groups
+from translator.alignment.formats import read_alignment
+from translator.alignment.identity import reidentify
+from translator.alignment.model import Alignment, Correspondence
+from translator.alignment.pairs import LabelledPair
+from translator.graph.model import SchemaGraph
+from translator.graph.names import normalize
+from translator.matching.decider.features import pair_features
+from translator.matching.decider.training import Example, labelled_example
+from translator.matching.decider.views import json_schema_view
+from translator.matching.options import MatchOptions
+from translator.matching.structural import flood
+
+__all__ = [
+    "SAME_MODEL",
+    "matched_example",
+    "model_folds",
+    "pair_example",
+    "same_model",
+    "view_examples",
+    "without_shared_ids",
+]
+
+SAME_MODEL = 0.5
+"""Share of own entity names (of the smaller model) from which two models count as one."""
+
+
+def without_shared_ids(source: SchemaGraph, target: SchemaGraph) -> tuple[SchemaGraph, dict[str, str]]:
+    """``source`` re-identified when it shares own-node ids with ``target`` (and the map back, empty
+    when nothing was shared), so that no matcher gains from the id."""
+    if {n.id for n in source.own_nodes()} & {n.id for n in target.own_nodes()}:
+        return reidentify(source)
+    return source, {}
+
+
+def own_names(graph: SchemaGraph) -> frozenset[str]:
+    """The normalised names and labels of ``graph``'s own nodes."""
+    out = set()
+    for node in graph.own_nodes():
+        for text in (node.name, node.label):
+            key = normalize(text) if text else ""
+            if key:
+                out.add(key)
+    return frozenset(out)
+
+
+def same_model(a: frozenset[str], b: frozenset[str]) -> bool:
+    """One model, by its own entity names: half of the smaller set's names or more are shared."""
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= SAME_MODEL
+
+
+def model_folds(
+    pairs: Sequence[LabelledPair], graphs: Mapping[tuple[Path, ...], SchemaGraph]
+) -> dict[str, int]:
+    """Fold of every pair: pairs sharing a model file, or the same model under other ids or in a
+    translation (:func:`same_model`), share one. ``graphs``: each side's files → its loaded graph."""
+    names = {files: own_names(g) for files, g in graphs.items()}
+    models = {p.name: [p.source, p.target] for p in pairs}
+    sides = list(names)
+    same: dict[Hashable, list[Hashable]] = {}
+    for k, a in enumerate(sides):
+        for b in sides[k + 1 :]:
+            if same_model(names[a], names[b]):
+                same.setdefault(a, []).append(b)
+    return fold_groups(models, same)
+
+
+def pair_example(
+    pair: LabelledPair,
+    group: Hashable,
+    source: SchemaGraph,
+    target: SchemaGraph,
+    options: MatchOptions,
+) -> Example:
+    """The decider's training example of ``pair`` (its models loaded as ``source`` and ``target``),
+    matched with ``options`` (its ``model`` is the GNN whose view the features hold)."""
+    reference = read_alignment(pair.reference)
+    return matched_example(pair.name, group, source, target, reference, options, partial=pair.partial)
+
+
+def matched_example(
+    name: str,
+    group: Hashable,
+    source: SchemaGraph,
+    target: SchemaGraph,
+    reference: Alignment,
+    options: MatchOptions,
+    *,
+    partial: bool = False,
+) -> Example:
+    """The training example of two models and their ``reference`` alignment (see :func:`pair_example`)."""
+    from translator.matching.matcher import gather_evidence
+
+    src, back = without_shared_ids(source, target)
+    evidence = gather_evidence(src, target, dataclasses.replace(options, method="gnn"))
+    cands = evidence.candidates
+    flooded = flood(src, target, cands.source, cands.target, evidence.lexical, weight=options.structure)
+    return labelled_example(
+        name,
+        group,
+        pair_features(evidence, flooded),
+        cands.source,
+        cands.target,
+        reference,
+        partial=partial,
+        original_ids=back,
+    )
+
+
+def view_examples(
+    ontology: SchemaGraph, group: Hashable, options: MatchOptions, *, seed: int = 0
+) -> list[Example]:
+    """Two training examples from one ontology and its JSON Schema view
+    (:func:`~translator.matching.decider.views.json_schema_view`): view → ontology and ontology → view."""
+    view, truth = json_schema_view(ontology, random.Random(seed))
+    forward, backward = Alignment(view.name, ontology.name), Alignment(ontology.name, view.name)
+    forward.extend(Correspondence(v, o) for v, o in sorted(truth.items()))
+    backward.extend(Correspondence(o, v) for v, o in sorted(truth.items()))
+    name = f"{ontology.name} (JSON Schema view)"
+    return [
+        matched_example(f"{name} → ontology", group, view, ontology, forward, options),
+        matched_example(f"ontology → {name}", group, ontology, view, backward, options),
+    ]

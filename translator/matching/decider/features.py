@@ -1,0 +1,251 @@
+"""What the learned decider sees of a candidate pair: one row of numbers per pair (:data:`FEATURES`).
+
+The candidate pairs are the lexical candidates and, when the GNN ran, its own top-k targets of
+every source node (:func:`candidate_pattern`). For each pair (a, b) the row holds
+
+- the evidence the other methods weigh by hand: the lexical score, the flooded structural score,
+  the GNN's similarity and calibrated probability;
+- how the pair stands against its rivals: whether it is the best of its row and of its column under
+  each score, and by how much (margin to the runner-up);
+- name evidence apart from the lexical score: same name, token Dice, character 3-gram Jaccard,
+  how many entities on each side carry the same name (an ambiguous name decides less);
+- kinds, datatypes and units: same kind, the kind groups of both sides, the datatype factor, unit
+  compatibility;
+- context: the share of each side's neighbours (parents, children, types, domains, ranges) that
+  have a strong lexical candidate among the other side's neighbours, parents apart;
+- the kind of models: both ontologies, one of them, none.
+
+Every feature is computed from the two models and the evidence alone, never from a reference, so
+the same row is computed when matching and when training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from translator.graph.classes import relation_class
+from translator.graph.model import SchemaGraph
+from translator.matching.entities import GROUPS, EntityText, datatype_factor, kind_factor
+from translator.matching.evidence import Evidence
+from translator.matching.options import is_ontology
+from translator.matching.similarity import _dice
+from translator.translation.units import compatible
+
+__all__ = ["FEATURES", "GROUP_NAMES", "PairFeatures", "candidate_pattern", "pair_features"]
+
+GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type", "instance", "other")
+"""Kind groups (:data:`translator.matching.entities.GROUPS`) one-hot encoded for each side."""
+
+_SCORES = ("lexical", "flooded", "gnn_similarity")
+FEATURES: tuple[str, ...] = (
+    "lexical",
+    "flooded",
+    "gnn_similarity",
+    "gnn_probability",
+    "has_gnn",
+    *(f"{s}_{k}" for s in _SCORES for k in ("row_best", "col_best", "row_margin", "col_margin")),
+    "same_name",
+    "dice",
+    "trigram_jaccard",
+    "source_name_count",
+    "target_name_count",
+    "same_kind",
+    "kind_factor",
+    *(f"source_{g}" for g in GROUP_NAMES),
+    *(f"target_{g}" for g in GROUP_NAMES),
+    "datatype_factor",
+    "unit_compatible",
+    "unit_incompatible",
+    "neighbour_agreement",
+    "parent_agreement",
+    "child_agreement",
+    "both_ontologies",
+    "one_ontology",
+)
+"""Names of the columns of :attr:`PairFeatures.matrix`, in order."""
+
+
+STRONG = 0.75
+"""Lexical score from which a neighbour pair counts as agreeing context."""
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """Feature rows of candidate pairs: ``matrix[k]`` describes (``rows[k]``, ``cols[k]``), indexes into
+    the evidence's candidate entities."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    matrix: np.ndarray
+
+
+def candidate_pattern(evidence: Evidence) -> sparse.csr_matrix:
+    """The pairs the decider scores: the lexical candidates and the GNN's (a 0/1 matrix)."""
+    pattern = (evidence.lexical != 0).astype(np.float64)
+    if evidence.learned is not None:
+        pattern = pattern + (evidence.learned.similarity != 0).astype(np.float64)
+    out = sparse.csr_matrix(pattern)
+    out.data = np.ones_like(out.data)
+    return out
+
+
+def _at(matrix: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The values of ``matrix`` at (rows, cols), 0 where it holds nothing."""
+    if len(rows) == 0:
+        return np.zeros(0)
+    return np.asarray(sparse.csr_matrix(matrix)[rows, cols]).reshape(-1)
+
+
+def _standing(values: np.ndarray, keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each value: whether it is the best of its group (``keys``), and its margin to the best
+    other value of the group (negative when another is higher)."""
+    best = np.full(size, -np.inf)
+    np.maximum.at(best, keys, values)
+    is_best = values >= best[keys]
+    # the runner-up: the best of the group once each group's (first) best is removed
+    order = np.lexsort((-values, keys))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    second = np.full(size, 0.0)
+    rest = order[~first]
+    np.maximum.at(second, keys[rest], values[rest])
+    other = np.where(is_best, second[keys], best[keys])
+    return is_best.astype(np.float64), values - other
+
+
+def _name_counts(entities: Sequence[EntityText]) -> np.ndarray:
+    """How many entities of the side share each entity's first name variant (log scale)."""
+    counts: dict[str, int] = {}
+    for e in entities:
+        counts[e.variants[0]] = counts.get(e.variants[0], 0) + 1
+    return np.log1p(np.asarray([counts[e.variants[0]] - 1 for e in entities], dtype=np.float64))
+
+
+def _trigrams(text: str) -> frozenset[str]:
+    padded = f" {text.replace(' ', '')} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def _jaccard(a: EntityText, b: EntityText) -> float:
+    best = 0.0
+    for x in a.variants[:3]:
+        gx = _trigrams(x)
+        for y in b.variants[:3]:
+            gy = _trigrams(y)
+            if gx and gy:
+                best = max(best, len(gx & gy) / len(gx | gy))
+    return best
+
+
+def _adjacency(graph: SchemaGraph, entities: Sequence[EntityText]) -> dict[str, sparse.csr_matrix]:
+    """Neighbour matrices over ``entities``: ``parent`` (a → its is-a parents and wholes), ``child``
+    (the reverse), ``any`` (every relation, both directions)."""
+    index = {e.id: i for i, e in enumerate(entities)}
+    up_r: list[int] = []
+    up_c: list[int] = []
+    any_r: list[int] = []
+    any_c: list[int] = []
+    for i, e in enumerate(entities):
+        for edge in graph.out_edges(e.id):
+            j = index.get(edge.target)
+            if j is None or j == i:
+                continue
+            any_r += [i, j]
+            any_c += [j, i]
+            role = relation_class(edge.relation)
+            if role == "is-a":
+                up_r.append(i)
+                up_c.append(j)
+            elif role == "part":
+                up_r.append(j)
+                up_c.append(i)
+    n = len(entities)
+
+    def build(r: list[int], c: list[int]) -> sparse.csr_matrix:
+        m = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
+        m.data = np.ones_like(m.data)
+        return m
+
+    parent = build(up_r, up_c)
+    return {"parent": parent, "child": parent.T.tocsr(), "any": build(any_r, any_c)}
+
+
+def _agreement(
+    left: sparse.csr_matrix,
+    right: sparse.csr_matrix,
+    strong: sparse.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """Share of the neighbours (by ``left``/``right``) of both ends that meet in a ``strong`` pair: the
+    number of strong neighbour pairs over the smaller neighbourhood, 0 when either has none."""
+    meeting = left @ strong @ right.T
+    count = _at(meeting, rows, cols)
+    degree_l = np.asarray(left.sum(axis=1)).reshape(-1)[rows]
+    degree_r = np.asarray(right.sum(axis=1)).reshape(-1)[cols]
+    smaller = np.minimum(degree_l, degree_r)
+    return np.where(smaller > 0, np.minimum(count / np.maximum(smaller, 1), 1.0), 0.0)
+
+
+def _groups(entities: Sequence[EntityText]) -> np.ndarray:
+    onehot = np.zeros((len(entities), len(GROUP_NAMES)))
+    for i, e in enumerate(entities):
+        group = GROUPS.get(e.kind, "other")
+        onehot[i, GROUP_NAMES.index(group) if group in GROUP_NAMES else -1] = 1.0
+    return onehot
+
+
+def pair_features(evidence: Evidence, flooded: sparse.csr_matrix) -> PairFeatures:
+    """The feature rows of the decider's candidate pairs (:func:`candidate_pattern`) of ``evidence``;
+    ``flooded`` is the structural matcher's score matrix of the same evidence."""
+    cands = evidence.candidates
+    left, right = cands.source, cands.target
+    pattern = candidate_pattern(evidence).tocoo()
+    order = np.lexsort((pattern.col, pattern.row))
+    rows, cols = pattern.row[order].astype(np.int64), pattern.col[order].astype(np.int64)
+    n = len(rows)
+    learned = evidence.learned
+    scores = {
+        "lexical": _at(evidence.lexical, rows, cols),
+        "flooded": _at(flooded, rows, cols),
+        "gnn_similarity": _at(learned.similarity, rows, cols) if learned else np.zeros(n),
+    }
+    columns: list[np.ndarray] = [
+        scores["lexical"],
+        scores["flooded"],
+        scores["gnn_similarity"],
+        _at(learned.probability, rows, cols) if learned else np.zeros(n),
+        np.full(n, 1.0 if learned else 0.0),
+    ]
+    for name in _SCORES:
+        row_best, row_margin = _standing(scores[name], rows, len(left))
+        col_best, col_margin = _standing(scores[name], cols, len(right))
+        columns += [row_best, col_best, row_margin, col_margin]
+    same, dice, jaccard, kinds, kfactor, dfactor, unit_ok, unit_bad = (np.zeros(n) for _ in range(8))
+    for k, (i, j) in enumerate(zip(rows, cols, strict=True)):
+        a, b = left[i], right[j]
+        same[k] = float(
+            bool({v.replace(" ", "") for v in a.variants} & {v.replace(" ", "") for v in b.variants})
+        )
+        dice[k] = _dice(a.token_sets, b.token_sets)
+        jaccard[k] = _jaccard(a, b)
+        kinds[k] = float(a.kind is b.kind)
+        kfactor[k] = kind_factor(a.kind, b.kind)
+        dfactor[k] = datatype_factor(a.datatype, b.datatype)
+        fits = compatible(a.unit, b.unit)
+        unit_ok[k], unit_bad[k] = float(fits is True), float(fits is False)
+    columns += [same, dice, jaccard, _name_counts(left)[rows], _name_counts(right)[cols], kinds, kfactor]
+    columns += list(_groups(left)[rows].T) + list(_groups(right)[cols].T)
+    columns += [dfactor, unit_ok, unit_bad]
+    strong = sparse.csr_matrix(evidence.lexical >= STRONG).astype(np.float64)
+    near_l, near_r = _adjacency(evidence.source, left), _adjacency(evidence.target, right)
+    for relation in ("any", "parent", "child"):
+        columns.append(_agreement(near_l[relation], near_r[relation], strong, rows, cols))
+    onto_s, onto_t = is_ontology(evidence.source), is_ontology(evidence.target)
+    columns += [np.full(n, float(onto_s and onto_t)), np.full(n, float(onto_s != onto_t))]
+    matrix = np.column_stack(columns).astype(np.float32) if n else np.zeros((0, len(FEATURES)), np.float32)
+    return PairFeatures(rows, cols, matrix)
