@@ -188,3 +188,18 @@ def test_an_ontology_seen_as_a_json_schema_keeps_the_truth_many_to_one() -> None
     assert not any(v.startswith("http://o#") for v in truth)  # no ontology id leaks into the view
     assert json_name("hasForm", random.Random(1), to_many=False) == "form"
     assert json_name("descriptionOf", random.Random(1), to_many=False) == "description"
+
+
+def test_the_hard_rules_hold_whatever_the_trees_say() -> None:
+    model, x = _fitted()
+    decider = Decider(FEATURES[:5], from_sklearn(model), 0.5)
+    rows = np.zeros((4, len(FEATURES)))
+    rows[:, :5] = x[:4]
+    rows[:, FEATURES.index("kind_factor")] = 1.0
+    rows[:, FEATURES.index("datatype_factor")] = 1.0
+    allowed = decider.probability(rows)
+    rows[1, FEATURES.index("unit_incompatible")] = 1.0  # °C against bar
+    rows[2, FEATURES.index("kind_factor")] = 0.0  # a class against a property
+    rows[3, FEATURES.index("datatype_factor")] = 0.0  # a boolean against a number
+    assert allowed.min() > 0
+    assert decider.probability(rows).tolist() == [allowed[0], 0.0, 0.0, 0.0]

@@ -32,6 +32,9 @@ def test_tokens_split_and_expand() -> None:
 def test_kind_and_datatype_compatibility() -> None:
     assert kind_factor(NodeKind.CLASS, NodeKind.CLASS) == 1.0
     assert kind_factor(NodeKind.CLASS, NodeKind.OBJECT_PROPERTY) == 0.0
+    # an object member (JSON property holding an object, OPC UA instance declaration) is a relation
+    assert kind_factor(NodeKind.OBJECT, NodeKind.OBJECT_PROPERTY) == 0.75
+    assert kind_factor(NodeKind.OBJECT_TYPE, NodeKind.OBJECT_PROPERTY) == 0.0
     assert kind_factor(NodeKind.VARIABLE, NodeKind.FIELD) > 0.8
     assert datatype_class("Boolean") == "bool"
     assert datatype_class("xsd:double") == "number"
@@ -312,7 +315,7 @@ def test_gnn_alone_proposes_only_confident_compatible_pairs() -> None:
         entity("TT_102", NodeKind.VARIABLE, "FAH"),
         entity("PT_104", NodeKind.VARIABLE, "PS"),
         entity("XS_112", NodeKind.VARIABLE),
-        entity("Pump", NodeKind.OBJECT),
+        entity("Pump", NodeKind.OBJECT_TYPE),
     ]
     target = [
         entity("Temperature", NodeKind.VARIABLE, "CEL"),
@@ -328,7 +331,7 @@ def test_gnn_alone_proposes_only_confident_compatible_pairs() -> None:
                 [0.65, 0.0, 0.0, 0.0],  # °F to °C, fairly sure: units of one quantity back it
                 [0.0, 0.95, 0.0, 0.0],  # psi to metres: never, however sure
                 [0.0, 0.0, 0.65, 0.0],  # no units: 0.65 is not enough
-                [0.0, 0.0, 0.0, 0.95],  # an object to a relation: never
+                [0.0, 0.0, 0.0, 0.95],  # a type to a relation: never
             ]
         )
     )

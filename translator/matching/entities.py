@@ -48,10 +48,19 @@ GROUPS: dict[NodeKind, str] = {
 _NEAR = {frozenset({"attribute", "relation"}): 0.75, frozenset({"concept", "attribute"}): 0.5}
 
 
+_MEMBER_RELATION = frozenset({NodeKind.OBJECT, NodeKind.OBJECT_PROPERTY})
+"""An object member of a type or a JSON object (an OPC UA instance declaration, a JSON property holding
+an object) and an ontology's object property are one thing seen from two formats (``input`` /
+``hasInputSchema``)."""
+
+
 def kind_factor(a: NodeKind, b: NodeKind) -> float:
-    """How compatible two kinds are: 1 same kind, 0.9 same group, less for near groups, 0 otherwise."""
+    """How compatible two kinds are: 1 same kind, 0.9 same group, less for near groups (and for an
+    object member against an object property), 0 otherwise."""
     if a is b:
         return 1.0
+    if frozenset({a, b}) == _MEMBER_RELATION:
+        return 0.75
     ga, gb = GROUPS.get(a, a.value), GROUPS.get(b, b.value)
     if ga == gb:
         return 0.9

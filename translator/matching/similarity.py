@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 from translator.matching.entities import GROUPS, EntityText, pair_factor
 
-__all__ = ["HEAD_MATCH", "INVERSE", "INVERSE_MARKER", "score_pairs", "soft_overlap", "token_similar"]
+__all__ = ["HEAD_MATCH", "INVERSE", "INVERSE_MARKER", "dice", "score_pairs", "soft_overlap", "token_similar"]
 
 HEAD_MATCH = 0.8
 """Score of a name contained in the other with the same head word (``Author`` / ``Regular_author``)."""
@@ -35,7 +35,7 @@ def soft_overlap(x: frozenset[str], y: frozenset[str]) -> int:
     return sum(1 for t in x if any(token_similar(t, u) for u in y))
 
 
-def _dice(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]]) -> float:
+def dice(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]]) -> float:
     """Best token Dice over the variants; a name contained in the other with the same head word
     (``Author`` in ``Regular_author``) counts as a near match."""
     best = 0.0
@@ -74,6 +74,6 @@ def score_pairs(
         if factor <= 0:
             continue
         same = bool({v.replace(" ", "") for v in ea.variants} & {v.replace(" ", "") for v in eb.variants})
-        score = max(1.0 if same else 0.0, 0.5 * cosine + 0.5 * _dice(ea.token_sets, eb.token_sets))
+        score = max(1.0 if same else 0.0, 0.5 * cosine + 0.5 * dice(ea.token_sets, eb.token_sets))
         scored[(i, j)] = (score * factor, factor, same)
     return scored

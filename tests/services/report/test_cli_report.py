@@ -30,7 +30,7 @@ def test_match_report(tmp_path: Path) -> None:
     assert len(figures) == 2
     for png in figures:
         check_png(png)
-    assert "method</dt><dd>gnn" in page
+    assert "method</dt><dd>decider" in page
 
 
 def test_learn_report(plant: Path, tmp_path: Path) -> None:

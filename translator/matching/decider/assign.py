@@ -6,9 +6,12 @@ Models often say one thing several times on one side and once on the other: a JS
 ``description`` property in every object that an ontology defines once; an OPC UA model may have a
 DataType and an ObjectType for one ontology class. So, after one-to-one, an entity left without a
 partner joins the partner of a *namesake* — an entity of its own side with the same name and kind
-that was matched — when the decider gives that pair at least the threshold too, and only where its
-side has more entities of that name than the other side has of the partner's name (between two
-versions of a model, where both sides repeat a name equally, everything stays one-to-one).
+that was matched — when the decider gives that pair at least the threshold too, its name agrees
+with the partner's (token Dice at least :data:`~translator.matching.similarity.HEAD_MATCH`:
+``description`` / ``description``, ``forms`` / ``hasForm``, never ``Speed`` / ``SC_107``, where two
+skids' speeds are two tags), and only where its side has more entities of that name than the other
+side has of the partner's name (between two versions of a model, where both sides repeat a name
+equally, everything stays one-to-one).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scipy import sparse
 
 from translator.matching.entities import EntityText
 from translator.matching.extract import one_to_one
+from translator.matching.similarity import HEAD_MATCH, dice
 
 __all__ = ["assign"]
 
@@ -54,6 +58,7 @@ def _namesake_pairs(
             if (
                 p >= threshold
                 and count_mine[key] > count_theirs[_key(theirs[j])]
+                and dice(entity.token_sets, theirs[j].token_sets) >= HEAD_MATCH
                 and (best is None or p > best[2])
             ):
                 best = (i, j, p)

@@ -32,10 +32,10 @@ from translator.graph.model import SchemaGraph
 from translator.matching.entities import GROUPS, EntityText, datatype_factor, kind_factor
 from translator.matching.evidence import Evidence
 from translator.matching.options import is_ontology
-from translator.matching.similarity import _dice
+from translator.matching.similarity import dice
 from translator.translation.units import compatible
 
-__all__ = ["FEATURES", "GROUP_NAMES", "PairFeatures", "candidate_pattern", "pair_features"]
+__all__ = ["FEATURES", "GROUP_NAMES", "PairFeatures", "candidate_pattern", "impossible", "pair_features"]
 
 GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type", "instance", "other")
 """Kind groups (:data:`translator.matching.entities.GROUPS`) one-hot encoded for each side."""
@@ -90,6 +90,16 @@ def candidate_pattern(evidence: Evidence) -> sparse.csr_matrix:
         pattern = pattern + (evidence.learned.similarity != 0).astype(np.float64)
     out = sparse.csr_matrix(pattern)
     out.data = np.ones_like(out.data)
+    return out
+
+
+def impossible(matrix: np.ndarray) -> np.ndarray:
+    """Rows (of all :data:`FEATURES`) that the lexical matcher's hard rules forbid whatever the evidence
+    (:func:`translator.matching.entities.pair_factor`): kinds that never map (a class and a property),
+    a boolean and a number, units of different quantities."""
+    kinds, datatypes = FEATURES.index("kind_factor"), FEATURES.index("datatype_factor")
+    units = FEATURES.index("unit_incompatible")
+    out: np.ndarray = (matrix[:, kinds] <= 0) | (matrix[:, datatypes] <= 0) | (matrix[:, units] > 0)
     return out
 
 
@@ -225,20 +235,20 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix) -> PairFeature
         row_best, row_margin = _standing(scores[name], rows, len(left))
         col_best, col_margin = _standing(scores[name], cols, len(right))
         columns += [row_best, col_best, row_margin, col_margin]
-    same, dice, jaccard, kinds, kfactor, dfactor, unit_ok, unit_bad = (np.zeros(n) for _ in range(8))
+    same, overlap, jaccard, kinds, kfactor, dfactor, unit_ok, unit_bad = (np.zeros(n) for _ in range(8))
     for k, (i, j) in enumerate(zip(rows, cols, strict=True)):
         a, b = left[i], right[j]
         same[k] = float(
             bool({v.replace(" ", "") for v in a.variants} & {v.replace(" ", "") for v in b.variants})
         )
-        dice[k] = _dice(a.token_sets, b.token_sets)
+        overlap[k] = dice(a.token_sets, b.token_sets)
         jaccard[k] = _jaccard(a, b)
         kinds[k] = float(a.kind is b.kind)
         kfactor[k] = kind_factor(a.kind, b.kind)
         dfactor[k] = datatype_factor(a.datatype, b.datatype)
         fits = compatible(a.unit, b.unit)
         unit_ok[k], unit_bad[k] = float(fits is True), float(fits is False)
-    columns += [same, dice, jaccard, _name_counts(left)[rows], _name_counts(right)[cols], kinds, kfactor]
+    columns += [same, overlap, jaccard, _name_counts(left)[rows], _name_counts(right)[cols], kinds, kfactor]
     columns += list(_groups(left)[rows].T) + list(_groups(right)[cols].T)
     columns += [dfactor, unit_ok, unit_bad]
     strong = sparse.csr_matrix(evidence.lexical >= STRONG).astype(np.float64)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from translator.errors import InputError, TolkaError
-from translator.matching.decider.features import FEATURES
+from translator.matching.decider.features import FEATURES, impossible
 from translator.matching.decider.trees import TreeEnsemble
 
 __all__ = ["FORMAT", "Decider", "cached_decider", "default_decider_path", "load_decider", "save_decider"]
@@ -55,10 +55,11 @@ class Decider:
         return np.asarray([FEATURES.index(f) for f in self.features], dtype=np.int64)
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
-        """The probability that each pair (a row of all :data:`FEATURES`) is a correspondence."""
+        """The probability that each pair (a row of all :data:`FEATURES`) is a correspondence; 0 for
+        pairs the hard rules forbid (:func:`~translator.matching.decider.features.impossible`)."""
         if len(matrix) == 0:
             return np.zeros(0)
-        return self.ensemble.probability(matrix[:, self.columns])
+        return np.where(impossible(matrix), 0.0, self.ensemble.probability(matrix[:, self.columns]))
 
 
 def default_decider_path() -> Path:
