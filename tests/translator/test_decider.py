@@ -94,6 +94,11 @@ def test_namesakes_join_the_partner_of_a_matched_namesake_only_where_one_side_re
     pairs = assign(probability, source, target, 0.5)
     assert [(i, j) for i, j, _ in pairs] == [(0, 0), (1, 0), (3, 1)]  # s2 stays out: below the threshold
     assert [(i, j) for i, j, _ in assign(probability, source, target, 0.5, many=False)] == [(0, 0), (3, 1)]
+    # a standard property belongs to its parent: two variables' EngineeringUnits never share one partner
+    units = entity_texts([_node(f"u{k}", "EngineeringUnits", NodeKind.PROPERTY) for k in range(2)])
+    one = entity_texts([_node("v0", "EngineeringUnits", NodeKind.PROPERTY)])
+    both = sparse.csr_matrix(np.array([[0.9], [0.8]]))
+    assert [(i, j) for i, j, _ in assign(both, units, one, 0.5)] == [(0, 0)]
     # both sides repeat the name (two versions of one model): one-to-one
     twice = entity_texts(
         [

@@ -11,7 +11,9 @@ with the partner's (token Dice at least :data:`~translator.matching.similarity.H
 ``description`` / ``description``, ``forms`` / ``hasForm``, never ``Speed`` / ``SC_107``, where two
 skids' speeds are two tags), and only where its side has more entities of that name than the other
 side has of the partner's name (between two versions of a model, where both sides repeat a name
-equally, everything stays one-to-one).
+equally, everything stays one-to-one). A standard property that describes its parent
+(``EngineeringUnits``, ``EURange``: :mod:`translator.matching.metadata`) never joins a namesake's
+partner: it belongs to its own parent's counterpart.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from scipy import sparse
 
 from translator.matching.entities import EntityText
 from translator.matching.extract import one_to_one
+from translator.matching.metadata import is_metadata
 from translator.matching.similarity import HEAD_MATCH, dice
 
 __all__ = ["assign"]
@@ -50,7 +53,7 @@ def _namesake_pairs(
     out = []
     for i, entity in enumerate(mine):
         key = _key(entity)
-        if i in matched or key not in partner or count_mine[key] <= 1:
+        if i in matched or key not in partner or count_mine[key] <= 1 or is_metadata(entity):
             continue
         best: tuple[int, int, float] | None = None
         for j in set(partner[key]):

@@ -1,0 +1,47 @@
+"""Properties that describe a node rather than being content of their own: OPC UA's standard
+properties of variables, data types and methods (OPC 10000-3 §5.6 and 10000-8 §5.3 — engineering
+units, ranges, precision, enumeration strings, method arguments, ...). Such a property belongs to
+its parent: it corresponds to the same-named property of the parent's counterpart, never to one of
+some other node's, so the decider never joins it to a namesake's partner
+(:mod:`translator.matching.decider.assign`)."""
+
+from __future__ import annotations
+
+from translator.graph.model import NodeKind
+from translator.graph.names import normalize
+from translator.matching.entities import EntityText
+
+__all__ = ["METADATA_PROPERTIES", "is_metadata"]
+
+METADATA_PROPERTIES = frozenset(
+    normalize(name)
+    for name in (
+        "EngineeringUnits",
+        "EURange",
+        "InstrumentRange",
+        "ValuePrecision",
+        "Definition",
+        "TrueState",
+        "FalseState",
+        "EnumStrings",
+        "EnumValues",
+        "ValueAsText",
+        "NodeVersion",
+        "LocalTime",
+        "AllowNulls",
+        "MaxStringLength",
+        "MaxArrayLength",
+        "MaxByteStringLength",
+        "DataTypeVersion",
+        "DictionaryFragment",
+        "InputArguments",
+        "OutputArguments",
+        "DefaultInstanceBrowseName",
+    )
+)
+"""The standard property names, normalised as names are (:func:`translator.graph.names.normalize`)."""
+
+
+def is_metadata(entity: EntityText) -> bool:
+    """Whether ``entity`` is a standard property describing its parent (see the module docstring)."""
+    return entity.kind is NodeKind.PROPERTY and bool(METADATA_PROPERTIES & set(entity.variants))
