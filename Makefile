@@ -161,7 +161,7 @@ bench-load: $(STAMP)
 	$(PY) benchmarks/load.py --data $(SHARED)
 
 # Matching quality on every labelled pair of $(SHARED) (pairs/ and the OAEI conference pairs), settings chosen
-# out of fold, LogMap in the same run; the protocol is in benchmarks/README.md. Under 15 minutes on 2 cores
+# out of fold, LogMap in the same run; the protocol is in benchmarks/README.md. About half an hour on 2 cores
 # (the held-out GNN it trains is cached in .bench-cache/pairs/).
 bench-pairs: $(STAMP) wordnet freedict logmap
 	$(PY) -m pip install --quiet -e '.[bench]'
