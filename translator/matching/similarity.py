@@ -11,7 +11,16 @@ from difflib import SequenceMatcher
 
 from translator.matching.entities import GROUPS, EntityText, pair_factor
 
-__all__ = ["HEAD_MATCH", "INVERSE", "INVERSE_MARKER", "dice", "score_pairs", "soft_overlap", "token_similar"]
+__all__ = [
+    "HEAD_MATCH",
+    "INVERSE",
+    "INVERSE_MARKER",
+    "dice",
+    "same_name",
+    "score_pairs",
+    "soft_overlap",
+    "token_similar",
+]
 
 HEAD_MATCH = 0.8
 """Score of a name contained in the other with the same head word (``Author`` / ``Regular_author``)."""
@@ -63,6 +72,11 @@ def _direction_factor(a: EntityText, b: EntityText) -> float:
     return INVERSE if a_of != b_of else 1.0
 
 
+def same_name(a: EntityText, b: EntityText) -> bool:
+    """Whether two entities share a name variant, spaces aside (``Start Count`` / ``StartCount``)."""
+    return bool({v.replace(" ", "") for v in a.variants} & {v.replace(" ", "") for v in b.variants})
+
+
 def score_pairs(
     left: Sequence[EntityText], right: Sequence[EntityText], pairs: dict[tuple[int, int], float]
 ) -> dict[tuple[int, int], tuple[float, float, bool]]:
@@ -73,7 +87,7 @@ def score_pairs(
         factor = pair_factor(ea, eb) * _direction_factor(ea, eb)
         if factor <= 0:
             continue
-        same = bool({v.replace(" ", "") for v in ea.variants} & {v.replace(" ", "") for v in eb.variants})
+        same = same_name(ea, eb)
         score = max(1.0 if same else 0.0, 0.5 * cosine + 0.5 * dice(ea.token_sets, eb.token_sets))
         scored[(i, j)] = (score * factor, factor, same)
     return scored

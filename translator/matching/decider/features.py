@@ -29,13 +29,22 @@ from scipy import sparse
 
 from translator.graph.classes import relation_class
 from translator.graph.model import SchemaGraph
+from translator.matching.decider.trees import TreeEnsemble
 from translator.matching.entities import GROUPS, EntityText, datatype_factor, kind_factor
 from translator.matching.evidence import Evidence
 from translator.matching.options import is_ontology
-from translator.matching.similarity import dice
+from translator.matching.similarity import dice, same_name
 from translator.translation.units import compatible
 
-__all__ = ["FEATURES", "GROUP_NAMES", "PairFeatures", "candidate_pattern", "impossible", "pair_features"]
+__all__ = [
+    "FEATURES",
+    "GROUP_NAMES",
+    "PairFeatures",
+    "candidate_pattern",
+    "impossible",
+    "masked_probability",
+    "pair_features",
+]
 
 GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type", "instance", "other")
 """Kind groups (:data:`translator.matching.entities.GROUPS`) one-hot encoded for each side."""
@@ -101,6 +110,12 @@ def impossible(matrix: np.ndarray) -> np.ndarray:
     units = FEATURES.index("unit_incompatible")
     out: np.ndarray = (matrix[:, kinds] <= 0) | (matrix[:, datatypes] <= 0) | (matrix[:, units] > 0)
     return out
+
+
+def masked_probability(trees: TreeEnsemble, matrix: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``trees``' probability of each row of ``matrix`` (all :data:`FEATURES`; ``columns`` the ones the
+    trees read), 0 where the hard rules forbid the pair (:func:`impossible`)."""
+    return np.where(impossible(matrix), 0.0, trees.probability(matrix[:, columns]))
 
 
 def _at(matrix: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -238,9 +253,7 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix) -> PairFeature
     same, overlap, jaccard, kinds, kfactor, dfactor, unit_ok, unit_bad = (np.zeros(n) for _ in range(8))
     for k, (i, j) in enumerate(zip(rows, cols, strict=True)):
         a, b = left[i], right[j]
-        same[k] = float(
-            bool({v.replace(" ", "") for v in a.variants} & {v.replace(" ", "") for v in b.variants})
-        )
+        same[k] = float(same_name(a, b))
         overlap[k] = dice(a.token_sets, b.token_sets)
         jaccard[k] = _jaccard(a, b)
         kinds[k] = float(a.kind is b.kind)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from translator.errors import InputError, TolkaError
-from translator.matching.decider.features import FEATURES, impossible
+from translator.matching.decider.features import FEATURES, masked_probability
 from translator.matching.decider.trees import TreeEnsemble
 
 __all__ = ["FORMAT", "Decider", "cached_decider", "default_decider_path", "load_decider", "save_decider"]
@@ -59,7 +59,7 @@ class Decider:
         pairs the hard rules forbid (:func:`~translator.matching.decider.features.impossible`)."""
         if len(matrix) == 0:
             return np.zeros(0)
-        return np.where(impossible(matrix), 0.0, self.ensemble.probability(matrix[:, self.columns]))
+        return masked_probability(self.ensemble, matrix, self.columns)
 
 
 def default_decider_path() -> Path:

@@ -23,7 +23,7 @@ from scipy import sparse
 from translator.alignment.model import Alignment
 from translator.errors import TolkaError
 from translator.matching.decider.assign import assign
-from translator.matching.decider.features import FEATURES, PairFeatures, impossible
+from translator.matching.decider.features import FEATURES, PairFeatures, masked_probability
 from translator.matching.decider.model import Decider
 from translator.matching.decider.trees import TreeEnsemble, from_sklearn
 from translator.matching.entities import EntityText
@@ -135,7 +135,7 @@ def _inner_probabilities(examples: Sequence[Example], columns: np.ndarray, seed:
         trees = _fit([e for k, e in enumerate(examples) if k not in held], columns, seed)
         for k in held:
             matrix = examples[k].features.matrix
-            out[k] = np.where(impossible(matrix), 0.0, trees.probability(matrix[:, columns]))
+            out[k] = masked_probability(trees, matrix, columns)
     return [p if p is not None else np.zeros(0) for p in out]
 
 
@@ -164,10 +164,7 @@ def fit_decider(
     report("fitting the trees")
     trees = _fit(examples, columns, seed)
     if not inner:
-        inner = [
-            np.where(impossible(e.features.matrix), 0.0, trees.probability(e.features.matrix[:, columns]))
-            for e in examples
-        ]
+        inner = [masked_probability(trees, e.features.matrix, columns) for e in examples]
     table = [counts_by_threshold(e, p, GRID) for e, p in zip(examples, inner, strict=True)]
     scored = {t: _f1([row[t] for row in table]) for t in GRID}
     threshold = max(GRID, key=lambda t: (scored[t], -abs(t - 0.5)))
