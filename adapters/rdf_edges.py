@@ -5,7 +5,9 @@
 restriction, ``owl:onProperty`` and ``owl:someValuesFrom`` / ``owl:allValuesFrom`` (``owl:onClass``
 counts as ``someValuesFrom``) from the restricted class; ``rdfs:domain`` and ``rdfs:range`` (not to
 literal datatypes), with unions and intersections expanded to their named members; and ``rdf:type``
-from an individual to its classes.
+from an individual to its classes. A ``subClassOf`` an anonymous class is a sub-class of the named
+members of an intersection only: ``Organizer ⊑ Organization ⊔ Committee_member`` makes an organizer
+neither an organization nor a committee member.
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ _RESTRICTION_TARGETS = {
 }
 
 
-def _members(graph: Graph, node: URIRef | BNode) -> list[URIRef]:
-    """A named class, or the named members of a union/intersection blank node."""
+def _members(
+    graph: Graph, node: URIRef | BNode, operators: tuple[URIRef, ...] = (OWL.unionOf, OWL.intersectionOf)
+) -> list[URIRef]:
+    """A named class, or the named members of a blank node's ``operators`` (union, intersection)."""
     if isinstance(node, URIRef):
         return [node]
     out: list[URIRef] = []
-    for predicate in (OWL.unionOf, OWL.intersectionOf):
+    for predicate in operators:
         for head in graph.objects(node, predicate):
             out.extend(m for m in Collection(graph, head) if isinstance(m, URIRef))
     return out
@@ -60,7 +64,7 @@ def entity_edges(graph: Graph, subject: URIRef, kinds: dict[URIRef, NodeKind]) -
                 for target_pred, relation_name in _RESTRICTION_TARGETS.items():
                     for target in graph.objects(obj, target_pred):
                         out.extend((relation_name, m) for m in _members(graph, target))  # type: ignore[arg-type]
-                out.extend(("rdfs:subClassOf", m) for m in _members(graph, obj))
+                out.extend(("rdfs:subClassOf", m) for m in _members(graph, obj, (OWL.intersectionOf,)))
     for predicate, relation in ((RDFS.domain, "rdfs:domain"), (RDFS.range, "rdfs:range")):
         for obj in graph.objects(subject, predicate):
             for member in _members(graph, obj):  # type: ignore[arg-type]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +25,8 @@ from services.cli.options import (
 )
 from services.cli.progress import stage_bar
 from services.cli.stdio import STDIO, at_most_one, check_report, read_alignment_at, where, write_output
+from translator.matching.coherence import Removal
+from translator.matching.decision import decide
 from translator.matching.matcher import METHODS, MatchOptions, match, resolve_method
 from translator.matching.options import default_threshold
 from translator.matching.text.wordnet import open_wordnet
@@ -112,6 +118,15 @@ def match_command(
             show_default=False,
         ),
     ] = None,
+    metadata: Annotated[
+        bool,
+        typer.Option(
+            "--metadata",
+            help="Propose standard properties that describe their parent (EngineeringUnits, EURange, "
+            "InputArguments, ...) on their own. By default each follows its parent's correspondence to "
+            "the same-named property of the parent's counterpart.",
+        ),
+    ] = False,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     report: Annotated[
         Path | None,
@@ -123,6 +138,15 @@ def match_command(
             metavar="HTML",
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="List the correspondences removed because they conflict with others (disjoint or "
+            "crossed classes, relations between other classes) and why.",
+        ),
+    ] = False,
 ) -> None:
     """Match the own entities of SOURCE to those of TARGET and write the proposed alignment.
 
@@ -132,6 +156,9 @@ def match_command(
     in quotes, which Tolka expands (a missing file or a pattern matching nothing is an error).
     Without --out (or with --out -) the alignment goes to standard output; --seeds - reads standard
     input, --report - writes the report to standard output instead when --out names a file.
+    Correspondences that conflict with higher-scored ones (classes the other model declares disjoint,
+    crossed sub-class chains, relations between other classes) are removed, except with --method
+    lexical or --top-k; standard error says how many, --verbose which and why.
 
     Examples:
 
@@ -158,9 +185,54 @@ def match_command(
         model=str(model) if model else None,
         decider=str(decider) if decider else None,
         wordnet=str(wordnet) if wordnet else None,
+        metadata=metadata,
     )
     loading = Loading(models_dir, max_size, individuals, security)
-    _match(source, target, options, loading, seeds=seeds, out=out, report=report)
+    _match(source, target, options, loading, seeds=seeds, out=out, report=report, verbose=verbose)
+
+
+class _Removals(logging.Handler):
+    """Collects the removals that the decision step logs (:mod:`translator.matching.decision`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.removals: list[Removal] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        removal = getattr(record, "removal", None)
+        if isinstance(removal, Removal):
+            self.removals.append(removal)
+
+
+@contextmanager
+def _collecting_removals() -> Iterator[list[Removal]]:
+    """The removals the decision step logs while the block runs."""
+    logger = logging.getLogger(decide.__module__)
+    handler, level = _Removals(), logger.level
+    logger.addHandler(handler)
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)
+    try:
+        yield handler.removals
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _say_removals(err: Console, removals: list[Removal], *, verbose: bool) -> None:
+    """One line on how many correspondences the repair removed, by kind; with ``verbose`` the reasons."""
+    if not removals:
+        return
+    kinds = Counter(r.kind for r in removals)
+    count = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    many = "s" if len(removals) > 1 else ""
+    head = f"coherence: removed {len(removals)} correspondence{many} in conflict with others ({count})"
+    err.print(
+        head + (":" if verbose else "; --verbose lists them"), markup=False, highlight=False, soft_wrap=True
+    )
+    if verbose:
+        for removal in removals:
+            err.print(f"  {removal.reason}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _match(
@@ -172,6 +244,7 @@ def _match(
     seeds: Path | None,
     out: Path | None,
     report: Path | None,
+    verbose: bool = False,
 ) -> None:
     """Load both models, match them (and draw the report) with a progress bar, write the alignment and
     the report, and say what was written."""
@@ -183,13 +256,12 @@ def _match(
     with stage_bar(err, 12) as bar:
         task = bar.add_task("loading", total=1.0)
         graphs = [loading.load(p) for p in (source, target)]
-        alignment = match(
-            graphs[0],
-            graphs[1],
-            options,
-            seeds=seed_alignment,
-            progress=lambda stage, share: bar.update(task, description=stage, completed=0.1 + 0.9 * share),
-        )
+
+        def progress(stage: str, share: float) -> None:
+            bar.update(task, description=stage, completed=0.1 + 0.9 * share)
+
+        with _collecting_removals() as removals:
+            alignment = match(graphs[0], graphs[1], options, seeds=seed_alignment, progress=progress)
         ran = resolve_method(options, graphs[0], graphs[1])
         page = b""
         if report is not None:
@@ -219,3 +291,4 @@ def _match(
         f"{'' if synonyms else ', no WordNet synonyms'}) written to {where(out)}"
         + (f"; report to {where(report)}" if report is not None else "")
     )
+    _say_removals(err, removals, verbose=verbose)

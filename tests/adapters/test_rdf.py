@@ -257,3 +257,27 @@ def test_obo_synonyms_are_synonyms(tmp_path: Path) -> None:
     )
     node = load_paths([path])["http://example.org/X_1"]
     assert set(node.synonyms) == {"heart attack", "cardiac infarction", "STEMI", "heart disease"}
+
+
+def test_a_sub_class_of_a_union_is_a_sub_class_of_none_of_its_members(tmp_path: Path) -> None:
+    # conference.owl: Organizer ⊑ Organization ⊔ Committee_member. Read as two sub-class links, an
+    # organizer would be both an organization and a person, which other ontologies declare disjoint.
+    path = tmp_path / "union.ttl"
+    path.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:Organization a owl:Class . ex:Member a owl:Class . ex:Named a owl:Class .\n"
+        "ex:Organizer a owl:Class ; rdfs:subClassOf [ owl:unionOf ( ex:Organization ex:Member ) ] .\n"
+        "ex:Chair a owl:Class ; rdfs:subClassOf [ owl:intersectionOf ( ex:Member ex:Named ) ] .\n",
+        encoding="utf-8",
+    )
+    graph = load_paths([path])
+
+    def parents(name: str) -> set[str]:
+        edges = graph.out_edges(f"http://example.org/{name}")
+        return {
+            e.target.removeprefix("http://example.org/") for e in edges if e.relation == "rdfs:subClassOf"
+        }
+
+    assert not parents("Organizer") & {"Organization", "Member"}
+    assert parents("Chair") >= {"Member", "Named"}

@@ -108,7 +108,17 @@ def test_train_then_match_with_the_gnn(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     alignment = read_alignment(out)
     assert len(alignment) > 0
-    assert all(c.justification == "semapv:SemanticSimilarityThresholdMatching" for c in alignment)
+    learned = [c for c in alignment if c.justification == "semapv:SemanticSimilarityThresholdMatching"]
+    assert learned
+    # the rest are standard properties that follow their parent's pair (translator/matching/derived.py)
+    derived = [c for c in alignment if c not in learned]
+    assert all(c.justification == "semapv:StructuralMatching" for c in derived)
+    assert {c.subject_label for c in derived} <= {
+        "EngineeringUnits",
+        "EURange",
+        "InputArguments",
+        "OutputArguments",
+    }
     bad = tmp_path / "bad.pt"
     bad.write_text("nope")
     refused = run(

@@ -7,11 +7,11 @@ some other node's, so the decider never joins it to a namesake's partner
 
 from __future__ import annotations
 
-from translator.graph.model import NodeKind
+from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.graph.names import normalize
 from translator.matching.entities import EntityText
 
-__all__ = ["METADATA_PROPERTIES", "is_metadata"]
+__all__ = ["METADATA_PROPERTIES", "is_metadata", "is_metadata_node", "metadata_parents"]
 
 METADATA_PROPERTIES = frozenset(
     normalize(name)
@@ -45,3 +45,20 @@ METADATA_PROPERTIES = frozenset(
 def is_metadata(entity: EntityText) -> bool:
     """Whether ``entity`` is a standard property describing its parent (see the module docstring)."""
     return entity.kind is NodeKind.PROPERTY and bool(METADATA_PROPERTIES & set(entity.variants))
+
+
+def is_metadata_node(node: Node) -> bool:
+    """Whether ``node`` is a standard property describing its parent (see the module docstring)."""
+    return node.kind is NodeKind.PROPERTY and normalize(node.name) in METADATA_PROPERTIES
+
+
+def metadata_parents(graph: SchemaGraph) -> dict[str, str]:
+    """The model's own standard properties (:func:`is_metadata_node`) → the node each describes (the
+    source of its ``HasProperty`` reference)."""
+    out: dict[str, str] = {}
+    for node in graph.own_nodes():
+        if is_metadata_node(node):
+            parent = next((e.source for e in graph.in_edges(node.id) if e.relation == "HasProperty"), None)
+            if parent is not None:
+                out[node.id] = parent
+    return out

@@ -51,6 +51,10 @@ class MatchOptions:
         dictionaries: the FreeDict folder; default ``TOLKA_FREEDICT_DIR`` or ``/usr/share/dictd``.
         decider: a trained decider file (``tolka train-decider``) for ``decider``; default: the
             shipped one. Its threshold is the default threshold of ``decider``.
+        metadata: propose standard properties that describe their parent (``EngineeringUnits``,
+            ``EURange``, method arguments: :mod:`translator.matching.metadata`) on their own, like any
+            entity. By default they are context: each follows its parent's correspondence to the
+            same-named property of the parent's counterpart (:mod:`translator.matching.derived`).
     """
 
     method: str = "auto"
@@ -70,6 +74,7 @@ class MatchOptions:
     translations: bool = True
     dictionaries: str | None = None
     decider: str | None = None
+    metadata: bool = False
 
 
 THRESHOLDS = {"lexical": 0.75, "structural": 0.75, "gnn": 0.6}

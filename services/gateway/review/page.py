@@ -4,6 +4,10 @@ Everything a model or an alignment says reaches the page escaped: the trees thro
 autoescaping, the page's settings as JSON in a ``<script type="application/json">`` element written
 with ``tojson`` (``<``, ``>``, ``&`` and ``'`` as ``\\u`` escapes, so nothing closes the element), and
 correspondences fetched by the script and written with ``textContent``.
+
+The settings carry, per side, the model's standard properties (EngineeringUnits, EURange, ... —
+:func:`translator.matching.metadata.metadata_parents`) as a map of ids, property → the node it
+describes: the script folds their correspondences under the parent's instead of listing each.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from services.gateway.records import ModelRecord
 from services.gateway.review.trees import TreeItem, model_tree
 from services.gateway.store import NotFoundError, Store
 from translator.graph.file import graph_from_dict
+from translator.matching.metadata import metadata_parents
 from translator.translation.spec import FORMATS
 
 __all__ = ["ASSETS", "asset", "render_review"]
@@ -48,6 +53,8 @@ class _Side:
     model: ModelRecord
     tree: list[TreeItem]
     message_format: str
+    parents: dict[str, str]
+    """The model's standard properties → the node each describes (ids only)."""
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -55,13 +62,14 @@ class _Side:
             "name": self.model.name,
             "format": self.model.format,
             "message_format": self.message_format,
+            "metadata": self.parents,
         }
 
 
 def _side(store: Store, model_id: str) -> _Side:
     model = store.get_model(model_id)
     graph = graph_from_dict(store.model_graph(model_id), source=model_id)
-    return _Side(model, model_tree(graph), stored_format(store, model))
+    return _Side(model, model_tree(graph), stored_format(store, model), metadata_parents(graph))
 
 
 def render_review(store: Store, alignment_id: str, report: str | None = None) -> str:

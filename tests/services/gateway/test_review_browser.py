@@ -1,8 +1,9 @@
 """The review page in headless Chromium (Playwright) against a real ``tolka serve`` with a token.
 
 Vendor A and B are uploaded and matched over HTTP; the browser signs in once with ``?access_token=``,
-accepts, rejects and retargets correspondences, watches the live preview change, retrains and waits
-for the job, and the decisions are then read back through the API. A screenshot is kept under
+lists the standard properties' correspondences (folded under their parents' by default), accepts,
+rejects and retargets correspondences, watches the live preview change, retrains and waits for the
+job, and the decisions are then read back through the API. A screenshot is kept under
 ``$TOLKA_ARTIFACTS`` (else the test's tmp_path); with ``TOLKA_UPDATE_DOCS=1`` it also becomes
 ``docs/review.png``, the README's picture.
 
@@ -119,6 +120,11 @@ def preview_without(page: Page, address: str) -> Any:
         page.wait_for_timeout(100)
 
 
+def links_drawn(page: Page, count: int) -> None:
+    """Wait until the board shows ``count`` links (they are drawn on the next animation frame)."""
+    page.wait_for_function(f"document.querySelectorAll('#links path').length === {count}", timeout=5_000)
+
+
 def row(page: Page, cid: int) -> Any:
     return page.locator(f'#correspondences li[data-cid="{cid}"]')
 
@@ -157,10 +163,16 @@ def test_reviewing_in_the_browser(browser: Browser, server: str, tmp_path: Path)
     errors.clear()  # the refused first visit logs its 401
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
 
-    # both trees, a row per correspondence, a line per correspondence
+    # both trees; the standard properties' correspondences fold under their parents' rows, a line per row
     assert page.locator("#source-tree [data-id]").count() > 50
+    listed = page.locator("#correspondences li.corr").count()
+    assert 0 < listed < len(proposed)
+    links_drawn(page, listed)
+    assert page.locator("#correspondences .metadata-toggle").count() > 0
+    # the "metadata" filter lists every correspondence: a row and a line each
+    page.check("#show-metadata")
     assert page.locator("#correspondences li.corr").count() == len(proposed)
-    assert page.locator("#links path").count() == len(proposed)
+    links_drawn(page, len(proposed))
     speed_unit = page.locator(f'#source-tree [data-id="{SPEED_A}"] .unit').text_content()
     assert speed_unit == "r/min"  # as vendor A writes it
     # vendor B's model is a NodeSet, so the preview starts in PubSub JSON; the reviewer asks for plain JSON
@@ -236,6 +248,7 @@ def test_reviewing_in_the_browser(browser: Browser, server: str, tmp_path: Path)
     assert page.locator(f'#correspondences li[data-cid="{dropped["id"]}"]').count() == 0
     assert page.locator(f'#links path[data-cid="{dropped["id"]}"]').count() == 0
     page.check('input[name="status"][value="rejected"]')
+    page.uncheck("#show-metadata")
 
     row(page, speed["id"]).locator(".pair").click()
     page.wait_for_timeout(400)  # the smooth scroll to the selected pair

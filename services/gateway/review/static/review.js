@@ -3,6 +3,10 @@
 // Everything the page shows from the API is written with textContent (never as HTML). Requests carry
 // the X-Tolka-Request header: with a session cookie, the gateway takes requests that change something
 // only with it (a page of another origin cannot send it).
+//
+// Correspondences of standard properties (EngineeringUnits, EURange, … — the settings' "metadata" maps)
+// are metadata rows: unless the "metadata" filter lists them, they fold under the row of their parent's
+// correspondence, which offers them as "+N metadata".
 "use strict";
 
 (() => {
@@ -16,6 +20,7 @@
   const state = {
     correspondences: [],
     selected: null,
+    unfolded: new Set(), // the parent rows whose metadata rows are shown under them
     compiled: new Set(), // "subject|object" of the pairs the preview compiled into rules
     previewVersion: 0,
     previewTicket: 0, // the latest preview asked for: an answer to an older one is dropped
@@ -122,6 +127,75 @@
     return shown.sort((a, b) => order(a, b) || a.id - b.id);
   }
 
+  // ------------------------------------------------------------------------------------- metadata
+
+  // standard property → the node it describes, per side (only the models' own nodes)
+  const metadata = {
+    source: new Map(Object.entries(settings.source.metadata || {})),
+    target: new Map(Object.entries(settings.target.metadata || {})),
+  };
+
+  const isMetadata = (c) => metadata.source.has(c.subject_id) || metadata.target.has(c.object_id);
+
+  // A metadata row's cid → the cid of its parent's correspondence: the one from the subject's parent
+  // (to the object's parent, when there is one of those too), or else the one to the object's parent.
+  // Only rows that are not metadata themselves are parents; a metadata row without one is not in here.
+  function parents() {
+    const bySubject = new Map();
+    const byObject = new Map();
+    for (const c of state.correspondences) {
+      if (isMetadata(c)) continue;
+      for (const [index, key] of [[bySubject, c.subject_id], [byObject, c.object_id]]) {
+        if (!index.has(key)) index.set(key, []);
+        index.get(key).push(c);
+      }
+    }
+    const out = new Map();
+    for (const c of state.correspondences) {
+      if (!isMetadata(c)) continue;
+      const from = metadata.source.get(c.subject_id);
+      const to = metadata.target.get(c.object_id);
+      const candidates = (from !== undefined ? bySubject.get(from) : byObject.get(to)) || [];
+      const parent = candidates.find((p) => p.subject_id === from && p.object_id === to) || candidates[0];
+      if (parent) out.set(c.id, parent.id);
+    }
+    return out;
+  }
+
+  // The list as shown: entries {c, child} in order (child: a metadata row unfolded under its parent's),
+  // the metadata rows held by each shown parent row (cid → rows), and how many of them are folded away.
+  // A metadata row whose parent row does not pass the filters is an ordinary row (never lost).
+  function layout() {
+    const shown = visible();
+    const held = new Map();
+    if ($("show-metadata").checked) return { entries: shown.map((c) => ({ c, child: false })), held, folded: 0 };
+    const parentOf = parents();
+    const passing = new Set(shown.map((c) => c.id));
+    const under = (c) => (passing.has(parentOf.get(c.id)) ? parentOf.get(c.id) : undefined);
+    for (const c of shown) {
+      const parent = under(c);
+      if (parent === undefined) continue;
+      if (!held.has(parent)) held.set(parent, []);
+      held.get(parent).push(c);
+    }
+    const entries = [];
+    let folded = 0;
+    for (const c of shown) {
+      if (under(c) !== undefined) continue;
+      entries.push({ c, child: false });
+      const children = held.get(c.id) || [];
+      if (state.unfolded.has(c.id)) entries.push(...children.map((m) => ({ c: m, child: true })));
+      else folded += children.length;
+    }
+    return { entries, held, folded };
+  }
+
+  function toggleMetadata(cid) {
+    if (state.unfolded.has(cid)) state.unfolded.delete(cid);
+    else state.unfolded.add(cid);
+    render();
+  }
+
   // ------------------------------------------------------------------------------------------ links
 
   const SVG = "http://www.w3.org/2000/svg";
@@ -135,7 +209,7 @@
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const paths = [];
     for (const list of Object.values(rows)) for (const row of list.values()) row.classList.remove("linked", "selected");
-    const shown = visible();
+    const shown = layout().entries.map((e) => e.c);
     // rejected first, then by confidence: the strongest links are drawn on top
     const order = [...shown].sort((a, b) => (a.status === "rejected") - (b.status === "rejected") || a.confidence - b.confidence).reverse();
     for (const c of order) {
@@ -221,9 +295,12 @@
     return button;
   }
 
-  function listItem(c) {
+  // A correspondence's row; child: a metadata row unfolded under its parent's; held: the metadata rows
+  // this one's badge folds and unfolds.
+  function listItem(c, child, held) {
     const item = element("li", `corr status-${c.status}`);
     item.dataset.cid = String(c.id);
+    if (child) item.classList.add("metadata-child");
     if (state.selected === c.id) item.classList.add("selected");
 
     const pair = element("div", "pair");
@@ -242,6 +319,15 @@
     meter.append(fill);
     confidence.append(meter, document.createTextNode(c.confidence.toFixed(2)));
     info.append(confidence);
+    if (held.length) {
+      const open = state.unfolded.has(c.id);
+      const toggle = element("button", `badge metadata-toggle${open ? " open" : ""}`, `+${held.length} metadata`);
+      toggle.type = "button";
+      toggle.title = `${open ? "Fold" : "Unfold"} the correspondences of ${held.map((m) => m.subject_label || m.subject_id).join(", ")}`;
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.addEventListener("click", () => toggleMetadata(c.id));
+      info.append(toggle);
+    }
     if (state.compiled.has(`${c.subject_id}|${c.object_id}`) && c.status !== "rejected") {
       info.append(element("span", "badge rule", "rule"));
     }
@@ -267,13 +353,14 @@
   }
 
   function renderList() {
-    const shown = visible();
+    const { entries, held, folded } = layout();
     const list = $("correspondences");
-    list.replaceChildren(...shown.map(listItem));
-    if (!shown.length) {
+    list.replaceChildren(...entries.map(({ c, child }) => listItem(c, child, held.get(c.id) || [])));
+    if (!entries.length) {
       list.append(element("li", "empty", state.correspondences.length ? "No correspondence passes the filters." : "No correspondences yet."));
     }
-    $("shown-count").textContent = `${shown.length} of ${state.correspondences.length} shown`;
+    const more = folded ? ` · ${folded} metadata folded` : "";
+    $("shown-count").textContent = `${entries.length} of ${state.correspondences.length} shown${more}`;
     const count = (s) => state.correspondences.filter((c) => c.status === s).length;
     $("counts").textContent = `${state.correspondences.length} correspondences · ${count("accepted")} accepted · ${count("rejected")} rejected · ${count("proposed")} proposed`;
   }
@@ -316,6 +403,8 @@
     try {
       const updated = await api("PATCH", `${base}/correspondences/${c.id}`, { ...change, who: reviewer() });
       state.correspondences = state.correspondences.map((x) => (x.id === updated.id ? updated : x));
+      const parent = parents().get(updated.id); // a row retargeted to a standard property stays in sight
+      if (parent !== undefined) state.unfolded.add(parent);
       render();
       toast(change.object_id ? `Retargeted to ${updated.object_label || updated.object_id}` : `Marked ${updated.status}`);
       schedulePreview();
@@ -502,6 +591,7 @@
       render();
     });
     for (const box of document.querySelectorAll('input[name="status"]')) box.addEventListener("change", render);
+    $("show-metadata").addEventListener("change", render);
     $("list-search").addEventListener("input", render);
     $("sort").addEventListener("change", render);
     for (const button of document.querySelectorAll("[data-fold]")) {
