@@ -108,6 +108,10 @@ def test_namesakes_join_the_partner_of_a_matched_namesake_only_where_one_side_re
     )
     square = sparse.csr_matrix(np.array([[0.9, 0.7], [0.8, 0.0]]))
     assert [(i, j) for i, j, _ in assign(square, source[:2], twice, 0.5)] == [(0, 0)]
+    # an accepted seed is a matched pair: its namesakes join its partner, nothing else takes its column
+    seeded = sparse.csr_matrix(np.array([[0.4, 0.0], [0.6, 0.0], [0.3, 0.0], [0.9, 0.8]]))
+    pairs = assign(seeded, source, target, 0.5, seeds=[(0, 0)])
+    assert [(i, j) for i, j, _ in pairs] == [(1, 0), (3, 1)]
 
 
 def _graph(name: str, names: list[str]) -> SchemaGraph:

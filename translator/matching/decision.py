@@ -149,9 +149,10 @@ def decide_with_report(scores: Scores, options: MatchOptions | None = None) -> D
             alignment.extend(correspondence(i, int(cols[k]), float(vals[k])) for k in order if vals[k] > 0)
         return Decision(alignment)
     free = scores.matrix.tolil()
-    for i, j in accepted:
-        free[i, :] = 0
-        free[:, j] = 0
+    if method != "decider":  # the decider's assignment takes the seeds' rows and columns itself
+        for i, j in accepted:
+            free[i, :] = 0
+            free[:, j] = 0
     if not options.metadata:  # context, derived from the parents' pairs below
         for kids in metadata_children(source, cands.source).values():
             for i in kids.values():
@@ -159,13 +160,14 @@ def decide_with_report(scores: Scores, options: MatchOptions | None = None) -> D
         for kids in metadata_children(target, cands.target).values():
             for j in kids.values():
                 free[:, j] = 0
+    seeds = sorted(accepted)
     threshold = options.threshold
     if threshold is None:
         threshold = default_threshold(method, source, target, decider=options.decider)
 
     def extract(matrix: sparse.csr_matrix, cut: float) -> list[tuple[int, int, float]]:
         if method == "decider":
-            return assign(matrix, cands.source, cands.target, cut)
+            return assign(matrix, cands.source, cands.target, cut, seeds=seeds)
         return one_to_one(matrix, cut, method=options.extraction)
 
     picked = extract(free.tocsr(), threshold)

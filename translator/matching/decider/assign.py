@@ -13,7 +13,9 @@ skids' speeds are two tags), and only where its side has more entities of that n
 side has of the partner's name (between two versions of a model, where both sides repeat a name
 equally, everything stays one-to-one). A standard property that describes its parent
 (``EngineeringUnits``, ``EURange``: :mod:`translator.matching.metadata`) never joins a namesake's
-partner: it belongs to its own parent's counterpart.
+partner: it belongs to its own parent's counterpart. A reviewer's accepted pair (a seed) is a
+matched pair like the others: its entities take no other one-to-one partner, but their namesakes may
+join them (a seeded ``description`` → ``description`` brings the other ``description`` properties).
 """
 
 from __future__ import annotations
@@ -78,21 +80,31 @@ def assign(
     *,
     many: bool = True,
     lower: list[tuple[int, int, float]] | None = None,
+    seeds: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, float]]:
     """Pairs ``(source index, target index, probability)``: one-to-one above ``threshold``, then (with
-    ``many``) the namesakes' many-to-one and one-to-many pairs; see the module docstring.
+    ``many``) the namesakes' many-to-one and one-to-many pairs; see the module docstring. ``seeds``
+    (accepted pairs) are matched already: not returned, their rows and columns taken.
 
     ``lower``: the greedy one-to-one pairs of the same matrix at a lower threshold, to reuse — greedy
     takes pairs in falling order, so its pairs above ``threshold`` are those above the lower one that
     reach ``threshold`` (how training tries many thresholds at the cost of one)."""
+    csr = sparse.csr_matrix(probability)
     if lower is not None:
         picked = [p for p in lower if p[2] >= threshold]
+    elif seeds:
+        free = csr.tolil()
+        for i, j in seeds:
+            free[i, :] = 0
+            free[:, j] = 0
+        picked = one_to_one(free.tocsr(), threshold, method="greedy")
     else:
-        picked = one_to_one(probability, threshold, method="greedy")
+        picked = one_to_one(csr, threshold, method="greedy")
     if not many:
         return sorted(picked)
-    csr = sparse.csr_matrix(probability)
-    extra = _namesake_pairs(csr, picked, source, target, threshold)
-    flipped = [(j, i, p) for i, j, p in picked]
+    matched = [*picked, *((i, j, 1.0) for i, j in seeds)]
+    extra = _namesake_pairs(csr, matched, source, target, threshold)
+    flipped = [(j, i, p) for i, j, p in matched]
     extra += [(i, j, p) for j, i, p in _namesake_pairs(csr.T.tocsr(), flipped, target, source, threshold)]
-    return sorted({(i, j): (i, j, p) for i, j, p in [*picked, *extra]}.values())
+    seeded = set(seeds)
+    return sorted({(i, j): (i, j, p) for i, j, p in [*picked, *extra] if (i, j) not in seeded}.values())

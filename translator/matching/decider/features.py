@@ -5,6 +5,8 @@ every source node (:func:`candidate_pattern`). For each pair (a, b) the row hold
 
 - the evidence the other methods weigh by hand: the lexical score, the flooded structural score,
   the GNN's similarity and calibrated probability;
+- how alike the names are in meaning: the cosine of their sentence embeddings
+  (:mod:`translator.matching.text.embeddings`, all-MiniLM-L6-v2 shipped in a wheel);
 - how the pair stands against its rivals: whether it is the best of its row and of its column under
   each score, and by how much (margin to the runner-up);
 - name evidence apart from the lexical score: same name, token Dice, character 3-gram Jaccard,
@@ -34,6 +36,7 @@ from translator.matching.entities import GROUPS, EntityText, datatype_factor, ki
 from translator.matching.evidence import Evidence
 from translator.matching.options import is_ontology
 from translator.matching.similarity import dice, same_name
+from translator.matching.text.embeddings import name_similarity
 from translator.translation.units import compatible
 
 __all__ = [
@@ -49,13 +52,14 @@ __all__ = [
 GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type", "instance", "other")
 """Kind groups (:data:`translator.matching.entities.GROUPS`) one-hot encoded for each side."""
 
-_SCORES = ("lexical", "flooded", "gnn_similarity")
+_SCORES = ("lexical", "flooded", "gnn_similarity", "embedding")
 FEATURES: tuple[str, ...] = (
     "lexical",
     "flooded",
     "gnn_similarity",
     "gnn_probability",
     "has_gnn",
+    "embedding",
     *(f"{s}_{k}" for s in _SCORES for k in ("row_best", "col_best", "row_margin", "col_margin")),
     "same_name",
     "dice",
@@ -238,6 +242,7 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix) -> PairFeature
         "lexical": _at(evidence.lexical, rows, cols),
         "flooded": _at(flooded, rows, cols),
         "gnn_similarity": _at(learned.similarity, rows, cols) if learned else np.zeros(n),
+        "embedding": name_similarity(left, right, rows, cols),
     }
     columns: list[np.ndarray] = [
         scores["lexical"],
@@ -245,6 +250,7 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix) -> PairFeature
         scores["gnn_similarity"],
         _at(learned.probability, rows, cols) if learned else np.zeros(n),
         np.full(n, 1.0 if learned else 0.0),
+        scores["embedding"],
     ]
     for name in _SCORES:
         row_best, row_margin = _standing(scores[name], rows, len(left))
