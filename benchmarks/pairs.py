@@ -20,7 +20,8 @@ The protocol is written in ``benchmarks/README.md``; in short:
   setting is scored on every pair: the evidence is gathered once per pair
   (``translator.matching.matcher.gather_evidence``) and every setting weighs and cuts it (``combine``,
   ``decide``), so that a setting's alignment is exactly what ``match()`` with those options returns.
-* **The decider** (``decider``, what ``--method auto`` runs, and ``decider-no-gnn``, the same without
+* **The decider** (``decider``, what ``--method auto`` runs; ``decider-no-embedding``, the same without
+  the sentence embeddings' features; and ``decider-no-gnn``, the same without
   the GNN's features) is trained, not chosen: for each fold, on the other folds' pairs only (its
   threshold chosen by cross-validation within them, :mod:`translator.matching.decider.training`),
   then it decides the fold's pairs through ``decide`` as ``tolka match --method decider`` does. Its
@@ -83,10 +84,14 @@ from translator.matching.options import MatchOptions
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache" / "pairs"
-CONFIGS = ("lexical", "structural", "unlearned", "gnn", "decider-no-gnn", "decider")
+CONFIGS = ("lexical", "structural", "unlearned", "gnn", "decider-no-gnn", "decider-no-embedding", "decider")
 AUTO = "decider"
 """The configuration ``tolka match --method auto`` runs."""
-DECIDERS = {"decider": FEATURES, "decider-no-gnn": tuple(f for f in FEATURES if "gnn" not in f)}
+DECIDERS = {
+    "decider": FEATURES,
+    "decider-no-gnn": tuple(f for f in FEATURES if "gnn" not in f),
+    "decider-no-embedding": tuple(f for f in FEATURES if "embedding" not in f),
+}
 """The decider's configurations: the features each reads (the ablation drops the GNN's)."""
 GRID = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 """Thresholds every configuration may choose from (besides its default)."""
