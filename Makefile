@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 MODEL := ontologies/models/tolka-gnn.pt
 
-.PHONY: demo test check format model decider wordnet freedict chromium mosquitto node-opcua bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale bench-pairs bench-seeds logmap clean help
+.PHONY: demo test check format model decider wordnet freedict chromium mosquitto node-opcua bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale bench-decider-scale bench-pairs bench-seeds logmap clean help
 
 help:
 	@echo "make demo   - set up .venv if needed, then run the demo"
@@ -33,6 +33,7 @@ help:
 	@echo "make bench-opcua - benchmarks/live_browse.py and proxy.py (live browsing, the OPC UA proxy)"
 	@echo "make bench-learn - benchmarks/learn.py (tolka learn on simulator recordings)"
 	@echo "make bench-scale - benchmarks/scale.py (tolka bridge instances over a Mosquitto broker)"
+	@echo "make bench-decider-scale - benchmarks/decider_scale.py: --method auto at ~100, 3,000 and 5,000 entities, LogMap beside"
 	@echo "make logmap - LogMap (reference OWL matcher, benchmarks only) into $(LOGMAP_DIR), and Java when root"
 
 $(PY):
@@ -194,6 +195,12 @@ bench-learn: $(STAMP) wordnet
 
 bench-scale: $(STAMP) mosquitto
 	$(PY) benchmarks/scale.py
+
+# Speed and memory of `tolka match --method auto` (the decider) at ~100, ~3,000 and ~5,000 entities a side, each run
+# in a fresh process with a cold and a warm embedding cache, the sentence encoder's share apart, LogMap beside on
+# the ontology pair (issue 21, point 9). About 10 minutes on 2 cores.
+bench-decider-scale: $(STAMP) wordnet freedict logmap
+	$(PY) benchmarks/decider_scale.py --data $(SHARED) --write-results
 
 # wrk (Debian's package) drives the gateway harder than a Python client; installed when missing and root
 bench-gateway: $(STAMP)

@@ -24,6 +24,7 @@ import torch
 from torch.nn import functional
 
 from translator.errors import TolkaError
+from translator.gnn.threads import one_thread
 
 __all__ = ["DIM", "MiniLM", "model_dir"]
 
@@ -101,10 +102,12 @@ class MiniLM:
         return functional.normalize(pooled, dim=-1)
 
     def encode(self, texts: Sequence[str], batch_size: int = 128) -> torch.Tensor:
-        """Unit-length embeddings of ``texts`` (``len(texts)`` × 384), batched by length."""
+        """Unit-length embeddings of ``texts`` (``len(texts)`` × 384), batched by length, on one torch
+        thread (:func:`translator.gnn.threads.one_thread`: on 2 busy cores two threads were 3 to 7
+        times slower, benchmarks/decider_scale.py)."""
         out = torch.zeros((len(texts), DIM))
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
-        with torch.inference_mode():
+        with torch.inference_mode(), one_thread():
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
                 encoded = self.tokenizer.encode_batch([texts[k] for k in chunk])
