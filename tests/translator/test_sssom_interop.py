@@ -27,7 +27,7 @@ def reviewed(alignment: Alignment) -> Alignment:
 
 def test_a_matched_opcua_alignment_with_a_rejection_validates_with_sssom_py(tmp_path: Path) -> None:
     alignment = reviewed(
-        match(load_paths([VENDOR_A]), load_paths([VENDOR_B]), MatchOptions(method="lexical"))
+        match(load_paths([VENDOR_A]), load_paths([VENDOR_B]), MatchOptions(method="lexical", metadata=True))
     )
     assert len(alignment) > 3
     assert all(c.subject_id.startswith("nsu=") for c in alignment)
@@ -62,7 +62,7 @@ def test_a_matched_opcua_alignment_with_a_rejection_validates_with_sssom_py(tmp_
 
 def test_omitting_rejections_leaves_a_valid_file_without_them(tmp_path: Path) -> None:
     alignment = reviewed(
-        match(load_paths([VENDOR_A]), load_paths([VENDOR_B]), MatchOptions(method="lexical"))
+        match(load_paths([VENDOR_A]), load_paths([VENDOR_B]), MatchOptions(method="lexical", metadata=True))
     )
     path = tmp_path / "kept.sssom.tsv"
     write_alignment(alignment, path, rejected="omit")
