@@ -85,8 +85,9 @@ from translator.matching.options import MatchOptions
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache" / "pairs"
 CONFIGS = ("lexical", "structural", "unlearned", "gnn", "decider-no-gnn", "decider-no-embedding", "decider")
-AUTO = "decider"
-"""The configuration ``tolka match --method auto`` runs."""
+AUTO = "decider-no-embedding"
+"""The configuration ``tolka match --method auto`` runs (the shipped decider reads no embeddings:
+``tolka train-decider --no-embeddings``, the default)."""
 DECIDERS = {
     "decider": FEATURES,
     "decider-no-gnn": tuple(f for f in FEATURES if "gnn" not in f),

@@ -45,7 +45,7 @@ from translator.alignment.model import Alignment, Correspondence, Justification,
 from translator.alignment.pairs import LabelledPair, conference_pairs, read_pairs, score
 from translator.graph.model import SchemaGraph
 from translator.matching.decider.examples import without_shared_ids
-from translator.matching.decider.features import FEATURES, pair_features
+from translator.matching.decider.features import DEFAULT_FEATURES, pair_features
 from translator.matching.decider.model import save_decider
 from translator.matching.decider.training import Example, fit_decider, labelled_example
 from translator.matching.decision import decide
@@ -93,7 +93,8 @@ def prepare(pair: LabelledPair, source: Loaded, target: Loaded, gnn: Path) -> Ca
     started = time.perf_counter()
     evidence = gather_evidence(src, tgt, MatchOptions(method="gnn", model=str(gnn)))
     seconds = time.perf_counter() - started
-    features = pair_features(evidence, combine(evidence, MatchOptions(), method="structural").matrix)
+    flooded = combine(evidence, MatchOptions(), method="structural").matrix
+    features = pair_features(evidence, flooded, embeddings=False)  # as the shipped decider
     cands = evidence.candidates
     example = labelled_example(
         pair.name, pair.name, features, cands.source, cands.target, reference,
@@ -111,7 +112,7 @@ def cache_key(pairs: Sequence[LabelledPair], groups: dict[str, int], gnn: Path, 
     views' ontologies."""
     files = [f for p in pairs for f in (*p.source, *p.target, p.reference)] + [gnn, *views]
     files += [f for d in ("translator", "adapters") for f in sorted((REPO / d).rglob("*.py"))]
-    parts = [repr(sorted(groups.items())), ",".join(FEATURES), *(_sha(f) for f in files)]
+    parts = [repr(sorted(groups.items())), ",".join(DEFAULT_FEATURES), *(_sha(f) for f in files)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -127,7 +128,7 @@ def fold_decider(
     training = [replace(e, group=groups[e.name]) if e.name in groups else e for e in examples()]
     training = [e for e in training if e.group != fold]
     print(f"decider: fold {fold}, training on {len(training)} examples", file=sys.stderr, flush=True)
-    save_decider(fit_decider(training, features=FEATURES), path)
+    save_decider(fit_decider(training, features=DEFAULT_FEATURES), path)
     log.append(f"fold {fold}: decider trained on {len(training)} examples (pairs of other folds, views)")
     return path
 

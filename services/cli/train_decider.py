@@ -55,6 +55,15 @@ def train_decider_command(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the trees.")] = 0,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings/--no-embeddings",
+            help="Also read the sentence-embedding similarity of names (all-MiniLM-L6-v2). Off by "
+            "default: out of fold over the 30 labelled pairs it lowered micro F1 (0.785 against 0.794 "
+            "without, benchmarks/RESULTS.md), and encoding costs about 1 ms a name.",
+        ),
+    ] = False,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Train the decider that makes `--method decider` (and `auto`) decide: gradient-boosted trees over
@@ -76,6 +85,7 @@ def train_decider_command(
     from translator.alignment.pairs import conference_pairs, read_pairs
     from translator.gnn.corpus import corpus_files
     from translator.matching.decider.examples import model_folds, pair_example, view_examples
+    from translator.matching.decider.features import DEFAULT_FEATURES, FEATURES
     from translator.matching.decider.model import save_decider
     from translator.matching.decider.training import fit_decider
     from translator.matching.matcher import default_model_path
@@ -111,7 +121,14 @@ def train_decider_command(
         for pair in labelled:
             bar.update(task, description=f"matching {pair.name}"[:40])
             examples.append(
-                pair_example(pair, folds[pair.name], graphs[pair.source], graphs[pair.target], options)
+                pair_example(
+                    pair,
+                    folds[pair.name],
+                    graphs[pair.source],
+                    graphs[pair.target],
+                    options,
+                    embeddings=embeddings,
+                )
             )
             bar.advance(task)
         rdf = {".owl", ".ttl", ".rdf", ".nt", ".jsonld"}
@@ -120,11 +137,15 @@ def train_decider_command(
         for k, path in enumerate(ontologies):
             bar.update(task, description=f"views of {path.name}"[:40])
             graph = load_model([path], max_size=max_size)
-            examples += view_examples(graph, "views", options, seed=k)
+            examples += view_examples(graph, "views", options, seed=k, embeddings=embeddings)
             bar.advance(task)
         bar.update(task, description="training")
+        features = FEATURES if embeddings else DEFAULT_FEATURES
         decider = fit_decider(
-            examples, seed=seed, progress=lambda stage: bar.update(task, description=stage[:40])
+            examples,
+            features=features,
+            seed=seed,
+            progress=lambda stage: bar.update(task, description=stage[:40]),
         )
     decider.training["gnn"] = str(gnn)
     decider.training["folds"] = {p.name: folds[p.name] for p in labelled}

@@ -277,6 +277,7 @@ def test_train_a_decider_then_match_with_it(tmp_path: Path) -> None:
     record = json.loads(decider.read_text(encoding="utf-8"))
     assert record["format"] == "tolka-decider/1"
     assert record["training"]["pairs"] == ["cmt-ekaw", "cmt-sigkdd", "conference-iasted"]
+    assert not [f for f in record["features"] if f.startswith("embedding")]  # --embeddings is off by default
     onto = shared("oaei-conference", "ontologies")
     out = tmp_path / "cmt-confOf.tsv"
     done = run(

@@ -90,11 +90,16 @@ def pair_example(
     source: SchemaGraph,
     target: SchemaGraph,
     options: MatchOptions,
+    *,
+    embeddings: bool = True,
 ) -> Example:
     """The decider's training example of ``pair`` (its models loaded as ``source`` and ``target``),
-    matched with ``options`` (its ``model`` is the GNN whose view the features hold)."""
+    matched with ``options`` (its ``model`` is the GNN whose view the features hold); ``embeddings``:
+    compute the sentence-embedding features."""
     reference = read_alignment(pair.reference)
-    return matched_example(pair.name, group, source, target, reference, options, partial=pair.partial)
+    return matched_example(
+        pair.name, group, source, target, reference, options, partial=pair.partial, embeddings=embeddings
+    )
 
 
 def matched_example(
@@ -106,6 +111,7 @@ def matched_example(
     options: MatchOptions,
     *,
     partial: bool = False,
+    embeddings: bool = True,
 ) -> Example:
     """The training example of two models and their ``reference`` alignment (see :func:`pair_example`)."""
     from translator.matching.matcher import gather_evidence
@@ -117,7 +123,7 @@ def matched_example(
     return labelled_example(
         name,
         group,
-        pair_features(evidence, flooded),
+        pair_features(evidence, flooded, embeddings=embeddings),
         cands.source,
         cands.target,
         reference,
@@ -127,7 +133,7 @@ def matched_example(
 
 
 def view_examples(
-    ontology: SchemaGraph, group: Hashable, options: MatchOptions, *, seed: int = 0
+    ontology: SchemaGraph, group: Hashable, options: MatchOptions, *, seed: int = 0, embeddings: bool = True
 ) -> list[Example]:
     """Two training examples from one ontology and its JSON Schema view
     (:func:`~translator.matching.decider.views.json_schema_view`): view → ontology and ontology → view."""
@@ -137,6 +143,8 @@ def view_examples(
     backward.extend(Correspondence(o, v) for v, o in sorted(truth.items()))
     name = f"{ontology.name} (JSON Schema view)"
     return [
-        matched_example(f"{name} → ontology", group, view, ontology, forward, options),
-        matched_example(f"ontology → {name}", group, ontology, view, backward, options),
+        matched_example(f"{name} → ontology", group, view, ontology, forward, options, embeddings=embeddings),
+        matched_example(
+            f"ontology → {name}", group, ontology, view, backward, options, embeddings=embeddings
+        ),
     ]

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from scipy import sparse
 
-from translator.matching.decider.features import PairFeatures, pair_features
+from translator.matching.decider.features import EMBEDDING_FEATURES, PairFeatures, pair_features
 from translator.matching.decider.model import Decider
 from translator.matching.evidence import Evidence, confident
 from translator.matching.options import MatchOptions, is_ontology
 from translator.matching.structural import flood
 
-__all__ = ["decider_scores"]
+__all__ = ["decider_scores", "reads_embeddings"]
+
+
+def reads_embeddings(decider: Decider) -> bool:
+    """Whether ``decider`` reads the sentence-embedding features (else they are not computed)."""
+    return bool(set(decider.features) & set(EMBEDDING_FEATURES))
 
 
 def decider_scores(
@@ -44,7 +49,7 @@ def decider_scores(
                 evidence.lexical,
                 weight=options.structure,
             )
-        features = pair_features(evidence, flooded)
+        features = pair_features(evidence, flooded, embeddings=reads_embeddings(decider))
     probability = decider.probability(features.matrix)
     shape = (len(evidence.candidates.source), len(evidence.candidates.target))
     out = sparse.csr_matrix((probability, (features.rows, features.cols)), shape=shape)
