@@ -7,14 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.translator.test_coherence import turtle_file
 from translator.alignment.formats import read_alignment
 
 TOLKA = str(Path(sys.executable).with_name("tolka"))
 
-HEAD = """\
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-"""
 PEOPLE = """\
 :Person a owl:Class .
 :Chair a owl:Class ; rdfs:subClassOf :Person .
@@ -28,16 +25,8 @@ FURNITURE = """\
 """
 
 
-def _write(folder: Path, name: str, body: str) -> Path:
-    path = folder / f"{name}.ttl"
-    path.write_text(
-        f"@prefix : <http://{name}#> .\n{HEAD}<http://{name}> a owl:Ontology .\n{body}", encoding="utf-8"
-    )
-    return path
-
-
 def test_match_reports_removed_correspondences(tmp_path: Path) -> None:
-    a, b = _write(tmp_path, "a", PEOPLE), _write(tmp_path, "b", FURNITURE)
+    a, b = turtle_file(tmp_path, "a", PEOPLE), turtle_file(tmp_path, "b", FURNITURE)
     out = tmp_path / "a-b.sssom.tsv"
     args = [TOLKA, "match", str(a), str(b), "--method", "structural", "--out", str(out)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=300)

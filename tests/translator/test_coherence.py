@@ -38,13 +38,19 @@ LIBRARY = """\
 """A model whose documents are declared disjoint from humans (so an article is not a human either)."""
 
 
-def _ontology(tmp_path: Path, name: str, body: str) -> SchemaGraph:
-    """``body`` (Turtle with ``:`` the model's namespace) loaded through the RDF adapter."""
-    path = tmp_path / f"{name}.ttl"
+def turtle_file(folder: Path, name: str, body: str) -> Path:
+    """Ontology ``<http://name>`` written to ``folder/name.ttl``: ``body`` is Turtle with ``:`` the
+    model's namespace and the ``owl:`` and ``rdfs:`` prefixes."""
+    path = folder / f"{name}.ttl"
     path.write_text(
         f"@prefix : <http://{name}#> .\n{PREFIXES}<http://{name}> a owl:Ontology .\n{body}", encoding="utf-8"
     )
-    return load_paths([path])
+    return path
+
+
+def _ontology(tmp_path: Path, name: str, body: str) -> SchemaGraph:
+    """``body`` (see :func:`turtle_file`) loaded through the RDF adapter."""
+    return load_paths([turtle_file(tmp_path, name, body)])
 
 
 def _pairs(*items: tuple[str, str, float]) -> list[tuple[str, str, float]]:

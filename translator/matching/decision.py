@@ -153,13 +153,12 @@ def decide_with_report(scores: Scores, options: MatchOptions | None = None) -> D
         for i, j in accepted:
             free[i, :] = 0
             free[:, j] = 0
+    children = metadata_children(source, cands.source), metadata_children(target, cands.target)
     if not options.metadata:  # context, derived from the parents' pairs below
-        for kids in metadata_children(source, cands.source).values():
-            for i in kids.values():
-                free[i, :] = 0
-        for kids in metadata_children(target, cands.target).values():
-            for j in kids.values():
-                free[:, j] = 0
+        for i in (i for kids in children[0].values() for i in kids.values()):
+            free[i, :] = 0
+        for j in (j for kids in children[1].values() for j in kids.values()):
+            free[:, j] = 0
     seeds = sorted(accepted)
     threshold = options.threshold
     if threshold is None:
@@ -177,11 +176,7 @@ def decide_with_report(scores: Scores, options: MatchOptions | None = None) -> D
     for removal in removals:
         log.info("%s", removal.reason, extra={"removal": removal})
     chosen = [(i, j, 1.0) for i, j in accepted] + picked
-    derived = (
-        []
-        if options.metadata
-        else metadata_pairs(source, target, cands.source, cands.target, chosen, accepted, evidence.rejected)
-    )
+    derived = [] if options.metadata else metadata_pairs(children, chosen, accepted, evidence.rejected)
     follows = {(i, j) for i, j, _ in derived}
     alignment.extend(
         correspondence(i, j, s, Justification.STRUCTURAL.value if (i, j) in follows else justification)

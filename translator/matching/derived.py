@@ -32,19 +32,16 @@ def metadata_children(graph: SchemaGraph, entities: Sequence[EntityText]) -> dic
 
 
 def metadata_pairs(
-    source: SchemaGraph,
-    target: SchemaGraph,
-    left: Sequence[EntityText],
-    right: Sequence[EntityText],
+    children: tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]],
     chosen: Iterable[tuple[int, int, float]],
     taken: Iterable[tuple[int, int]] = (),
     refused: Collection[tuple[int, int]] = frozenset(),
 ) -> list[tuple[int, int, float]]:
-    """The standard-property pairs that ``chosen`` pairs (row, column, score; indexes into ``left`` and
-    ``right``) imply: each pair's same-named standard properties, with the pair's score; an entity of
-    a ``taken`` pair (a reviewer's acceptance) is never paired again, and a ``refused`` pair (a
-    reviewer's rejection) never follows."""
-    kids_l, kids_r = metadata_children(source, left), metadata_children(target, right)
+    """The standard-property pairs that ``chosen`` pairs (row, column, score) imply: each pair's
+    same-named standard properties, with the pair's score. ``children``: :func:`metadata_children` of
+    the source's and the target's entities; an entity of a ``taken`` pair (a reviewer's acceptance) is
+    never paired again, and a ``refused`` pair (a reviewer's rejection) never follows."""
+    kids_l, kids_r = children
     used_l = {i for i, _ in taken}
     used_r = {j for _, j in taken}
     out = []
