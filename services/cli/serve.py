@@ -1,19 +1,43 @@
-"""``tolka serve``: run the gateway (FastAPI under uvicorn)."""
+"""``tolka serve``: run the gateway (FastAPI under uvicorn).
+
+Before the workers start it marks the jobs the last stop interrupted, empties DATA_DIR/metrics and
+points prometheus-client's multiprocess mode there (``PROMETHEUS_MULTIPROC_DIR``, so ``/metrics``
+adds up every worker's figures: :mod:`services.gateway.metrics`), and sets up logging: its own
+lines, uvicorn's (``uvicorn``, ``uvicorn.error``, ``uvicorn.access``) and the gateway's all go to
+standard error in ``--log-format`` — ``text`` as ever, or ``json``, one object per line
+(:mod:`services.logs`), in the parent process and in every worker (uvicorn applies the same
+``log_config`` in each).
+"""
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
+import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from services.cli.errors import fail, reports_errors
+from services.cli.errors import EXIT_BAD_INPUT, reports_errors
+from services.logs import LOG_FORMATS, configure_logging, log_event
+from translator.errors import TolkaError
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from services.gateway.settings import Settings
 
-__all__ = ["serve_command"]
+__all__ = ["gateway_app", "serve_command"]
+
+log = logging.getLogger("tolka.serve")
+
+
+def _log_format(value: str) -> str:
+    if value not in LOG_FORMATS:
+        raise typer.BadParameter(f"{value!r}: use one of {', '.join(LOG_FORMATS)}")
+    return value
 
 
 @reports_errors
@@ -46,6 +70,16 @@ def serve_command(
         str | None,
         typer.Option("--mqtt-topic", help="Its topic (default tolka/gateway).", show_default=False),
     ] = None,
+    log_format: Annotated[
+        str,
+        typer.Option(
+            "--log-format",
+            help="Logs on standard error (uvicorn's included): text, or json (one object per line: time, "
+            "level, component, event, logger and the event's fields).",
+            callback=_log_format,
+            metavar="[text|json]",
+        ),
+    ] = "text",
 ) -> None:
     """Run the gateway: models, matching jobs, review, translators and live translation over HTTP.
 
@@ -58,9 +92,20 @@ def serve_command(
         tolka serve --data-dir /var/lib/tolka
 
         TOLKA_TOKENS=s3cret tolka serve --host 0.0.0.0 --port 8080 --workers 2
+
+        tolka serve --log-format json --access-log
     """
-    settings = _settings(host, port, workers, data_dir, mqtt_publish, mqtt_topic)
-    _serve(settings, host=host, port=port, workers=workers, access_log=access_log)
+    configure_logging(log_format, "serve", level=logging.INFO)
+    if log_format == "json":
+        logging.captureWarnings(True)
+    try:
+        settings = _settings(host, port, workers, data_dir, mqtt_publish, mqtt_topic)
+        _serve(settings, host=host, port=port, workers=workers, access_log=access_log, log_format=log_format)
+    except (TolkaError, OSError) as exc:
+        if log_format != "json":
+            raise  # one line of text, exit status 2 (reports_errors)
+        log_event(log, f"error: {exc}", logging.ERROR)  # a JSON line like the others
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _settings(
@@ -90,18 +135,22 @@ def _settings(
         BrokerUrl.parse(settings.mqtt_publish, "--mqtt-publish")
         check_topic(settings.mqtt_topic, "--mqtt-topic")
     if not settings.tokens and host not in LOOPBACK:
-        raise fail(
+        raise TolkaError(
             f"refusing to listen on {host} without authentication: set TOLKA_TOKENS (bearer tokens), "
             "or listen on 127.0.0.1"
         )
     return settings
 
 
-def _serve(settings: Settings, *, host: str, port: int, workers: int, access_log: bool) -> None:
-    """Mark the jobs the last stop interrupted, then run the gateway's workers under uvicorn."""
+def _serve(
+    settings: Settings, *, host: str, port: int, workers: int, access_log: bool, log_format: str
+) -> None:
+    """Mark the jobs the last stop interrupted, prepare the metrics folder, then run the gateway's
+    workers under uvicorn."""
     import uvicorn
 
     from services.gateway.jobs import INTERRUPTED
+    from services.gateway.metrics import MULTIPROC_ENV
     from services.gateway.store import Store
 
     # jobs a stop interrupted are marked once here, before the workers start (a worker restarted
@@ -110,16 +159,61 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int, access_log
     interrupted = store.fail_unfinished_jobs(INTERRUPTED)
     store.close()
     if interrupted:
-        typer.echo(f"tolka: {len(interrupted)} job(s) interrupted by the last stop marked failed", err=True)
+        log_event(
+            log, "jobs interrupted by the last stop marked failed", logging.WARNING, jobs=len(interrupted)
+        )
     os.environ["TOLKA_RECOVER_JOBS"] = "false"
-    typer.echo(f"tolka: store {settings.database.resolve()}; API docs at http://{host}:{port}/docs", err=True)
+    # every worker's counters go to files here and /metrics adds them up; last run's are stale
+    metrics = settings.data_dir / "metrics"
+    shutil.rmtree(metrics, ignore_errors=True)
+    metrics.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(metrics.resolve())
+    log_event(
+        log, "serving",
+        store=str(settings.database.resolve()), docs=f"http://{host}:{port}/docs", workers=workers,
+    )  # fmt: skip
     uvicorn.run(
-        "services.gateway.app:create_app",
+        "services.cli.serve:gateway_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
         log_level="info",
+        log_config=uvicorn_log_config(log_format),
         access_log=access_log,
         proxy_headers=False,
     )
+
+
+def uvicorn_log_config(log_format: str) -> dict[str, Any]:
+    """uvicorn's ``log_config``: its loggers as uvicorn has them (``text``) or as JSON lines, and the root
+    logger (Tolka's loggers: ``tolka`` at INFO, the rest from WARNING, asyncua's from ERROR) in the same
+    format — all on standard error."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    if log_format == "json":
+        json_lines = {"()": "services.logs.JsonFormatter", "component": "serve"}
+        config["formatters"] = {"default": json_lines, "access": dict(json_lines), "tolka": dict(json_lines)}
+        config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    else:
+        config["formatters"]["tolka"] = {"()": "services.logs.TextFormatter"}
+    config["handlers"]["tolka"] = {
+        "formatter": "tolka",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    config["root"] = {"handlers": ["tolka"], "level": "WARNING"}
+    config["loggers"]["tolka"] = {"level": "INFO"}
+    config["loggers"]["asyncua"] = {"level": "ERROR"}
+    return config
+
+
+def gateway_app() -> FastAPI:
+    """The gateway app of one worker (uvicorn's factory): :func:`services.gateway.create_app` with the
+    environment's settings, Python's warnings sent to the log (as JSON lines with ``--log-format
+    json``) instead of printed."""
+    from services.gateway.app import create_app
+
+    logging.captureWarnings(True)
+    return create_app()

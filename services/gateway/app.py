@@ -1,7 +1,10 @@
-"""The gateway app: ``create_app(settings)`` wires the store, the job runner, metrics, auth and routes.
+"""The gateway app: ``create_app(settings)`` wires the store, the job runner, the proxies' supervisor,
+metrics, auth and routes.
 
-``tolka serve`` runs it with uvicorn (``services.gateway.app:create_app``, a factory, so each worker
-process builds its own from the environment's settings). Tests call ``create_app(Settings(...))`` and
+``tolka serve`` runs it with uvicorn (through ``services.cli.serve:gateway_app``, a factory, so each
+worker process builds its own from the environment's settings). Each app runs a
+:class:`~services.gateway.supervisor.Supervisor`; of all the apps on one store, the one holding the
+store's lease runs the proxies. Tests call ``create_app(Settings(...))`` and
 talk to it with ``httpx.AsyncClient(transport=ASGITransport(app))`` inside ``app.router.lifespan_context``.
 """
 
@@ -20,14 +23,16 @@ from fastapi import FastAPI
 
 from services.gateway import routes
 from services.gateway.jobs import INTERRUPTED, JobRunner
-from services.gateway.metrics import Metrics, MetricsMiddleware
+from services.gateway.metrics import Metrics, MetricsMiddleware, ProxyCollector
 from services.gateway.problems import install_problem_handlers
-from services.gateway.proxies import ProxyCollector, ProxyRegistry
+from services.gateway.proxies import ProxyRunner
 from services.gateway.routes import preview, report, review
 from services.gateway.security import BearerAuth
 from services.gateway.settings import Settings, get_settings
 from services.gateway.state import Gateway
 from services.gateway.store import Store
+from services.gateway.supervisor import Supervisor
+from services.gateway.worker import WorkerHeader
 from services.mqtt.broker import BrokerUrl, check_topic
 from services.mqtt.publisher import MessagePublisher
 
@@ -70,11 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     "marked %d job(s) a restart interrupted as failed: %s", len(failed), ", ".join(failed)
                 )
         runner = JobRunner(store, settings.job_threads, metrics)
-        proxies = ProxyRegistry(store, settings.data_dir / "pki")
-        collector = ProxyCollector(proxies)
+        proxies = ProxyRunner(store, settings.data_dir / "pki")
+        supervisor = Supervisor(store, proxies)
+        collector = ProxyCollector(store)
         metrics.registry.register(collector)
         mqtt = _mqtt_publisher(settings)
-        app.state.gateway = Gateway(settings, store, runner, metrics, proxies, mqtt)
+        app.state.gateway = Gateway(settings, store, runner, metrics, proxies, supervisor, mqtt)
+        supervisor.start()
         mqtt_stop = asyncio.Event()
         mqtt_task = asyncio.create_task(mqtt.run(mqtt_stop)) if mqtt is not None else None
         # the objects made so far live as long as the app: keep the collector from scanning them on
@@ -88,8 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if mqtt_task is not None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(mqtt_task, 10)
-            await proxies.stop_all()
+            await supervisor.close()
             metrics.registry.unregister(collector)
+            metrics.close()
             runner.shutdown()
             store.close()
 
@@ -114,4 +122,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(BearerAuth, tokens=[t.get_secret_value() for t in settings.tokens])
+    app.add_middleware(WorkerHeader)
     return app

@@ -1,36 +1,35 @@
-"""OPC UA proxies run by the gateway (``/proxies``): each a :class:`~services.proxy.runtime.Proxy` task
-on the app's event loop, with its counters on ``/metrics``.
+"""OPC UA proxies run by the gateway (``/proxies``): what one does (:class:`ProxyConfig`), how that is
+kept in the store (:func:`config_to_dict`, :func:`config_from_dict`), and the :class:`ProxyRunner` that
+runs them, each a :class:`~services.proxy.runtime.Proxy` task on its process's event loop.
 
 A proxy started here serves its translator's target model, taken from the stored upload (its NodeSet2
-file and the required ones, imported in order), or writes into an existing server. Proxies live in
-the worker process that started them and stop with it; they are not kept in the store.
+file and the required ones, imported in order), or writes into an existing server. Only the supervisor
+(:mod:`services.gateway.supervisor`, one process whatever the number of workers) runs proxies; the
+worker that answers ``POST /proxies`` only checks that the proxy can be built (:meth:`ProxyRunner.check`,
+the same assembly, nothing connects or listens) before it stores it, so bad input is refused there and
+then, and the store never holds a proxy that cannot start for a reason known up front.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from prometheus_client.registry import Collector
-
 from adapters.opcua.security import ClientSecurity
-from services.gateway.store import NotFoundError, Store, new_id, now
-from services.proxy.build import ProxySettings, build_proxy
+from services.gateway.store import NotFoundError, Store, now
+from services.proxy.build import BuiltProxy, ProxySettings, build_proxy
 from services.proxy.runtime import Proxy
-from services.proxy.security import ServedSecurity
+from services.proxy.security import ServedSecurity, ServedUser
 from services.proxy.workers import ShardedProxy
 from translator.graph.file import graph_from_dict
 from translator.graph.model import SchemaGraph
-from translator.translation.spec import TranslatorSpec, spec_from_dict
+from translator.translation.spec import spec_from_dict
 
-__all__ = ["ProxyConfig", "ProxyRegistry", "RunningProxy"]
+__all__ = ["ProxyConfig", "ProxyRunner", "RunningProxy", "config_from_dict", "config_to_dict"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +47,70 @@ class ProxyConfig:
     target_security: ClientSecurity = field(default_factory=ClientSecurity)
     publishing_interval: float = 50.0
     write_back: tuple[str, ...] = ()
+
+
+def config_to_dict(config: ProxyConfig) -> dict[str, Any]:
+    """``config`` as the store keeps it (JSON), passwords included; :func:`config_from_dict` reads it.
+
+    The PKI folders are not kept: the supervisor's process gives its own (DATA_DIR/pki).
+    """
+    served = config.served
+    return {
+        "version": 1,
+        "translator": config.translator,
+        "source": config.source,
+        "serve": config.serve,
+        "write_to": config.write_to,
+        "source_security": _client_to_dict(config.source_security),
+        "served": None
+        if served is None
+        else {
+            "endpoints": [list(e) for e in served.endpoints],
+            "users": [{"username": u.username, "password": u.password, "role": u.role} for u in served.users],
+            "allow_anonymous": served.allow_anonymous,
+            "allow_insecure_password": served.allow_insecure_password,
+        },
+        "target_security": _client_to_dict(config.target_security),
+        "publishing_interval": config.publishing_interval,
+        "write_back": list(config.write_back),
+    }
+
+
+def config_from_dict(document: dict[str, Any]) -> ProxyConfig:
+    """The :class:`ProxyConfig` :func:`config_to_dict` wrote.
+
+    Raises:
+        SecurityError: a security setting that cannot work (as when it was first given).
+    """
+    served = document["served"]
+    return ProxyConfig(
+        document["translator"],
+        document["source"],
+        document["serve"],
+        document["write_to"],
+        source_security=ClientSecurity(**document["source_security"]),
+        served=None
+        if served is None
+        else ServedSecurity(
+            tuple((policy, mode) for policy, mode in served["endpoints"]),
+            users=tuple(ServedUser(**u) for u in served["users"]),
+            allow_anonymous=served["allow_anonymous"],
+            allow_insecure_password=served["allow_insecure_password"],
+        ),
+        target_security=ClientSecurity(**document["target_security"]),
+        publishing_interval=float(document["publishing_interval"]),
+        write_back=tuple(document["write_back"]),
+    )
+
+
+def _client_to_dict(security: ClientSecurity) -> dict[str, Any]:
+    return {
+        "policy": security.policy,
+        "mode": security.mode,
+        "username": security.username,
+        "password": security.password,
+        "allow_insecure_password": security.allow_insecure_password,
+    }
 
 
 @dataclass
@@ -71,8 +134,8 @@ class RunningProxy:
 
 
 @dataclass
-class ProxyRegistry:
-    """The proxies of this process."""
+class ProxyRunner:
+    """The proxies this process runs (the supervisor's), by id; ``pki``: the installation's PKI folder."""
 
     store: Store
     pki: Path
@@ -95,8 +158,9 @@ class ProxyRegistry:
             paths.append(path)
         return paths[0], paths[1:], folder
 
-    async def start(self, config: ProxyConfig) -> RunningProxy:
-        """Start a proxy; it connects (and reconnects) on its own.
+    def _build(self, config: ProxyConfig) -> tuple[BuiltProxy, tempfile.TemporaryDirectory[str] | None]:
+        """The proxy ``config`` asks for, assembled (nothing connects yet), and the temporary folder of
+        its served model's files (the caller cleans it up).
 
         Raises:
             NotFoundError: no such translator.
@@ -109,43 +173,59 @@ class ProxyRegistry:
             (None, [], None) if config.write_to else self._served_model(config.translator)
         )
         try:
-            built = build_proxy(self._settings(config, spec, main, required))
+            settings = ProxySettings(
+                spec,
+                config.source,
+                serve=config.serve,
+                served_model=main,
+                required=tuple(required),
+                served_security=None
+                if config.served is None
+                else dataclasses.replace(config.served, pki=self.pki),
+                write_to=config.write_to,
+                source_security=config.source_security.with_pki(self.pki),
+                target_security=config.target_security.with_pki(self.pki),
+                write_back=config.write_back,
+                publishing_interval=config.publishing_interval,
+            )
+            return build_proxy(settings), folder
         except BaseException:
             if folder is not None:
                 folder.cleanup()
             raise
-        stop, ready = asyncio.Event(), asyncio.Event()
-        proxy_id = new_id("p")
-        task = asyncio.create_task(built.run(stop, ready), name=f"tolka-proxy-{proxy_id}")
+
+    def check(self, config: ProxyConfig) -> None:
+        """Whether the proxy ``config`` asks for can be built: raises what :meth:`start` would, starts
+        nothing.
+
+        Raises:
+            NotFoundError: no such translator.
+            TolkaError: the translator routes no node, a bad security setting, write-back for a target
+                no invertible rule feeds.
+        """
+        _, folder = self._build(config)
+        if folder is not None:
+            folder.cleanup()
+
+    def start(self, proxy_id: str, config: ProxyConfig) -> RunningProxy:
+        """Start the proxy ``proxy_id``; it connects (and reconnects) on its own.
+
+        Raises:
+            NotFoundError: no such translator.
+            TolkaError: as :meth:`check`.
+        """
+        built, folder = self._build(config)
+        stop = asyncio.Event()
+        task = asyncio.create_task(built.run(stop), name=f"tolka-proxy-{proxy_id}")
         running = RunningProxy(proxy_id, config, built.proxy, task, stop, now(), folder)
         task.add_done_callback(lambda t: self._finished(running, t))
         self.running[proxy_id] = running
         return running
 
-    def _settings(
-        self, config: ProxyConfig, spec: TranslatorSpec, main: Path | SchemaGraph | None, required: list[Path]
-    ) -> ProxySettings:
-        """The proxy's settings: the request's, the served model from the store, this process's PKI."""
-        return ProxySettings(
-            spec,
-            config.source,
-            serve=config.serve,
-            served_model=main,
-            required=tuple(required),
-            served_security=None
-            if config.served is None
-            else dataclasses.replace(config.served, pki=self.pki),
-            write_to=config.write_to,
-            source_security=config.source_security.with_pki(self.pki),
-            target_security=config.target_security.with_pki(self.pki),
-            write_back=config.write_back,
-            publishing_interval=config.publishing_interval,
-        )
-
     @staticmethod
     def _finished(running: RunningProxy, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
-            running.error = str(task.exception())
+            running.error = str(task.exception()) or repr(task.exception())
 
     def get(self, proxy_id: str) -> RunningProxy:
         found = self.running.get(proxy_id)
@@ -153,41 +233,19 @@ class ProxyRegistry:
             raise NotFoundError("proxy", proxy_id)
         return found
 
-    async def stop(self, proxy_id: str) -> None:
-        """Stop a proxy and forget it."""
+    async def stop(self, proxy_id: str) -> RunningProxy:
+        """Stop a proxy (its served endpoint closes) and forget it; what it was."""
         running = self.get(proxy_id)
         running.stop.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(running.task, 30)
+        await asyncio.wait([running.task], timeout=30)
+        if not running.task.done():  # it did not stop within 30 s: cancel it
+            running.task.cancel()
+            await asyncio.wait([running.task], timeout=5)
         if running.folder is not None:
             running.folder.cleanup()
         del self.running[proxy_id]
+        return running
 
-    async def stop_all(self) -> None:
-        for proxy_id in list(self.running):
-            await self.stop(proxy_id)
-
-
-class ProxyCollector(Collector):
-    """The counters of every running proxy, for ``/metrics``."""
-
-    def __init__(self, registry: ProxyRegistry) -> None:
-        self.registry = registry
-
-    def collect(self) -> Iterator[Any]:
-        changes = CounterMetricFamily(
-            "tolka_proxy_changes", "Data changes by proxy and fate", labels=["proxy", "fate"]
-        )
-        connected = GaugeMetricFamily(
-            "tolka_proxy_connected", "1 while the proxy's source is connected", labels=["proxy"]
-        )
-        reconnects = CounterMetricFamily(
-            "tolka_proxy_reconnects", "Times the source came back", labels=["proxy"]
-        )
-        for proxy_id, running in self.registry.running.items():
-            c = running.proxy.counters
-            for fate in ("received", "translated", "failed", "dropped", "written_back"):
-                changes.add_metric([proxy_id, fate], getattr(c, fate))
-            connected.add_metric([proxy_id], 1.0 if running.state == "connected" else 0.0)
-            reconnects.add_metric([proxy_id], c.reconnects)
-        yield from (changes, connected, reconnects)
+    async def stop_all(self) -> list[RunningProxy]:
+        """Stop every proxy; what they were."""
+        return [await self.stop(proxy_id) for proxy_id in list(self.running)]

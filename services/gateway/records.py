@@ -6,15 +6,15 @@ description and bounds live here, in the ``Field`` of its annotation. A field ma
 ``Field(exclude=True)`` is the store's own: the API neither shows nor documents it.
 
 Ids are short random strings with a letter saying what they name: ``m-`` models, ``a-`` alignments,
-``t-`` translators, ``j-`` jobs. A correspondence is named by its alignment and its ``cid``, its
-position in the alignment as matched (it keeps it through review).
+``t-`` translators, ``j-`` jobs, ``p-`` proxies. A correspondence is named by its alignment and its
+``cid``, its position in the alignment as matched (it keeps it through review).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -25,6 +25,8 @@ __all__ = [
     "JobRecord",
     "JobState",
     "ModelRecord",
+    "ProxyDesired",
+    "ProxyRecord",
     "ReviewRecord",
     "StoredCorrespondence",
     "TranslatorRecord",
@@ -155,3 +157,47 @@ class JobRecord:
     created: str
     updated: str
     alignment: str
+
+
+class ProxyDesired(StrEnum):
+    """What a proxy should do: run, or stop (``DELETE`` asked; its supervisor stops it and forgets it)."""
+
+    RUNNING = "running"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyRecord:
+    """A proxy started through the gateway: what it does, what it should do, what its supervisor saw.
+
+    Attributes:
+        config: the proxy's whole definition (:func:`services.gateway.proxies.config_to_dict`),
+            passwords included: the supervisor needs them to connect after a restart. Never shown, never
+            printed.
+        desired: ``running`` or ``stopped``.
+        created: when it was asked for. started: when its supervisor last started it (``created`` until
+            then).
+        state: ``starting`` (stored, no supervisor has started it yet), then the proxy's own
+            (``connecting``, ``connected``, ``disconnected``), ``failed`` (``error`` says why; the
+            supervisor tries again), ``stopping`` once asked to stop, ``stopped`` while no supervisor
+            runs it (the service stopped; it starts again with the service).
+        counters: the proxy's counters as its supervisor last wrote them (``received``, ``translated``,
+            ...; :class:`services.proxy.counters.Counters`).
+        supervisor: the process that runs it (``host:pid:nonce``), ``""`` for none.
+        updated: when the supervisor last wrote state and counters.
+    """
+
+    id: str
+    translator: str
+    source: str
+    serve: str
+    write_to: str
+    config: dict[str, Any] = field(repr=False)
+    desired: ProxyDesired
+    created: str
+    started: str
+    state: str
+    error: str
+    counters: dict[str, Any]
+    supervisor: str
+    updated: str

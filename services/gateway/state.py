@@ -10,9 +10,10 @@ from fastapi import Request
 from services.gateway.compiling import compile_stored
 from services.gateway.jobs import JobRunner
 from services.gateway.metrics import Metrics
-from services.gateway.proxies import ProxyRegistry
+from services.gateway.proxies import ProxyRunner
 from services.gateway.settings import Settings
 from services.gateway.store import Store
+from services.gateway.supervisor import Supervisor
 from services.mqtt.publisher import MessagePublisher
 from translator.translation.compiled import Translator
 from translator.translation.spec import spec_from_dict
@@ -22,7 +23,8 @@ __all__ = ["Gateway", "gateway"]
 
 @dataclass
 class Gateway:
-    """The store, the job runner, the metrics and the compiled translators of one app.
+    """The store, the job runner, the metrics, the proxies (the runner and the supervisor that uses it)
+    and the compiled translators of one app.
 
     Translators never change once stored, so each is compiled once per process and direction
     (and per message-format override) and kept.
@@ -32,7 +34,8 @@ class Gateway:
     store: Store
     runner: JobRunner
     metrics: Metrics
-    proxies: ProxyRegistry
+    proxies: ProxyRunner
+    supervisor: Supervisor
     mqtt: MessagePublisher | None = None
     _compiled: dict[tuple[str, str, str, bool], Translator] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

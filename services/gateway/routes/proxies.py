@@ -1,15 +1,25 @@
-"""``/proxies``: OPC UA proxies run by the gateway — start one from a translator, watch it, stop it."""
+"""``/proxies``: OPC UA proxies run by the gateway — start one from a translator, watch it, stop it.
+
+The routes only read and write the store: ``POST`` checks the proxy can be built and stores it,
+``DELETE`` marks it to stop and waits until the supervisor has stopped and forgotten it, ``GET``
+reads what the supervisor last wrote — so every worker answers the same
+(:mod:`services.gateway.supervisor` runs them).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import asyncio
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.opcua.security import AUTO, ClientSecurity, SecurityError, security_choices
-from services.gateway.proxies import ProxyConfig, RunningProxy
+from services.gateway.proxies import ProxyConfig, config_to_dict
+from services.gateway.records import ProxyRecord
 from services.gateway.state import Gateway, gateway
+from services.gateway.store import NotFoundError
 from services.proxy.security import DEFAULT_ENDPOINTS, ServedSecurity, ServedUser
 from translator.errors import InputError
 
@@ -19,6 +29,9 @@ router = APIRouter(prefix="/proxies", tags=["proxies"])
 State = Annotated[Gateway, Depends(gateway)]
 _URL = r"^opc\.tcp://"
 _BODY = "request body"
+_STOP_WAIT = 60.0
+"""Seconds ``DELETE`` waits for the supervisor to stop a proxy (its own wait is 35 s at most, a new
+supervisor takes over a dead one's lease within 12 s)."""
 
 
 class ProxyUser(BaseModel):
@@ -72,15 +85,19 @@ class ProxyCreate(BaseModel):
 
 
 class ProxyPublic(BaseModel):
-    """A running proxy: what it does and its counters."""
+    """A proxy: what it does, what it should do, and its state and counters as its supervisor last
+    wrote them (never its passwords)."""
 
     id: str
     translator: str
     source: str
     serve: str
     write_to: str
-    started: str
-    state: str
+    started: str = Field(description="when its supervisor last started it (its counters count from then)")
+    state: str = Field(
+        description="starting, connecting, connected, disconnected, failed (see error; tried again), "
+        "stopping, stopped (no supervisor runs it: the service is stopping or starting)"
+    )
     error: str
     received: int
     translated: int
@@ -89,33 +106,53 @@ class ProxyPublic(BaseModel):
     written_back: int
     reconnects: int
     gaps: list[tuple[str, str]]
+    created: str = Field(description="when it was asked for")
+    desired: Literal["running", "stopped"] = Field(description="what it should do")
+    supervisor: str = Field(description="the process running it (host:pid:nonce), empty for none")
+    updated: str = Field(description="when its supervisor last wrote its state and counters")
 
     @classmethod
-    def of(cls, running: RunningProxy) -> ProxyPublic:
-        c, config = running.proxy.counters, running.config
+    def of(cls, record: ProxyRecord) -> ProxyPublic:
+        c: dict[str, Any] = record.counters
         return cls(
-            id=running.id,
-            translator=config.translator,
-            source=config.source,
-            serve=config.serve,
-            write_to=config.write_to,
-            started=running.started,
-            state=running.state,
-            error=running.error,
-            received=c.received,
-            translated=c.translated,
-            failed=c.failed,
-            dropped=c.dropped,
-            written_back=c.written_back,
-            reconnects=c.reconnects,
-            gaps=list(c.gaps),
+            id=record.id,
+            translator=record.translator,
+            source=record.source,
+            serve=record.serve,
+            write_to=record.write_to,
+            started=record.started,
+            state=record.state,
+            error=record.error,
+            received=c.get("received", 0),
+            translated=c.get("translated", 0),
+            failed=c.get("failed", 0),
+            dropped=c.get("dropped", 0),
+            written_back=c.get("written_back", 0),
+            reconnects=c.get("reconnects", 0),
+            gaps=[(lost, back) for lost, back in c.get("gaps", ())],
+            created=record.created,
+            desired=record.desired.value,
+            supervisor=record.supervisor,
+            updated=record.updated,
         )
 
 
 @router.post("", status_code=201, response_model=ProxyPublic)
 async def start_proxy(state: State, body: ProxyCreate) -> ProxyPublic:
-    """Start a proxy in this gateway process (it reconnects to the source on its own)."""
-    return ProxyPublic.of(await state.proxies.start(_config(body)))
+    """Start a proxy: stored, it runs under the gateway's supervisor (state ``starting`` until then), starts
+    again with the service, and reconnects to the source on its own. 409 when another proxy serves at
+    the same endpoint."""
+    config = _config(body)
+    state.proxies.check(config)  # what starting it would refuse, refused now, before anything is stored
+    record = state.store.add_proxy(
+        config_to_dict(config),
+        translator=config.translator,
+        source=config.source,
+        serve=config.serve,
+        write_to=config.write_to,
+    )
+    state.supervisor.wake()
+    return ProxyPublic.of(record)
 
 
 def _config(body: ProxyCreate) -> ProxyConfig:
@@ -175,18 +212,31 @@ def _config(body: ProxyCreate) -> ProxyConfig:
 
 @router.get("", response_model=list[ProxyPublic])
 async def list_proxies(state: State) -> list[ProxyPublic]:
-    """The proxies of this gateway process, with their counters."""
-    return [ProxyPublic.of(p) for p in state.proxies.running.values()]
+    """Every proxy started through the gateway, oldest first, with its state and counters."""
+    return [ProxyPublic.of(p) for p in state.store.list_proxies()]
 
 
 @router.get("/{proxy_id}", response_model=ProxyPublic)
 async def get_proxy(state: State, proxy_id: str) -> ProxyPublic:
     """One proxy and its counters."""
-    return ProxyPublic.of(state.proxies.get(proxy_id))
+    return ProxyPublic.of(state.store.get_proxy(proxy_id))
 
 
-@router.delete("/{proxy_id}", status_code=204)
+@router.delete(
+    "/{proxy_id}",
+    status_code=204,
+    responses={202: {"model": ProxyPublic, "description": "asked to stop; no supervisor stopped it yet"}},
+)
 async def stop_proxy(state: State, proxy_id: str) -> Response:
-    """Stop a proxy (its served endpoint closes)."""
-    await state.proxies.stop(proxy_id)
-    return Response(status_code=204)
+    """Stop a proxy (its served endpoint closes) and forget it: 204 once its supervisor has stopped it."""
+    state.store.stop_proxy(proxy_id)
+    state.supervisor.wake()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + _STOP_WAIT
+    while loop.time() < deadline:
+        try:
+            record = state.store.get_proxy(proxy_id)
+        except NotFoundError:
+            return Response(status_code=204)
+        await asyncio.sleep(0.1)
+    return JSONResponse(ProxyPublic.of(record).model_dump(), status_code=202)

@@ -28,7 +28,7 @@ __all__ = [
     "now",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -66,6 +66,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, progress REAL NOT NULL,
             stage TEXT NOT NULL, message TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
             alignment TEXT NOT NULL)""",
+    ),
+    2: (
+        # proxies started through the gateway: what each does (its config, secrets included, which only
+        # the supervisor reads), what it should do (desired) and what the supervisor last saw it do
+        """CREATE TABLE proxies (
+            id TEXT PRIMARY KEY, translator TEXT NOT NULL REFERENCES translators(id),
+            source TEXT NOT NULL, serve TEXT NOT NULL, write_to TEXT NOT NULL, config BLOB NOT NULL,
+            desired TEXT NOT NULL, created TEXT NOT NULL, started TEXT NOT NULL, state TEXT NOT NULL,
+            error TEXT NOT NULL, counters BLOB NOT NULL, supervisor TEXT NOT NULL, updated TEXT NOT NULL)""",
+        # who does a job only one process may do (the proxies' supervisor), until when
+        "CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL)",
     ),
 }
 """Statements that take a store from version ``n - 1`` to ``n``."""

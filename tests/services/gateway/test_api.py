@@ -12,6 +12,7 @@ from fastapi import WebSocketDisconnect
 from fastapi.testclient import TestClient
 
 from services.gateway import Settings, create_app
+from services.gateway.store import SCHEMA_VERSION
 from tests.paths import PLANT, VENDOR_A, VENDOR_B
 from tests.services.gateway.conftest import matched, upload, wait_for
 from translator.alignment.rdf import parse_alignment_rdf
@@ -415,7 +416,7 @@ def test_websocket_streams_translate_in_order(settings: Settings) -> None:
 async def test_health_metrics_and_openapi(client: httpx.AsyncClient) -> None:
     health = (await client.get("/health")).json()
     assert health["status"] == "ok"
-    assert health["schema_version"] == 1
+    assert health["schema_version"] == SCHEMA_VERSION
     await client.get("/models")
     await client.get("/models/m-missing")
     metrics = await client.get("/metrics")

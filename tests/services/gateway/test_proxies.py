@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +15,7 @@ from asyncua.ua.uaerrors import UaStatusCodeError
 
 from adapters.opcua.pki import Pki
 from tests.paths import VENDOR_A
+from tests.polling import eventually
 from tests.servers import free_port
 from tests.services.gateway.conftest import matched, upload
 from tests.services.proxy.test_proxy import A_NS, B_NS, vendor_a
@@ -53,6 +56,7 @@ async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.A
             "/proxies", json={**body, "translator": "t-nope", "serve": served, "allow_anonymous": True}
         )
         assert missing.status_code == 404
+        assert (await client.get("/proxies")).json() == []  # nothing refused was kept
         started = await client.post("/proxies", json={**body, "serve": served, "allow_anonymous": True})
         assert started.status_code == 201, started.text
         proxy = started.json()["id"]
@@ -78,10 +82,16 @@ async def test_a_proxy_is_started_watched_on_metrics_and_stopped(client: httpx.A
             assert await source.get_node(f"ns={ns};i=6061").read_value() == 1500.0
         finally:
             await reader.disconnect()
-        listed = (await client.get("/proxies")).json()
-        assert [p["id"] for p in listed] == [proxy]
-        assert listed[0]["translated"] >= 1
+
+        async def counted() -> list[dict[str, Any]]:  # the supervisor writes the counters every second
+            listed: list[dict[str, Any]] = (await client.get("/proxies")).json()
+            return listed if listed and listed[0]["translated"] >= 1 else []
+
+        listed = await eventually(counted)
+        assert [p["id"] for p in listed] == [proxy], listed
         assert listed[0]["failed"] == 0
+        assert listed[0]["desired"] == "running"
+        assert listed[0]["supervisor"].split(":")[1] == str(os.getpid())  # the app's own supervisor runs it
         metrics = (await client.get("/metrics")).text
         assert f'tolka_proxy_connected{{proxy="{proxy}"}} 1.0' in metrics
         assert f'tolka_proxy_changes_total{{fate="translated",proxy="{proxy}"}}' in metrics

@@ -1,4 +1,4 @@
-"""``tolka serve`` for real: uvicorn on a free 127.0.0.1 port, two workers, a token, real HTTP and WebSocket."""
+"""``tolka serve`` for real: uvicorn on a free 127.0.0.1 port, two workers, a token, real HTTP and WebSocket;\n/metrics adding up both workers; JSON log lines."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ import httpx
 import orjson
 import pytest
 import websockets
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.paths import VENDOR_A, VENDOR_B
+from tests.polling import wait_until
 from tests.servers import gateway_serving, tolka_process
+from tests.services.gateway.serving import WORKER, start_serving, stop_serving
 
 TOKEN = "test-token-5f2a"
 SPEED_A = "nsu=http://tolka.dev/demo/VendorA/;i=6061"
@@ -86,3 +89,68 @@ def test_serve_refuses_an_open_non_loopback_address(tmp_path: Path) -> None:
     output = process.communicate(timeout=60)[0]
     assert process.returncode == 2
     assert "refusing to listen on 0.0.0.0 without authentication" in output
+
+
+def test_metrics_add_up_every_worker(tmp_path: Path) -> None:
+    serving = start_serving(tmp_path / "data", tmp_path / "serve.log", workers=2)
+    try:
+        sent: dict[str, int] = {}
+
+        def request() -> bool:  # each on a fresh connection, so that both workers get some
+            response = httpx.get(f"{serving.url}/models", timeout=10)
+            assert response.status_code == 200
+            sent[response.headers[WORKER]] = sent.get(response.headers[WORKER], 0) + 1
+            return len(sent) == 2 and sum(sent.values()) >= 50
+
+        assert wait_until(request, 60.0, interval=0.01), sent
+        total = sum(sent.values())
+        scrapes: dict[str, list[str]] = {}
+
+        def scrape() -> bool:
+            response = httpx.get(f"{serving.url}/metrics", timeout=10)
+            assert response.status_code == 200
+            scrapes.setdefault(response.headers[WORKER], []).append(response.text)
+            return len(scrapes) == 2 and sum(len(s) for s in scrapes.values()) >= 6
+
+        assert wait_until(scrape, 60.0, interval=0.01), scrapes.keys()
+        for worker, texts in scrapes.items():
+            for text in texts:
+                samples = {
+                    (s.name, tuple(sorted(s.labels.items()))): s.value
+                    for family in text_string_to_metric_families(text)
+                    for s in family.samples
+                }
+                models = (("method", "GET"), ("route", "/models"), ("status", "200"))
+                assert samples[("tolka_http_requests_total", models)] == total, (worker, sent)
+                count = ("tolka_http_request_seconds_count", models[:2])
+                assert samples[count] == total, (worker, sent)
+        assert set(sent) == set(scrapes)  # the same two workers
+    finally:
+        stop_serving(serving)
+    files = {f.name for f in (tmp_path / "data" / "metrics").glob("counter_*.db")}
+    assert {f"counter_{pid}.db" for pid in sent} <= files  # each worker counted in a file of its own
+
+
+def test_serve_logs_json_lines_uvicorn_included(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    serving = start_serving(tmp_path / "data", log, "--log-format", "json", "--access-log", workers=2)
+    try:
+        assert httpx.get(f"{serving.url}/models", timeout=10).status_code == 200
+        assert httpx.get(f"{serving.url}/models/m-missing", timeout=10).status_code == 404
+    finally:
+        output = stop_serving(serving)
+    refused = tolka_process("serve", "--host", "0.0.0.0", "--log-format", "json", env={"TOLKA_TOKENS": ""})
+    output += refused.communicate(timeout=60)[0]
+    assert refused.returncode == 2
+    lines = [orjson.loads(line) for line in output.splitlines()]  # every line is one JSON object
+    assert all({"time", "level", "component", "event", "logger"} <= line.keys() for line in lines), lines
+    assert {line["component"] for line in lines} == {"serve"}
+    loggers = {line["logger"] for line in lines}
+    assert {"uvicorn.error", "uvicorn.access", "tolka.serve", "tolka.gateway.supervisor"} <= loggers, loggers
+    assert any('"GET /models/m-missing HTTP/1.1" 404' in line["event"] for line in lines)
+    assert any(line["event"] == "Application shutdown complete." for line in lines)
+    [serving_line] = [line for line in lines if line["event"] == "serving"]
+    assert serving_line["workers"] == 2
+    assert serving_line["store"] == str((tmp_path / "data" / "tolka.db").resolve())
+    [error] = [line for line in lines if line["level"] == "error"]
+    assert "refusing to listen on 0.0.0.0 without authentication" in error["event"]
