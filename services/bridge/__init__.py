@@ -2,10 +2,12 @@
 
 ``tolka bridge`` runs one :class:`~services.bridge.runtime.Bridge`; instances of one ``--group`` split
 the stream through an MQTT shared subscription. Modules: :mod:`~services.bridge.settings` (topics,
-groups, sessions), :mod:`~services.bridge.client` (aiomqtt with manual acknowledgements),
-:mod:`~services.bridge.runtime` (the loop), :mod:`~services.bridge.letters` (dead letters) and
-:mod:`~services.bridge.counters`. The broker's URL and TLS, and the OPC UA PubSub JSON publishers of
-the proxy and the gateway, are in :mod:`services.mqtt`, which all three share.
+groups, sessions), :mod:`~services.bridge.topics` (publish topics built from the incoming topic's
+levels), :mod:`~services.bridge.client` (aiomqtt with manual acknowledgements),
+:mod:`~services.bridge.runtime` (the loop), :mod:`~services.bridge.letters` (dead letters),
+:mod:`~services.bridge.counters` and :mod:`~services.bridge.metrics` (``/metrics`` and ``/health``).
+The broker's URL and TLS, the status topic with its Last Will, and the OPC UA PubSub JSON publishers
+of the proxy and the gateway are in :mod:`services.mqtt`, which all three share.
 """
 
 from __future__ import annotations

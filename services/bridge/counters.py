@@ -19,7 +19,10 @@ class Counters:
             the dead-letter topic with their error; duplicates: redeliveries of a message this instance
             had already published (acknowledged again, not published twice); redelivered: messages
             the broker marked as sent before (DUP flag); reconnects: times the broker came back;
-            state: ``connecting``, ``connected``, ``disconnected`` or ``stopped``.
+            state: ``connecting``, ``connected``, ``disconnected``, ``stopping`` or ``stopped``.
+        failed: messages the translator refused (each goes to the dead-letter topic; one the broker
+            sends again is refused again, and counted again); last_received: when the last message
+            arrived (``time.time()``; 0 before the first).
     """
 
     received: int = 0
@@ -29,6 +32,8 @@ class Counters:
     redelivered: int = 0
     reconnects: int = 0
     state: str = "connecting"
+    failed: int = 0
+    last_received: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

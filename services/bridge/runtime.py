@@ -12,27 +12,36 @@ already published is acknowledged without publishing it again, and counted.
 
 The session is persistent (MQTT 5 session expiry, clean start off): across reconnections always, and
 across restarts of the process when its client id is given. The bridge reconnects with exponential
-backoff (0.5 s doubling to ``max_backoff``). On stop it unsubscribes, finishes what it has received,
-and disconnects, so no message is left waiting for it.
+backoff with full jitter (:class:`services.backoff.Backoff`: up to 0.5 s, doubling to ``max_backoff``),
+so the instances of a group do not all knock at once when their broker comes back. On every
+connection it says ``online`` (retained) on its status topic, whose Last Will says ``offline``; on
+stop it unsubscribes, finishes what it has received, says ``offline`` and disconnects, so no message
+is left waiting for it.
+
+The publish and dead-letter topics may take levels of the topic a message came on (``plant/{1}/b``:
+:mod:`services.bridge.topics`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
 import socket
+import time
 from collections.abc import Sequence
 
 import aiomqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from services.backoff import Backoff
 from services.bridge.client import AckingClient, Delivery
 from services.bridge.counters import Counters
 from services.bridge.letters import dead_letter
 from services.bridge.settings import BridgeSettings
+from services.bridge.topics import TopicTemplate
+from services.mqtt.status import OFFLINE, ONLINE, announce, last_will, status_topic_for
 from translator.errors import TolkaError
 from translator.translation.compiled import Translator
 
@@ -82,6 +91,11 @@ class Bridge:
         self._published: set[int] = set()
         self._order: collections.deque[int] = collections.deque()
         self._tls = settings.tls.context() if settings.tls is not None else None
+        wildcards = settings.wildcards
+        self._publish = TopicTemplate.parse(settings.publish, wildcards, "--publish")
+        self._dead_letter = TopicTemplate.parse(settings.dead_letter, wildcards, "--dead-letter")
+        self.status_topic = settings.status_topic or status_topic_for(settings.client_id)
+        """Where the bridge says ``online`` and its Last Will ``offline`` (retained)."""
 
     def _client(self) -> AckingClient:
         s = self.settings
@@ -99,6 +113,7 @@ class Bridge:
             protocol=aiomqtt.ProtocolVersion.V5,
             clean_start=False,
             properties=properties,
+            will=last_will(self.status_topic),
             tls_context=self._tls,
             timeout=self.timeout,
             max_inflight_messages=s.batch,
@@ -114,28 +129,34 @@ class Bridge:
         """Translate and publish ``batch``, then acknowledge it (nothing is acknowledged if a
         publication fails: the broker sends those messages again)."""
         s, c = self.settings, self.counters
+        c.last_received = time.time()
         outgoing: list[tuple[str, bytes] | None] = []
+        translated: list[bool] = []
         keys: list[int] = []
         for delivery in batch:
             c.received += 1
-            payload = delivery.payload
-            key = hash((delivery.topic.value, payload))
+            payload, topic = delivery.payload, delivery.topic.value
+            key = hash((topic, payload))
             keys.append(key)
             if delivery.dup:
                 c.redelivered += 1
                 if key in self._published:
                     outgoing.append(None)
+                    translated.append(False)
                     continue
             try:
-                outgoing.append((s.publish, self.translator.translate_json(payload)))
+                outgoing.append((self._publish.render(topic), self.translator.translate_json(payload)))
+                translated.append(True)
             except TolkaError as exc:
-                letter = dead_letter(exc, bytes(payload), delivery.topic.value, s.client_id)
-                outgoing.append((s.dead_letter, letter))
+                c.failed += 1
+                letter = dead_letter(exc, bytes(payload), topic, s.client_id)
+                outgoing.append((self._dead_letter.render(topic), letter))
+                translated.append(False)
         await client.publish_all([out for out in outgoing if out is not None], s.qos)
-        for delivery, out, key in zip(batch, outgoing, keys, strict=True):
+        for delivery, out, ok, key in zip(batch, outgoing, translated, keys, strict=True):
             if out is None:
                 c.duplicates += 1
-            elif out[0] == s.publish:
+            elif ok:
                 c.translated += 1
                 self._remember(key)
             else:
@@ -193,7 +214,7 @@ class Bridge:
             BridgeError: the broker refused the credentials or the client id, or its TLS certificate.
         """
         s, c = self.settings, self.counters
-        backoff, connected_before = 0.5, False
+        backoff, connected_before = Backoff(min(0.5, self.max_backoff), self.max_backoff), False
         while not stop.is_set():
             client = self._client()
             try:
@@ -201,15 +222,18 @@ class Bridge:
                     if connected_before:
                         c.reconnects += 1
                         log.warning("broker %s back (session %s)", s.broker, _kept(client))
+                    await announce(client, self.status_topic, ONLINE)
                     # again on a resumed session too: harmless when the broker kept the subscription
                     await client.subscribe(s.subscription, qos=s.qos)
-                    c.state, backoff, connected_before = "connected", 0.5, True
+                    c.state, connected_before = "connected", True
+                    backoff.reset()
                     if ready is not None:
                         ready.set()
                     await self._serve(client, stop)
                     c.state = "stopping"
                     await client.unsubscribe(s.subscription)
                     await self._finish(client)
+                    await announce(client, self.status_topic, OFFLINE)
             except aiomqtt.MqttError as exc:
                 _raise_if_fatal(exc, str(s.broker))
                 if c.state == "connected":
@@ -217,9 +241,7 @@ class Bridge:
                 elif not connected_before and c.state == "connecting":
                     log.warning("broker %s unreachable (%s); retrying", s.broker, exc)
                 c.state = "disconnected" if connected_before else "connecting"
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), backoff)
-                backoff = min(backoff * 2, self.max_backoff)
+                await backoff.wait(stop)
                 continue
             break
         c.state = "stopped"

@@ -2,7 +2,10 @@
 
 Everything is checked once, before the first connection, and a bad value raises
 :class:`BridgeSettingsError` naming the option and the value (the broker's URL, TLS and the topics
-published to are checked by :mod:`services.mqtt.broker`, whose :class:`MqttSettingsError` it extends):
+published to are checked by :mod:`services.mqtt.broker`, whose :class:`MqttSettingsError` it extends).
+The publish and dead-letter topics may name the subscription's wildcards (``{1}``, ``{line}``: see
+:mod:`services.bridge.topics`); the status topic (``tolka/status/<client id>`` by default) carries the
+bridge's ``online`` / ``offline`` (:mod:`services.mqtt.status`):
 
 >>> shared_filter("plant/a/#", "tolka")
 '$share/tolka/plant/a/#'
@@ -14,7 +17,9 @@ import os
 import uuid
 from dataclasses import dataclass
 
+from services.bridge.topics import Subscription, TopicTemplate, filters_overlap
 from services.mqtt.broker import BrokerUrl, MqttSettingsError, Tls, check_topic
+from services.mqtt.status import status_topic_for
 
 __all__ = [
     "BridgeSettings",
@@ -79,14 +84,17 @@ class BridgeSettings:
     """One bridge instance.
 
     Attributes:
-        broker: where the broker is. subscribe: the topic filter read. publish: where translations go.
-        dead_letter: where messages that cannot be translated go, with the error.
+        broker: where the broker is. subscribe: the topic filter read, as given (its wildcards may have
+        names: ``plant/{line}/+/a``). publish: where translations go (it may name the wildcards:
+        ``plant/{line}/{2}/b``). dead_letter: where messages that cannot be translated go, with the
+        error (the same placeholders allowed).
         group: the shared subscription group that instances split the stream in (None: read it all).
         qos: 0 or 1, for reading and publishing. client_id: the MQTT client id (stable across
         restarts when given, so the broker keeps the session). persistent: whether the client id was
         given. session_expiry: seconds the broker keeps the session of a lost connection.
         username, password, tls: how to log in (tls None: plain TCP; an mqtts:// URL always has TLS).
         batch: messages translated and published together (and the most unacknowledged at once).
+        status_topic: where the bridge says ``online`` (retained) and its Last Will ``offline``.
     """
 
     broker: BrokerUrl
@@ -102,6 +110,7 @@ class BridgeSettings:
     password: str | None = None
     tls: Tls | None = None
     batch: int = 100
+    status_topic: str = ""
 
     @classmethod
     def build(
@@ -119,22 +128,26 @@ class BridgeSettings:
         password: str | None = None,
         tls: Tls | None = None,
         batch: int = 100,
+        status_topic: str | None = None,
     ) -> BridgeSettings:
         """Check every value and fill in the defaults (dead letters: ``<publish>/dead-letter``; client
-        id: ``tolka-bridge-<group>-<random>``, kept for the process's life).
+        id: ``tolka-bridge-<group>-<random>``, kept for the process's life; status topic:
+        ``tolka/status/<client id>``).
 
         Raises:
             BridgeSettingsError: the first value that cannot work.
         """
         url = BrokerUrl.parse(broker)
-        check_filter(subscribe)
-        shared_filter(subscribe, group)
-        check_topic(publish, "--publish")
-        dead = check_topic(dead_letter or f"{publish}/dead-letter", "--dead-letter")
+        wildcards = Subscription.parse(subscribe)
+        check_filter(wildcards.filter)
+        shared_filter(wildcards.filter, group)
+        dead = dead_letter or f"{publish}/dead-letter"
         for option, topic in (("--publish", publish), ("--dead-letter", dead)):
-            if topic_matches(subscribe, topic):
+            template = TopicTemplate.parse(topic, wildcards, option)
+            if filters_overlap(wildcards.filter, template.as_filter):
+                what = "matches" if template.fixed is not None else "can make topics that match"
                 raise BridgeSettingsError(
-                    f"{topic!r} matches the --subscribe filter {subscribe!r}: the bridge would read "
+                    f"{topic!r} {what} the --subscribe filter {subscribe!r}: the bridge would read "
                     "its own output",
                     option=option,
                     value=topic,
@@ -148,6 +161,14 @@ class BridgeSettings:
         if url.tls and tls is None:
             tls = Tls()
         generated = f"tolka-bridge-{group or 'solo'}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        status = check_topic(status_topic or status_topic_for(client_id or generated), "--status-topic")
+        if topic_matches(wildcards.filter, status):
+            raise BridgeSettingsError(
+                f"{status!r} matches the --subscribe filter {subscribe!r}: the bridge would read its own "
+                "status; give another --status-topic",
+                option="--status-topic",
+                value=status,
+            )
         return cls(
             broker=url,
             subscribe=subscribe,
@@ -162,9 +183,15 @@ class BridgeSettings:
             password=password,
             tls=tls,
             batch=batch,
+            status_topic=status,
         )
 
     @property
+    def wildcards(self) -> Subscription:
+        """The subscription's wildcards, numbered and named (the placeholders topics may use)."""
+        return Subscription.parse(self.subscribe)
+
+    @property
     def subscription(self) -> str:
-        """The filter the bridge subscribes to (a shared one with a group)."""
-        return shared_filter(self.subscribe, self.group)
+        """The filter the bridge subscribes to (a shared one with a group), names as ``+``."""
+        return shared_filter(self.wildcards.filter, self.group)

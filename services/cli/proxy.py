@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,10 +29,18 @@ from services.cli.proxy_settings import (
     target_client_security,
     target_model_file,
 )
-from services.cli.running import run_until_stopped
+from services.cli.running import (
+    LogFormatOption,
+    MetricsHostOption,
+    MetricsPortOption,
+    logging_for,
+    run_until_stopped,
+    say,
+)
 
 if TYPE_CHECKING:
     from services.proxy.build import BuiltProxy, ProxySettings
+    from services.telemetry import Telemetry
 
 __all__ = ["proxy_command"]
 
@@ -198,6 +204,18 @@ def proxy_command(
             min=1,
         ),
     ] = 10,
+    mqtt_status_topic: Annotated[
+        str | None,
+        typer.Option(
+            "--mqtt-status-topic",
+            help="Where --mqtt-publish says online (retained) on connecting and offline on stopping; the "
+            "broker says offline (its Last Will) when the proxy dies. Default tolka/status/<client id>.",
+            show_default=False,
+        ),
+    ] = None,
+    log_format: LogFormatOption = "text",
+    metrics_port: MetricsPortOption = None,
+    metrics_host: MetricsHostOption = "127.0.0.1",
 ) -> None:
     """Subscribe to SOURCE, translate every data change with TRANSLATOR, and serve the result in the
     target's model (an embedded OPC UA server), or write it into an existing target server.
@@ -206,7 +224,8 @@ def proxy_command(
     reached yet reads BadWaitingForInitialData (BadNoCommunication while the source cannot be
     reached); variables no rule feeds read BadNotConnected. If the source goes away, the served values
     keep their last value and source timestamp as UncertainLastUsableValue, and the proxy reconnects
-    on its own. Stop it with Ctrl-C.
+    on its own. Counters go to standard error every --report-every seconds and at exit (--log-format
+    json: as JSON), and to GET /metrics and /health with --metrics-port. Stop it with Ctrl-C.
 
     Served variables are read-only. A client may write one only when write-back is enabled for its
     rule (--write-back, or "write_back": true in the translator file), the rule has an inverse, the
@@ -238,61 +257,79 @@ def proxy_command(
         tolka pki trust tolka-data/pki/rejected/PLC_01_3F2A....der
 
         tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --write-to opc.tcp://scada:4840
+
+        tolka proxy --source opc.tcp://plc:4840 --translator a-b.json --allow-anonymous \
+            --metrics-port 9102 --log-format json
     """
     from services.proxy.build import ProxySettings, build_proxy
     from translator.translation.spec import read_translator
 
-    check_usage(serve, write_to, mqtt_publish, workers, write_back, users)
-    spec = read_translator(translator)
-    mqtt = mqtt_publishing(mqtt_publish, mqtt_topic, mqtt_metadata_topic, key_frame_count)
-    pki = pki or data_dir / "pki"
-    source_side = client_security(
-        source_security, source_user, source_password_file, source_user_certificate, source_user_key,
-        pki, trust_all, allow_insecure_password,
-    )  # fmt: skip
-    served, model, target_side = None, None, ClientSecurity()
-    if write_to:
-        target_side = target_client_security(
-            target_security, target_user, target_password_file, pki, trust_all, allow_insecure_password
+    with logging_for(log_format, "proxy"):
+        check_usage(serve, write_to, mqtt_publish, workers, write_back, users)
+        spec = read_translator(translator)
+        mqtt = mqtt_publishing(
+            mqtt_publish, mqtt_topic, mqtt_metadata_topic, key_frame_count, status_topic=mqtt_status_topic
         )
-    else:
-        served = served_security(
-            serve_security, users, allow_anonymous, allow_insecure_password, pki, trust_all
+        pki = pki or data_dir / "pki"
+        source_side = client_security(
+            source_security, source_user, source_password_file, source_user_certificate, source_user_key,
+            pki, trust_all, allow_insecure_password,
+        )  # fmt: skip
+        served, model, target_side = None, None, ClientSecurity()
+        if write_to:
+            target_side = target_client_security(
+                target_security, target_user, target_password_file, pki, trust_all, allow_insecure_password
+            )
+        else:
+            served = served_security(
+                serve_security, users, allow_anonymous, allow_insecure_password, pki, trust_all
+            )
+            model = target_model_file(target_model, spec.target.model, translator)
+        settings = ProxySettings(
+            spec,
+            source,
+            serve="" if write_to else serve or DEFAULT_SERVE,
+            served_model=model,
+            served_security=served,
+            write_to=write_to or "",
+            source_security=source_side,
+            target_security=target_side,
+            write_back=tuple(write_back or ()),
+            publishing_interval=publishing_interval,
+            queue_size=queue_size,
+            workers=workers,
+            mqtt=mqtt,
         )
-        model = target_model_file(target_model, spec.target.model, translator)
-    settings = ProxySettings(
-        spec,
-        source,
-        serve="" if write_to else serve or DEFAULT_SERVE,
-        served_model=model,
-        served_security=served,
-        write_to=write_to or "",
-        source_security=source_side,
-        target_security=target_side,
-        write_back=tuple(write_back or ()),
-        publishing_interval=publishing_interval,
-        queue_size=queue_size,
-        workers=workers,
-        mqtt=mqtt,
-    )
-    _run(settings, build_proxy(settings), report_every)
+        built = build_proxy(settings)
+        telemetry = None
+        if metrics_port is not None:
+            from services.proxy.metrics import proxy_telemetry
+
+            target = settings.write_to or settings.serve
+            telemetry = proxy_telemetry(built, settings.source, target, metrics_host, metrics_port)
+        _run(settings, built, report_every, log_format, telemetry)
 
 
-def _run(settings: ProxySettings, built: BuiltProxy, report_every: float) -> None:
-    """Print the plan's notes, then run ``built`` until Ctrl-C or SIGTERM with counter lines."""
+def _run(
+    settings: ProxySettings,
+    built: BuiltProxy,
+    report_every: float,
+    log_format: str,
+    telemetry: Telemetry | None,
+) -> None:
+    """Say the plan's notes, then run ``built`` until Ctrl-C or SIGTERM with counter lines."""
     from services.proxy.counters import describe
 
     for note in built.notes:
-        print(f"tolka: note: {note}", file=sys.stderr)
+        say("note", f"note: {note}", log_format)
     served = settings.served_security
     if built.writable and served is not None and not served.writers:
-        print(
-            f"tolka: note: write-back is on for {len(built.writable)} variables, but no user has the write "
+        say(
+            "note",
+            f"note: write-back is on for {len(built.writable)} variables, but no user has the write "
             "role (--user NAME:write): they stay read-only for every client",
-            file=sys.stderr,
+            log_format,
         )
-    logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
-    logging.getLogger("asyncua").setLevel(logging.ERROR)
     workers = f" with {settings.workers} workers" if settings.workers > 1 else ""
     banner = (
         f"proxying {len(built.plan.routes)} variables from {settings.source} to "
@@ -309,4 +346,24 @@ def _run(settings: ProxySettings, built: BuiltProxy, report_every: float) -> Non
         ),
         every=report_every,
         final_after_error=False,
+        log_format=log_format,
+        counters=lambda: _counters(built),
+        details=lambda: {
+            "source": settings.source,
+            "target": settings.write_to or settings.serve,
+            "variables": len(built.plan.routes),
+            "workers": settings.workers,
+        },
+        telemetry=telemetry,
     )
+
+
+def _counters(built: BuiltProxy) -> dict[str, object]:
+    """The proxy's counters, and its MQTT publisher's when it publishes."""
+    counters: dict[str, object] = built.proxy.counters.as_dict()
+    publisher = built.publisher
+    if publisher is not None:
+        counters["mqtt_published"] = publisher.published
+        counters["mqtt_values"] = publisher.values
+        counters["mqtt_connected"] = publisher.connected
+    return counters

@@ -128,10 +128,15 @@ def target_model_file(given: Path | None, named: str, translator: Path) -> Path:
 
 
 def mqtt_publishing(
-    broker: str | None, topic: str, metadata_topic: str | None, key_frame_count: int
+    broker: str | None,
+    topic: str,
+    metadata_topic: str | None,
+    key_frame_count: int,
+    *,
+    status_topic: str | None = None,
 ) -> ProxyMqtt | None:
     """The MQTT publishing of --mqtt-publish (None without it), checked before anything starts;
-    credentials from TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD."""
+    credentials from TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD; ``status_topic``: --mqtt-status-topic."""
     from services.mqtt.broker import BrokerUrl, check_topic
     from services.proxy.build import ProxyMqtt
 
@@ -144,4 +149,5 @@ def mqtt_publishing(
         key_frame_count,
         username=os.environ.get("TOLKA_MQTT_USERNAME") or None,
         password=os.environ.get("TOLKA_MQTT_PASSWORD") or None,
+        status_topic=None if status_topic is None else check_topic(status_topic, "--mqtt-status-topic"),
     )

@@ -1,7 +1,8 @@
 """Where an MQTT broker is and how to reach it, shared by the bridge, the proxy and the gateway.
 
 :class:`BrokerUrl` (``mqtt://`` or ``mqtts://``), :class:`Tls` (the broker's CA, a client certificate),
-:func:`check_topic` (a topic one may publish to) and :func:`new_client` (an aiomqtt client with a fresh id).
+:func:`check_topic` (a topic one may publish to) and :func:`new_client` (an aiomqtt client, its id fresh
+unless given, with a Last Will).
 A value that cannot work raises :class:`MqttSettingsError` naming the option it came from:
 
 >>> BrokerUrl.parse("mqtts://broker.plant:8883")
@@ -21,7 +22,7 @@ import aiomqtt
 
 from translator.errors import TolkaError
 
-__all__ = ["DEFAULT_PORTS", "BrokerUrl", "MqttSettingsError", "Tls", "check_topic", "new_client"]
+__all__ = ["DEFAULT_PORTS", "BrokerUrl", "MqttSettingsError", "Tls", "check_topic", "client_id", "new_client"]
 
 DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
 
@@ -142,16 +143,30 @@ def check_topic(topic: str, option: str) -> str:
     return topic
 
 
+def client_id(prefix: str) -> str:
+    """A fresh client id: ``prefix`` and 12 random hex digits."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
 def new_client(
-    broker: BrokerUrl, prefix: str, username: str | None, password: str | None, tls: ssl.SSLContext | None
+    broker: BrokerUrl,
+    prefix: str,
+    username: str | None,
+    password: str | None,
+    tls: ssl.SSLContext | None,
+    *,
+    identifier: str | None = None,
+    will: aiomqtt.Will | None = None,
 ) -> aiomqtt.Client:
-    """A client of ``broker`` with a fresh id starting ``prefix``, Nagle off (each publish goes now)."""
+    """A client of ``broker``, Nagle off (each publish goes now); its id ``identifier``, else a fresh
+    one starting ``prefix``; ``will``: its Last Will (see :mod:`services.mqtt.status`)."""
     return aiomqtt.Client(
         broker.host,
         broker.port,
-        identifier=f"{prefix}-{uuid.uuid4().hex[:12]}",
+        identifier=identifier or client_id(prefix),
         username=username,
         password=password,
         tls_context=tls,
+        will=will,
         socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
     )

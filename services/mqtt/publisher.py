@@ -10,9 +10,15 @@ that changed, nothing when nothing did (6.2.4.3). Each field is a DataValue with
 fields change (a new field, another type), it publishes the DataSet's metadata (``ua-metadata``,
 7.2.5.5.2: each field's name, BuiltInType, DataType and engineering units) *retained* on the metadata
 topic (7.3.4.7.4, RETAIN true), so a subscriber that comes later gets it at once. It reconnects with
-backoff when the broker goes away; values offered meanwhile are kept (the latest per field), and after a
-reconnection the metadata and a key frame go out first, so a consumer sees the current state, not every
-step.
+jittered exponential backoff (:class:`services.backoff.Backoff`) when the broker goes away; values
+offered meanwhile are kept (the latest per field), and after a reconnection the metadata and a key frame
+go out first, so a consumer sees the current state, not every step.
+
+Both publishers keep one client id for their life (``client_id``, default ``tolka-publish-<random>``
+and ``tolka-gateway-<random>``) and announce themselves on a retained status topic (``status_topic``,
+default ``tolka/status/<client id>``): ``online`` on every connection, ``offline`` on a clean stop, and
+``offline`` as the connection's Last Will when it dies (:mod:`services.mqtt.status`). ``connected``
+says whether a connection is up now; ``reconnects`` counts the times it came back.
 
 :class:`MessagePublisher` publishes whole messages (the gateway's translations); :func:`as_pubsub`
 makes a translation a key frame of a DataSetWriter (``MessageId`` and ``SequenceNumber`` included).
@@ -32,7 +38,10 @@ from typing import Any
 import aiomqtt
 import orjson
 
+from services.backoff import Backoff, wait_unless_stopped
 from services.mqtt.broker import BrokerUrl, Tls, new_client
+from services.mqtt.broker import client_id as fresh_id
+from services.mqtt.status import OFFLINE, ONLINE, announce, last_will, status_topic_for
 from translator.instances.series import flatten
 from translator.translation.codecs.plain import pointer_tokens
 from translator.translation.codecs.pubsub_frames import KEY_FRAME, DataSetWriter, FieldSpec
@@ -77,10 +86,13 @@ class PubSubPublisher:
             runs): asked before each publication for the fields of unknown type.
         key_frame_count: a key frame every that many intervals (1: only key frames).
         metadata_topic: where the retained metadata goes (default :func:`metadata_topic_for`).
+        client_id: the MQTT client id (default ``tolka-publish-<random>``, kept across reconnections).
+        status_topic: where ``online`` / ``offline`` go, retained (default ``tolka/status/<client id>``).
 
     Attributes:
         published: data messages published so far; values: values they carried; key_frames: how many
-            of them were key frames; metadata_published: metadata messages published.
+            of them were key frames; metadata_published: metadata messages published; connected: whether
+            the broker is connected now; reconnects: times it came back after a lost connection.
     """
 
     def __init__(
@@ -102,6 +114,8 @@ class PubSubPublisher:
         username: str | None = None,
         password: str | None = None,
         tls: Tls | None = None,
+        client_id: str | None = None,
+        status_topic: str | None = None,
     ) -> None:
         self.broker = broker
         self.topic = topic
@@ -121,10 +135,14 @@ class PubSubPublisher:
         self.username = username
         self.password = password
         self.tls_context = (tls or Tls()).context() if (tls is not None or broker.tls) else None
+        self.client_id = client_id or fresh_id("tolka-publish")
+        self.status_topic = status_topic or status_topic_for(self.client_id)
         self.published = 0
         self.values = 0
         self.key_frames = 0
         self.metadata_published = 0
+        self.connected = False
+        self.reconnects = 0
 
     @property
     def publisher_id(self) -> str:
@@ -153,21 +171,26 @@ class PubSubPublisher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set (what changed by then is published before it returns)."""
-        backoff = 0.5
+        backoff, before = Backoff(0.5, 10.0), False
         while not stop.is_set():
             try:
                 async with new_client(
-                    self.broker, "tolka-publish", self.username, self.password, self.tls_context
-                ) as client:
-                    backoff = 0.5
+                    self.broker, "tolka-publish", self.username, self.password, self.tls_context,
+                    identifier=self.client_id, will=last_will(self.status_topic),
+                ) as client:  # fmt: skip
+                    self.connected, self.reconnects, before = True, self.reconnects + int(before), True
+                    backoff.reset()
+                    await announce(client, self.status_topic, ONLINE)
                     await self._publish_until(client, stop)
+                    await announce(client, self.status_topic, OFFLINE)
                     return
             except aiomqtt.MqttError as exc:
                 self.writer.resync()  # whatever was under way: the metadata and a key frame next time
-                log.warning("MQTT broker %s: %s; retrying in %.1f s", self.broker, exc, backoff)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), backoff)
-                backoff = min(backoff * 2, 10.0)
+                delay = backoff.next()
+                log.warning("MQTT broker %s: %s; retrying in %.1f s", self.broker, exc, delay)
+                await wait_unless_stopped(stop, delay)
+            finally:
+                self.connected = False
 
     async def _publish_until(self, client: aiomqtt.Client, stop: asyncio.Event) -> None:
         self.writer.resync()  # a new connection: metadata and a key frame first
@@ -215,7 +238,8 @@ class MessagePublisher:
     ``<topic>/metadata``) when its fields changed; the metadata goes again after each reconnection.
     :meth:`offer` and :meth:`offer_translation` never wait: up to ``limit`` messages wait for the broker
     (while it is away, say); past that the oldest are dropped, counted in ``dropped`` and logged, never
-    silently.
+    silently. ``client_id`` (default ``tolka-gateway-<random>``) and ``status_topic`` (default
+    ``tolka/status/<client id>``) as :class:`PubSubPublisher`'s.
     """
 
     def __init__(
@@ -229,6 +253,8 @@ class MessagePublisher:
         password: str | None = None,
         publisher_id: str = "tolka",
         metadata_topic: str | None = None,
+        client_id: str | None = None,
+        status_topic: str | None = None,
     ) -> None:
         self.broker = broker
         self.topic = topic
@@ -238,9 +264,13 @@ class MessagePublisher:
         self.username = username
         self.password = password
         self.tls_context = Tls().context() if broker.tls else None
+        self.client_id = client_id or fresh_id("tolka-gateway")
+        self.status_topic = status_topic or status_topic_for(self.client_id)
         self.published = 0
         self.metadata_published = 0
         self.dropped = 0
+        self.connected = False
+        self.reconnects = 0
         self._queue: collections.deque[tuple[str, bytes, bool]] = collections.deque(maxlen=limit)
         self._ready = asyncio.Event()
 
@@ -269,13 +299,16 @@ class MessagePublisher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set and the queue is empty (or the broker stays away)."""
-        backoff, again = 0.5, False
+        backoff, again = Backoff(0.5, 10.0), False
         while not (stop.is_set() and not self._queue):
             try:
                 async with new_client(
-                    self.broker, "tolka-gateway", self.username, self.password, self.tls_context
-                ) as client:
-                    backoff = 0.5
+                    self.broker, "tolka-gateway", self.username, self.password, self.tls_context,
+                    identifier=self.client_id, will=last_will(self.status_topic),
+                ) as client:  # fmt: skip
+                    self.connected, self.reconnects = True, self.reconnects + int(again)
+                    backoff.reset()
+                    await announce(client, self.status_topic, ONLINE)
                     if again and self.writer.fields:  # a broker that restarted may have lost the metadata
                         self._queue.appendleft(
                             (self.metadata_topic, orjson.dumps(self.writer.metadata()), True)
@@ -294,6 +327,7 @@ class MessagePublisher:
                             self.metadata_published += 1
                         else:
                             self.published += 1
+                    await announce(client, self.status_topic, OFFLINE)
             except aiomqtt.MqttError as exc:
                 if stop.is_set():
                     log.warning(
@@ -302,7 +336,8 @@ class MessagePublisher:
                         len(self._queue),
                     )
                     return
-                log.warning("MQTT broker %s: %s; retrying in %.1f s", self.broker, exc, backoff)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), backoff)
-                backoff = min(backoff * 2, 10.0)
+                delay = backoff.next()
+                log.warning("MQTT broker %s: %s; retrying in %.1f s", self.broker, exc, delay)
+                await wait_unless_stopped(stop, delay)
+            finally:
+                self.connected = False

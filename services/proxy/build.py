@@ -46,7 +46,8 @@ class ProxyMqtt:
         broker, topic: where the data messages go. metadata_topic: where the retained metadata goes
             (default: next to ``topic``, see :func:`services.mqtt.publisher.metadata_topic_for`).
         key_frame_count: a key frame every that many publishing intervals. username, password: the
-            broker login.
+            broker login. status_topic: where the publisher says ``online`` / ``offline`` (retained,
+            the latter also its Last Will; default ``tolka/status/<client id>``).
     """
 
     broker: BrokerUrl
@@ -55,6 +56,7 @@ class ProxyMqtt:
     key_frame_count: int = 10
     username: str | None = None
     password: str | None = None
+    status_topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,7 @@ def _publisher(mqtt: ProxyMqtt, spec: TranslatorSpec, plan: Plan) -> PubSubPubli
         metadata_topic=mqtt.metadata_topic,
         username=mqtt.username,
         password=mqtt.password,
+        status_topic=mqtt.status_topic,
     )
     if publisher.metadata_topic == publisher.topic:
         raise MqttSettingsError(

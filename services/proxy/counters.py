@@ -20,6 +20,10 @@ class Counters:
             writes carried to the source; reconnects: times the source came back; state:
             ``connecting``, ``connected`` or ``disconnected``; gaps: ``(lost, back)`` ISO times of
             each outage.
+        writes_refused: client writes that did not reach the source (it refused them, or was away);
+        last_change: when the last change from the source's subscription reached the target
+            (``time.time()``; 0 before the first); lag: seconds from that change's source timestamp to
+            then (the source's clock against this machine's: meaningful when both keep time).
     """
 
     received: int = 0
@@ -30,6 +34,9 @@ class Counters:
     reconnects: int = 0
     state: str = "connecting"
     gaps: list[tuple[str, str]] = field(default_factory=list)
+    writes_refused: int = 0
+    last_change: float = 0.0
+    lag: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,11 +14,13 @@ Status codes tell the truth: a target the source has not fed yet reads ``BadWait
 the source cannot be reached before a target had a value, it reads ``BadNoCommunication``. When the
 source goes away the target's values keep their last value with the status
 ``UncertainLastUsableValue`` and their last source timestamp (targets that never had a value:
-``BadNoCommunication``); the proxy reconnects with exponential backoff (0.5 s doubling to
-``max_backoff``), re-reads every source value, resubscribes, and logs the gap. It exits only when told
-to stop. With a served target, a client write the served target accepted (write-back on, the model
-and the user's role allow it) is translated back and written to the source with a source timestamp,
-and logged on ``tolka.proxy.writes``.
+``BadNoCommunication``); the proxy reconnects with exponential backoff with full jitter
+(:class:`services.backoff.Backoff`: up to 0.5 s, doubling to ``max_backoff``), re-reads every source
+value, resubscribes, and logs the gap. It exits only when told to stop. With a served target, a client
+write the served target accepted (write-back on, the model and the user's role allow it) is translated
+back and written to the source with a source timestamp, and logged on ``tolka.proxy.writes``. The
+counters say what went through, and when the last subscribed change did and how late after its source
+timestamp (``last_change``, ``lag``: :mod:`services.proxy.metrics` serves them).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +44,7 @@ from asyncua.ua.uaerrors import UaError
 from adapters.opcua.connect import refusal, secure_client
 from adapters.opcua.pki import Pki, PkiError
 from adapters.opcua.security import ClientSecurity, SecurityError
+from services.backoff import Backoff
 from services.proxy.counters import Counters
 from services.proxy.plan import Plan, Route
 from services.proxy.targets import ServedTarget, Target, coerce, resolve_ids
@@ -125,9 +129,18 @@ class Proxy:
         """Translate the subscription's changes in order until it closes; a bad status is a lost source."""
         async for event in subscription:
             if isinstance(event, DataChangeEvent):
-                await self._received(event.node.nodeid, event.data.monitored_item.Value)
+                value = event.data.monitored_item.Value
+                await self._received(event.node.nodeid, value)
+                self._mark_change(value.SourceTimestamp)
             elif isinstance(event, StatusChangeEvent) and not event.notification.Status.is_good():
                 self._lost.set()
+
+    def _mark_change(self, stamp: dt.datetime | None) -> None:
+        """A change from the subscription went through: when, and how long after its source time."""
+        now = self.counters.last_change = time.time()
+        if stamp is not None:
+            aware = stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
+            self.counters.lag = now - aware.timestamp()
 
     async def _received(self, node: ua.NodeId, value: ua.DataValue) -> None:
         self.counters.received += 1
@@ -191,6 +204,7 @@ class Proxy:
                 user, target_id, value.Value.Value, route.source_id, back.Value, iso_millis(stamp),
             )  # fmt: skip
         except Exception as exc:  # the source refused it, or it went away: show the source's value again
+            self.counters.writes_refused += 1
             log.warning("write by %s to %s not carried back to the source: %s", user, target_id, exc)
             last = self._last.get(target_id)
             if last is not None:
@@ -297,7 +311,8 @@ class Proxy:
         """
         await self._start_target()
         consumer: asyncio.Task[None] | None = None
-        backoff, lost_at, first, said = 0.5, "", True, ""
+        backoff = Backoff(min(0.5, self.max_backoff), self.max_backoff)
+        lost_at, first, said = "", True, ""
         try:
             while not stop.is_set():
                 try:
@@ -315,14 +330,14 @@ class Proxy:
                         await self._mark_unreachable()
                         first = False
                     await self._close_client()
-                    await _wait(stop, backoff)
-                    backoff = min(backoff * 2, self.max_backoff)
+                    await backoff.wait(stop)
                     continue
                 if lost_at:
                     self.counters.reconnects += 1
                     self.counters.gaps.append((lost_at, _now()))
                     log.warning("source %s back; no data from %s to %s", self.source_url, lost_at, _now())
-                self.counters.state, backoff, first, said = "connected", 0.5, False, ""
+                self.counters.state, first, said = "connected", False, ""
+                backoff.reset()
                 if ready is not None:
                     ready.set()
                 await _first(stop.wait(), self._lost.wait())
@@ -373,11 +388,6 @@ async def _drain(consumer: asyncio.Task[None] | None, seconds: float = 2.0) -> N
     with contextlib.suppress(TimeoutError, asyncio.CancelledError):
         await asyncio.wait_for(asyncio.shield(consumer), seconds)
     consumer.cancel()
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def _first(*waits: Any) -> None:

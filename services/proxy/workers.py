@@ -22,6 +22,7 @@ from typing import Any
 
 from asyncua import ua
 
+from services.logs import JsonFormatter, configure_logging
 from services.proxy.counters import Counters
 from services.proxy.plan import Plan, plan_routes
 from services.proxy.runtime import Proxy
@@ -29,6 +30,18 @@ from services.proxy.targets import ServedTarget, Target, coerce
 from translator.translation.spec import spec_from_dict
 
 __all__ = ["PipeTarget", "ShardedProxy", "shares"]
+
+_SUMMED = ("received", "translated", "failed", "dropped", "written_back", "reconnects", "writes_refused")
+"""The counters that add up over the workers."""
+
+
+def _logs() -> tuple[str, str]:
+    """The log format and component this process logs in (JSON when its root logger's handler
+    formats JSON, as ``--log-format json`` makes it), for the workers to log alike."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler.formatter, JsonFormatter):
+            return "json", handler.formatter.component
+    return "text", "proxy"
 
 
 def shares(plan: Plan, workers: int) -> list[list[int]]:
@@ -73,10 +86,12 @@ def _worker(
     source: str,
     options: dict[str, Any],
     types: dict[str, int],
+    logs: tuple[str, str] = ("text", "proxy"),
 ) -> None:
-    """A worker process: run a Proxy over ``rules`` of the translator, into the pipe."""
+    """A worker process: run a Proxy over ``rules`` of the translator, into the pipe; ``logs``: the
+    log format and component of the main process."""
     # a spawned process starts with no logging set up: say things as the main process does
-    logging.basicConfig(level=logging.WARNING, format="tolka: %(message)s")
+    configure_logging(*logs)
     logging.getLogger("asyncua").setLevel(logging.ERROR)
     asyncio.run(_work(connection, document, set(rules), source, options, types))
 
@@ -152,11 +167,19 @@ class ShardedProxy:
         self._owner: dict[str, int] = {}
 
     @property
+    def states(self) -> list[str]:
+        """Each worker's connection state (``connecting``, ``connected``, ``disconnected``)."""
+        return [c.state for c in self._counters]
+
+    @property
     def counters(self) -> Counters:
-        """The workers' counters summed; connected only when every worker is."""
+        """The workers' counters summed (the last change and its lag: the latest worker's); connected
+        only when every worker is."""
         total = Counters()
-        for name in ("received", "translated", "failed", "dropped", "written_back", "reconnects"):
+        for name in _SUMMED:
             setattr(total, name, sum(getattr(c, name) for c in self._counters))
+        latest = max(self._counters, key=lambda c: c.last_change)
+        total.last_change, total.lag = latest.last_change, latest.lag
         states = {c.state for c in self._counters}
         total.state = (
             states.pop() if len(states) == 1 else "disconnected" if "disconnected" in states else "connecting"
@@ -180,7 +203,7 @@ class ShardedProxy:
             mine, theirs = context.Pipe()
             process = context.Process(
                 target=_worker,
-                args=(theirs, self.document, rules, self.source, self.options, types),
+                args=(theirs, self.document, rules, self.source, self.options, types, _logs()),
                 name=f"tolka-proxy-{k}",
                 daemon=True,
             )

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -148,6 +149,46 @@ class Bridges:
                 }
             )
         return counts
+
+
+class Bridge:
+    """One ``tolka bridge`` process on ``broker`` with ``options`` (topics and the rest), its standard
+    error in ``log``."""
+
+    def __init__(self, log: Path, broker: Mosquitto, translator: Path, *options: str) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            [TOLKA, "bridge", "--broker", broker.url, "--translator", str(translator), *options],
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("wb"),
+        )
+
+    def text(self) -> str:
+        return self.log.read_text()
+
+    def wait_ready(self, ready: Callable[[str], bool] = lambda text: "tolka: bridging" in text) -> None:
+        """Until ``ready`` holds for what it said (default: it says it is bridging)."""
+        said = wait_until(lambda: self.process.poll() is not None or ready(self.text()), 30)
+        assert self.process.poll() is None, f"the bridge exited early: {self.text()}"
+        assert said, f"the bridge is not ready: {self.text()}"
+
+    def stop(self) -> str:
+        """SIGTERM; what it said, once it has exited cleanly."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            pytest.fail(f"the bridge did not stop on SIGTERM: {self.text()}")
+        assert self.process.returncode == 0, self.text()
+        return self.text()
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies without a word to the broker."""
+        self.process.kill()
+        self.process.wait()
 
 
 class Collector:

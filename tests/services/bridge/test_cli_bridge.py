@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 from pathlib import Path
 
@@ -71,3 +73,29 @@ def test_bad_topics_groups_and_tls_files_are_named(
     done = bridge(*common(translator_file), *extra)
     assert done.returncode == 2, done.stderr
     assert says in done.stderr
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_metrics_port_in_use_is_named_in_the_log_format_asked_for(
+    translator_file: Path, log_format: str
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = bridge(*common(translator_file), "--metrics-port", str(port), "--log-format", log_format)
+    assert done.returncode == 2, done.stderr
+    says = f"--metrics-port: cannot listen on 127.0.0.1:{port}: Address already in use"
+    if log_format == "text":
+        assert done.stderr == f"tolka: error: {says}\n"
+    else:
+        (line,) = done.stderr.splitlines()
+        event = json.loads(line)
+        assert (event["level"], event["component"], event["event"]) == ("error", "bridge", "error")
+        assert event["message"] == says
+
+
+def test_an_unknown_log_format_is_refused(translator_file: Path) -> None:
+    done = bridge(*common(translator_file), "--log-format", "xml")
+    assert done.returncode == 2
+    assert "'xml': use one of text, json" in done.stderr
