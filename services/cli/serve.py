@@ -70,6 +70,16 @@ def serve_command(
         str | None,
         typer.Option("--mqtt-topic", help="Its topic (default tolka/gateway).", show_default=False),
     ] = None,
+    mqtt_status_topic: Annotated[
+        str | None,
+        typer.Option(
+            "--mqtt-status-topic",
+            help="Where --mqtt-publish says online (retained) on connecting and offline on stopping; the "
+            "broker says offline (its Last Will) when the gateway dies. Default tolka/status/<client id>, "
+            "a new one each run.",
+            show_default=False,
+        ),
+    ] = None,
     log_format: Annotated[
         str,
         typer.Option(
@@ -99,7 +109,7 @@ def serve_command(
     if log_format == "json":
         logging.captureWarnings(True)
     try:
-        settings = _settings(host, port, workers, data_dir, mqtt_publish, mqtt_topic)
+        settings = _settings(host, port, workers, data_dir, mqtt_publish, mqtt_topic, mqtt_status_topic)
         _serve(settings, host=host, port=port, workers=workers, access_log=access_log, log_format=log_format)
     except (TolkaError, OSError) as exc:
         if log_format != "json":
@@ -115,6 +125,7 @@ def _settings(
     data_dir: Path | None,
     mqtt_publish: str | None,
     mqtt_topic: str | None,
+    mqtt_status_topic: str | None,
 ) -> Settings:
     """The gateway's settings: the options, put in the environment the workers read theirs from, and the
     rest of the environment; checked before any worker starts."""
@@ -128,12 +139,16 @@ def _settings(
         os.environ["TOLKA_MQTT_PUBLISH"] = mqtt_publish
     if mqtt_topic is not None:
         os.environ["TOLKA_MQTT_TOPIC"] = mqtt_topic
+    if mqtt_status_topic is not None:
+        os.environ["TOLKA_MQTT_STATUS_TOPIC"] = mqtt_status_topic
     settings = Settings()
     if settings.mqtt_publish:  # checked before the workers start
         from services.mqtt.broker import BrokerUrl, check_topic
 
         BrokerUrl.parse(settings.mqtt_publish, "--mqtt-publish")
         check_topic(settings.mqtt_topic, "--mqtt-topic")
+        if settings.mqtt_status_topic is not None:
+            check_topic(settings.mqtt_status_topic, "--mqtt-status-topic")
     if not settings.tokens and host not in LOOPBACK:
         raise TolkaError(
             f"refusing to listen on {host} without authentication: set TOLKA_TOKENS (bearer tokens), "

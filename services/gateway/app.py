@@ -49,14 +49,16 @@ Every endpoint but `/health` needs `Authorization: Bearer <token>` when tokens a
 
 def _mqtt_publisher(settings: Settings) -> MessagePublisher | None:
     """The publisher of ``mqtt_publish`` (TOLKA_MQTT_PUBLISH), or None; credentials from
-    TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD."""
+    TOLKA_MQTT_USERNAME / TOLKA_MQTT_PASSWORD, its status topic from TOLKA_MQTT_STATUS_TOPIC."""
     if not settings.mqtt_publish:
         return None
+    status = settings.mqtt_status_topic
     return MessagePublisher(
         BrokerUrl.parse(settings.mqtt_publish, "TOLKA_MQTT_PUBLISH"),
         check_topic(settings.mqtt_topic, "TOLKA_MQTT_TOPIC"),
         username=os.environ.get("TOLKA_MQTT_USERNAME") or None,
         password=os.environ.get("TOLKA_MQTT_PASSWORD") or None,
+        status_topic=None if status is None else check_topic(status, "TOLKA_MQTT_STATUS_TOPIC"),
     )
 
 

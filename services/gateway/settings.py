@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         mqtt_publish: an MQTT broker (``mqtt://host:port``, ``mqtts://`` for TLS) that every
             translated message is also published to, as OPC UA PubSub JSON; None: none.
         mqtt_topic: the topic of ``mqtt_publish``.
+        mqtt_status_topic: where the publisher of ``mqtt_publish`` says ``online`` (retained) when it
+            connects and ``offline`` when it stops, and the broker says ``offline`` (the connection's
+            Last Will) when it dies; None: ``tolka/status/<client id>``, which changes with every run.
     """
 
     model_config = SettingsConfigDict(env_prefix="TOLKA_", extra="ignore")
@@ -57,6 +60,7 @@ class Settings(BaseSettings):
     recover_jobs: bool = True
     mqtt_publish: str | None = None
     mqtt_topic: str = "tolka/gateway"
+    mqtt_status_topic: str | None = None
 
     @field_validator("tokens", mode="before")
     @classmethod

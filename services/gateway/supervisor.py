@@ -11,8 +11,10 @@ an expiry, taken and renewed by one atomic ``UPDATE``) is the one that acts. It
   own process woke it;
 - writes each proxy's state and counters to the store every ``report_every`` seconds (1), so every
   worker answers ``GET /proxies`` and ``/metrics`` the same, from the store;
-- restarts a proxy whose run failed (its served endpoint could not start, ...) after 1 s, doubling to
-  60 s while it keeps failing;
+- restarts a proxy whose run failed (its served endpoint could not start, ...) after a wait drawn by
+  :class:`services.backoff.Backoff` (full jitter: uniform below a ceiling that doubles from 1 s up to
+  60 s while it keeps failing, so proxies that failed together do not restart in lock step), from the
+  start again once a run of it has worked;
 - renews the lease every ``renew_every`` seconds (2) for ``ttl`` seconds (10), in a task of its own (a
   proxy slow to stop never delays a renewal). When it loses the lease (its process was stalled for
   longer than that and another took over) it stops its proxies at once; when it stops, it stops its
@@ -42,9 +44,11 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from services.backoff import Backoff
 from services.gateway.proxies import ProxyRunner, config_from_dict
 from services.gateway.records import ProxyDesired, ProxyRecord
 from services.gateway.store import PROXY_LEASE, ProxyStatus, Store
@@ -55,7 +59,8 @@ __all__ = ["Supervisor", "supervisor_id"]
 log = logging.getLogger("tolka.gateway.supervisor")
 
 RETRY_FIRST, RETRY_MAX = 1.0, 60.0
-"""Seconds before a failed proxy is started again: the first time, and at most (doubling between)."""
+"""A failed proxy's waits before it is started again (s): the first ceiling, and the cap the doubling
+ceilings stop at (:class:`services.backoff.Backoff`, full jitter)."""
 
 
 def supervisor_id() -> str:
@@ -66,11 +71,13 @@ def supervisor_id() -> str:
 
 @dataclass(slots=True)
 class _Failure:
-    """A proxy whose run failed: why, when to start it again, the wait before that, its last counters."""
+    """A proxy whose run failed: why, when to start it again, the waits of its failures in a row (dropped,
+    so the next failure starts from the first wait again, once a run of it has worked), its last
+    counters."""
 
     error: str
     retry_at: float
-    backoff: float
+    backoff: Backoff
     counters: dict[str, Any]
 
 
@@ -81,6 +88,8 @@ class Supervisor:
         store: the store shared by every worker.
         runner: what starts and stops proxies in this process.
         owner: this supervisor's name in the lease (default :func:`supervisor_id`).
+        random: the jitter of the waits before a failed proxy starts again, a float in [0, 1)
+            (``random.random`` unless given; tests pin it).
     """
 
     def __init__(
@@ -93,6 +102,7 @@ class Supervisor:
         renew_every: float = 2.0,
         poll_every: float = 0.5,
         report_every: float = 1.0,
+        random: Callable[[], float] | None = None,
     ) -> None:
         self.store = store
         self.runner = runner
@@ -101,6 +111,7 @@ class Supervisor:
         self.renew_every = renew_every
         self.poll_every = poll_every
         self.report_every = report_every
+        self._random = random
         self.holding = False
         """Whether this process holds the lease (as of its last renewal)."""
         self._failures: dict[str, _Failure] = {}
@@ -225,13 +236,15 @@ class Supervisor:
 
     def _failed(self, proxy_id: str, error: str, counters: dict[str, Any]) -> None:
         previous = self._failures.get(proxy_id)
-        backoff = RETRY_FIRST if previous is None else min(previous.backoff * 2, RETRY_MAX)
-        retry_at = asyncio.get_running_loop().time() + backoff
+        # a failure after a run that worked has no previous one (it was dropped): the first wait again
+        backoff = previous.backoff if previous else Backoff(RETRY_FIRST, RETRY_MAX, random=self._random)
+        wait = backoff.next()
+        retry_at = asyncio.get_running_loop().time() + wait
         self._failures[proxy_id] = _Failure(
             error, retry_at, backoff, counters or (previous.counters if previous else {})
         )
         self._changed = True
-        log_event(log, "proxy failed", logging.WARNING, proxy=proxy_id, error=error, retry_in=backoff)
+        log_event(log, "proxy failed", logging.WARNING, proxy=proxy_id, error=error, retry_in=round(wait, 3))
 
     def _statuses(self) -> list[ProxyStatus]:
         """What each proxy of this supervisor does now."""
