@@ -71,7 +71,13 @@ from translator.alignment.model import Alignment, Correspondence
 from translator.alignment.pairs import LabelledPair, conference_pairs, read_pairs, score
 from translator.errors import TolkaError
 from translator.graph.model import SchemaGraph
-from translator.matching.decider.examples import own_names, same_model, view_examples, without_shared_ids
+from translator.matching.decider.examples import (
+    own_names,
+    same_model,
+    translated_examples,
+    view_examples,
+    without_shared_ids,
+)
 from translator.matching.decider.features import FEATURES, pair_features
 from translator.matching.decider.model import Decider
 from translator.matching.decider.scoring import decider_scores
@@ -81,6 +87,7 @@ from translator.matching.evidence import Evidence, Scores, combine
 from translator.matching.lexical_rules import RULES
 from translator.matching.matcher import default_model_path, gather_evidence
 from translator.matching.options import MatchOptions
+from translator.matching.text.freedict import available_languages
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache" / "pairs"
@@ -414,18 +421,25 @@ def run_pair(
 
 
 def view_examples_of(files: Sequence[Path], model: Path, log: list[str]) -> list[Example]:
-    """The JSON Schema views of the ontologies among ``files`` (the held-out GNN's corpus: no pair's
-    model) as the decider's synthetic training examples (:mod:`translator.matching.decider.views`)."""
+    """The synthetic training examples of the ontologies among ``files`` (the held-out GNN's corpus: no
+    pair's model): their JSON Schema views (:mod:`translator.matching.decider.views`) and their
+    renderings in every language FreeDict has here (:mod:`translator.matching.decider.translated`),
+    each both ways."""
     ontologies = [f for f in files if f.suffix.lower() in RDF_SUFFIXES]
+    options = MatchOptions(model=str(model))
+    graphs = [load_paths([path]) for path in ontologies]
     out: list[Example] = []
-    for k, path in enumerate(ontologies):
-        graph = load_paths([path])
-        out += view_examples(graph, "views", MatchOptions(model=str(model)), seed=k)
+    for k, graph in enumerate(graphs):
+        out += view_examples(graph, "views", options, seed=k)
+    languages = available_languages()
+    translated = translated_examples(graphs, "translated", options, languages)
     log.append(
         f"decider: {len(out)} synthetic examples, the JSON Schema views of "
-        f"{', '.join(p.name for p in ontologies)} both ways (the held-out GNN's corpus ontologies)"
+        f"{', '.join(p.name for p in ontologies)} both ways (the held-out GNN's corpus ontologies); "
+        f"{len(translated)} more, those ontologies rendered in {', '.join(languages) or 'no language'} "
+        "(FreeDict read backwards) both ways"
     )
-    return out
+    return out + translated
 
 
 def decider_pass(

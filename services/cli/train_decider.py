@@ -46,6 +46,16 @@ def train_decider_command(
             show_default=False,
         ),
     ] = None,
+    languages: Annotated[
+        str | None,
+        typer.Option(
+            "--languages",
+            help="Languages (comma-separated ISO 639-1 codes) to render the --views ontologies in, word by "
+            "word through FreeDict read backwards, as synthetic cross-lingual pairs (default: every language "
+            "with a FreeDict dictionary installed; '' for none).",
+            show_default=False,
+        ),
+    ] = None,
     model: Annotated[
         Path | None,
         typer.Option(
@@ -73,7 +83,9 @@ def train_decider_command(
     Pairs that share a model form one group; the threshold is chosen by cross-validation over the
     groups. `--views` adds synthetic pairs: each ontology against the JSON Schema a developer would
     write for it (classes as definitions, a property as a member of every class of its domain, JSON
-    names), both ways. `make decider` rebuilds the decider Tolka ships this way.
+    names), both ways, and each ontology labelled in another language (`--languages`) against itself,
+    both ways, so that the decider learns how dictionary renderings of foreign labels meet English
+    names. `make decider` rebuilds the decider Tolka ships this way.
 
     Examples:
 
@@ -84,12 +96,18 @@ def train_decider_command(
     """
     from translator.alignment.pairs import conference_pairs, read_pairs
     from translator.gnn.corpus import corpus_files
-    from translator.matching.decider.examples import model_folds, pair_example, view_examples
+    from translator.matching.decider.examples import (
+        model_folds,
+        pair_example,
+        translated_examples,
+        view_examples,
+    )
     from translator.matching.decider.features import DEFAULT_FEATURES, FEATURES
     from translator.matching.decider.model import save_decider
     from translator.matching.decider.training import fit_decider
     from translator.matching.matcher import default_model_path
     from translator.matching.options import MatchOptions
+    from translator.matching.text.freedict import available_languages
 
     labelled = [p for folder in pairs or [] for p in read_pairs(folder)]
     labelled += [
@@ -134,11 +152,25 @@ def train_decider_command(
         rdf = {".owl", ".ttl", ".rdf", ".nt", ".jsonld"}
         ontologies = [f for f in corpus_files(views) if f.suffix.lower() in rdf] if views else []
         task = bar.add_task("views", total=len(ontologies))
+        view_graphs = []
         for k, path in enumerate(ontologies):
             bar.update(task, description=f"views of {path.name}"[:40])
-            graph = load_model([path], max_size=max_size)
-            examples += view_examples(graph, "views", options, seed=k, embeddings=embeddings)
+            view_graphs.append(load_model([path], max_size=max_size))
+            examples += view_examples(view_graphs[-1], "views", options, seed=k, embeddings=embeddings)
             bar.advance(task)
+        chosen_languages = (
+            available_languages()
+            if languages is None
+            else tuple(code.strip() for code in languages.split(",") if code.strip())
+        )
+        examples += translated_examples(
+            view_graphs,
+            "translated",
+            options,
+            chosen_languages,
+            embeddings=embeddings,
+            progress=lambda stage: bar.update(task, description=stage[:40]),
+        )
         bar.update(task, description="training")
         features = FEATURES if embeddings else DEFAULT_FEATURES
         decider = fit_decider(
@@ -150,9 +182,10 @@ def train_decider_command(
     decider.training["gnn"] = str(gnn)
     decider.training["folds"] = {p.name: folds[p.name] for p in labelled}
     decider.training["seconds"] = round(time.perf_counter() - started, 1)
+    decider.training["views"] = [str(p) for p in ontologies]
+    decider.training["languages"] = list(chosen_languages) if ontologies else []
     save_decider(decider, out)
     chosen = decider.training["threshold"]
-    decider.training["views"] = [str(p) for p in ontologies]
     err.print(
         f"{len(labelled)} labelled pairs in {len(set(folds.values()))} groups"
         f"{f' and {len(examples) - len(labelled)} synthetic ones' if ontologies else ''}, "

@@ -88,25 +88,32 @@ class EntityText:
     unit: str = ""
     lead_words: frozenset[str] = frozenset()
     """First words of the names, stopwords kept: the verb of a relation (``has``, ``assign``)."""
+    translated: bool = False
+    """Some variants are English renderings of a label in another language (dictionary words, so
+    lexical evidence reads differently: ``Vorsitzender der Konferenz`` → ``chairman conference``)."""
 
 
 Translate = Callable[[str, str], tuple[str, ...]]
 """English renderings of a label in another language: (language tag, text) → phrases."""
 
 
-def _variants(node: Node, translate: Translate | None = None) -> tuple[str, ...]:
+def _variants(node: Node, translate: Translate | None = None) -> tuple[tuple[str, ...], bool]:
+    """The normalised variants of ``node``'s texts, and whether translations added any."""
     raw = [node.name, node.label, *(text for _, text in node.labels), *node.synonyms]
+    own = len(raw)
     if translate is not None:
         for lang, text in node.labels:
             if lang and not lang.lower().startswith("en"):
                 raw.extend(translate(lang, text))
     seen: dict[str, None] = {}
-    for text in raw:
+    translated = False
+    for k, text in enumerate(raw):
         if text and text != "*":
             norm = normalize(text)
-            if norm:
-                seen.setdefault(norm, None)
-    return tuple(seen)
+            if norm and norm not in seen:
+                seen[norm] = None
+                translated = translated or k >= own
+    return tuple(seen), translated
 
 
 def _lead_words(node: Node) -> frozenset[str]:
@@ -120,7 +127,7 @@ def entity_texts(nodes: Iterable[Node], translate: Translate | None = None) -> l
     (:class:`translator.matching.text.translation.LabelTranslations`)."""
     out = []
     for node in sorted(nodes, key=lambda n: n.id):
-        variants = _variants(node, translate)
+        variants, translated = _variants(node, translate)
         if not variants:
             continue
         out.append(
@@ -133,6 +140,7 @@ def entity_texts(nodes: Iterable[Node], translate: Translate | None = None) -> l
                 node.label or node.name,
                 node.unit,
                 _lead_words(node),
+                translated,
             )
         )
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 
 from translator.alignment.crossval import fold_groups
@@ -24,6 +24,7 @@ from translator.graph.model import SchemaGraph
 from translator.graph.names import normalize
 from translator.matching.decider.features import pair_features
 from translator.matching.decider.training import Example, labelled_example
+from translator.matching.decider.translated import english_words, translated_view
 from translator.matching.decider.views import json_schema_view
 from translator.matching.options import MatchOptions
 from translator.matching.structural import flood
@@ -34,6 +35,7 @@ __all__ = [
     "model_folds",
     "pair_example",
     "same_model",
+    "translated_examples",
     "view_examples",
     "without_shared_ids",
 ]
@@ -148,3 +150,54 @@ def view_examples(
             f"ontology → {name}", group, ontology, view, backward, options, embeddings=embeddings
         ),
     ]
+
+
+def translated_examples(
+    ontologies: Sequence[SchemaGraph],
+    group: Hashable,
+    options: MatchOptions,
+    languages: Sequence[str],
+    *,
+    seed: int = 0,
+    embeddings: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> list[Example]:
+    """Training examples from ``ontologies`` rendered in each of ``languages`` whose FreeDict dictionary
+    is installed (:func:`~translator.matching.decider.translated.translated_view`): the rendering →
+    the ontology and back. An ontology the dictionary covers too little of gives none. They teach the
+    trees but do not choose the threshold (``Example.calibrates``)."""
+    from translator.matching.text.freedict import open_dictionary
+    from translator.matching.text.reverse import foreign_function_words, foreign_words
+
+    report = progress or (lambda message: None)
+    wanted = english_words(ontologies)
+    out: list[Example] = []
+    for lang in languages:
+        dictionary = open_dictionary(lang)
+        if dictionary is None:
+            continue
+        report(f"reading the {lang} dictionary backwards")
+        words, function = foreign_words(dictionary, wanted), foreign_function_words(lang)
+        for k, ontology in enumerate(ontologies):
+            made = translated_view(ontology, lang, words, function, random.Random(seed * 7919 + k))
+            if made is None:
+                continue
+            report(f"{ontology.name} in {lang}")
+            view, truth = made
+            forward, backward = Alignment(view.name, ontology.name), Alignment(ontology.name, view.name)
+            forward.extend(Correspondence(v, o) for v, o in sorted(truth.items()))
+            backward.extend(Correspondence(o, v) for v, o in sorted(truth.items()))
+            pair = [
+                matched_example(view.name, group, view, ontology, forward, options, embeddings=embeddings),
+                matched_example(
+                    f"{ontology.name} into {lang}",
+                    group,
+                    ontology,
+                    view,
+                    backward,
+                    options,
+                    embeddings=embeddings,
+                ),
+            ]
+            out += [dataclasses.replace(e, calibrates=False) for e in pair]
+    return out

@@ -15,7 +15,10 @@ every source node (:func:`candidate_pattern`). For each pair (a, b) the row hold
   compatibility;
 - context: the share of each side's neighbours (parents, children, types, domains, ranges) that
   have a strong lexical candidate among the other side's neighbours, parents apart;
-- the kind of models: both ontologies, one of them, none.
+- the kind of models: both ontologies, one of them, none;
+- whether either side's names came through a dictionary (a label in another language rendered in
+  English, :attr:`~translator.matching.entities.EntityText.translated`): word-by-word renderings
+  meet their partners with lower scores than English names do.
 
 Every feature is computed from the two models and the evidence alone, never from a reference, so
 the same row is computed when matching and when training.
@@ -80,6 +83,7 @@ FEATURES: tuple[str, ...] = (
     "child_agreement",
     "both_ontologies",
     "one_ontology",
+    "translated",
 )
 """Names of the columns of :attr:`PairFeatures.matrix`, in order."""
 EMBEDDING_FEATURES = tuple(f for f in FEATURES if f.startswith("embedding"))
@@ -285,5 +289,10 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
         columns.append(_agreement(near_l[relation], near_r[relation], strong, rows, cols))
     onto_s, onto_t = is_ontology(evidence.source), is_ontology(evidence.target)
     columns += [np.full(n, float(onto_s and onto_t)), np.full(n, float(onto_s != onto_t))]
+    translated = (
+        np.asarray([e.translated for e in left], bool)[rows]
+        | np.asarray([e.translated for e in right], bool)[cols]
+    )
+    columns.append(translated.astype(np.float64))
     matrix = np.column_stack(columns).astype(np.float32) if n else np.zeros((0, len(FEATURES)), np.float32)
     return PairFeatures(rows, cols, matrix)

@@ -7,8 +7,9 @@ entity. Gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier`
 :data:`RECIPE`) learn the probability of a correspondence. The threshold is chosen out of fold
 *within the training pairs*: the pairs are split into groups (pairs sharing a model share one), the
 trees are fitted without each group and predict it, and the threshold with the best micro F1 of
-those predictions — after the decider's assignment (:func:`translator.matching.decider.assign.assign`)
-— is kept. So nothing of a pair that is later scored out of fold chooses anything.
+those predictions (of the examples that calibrate, :attr:`Example.calibrates`) — after the
+decider's assignment (:func:`translator.matching.decider.assign.assign`) — is kept. So nothing of
+a pair that is later scored out of fold chooses anything.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ class Example:
     source: Sequence[EntityText]
     target: Sequence[EntityText]
     reference_size: int
+    calibrates: bool = True
+    """Whether the example's inner predictions choose the threshold. The renderings of ontologies in
+    other languages (:mod:`translator.matching.decider.translated`) teach the trees only: one
+    dictionary renders and reads them back, so their true pairs score higher than a human
+    translation's would, and out of fold they pulled the threshold of every other family."""
 
 
 def labelled_example(
@@ -165,7 +171,9 @@ def fit_decider(
     trees = _fit(examples, columns, seed)
     if not inner:
         inner = [masked_probability(trees, e.features.matrix, columns) for e in examples]
-    table = [counts_by_threshold(e, p, GRID) for e, p in zip(examples, inner, strict=True)]
+    table = [counts_by_threshold(e, p, GRID) for e, p in zip(examples, inner, strict=True) if e.calibrates]
+    if not table:
+        raise TolkaError("no example to choose the threshold on: give labelled pairs, not only renderings")
     scored = {t: _f1([row[t] for row in table]) for t in GRID}
     threshold = max(GRID, key=lambda t: (scored[t], -abs(t - 0.5)))
     record = {

@@ -63,6 +63,12 @@ class DictData:
         except zlib.error as error:
             raise self._fail(f"chunk {number} does not inflate ({error})") from None
 
+    def everything(self) -> bytes:
+        """The whole file inflated (every chunk once; not kept): for reading every entry in turn."""
+        if not self.whole and not self.raw:
+            self._open()
+        return self.whole or b"".join(self._chunk(n) for n in range(len(self.starts) - 1))
+
     def read(self, offset: int, length: int) -> bytes:
         if not self.whole and not self.raw:
             self._open()

@@ -34,6 +34,7 @@ import heapq
 import logging
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +64,7 @@ _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 _RARE = ("[obs.]", "[archaic]", "[rare]", "[dated]", "[slang]", "[vulg.]")
 _PRONUNCIATION = re.compile(r"(?:^|\s)/[^/\n]*/(?=[\s,;]|$)")
 _NOTES = re.compile(r"\[[^\]]*\]|\{[^}]*\}|\([^)]*\)|\b(?:sb|sth)\.(?:'s)?|['’]s\b")
+_HEAD = re.compile(r"\s/|\s<")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014", "-"))
 
 
@@ -174,6 +176,19 @@ class Dictionary:
     def entries(self, word: str) -> tuple[str, ...]:
         """The entry bodies of the headword ``word`` (any case), as the file holds them."""
         return tuple(self._data.read(o, n).decode("utf-8", "replace") for o, n in self._locations(_key(word)))
+
+    def headwords(self) -> Iterator[tuple[str, list[list[str]]]]:
+        """Every entry in index order: its headword as the entry writes it (``Gutachter``) and its
+        translations per sense (not normalised). Inflates the whole file once (the German one: 100 MB)."""
+        data, text = self._index_bytes(), self._data.everything()
+        for line in data.split(b"\n"):
+            if not line or line.startswith(b"00database"):
+                continue
+            _, offset, length = self._fields(line)
+            body = text[offset : offset + length].decode("utf-8", "replace")
+            head = _HEAD.split(body.split("\n", 1)[0], 1)[0].strip()
+            if head:
+                yield head, _senses(body)
 
     @functools.lru_cache(maxsize=100_000)  # noqa: B019
     def _ranked(self, key: str) -> tuple[str, ...]:
