@@ -2,7 +2,7 @@
 
 Run from the repository root (needs Debian's ``mosquitto``; ``make bench-scale`` installs it as root)::
 
-    python benchmarks/scale.py [--messages 20000] [--instances 1,2,3] [--write-results]
+    python benchmarks/scale.py [--messages 20000] [--instances 1,2,3] [--write-results] [--note TEXT]
 
 Everything on 127.0.0.1, started by this script and stopped at the end:
 
@@ -24,6 +24,16 @@ Everything on 127.0.0.1, started by this script and stopped at the end:
 Measured per run: delivered messages/s = messages / (last arrival − first publication); lost and
 duplicates; each instance's share (from its final counter line) and its resident memory (RSS, psutil,
 at the end of the run). Ratio = bridge rate / floor rate with the same number of instances.
+
+CPU (psutil, user + system seconds, from just before the first publication to just after the last
+arrival — the CPU window): each instance's process with its child processes (live ones recursively, and
+those it has waited for), the broker, this script (the publisher and the collector), and every process
+of the machine (``/proc/stat``: all but idle, iowait and steal); "other" is the machine's less those.
+From them: messages per CPU-second of the instances (delivered messages / their CPU seconds, all
+instances together) — about what one fully busy core of their own would carry — and each part's share
+of one core (CPU seconds / window; N instances can use more than one core). That figure depends far
+less than msg/s on what else runs on the machine, though not at all would be too strong: an instance
+that waits for the CPU reads larger batches, which cost less per message.
 
 Fairness and limits: all processes share the machine's cores (``nproc`` is in the record) — on 2 cores
 the broker, the publisher, the collector and the instances compete, so more instances cannot scale
@@ -47,8 +57,12 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
+
+if TYPE_CHECKING:
+    import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLKA = str(Path(sys.executable).with_name("tolka"))
@@ -111,9 +125,10 @@ def compile_translator(folder: Path) -> Path:
         Alignment("A", "B", [Correspondence(A + "6061", B + "6020"), Correspondence(A + "6082", B + "6008")]),
         mapping,
     )
+    # vendor B's side as plain JSON: a NodeSet's messages default to OPC UA PubSub JSON (tolka compile)
     subprocess.run(
         [TOLKA, "compile", str(mapping), "--source", str(DEMO / "VendorA.PumpSkid.NodeSet2.xml"), "--target",
-         str(DEMO / "VendorB.LegacySkid.NodeSet2.xml"), "-o", str(out)],
+         str(DEMO / "VendorB.LegacySkid.NodeSet2.xml"), "--target-format", "json", "-o", str(out)],
         check=True, capture_output=True,
     )  # fmt: skip
     return out
@@ -171,6 +186,40 @@ def passthrough(broker: str, client_id: str) -> None:
     asyncio.run(run())
 
 
+def cpu_seconds(process: psutil.Process) -> float:
+    """CPU seconds (user + system) so far of ``process`` and of its child processes: the live ones
+    (recursively) and those it has waited for (``children_user``/``children_system``)."""
+    import psutil
+
+    total = 0.0
+    for p in (process, *process.children(recursive=True)):
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue  # ended between the listing and the reading: its parent counts it once it waits
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process (the publisher's and the collector's threads, and the polling), not
+    of its children (the instances, counted apart)."""
+    import psutil
+
+    times = psutil.Process().cpu_times()
+    return float(times.user + times.system)
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds every process of the machine has used (user, system, …: all but idle, iowait and steal)."""
+    import psutil
+
+    times = psutil.cpu_times()
+    not_used = times.idle + getattr(times, "iowait", 0.0) + getattr(times, "steal", 0.0)
+    counted_twice = getattr(times, "guest", 0.0) + getattr(times, "guest_nice", 0.0)  # in user already
+    return float(sum(times) - not_used - counted_twice)
+
+
 def mosquitto_version() -> str:
     done = subprocess.run([mosquitto_binary(), "-h"], capture_output=True, text=True, check=False)
     return (done.stdout or done.stderr).splitlines()[0]
@@ -221,6 +270,19 @@ def measure(
     publisher.connect("127.0.0.1", broker.port)
     publisher.loop_start()
     payloads = [message(n) for n in range(messages)]
+    watched = [psutil.Process(p.pid) for p in processes]
+    mosquitto = psutil.Process(broker.process.pid)
+
+    def cpu() -> tuple[list[float], float, float, float]:
+        """CPU seconds so far: each instance, the broker, this script, the machine."""
+        return (
+            [cpu_seconds(w) for w in watched],
+            cpu_seconds(mosquitto),
+            own_cpu_seconds(),
+            machine_cpu_seconds(),
+        )
+
+    cpu_before = cpu()
     started = time.perf_counter()
     mids = [publisher.publish(IN, payload, qos=1).mid for payload in payloads]
     while not acknowledged.issuperset(mids):
@@ -230,7 +292,9 @@ def measure(
     while len(arrivals) < messages and time.monotonic() - since < 10:
         if len(arrivals) != last:
             last, since = len(arrivals), time.monotonic()
-        time.sleep(0.02)
+        time.sleep(0.01)
+    cpu_after, window = cpu(), time.perf_counter() - started
+    children = sum(len(w.children(recursive=True)) for w in watched)
     rss = [psutil.Process(p.pid).memory_info().rss / 2**20 for p in processes]
     for process in processes:
         process.send_signal(signal.SIGTERM)
@@ -247,12 +311,37 @@ def measure(
     seconds = (arrivals[-1][0] - started) if arrivals else float("nan")
     return {
         "instances": instances,
+        "messages": messages,
         "rate": len(set(numbers)) / seconds,
         "publisher": messages / published,
         "lost": messages - len(set(numbers)),
         "duplicates": len(numbers) - len(set(numbers)),
         "shares": shares,
         "rss": rss,
+        "window": window,
+        "cpu": [b - a for a, b in zip(cpu_before[0], cpu_after[0], strict=True)],
+        "broker_cpu": cpu_after[1] - cpu_before[1],
+        "own_cpu": cpu_after[2] - cpu_before[2],
+        "machine_cpu": cpu_after[3] - cpu_before[3],
+        "children": children,
+    }
+
+
+def cpu_figures(result: dict[str, object]) -> dict[str, float]:
+    """A run's CPU in the units reported: the instances' CPU seconds in all, delivered messages per
+    CPU-second of them and CPU µs per message, and shares of one core over the CPU window."""
+    window = float(result["window"])  # type: ignore[arg-type]
+    instances = sum(result["cpu"])  # type: ignore[call-overload]
+    delivered = int(result["messages"]) - int(result["lost"])  # type: ignore[call-overload]
+    own = float(result["own_cpu"]) + float(result["broker_cpu"])  # type: ignore[arg-type]
+    return {
+        "cpu": instances,
+        "per_cpu_second": delivered / instances if instances else float("nan"),
+        "us_per_message": instances / delivered * 1e6 if delivered else float("nan"),
+        "share": instances / window,
+        "broker": float(result["broker_cpu"]) / window,  # type: ignore[arg-type]
+        "script": float(result["own_cpu"]) / window,  # type: ignore[arg-type]
+        "other": (float(result["machine_cpu"]) - instances - own) / window,  # type: ignore[arg-type]
     }
 
 
@@ -261,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--instances", default="1,2,3", help="instance counts to measure (default 1,2,3)")
     parser.add_argument("--write-results", action="store_true", help="rewrite this section of RESULTS.md")
+    parser.add_argument("--note", help="a line for the record: what else ran on the machine, for example")
     parser.add_argument("--role", choices=["passthrough"], help=argparse.SUPPRESS)
     parser.add_argument("--broker", help=argparse.SUPPRESS)
     parser.add_argument("--client-id", help=argparse.SUPPRESS)
@@ -287,6 +377,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                     f"RSS {', '.join(f'{r:.0f}' for r in bridge['rss'])} MiB",  # type: ignore[attr-defined]
                     flush=True,
                 )
+                cpu, floor_cpu = cpu_figures(bridge), cpu_figures(floor)
+                print(
+                    f"  CPU: bridge {cpu['cpu']:.2f} s ({' / '.join(f'{c:.2f}' for c in bridge['cpu'])}), "  # type: ignore[attr-defined]
+                    f"{cpu['per_cpu_second']:,.0f} msg per CPU-s, {cpu['share']:.0%} of one core; "
+                    f"floor {floor_cpu['per_cpu_second']:,.0f} msg per CPU-s, {floor_cpu['share']:.0%}; "
+                    f"broker {cpu['broker']:.0%}, this script {cpu['script']:.0%}, other processes "
+                    f"{cpu['other']:.0%}; child processes {bridge['children']}",
+                    flush=True,
+                )
         finally:
             broker.stop()
     rows = []
@@ -301,6 +400,26 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{statistics.mean(bridge['rss']):.0f}",  # type: ignore[arg-type]
             f"{bridge['publisher']:,.0f}",
         ])  # fmt: skip
+    cpu_rows = []
+    for floor, bridge in results:
+        for tag, result in (("bridge", bridge), ("floor", floor)):
+            cpu = cpu_figures(result)
+            cpu_rows.append([
+                str(result["instances"]),
+                tag,
+                f"{result['rate']:,.0f}",
+                f"{result['window']:.2f}",
+                " / ".join(f"{c:.2f}" for c in result["cpu"]),  # type: ignore[attr-defined]
+                f"{cpu['cpu']:.2f}",
+                f"**{cpu['per_cpu_second']:,.0f}**" if tag == "bridge" else f"{cpu['per_cpu_second']:,.0f}",
+                f"{cpu['us_per_message']:.0f}",
+                f"{cpu['share']:.0%}",
+                f"{cpu['broker']:.0%}",
+                f"{cpu['script']:.0%}",
+                f"{cpu['other']:.0%}",
+            ])  # fmt: skip
+    children = sum(int(r["children"]) for pair in results for r in pair)  # type: ignore[call-overload]
+    cpus = len(os.sched_getaffinity(0))
     command = "python benchmarks/scale.py" + (
         f" --messages {args.messages}" if args.messages != 20_000 else ""
     )
@@ -309,6 +428,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         *header_lines(info, command + " --write-results"),
         f"- Broker: {mosquitto_version()}",
+        *([f"- Note: {args.note}"] if args.note else []),
         "",
         f"{args.messages:,} numbered OPC UA PubSub JSON messages at QoS 1 through N `tolka bridge` "
         "instances of one `--group` (vendor A → vendor B, two unit conversions), against the "
@@ -322,6 +442,23 @@ def main(argv: Sequence[str] | None = None) -> None:
              "publisher msg/s"],
             rows,
             [True, True, True, True, False, True, True, True],
+        ),
+        "",
+        "CPU over the CPU window (from just before the first publication to just after the last arrival; "
+        "psutil, user + system). *CPU s*: the instances' (each, and in all"
+        + (", with their child processes" if children else "; none had a child process at the end")
+        + "); *msg per CPU-s*: delivered messages / the instances' CPU seconds — the messages/s one fully "
+        "busy core would carry; the shares are of one core over the window (this machine has "
+        f"{cpus * 100} %): the instances in all, the broker, this script (publisher and collector) and "
+        "every other process of the machine (/proc/stat less those). Messages/s depend on what else "
+        "runs; messages per CPU-second much less so (a starved instance reads larger batches, cheaper "
+        "per message).",
+        "",
+        markdown_table(
+            ["instances", "run", "msg/s", "window s", "CPU s each", "CPU s", "msg per CPU-s", "CPU µs/msg",
+             "instances % core", "broker %", "script %", "other %"],
+            cpu_rows,
+            [True, False, True, True, False, True, True, True, True, True, True, True],
         ),
     ])  # fmt: skip
     print(text)
