@@ -864,11 +864,25 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def _keep_deciders(chosen: set[str]) -> None:
+    """Train and report only the ``chosen`` decider configurations (the others cost a decider per fold)."""
+    global CONFIGS  # noqa: PLW0603  (the report reads the module's configurations)
+    CONFIGS = tuple(c for c in CONFIGS if c not in DECIDERS or c in chosen)
+    for name in [c for c in DECIDERS if c not in chosen]:
+        del DECIDERS[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--only", nargs="*", default=None, help="run only these pairs (no cross-validation)")
     parser.add_argument("--no-logmap", action="store_true", help="skip LogMap")
+    parser.add_argument(
+        "--deciders",
+        default=",".join(DECIDERS),
+        help=f"decider configurations to train and score (comma-separated; {AUTO} always); each trains "
+        "a decider per fold",
+    )
     parser.add_argument(
         "--valentine",
         default=",".join(VALENTINE),
@@ -881,6 +895,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write-results", action="store_true")
     parser.add_argument("--memory-worker", metavar="PAIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    chosen_deciders = {AUTO, *(c.strip() for c in args.deciders.split(",") if c.strip())}
+    if chosen_deciders - set(DECIDERS):
+        print(f"unknown deciders: {', '.join(sorted(chosen_deciders - set(DECIDERS)))}", file=sys.stderr)
+        return 2
+    _keep_deciders(chosen_deciders)
     if args.memory_worker:
         memory_worker(args.data, args.memory_worker, args.model)
         return 0
