@@ -91,16 +91,27 @@ from translator.matching.text.freedict import available_languages
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".bench-cache" / "pairs"
-CONFIGS = ("lexical", "structural", "unlearned", "gnn", "decider-no-gnn", "decider-no-embedding", "decider")
+CONFIGS = (
+    "lexical",
+    "structural",
+    "unlearned",
+    "gnn",
+    "decider-no-gnn",
+    "decider-no-embedding-no-gnn",
+    "decider-no-embedding",
+    "decider",
+)
 AUTO = "decider-no-embedding"
 """The configuration ``tolka match --method auto`` runs (the shipped decider reads no embeddings:
 ``tolka train-decider --no-embeddings``, the default)."""
 DECIDERS = {
     "decider": FEATURES,
     "decider-no-gnn": tuple(f for f in FEATURES if "gnn" not in f),
+    "decider-no-embedding-no-gnn": tuple(f for f in FEATURES if "embedding" not in f and "gnn" not in f),
     "decider-no-embedding": tuple(f for f in FEATURES if "embedding" not in f),
 }
-"""The decider's configurations: the features each reads (the ablation drops the GNN's)."""
+"""The decider's configurations: the features each reads (the ablation drops the GNN's, with and
+without the sentence embeddings)."""
 GRID = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 """Thresholds every configuration may choose from (besides its default)."""
 STRUCTURE = (0.3, 0.15, 0.5)
