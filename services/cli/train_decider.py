@@ -109,6 +109,19 @@ def train_decider_command(
     from translator.matching.options import MatchOptions
     from translator.matching.text.freedict import available_languages
 
+    chosen_languages = (
+        available_languages()
+        if languages is None
+        else tuple(code.strip() for code in languages.split(",") if code.strip())
+    )
+    installed = available_languages()
+    missing = [code for code in chosen_languages if code not in installed]
+    if missing:
+        raise TolkaError(
+            f"--languages {', '.join(missing)}: no FreeDict dictionary into English installed "
+            f"(installed: {', '.join(installed) or 'none'}; apt-get install dict-freedict-<xxx>-eng, "
+            "or set TOLKA_FREEDICT_DIR)"
+        )
     labelled = [p for folder in pairs or [] for p in read_pairs(folder)]
     labelled += [
         p
@@ -158,11 +171,6 @@ def train_decider_command(
             view_graphs.append(load_model([path], max_size=max_size))
             examples += view_examples(view_graphs[-1], "views", options, seed=k, embeddings=embeddings)
             bar.advance(task)
-        chosen_languages = (
-            available_languages()
-            if languages is None
-            else tuple(code.strip() for code in languages.split(",") if code.strip())
-        )
         examples += translated_examples(
             view_graphs,
             "translated",

@@ -302,6 +302,9 @@ def test_train_a_decider_then_match_with_it(tmp_path: Path) -> None:
     refused = run("train-decider", "--pairs", str(tmp_path / "nothing"), "--out", str(decider))
     assert refused.returncode == 2
     assert "no labelled pairs" in refused.stderr
+    unknown = run("train-decider", "--pairs", str(folder), "--languages", "de,xx", "--out", str(decider))
+    assert unknown.returncode == 2
+    assert "--languages xx: no FreeDict dictionary" in unknown.stderr
 
 
 def test_auto_is_the_shipped_decider(tmp_path: Path) -> None:
