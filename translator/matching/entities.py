@@ -52,14 +52,20 @@ _MEMBER_RELATION = frozenset({NodeKind.OBJECT, NodeKind.OBJECT_PROPERTY})
 """An object member of a type or a JSON object (an OPC UA instance declaration, a JSON property holding
 an object) and an ontology's object property are one thing seen from two formats (``input`` /
 ``hasInputSchema``)."""
+_CLASS_DATATYPE = frozenset({NodeKind.CLASS, NodeKind.DATA_TYPE})
+"""An ontology's class and a data type (an OPC UA DataType, a JSON Schema definition of values) are one
+thing seen from two formats: OWL models an enumeration or a structure as a class (the AAS's
+``AssetKind``, its values individuals), OPC UA and JSON Schema as a data type (``AssetKindDataType``,
+a definition with ``enum``). Within one format the kinds stay apart: a nodeset's ObjectType and
+DataType of one name are two things."""
 
 
 def kind_factor(a: NodeKind, b: NodeKind) -> float:
     """How compatible two kinds are: 1 same kind, 0.9 same group, less for near groups (and for an
-    object member against an object property), 0 otherwise."""
+    object member against an object property, an ontology class against a data type), 0 otherwise."""
     if a is b:
         return 1.0
-    if frozenset({a, b}) == _MEMBER_RELATION:
+    if frozenset({a, b}) in (_MEMBER_RELATION, _CLASS_DATATYPE):
         return 0.75
     ga, gb = GROUPS.get(a, a.value), GROUPS.get(b, b.value)
     if ga == gb:
