@@ -109,12 +109,12 @@ def train_decider_command(
     from translator.matching.options import MatchOptions
     from translator.matching.text.freedict import available_languages
 
+    installed = available_languages()
     chosen_languages = (
-        available_languages()
+        installed
         if languages is None
         else tuple(code.strip() for code in languages.split(",") if code.strip())
     )
-    installed = available_languages()
     missing = [code for code in chosen_languages if code not in installed]
     if missing:
         raise TolkaError(
