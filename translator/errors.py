@@ -16,6 +16,7 @@ parse messages.
     │   │   └── EmptyModelError    a model to match has no entities of its own (names the side)
     │   ├── GraphFileError         not a Tolka graph file, or a corrupt one
     │   ├── TranslatorFileError    a translator file that breaks its format (pointer into the file)
+    │   ├── UnitTableError         the UNECE table TOLKA_UNECE_TABLE names is missing or malformed
     │   └── MessageError           a message that cannot be translated (field, line)
     ├── IncompatibleFieldsError    an alignment pairs two fields no transform can join (names both)
     ├── UnknownFormatError         no adapter for this name / file (lists the known ones)
@@ -38,6 +39,7 @@ __all__ = [
     "TolkaError",
     "TranslatorFileError",
     "UnitError",
+    "UnitTableError",
     "UnknownFormatError",
     "UnsafeInputError",
 ]
@@ -103,6 +105,12 @@ class TranslatorFileError(InputError):
     def __init__(self, message: str, *, source: str | None = None, pointer: str = "") -> None:
         self.pointer = pointer
         super().__init__(f"{pointer or '/'}: {message}", source=source)
+
+
+class UnitTableError(InputError):
+    """The table of UNECE common codes Tolka was told to read (``TOLKA_UNECE_TABLE``) is missing,
+    unreadable or malformed; ``source`` is its path, ``line`` the bad row's line when there is one.
+    Tolka's setting, not a request's input: never replaced by the built-in table."""
 
 
 class MessageError(InputError):

@@ -2,7 +2,8 @@
 
 ``EngineeringUnits`` holds an ``EUInformation`` extension object whose ``UnitId`` encodes a UNECE
 Recommendation 20 common code (OPC 10000-8, 5.6.3): each character of the code (at most three) is
-one byte, most significant first, so ``CEL`` (degree Celsius) is 0x43454C = 4408652.
+one byte, most significant first, so ``CEL`` (degree Celsius) is 0x43454C = 4408652 (`unit_id` and
+`unece_code`, from :mod:`translator.translation.unece`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lxml import etree
+
+from translator.translation.unece import unece_code, unit_id
 
 __all__ = [
     "CEFACT_NAMESPACE",
@@ -33,34 +36,6 @@ class EUnit:
     label: str
     namespace: str = CEFACT_NAMESPACE
     unit_id: int = -1
-
-
-def unece_code(unit_id: int) -> str:
-    """Decode an OPC UA UnitId into its UNECE common code; "" when it encodes none.
-
-    >>> unece_code(4408652)
-    'CEL'
-    """
-    if unit_id <= 0 or unit_id >= 1 << 24:
-        return ""
-    chars = bytes(b for b in unit_id.to_bytes(3, "big") if b)
-    try:
-        code = chars.decode("ascii")
-    except UnicodeDecodeError:
-        return ""
-    return code if code.isalnum() and code.upper() == code else ""
-
-
-def unit_id(code: str) -> int:
-    """Encode a UNECE common code as an OPC UA UnitId.
-
-    >>> unit_id("CEL")
-    4408652
-    """
-    value = 0
-    for ch in code.encode("ascii"):
-        value = (value << 8) | ch
-    return value
 
 
 def _local(el: etree._Element) -> str:

@@ -25,6 +25,7 @@ from translator.errors import (
     MissingModelError,
     TolkaError,
     UnitError,
+    UnitTableError,
     UnknownFormatError,
 )
 from translator.matching.matcher import MethodNotAvailableError
@@ -42,6 +43,7 @@ _STATUS: tuple[tuple[type[TolkaError], int], ...] = (
     (InputTooLargeError, 413),
     (UnknownFormatError, 415),
     (MethodNotAvailableError, 503),
+    (UnitTableError, 500),  # the server's TOLKA_UNECE_TABLE, not the request's input
     (InputError, 422),
     (MissingModelError, 422),
     (IncompatibleFieldsError, 422),

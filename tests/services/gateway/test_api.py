@@ -12,11 +12,13 @@ from fastapi import WebSocketDisconnect
 from fastapi.testclient import TestClient
 
 from services.gateway import Settings, create_app
+from services.gateway.problems import status_of
 from services.gateway.store import SCHEMA_VERSION
 from tests.paths import PLANT, VENDOR_A, VENDOR_B
 from tests.services.gateway.conftest import matched, upload, wait_for
 from translator.alignment.rdf import parse_alignment_rdf
 from translator.alignment.sssom_read import parse_sssom
+from translator.errors import ParseError, UnitTableError
 
 pytestmark = pytest.mark.anyio
 
@@ -505,3 +507,8 @@ async def test_a_translator_s_formats_follow_its_models_unless_asked(client: htt
     asked = await client.post("/translators", json={"alignment": alignment, "target_format": "senml"})
     document = (await client.get(f"/translators/{asked.json()['id']}")).json()
     assert document["target"]["format"]["type"] == "senml"
+
+
+def test_a_bad_unit_table_is_the_server_s_fault_not_the_request_s() -> None:
+    assert status_of(UnitTableError("file not found", source="/srv/UNECE_to_OPCUA.csv")) == 500
+    assert status_of(ParseError("malformed XML", source="a.xml", line=3)) == 422
