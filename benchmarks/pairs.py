@@ -121,7 +121,7 @@ GNN_WEIGHTS = ((0.04, 0.2), (0.02, 0.1), (0.08, 0.4))
 VALENTINE = ("Coma", "JaccardDistanceMatcher")
 """Valentine's matchers run beside (benchmarks/matching.py's presentation). SimilarityFlooding is left
 out (542 s on the 11 small conference pairs alone), Cupid cannot run offline (NLTK data)."""
-_GNN_CODE = ("gnn", "graph", "translation/units.py")
+_GNN_CODE = ("gnn", "graph", "translation/units.py", "translation/unece.py")
 """The code whose change makes the cached held-out GNN stale (under translator/)."""
 RDF_SUFFIXES = {".owl", ".ttl", ".rdf", ".nt", ".jsonld", ".n3"}
 

@@ -1,16 +1,25 @@
 """Fixtures every test folder may use: a Mosquitto broker and the gateway (``tolka serve``) as a
 process. The servers themselves, a free port and an asyncua server, are plain functions in
-:mod:`tests.servers`; waiting without fixed sleeps is :mod:`tests.polling`."""
+:mod:`tests.servers`; waiting without fixed sleeps is :mod:`tests.polling`.
+
+The units are those of the OPC Foundation's UNECE table in ../shared/data when it is there, as
+``make test`` sets them: ``TOLKA_UNECE_TABLE`` names it for this process and every ``tolka`` process a
+test starts, unless already set (``TOLKA_UNECE_TABLE=`` runs the tests with the built-in table)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.paths import UNECE_TABLE
 from tests.servers import Gateway, Mosquitto, gateway_serving, mosquitto_binary
+
+if UNECE_TABLE.is_file():
+    os.environ.setdefault("TOLKA_UNECE_TABLE", str(UNECE_TABLE))
 
 
 @pytest.fixture

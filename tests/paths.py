@@ -13,6 +13,8 @@ VENDOR_A = DEMO / "VendorA.PumpSkid.NodeSet2.xml"
 VENDOR_B = DEMO / "VendorB.LegacySkid.NodeSet2.xml"
 PLANT = ROOT / "ontologies" / "plant.ttl"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+UNECE_TABLE = SHARED / "opcua" / "UNECE_to_OPCUA.csv"
+"""The OPC Foundation's table of UNECE codes, read in place (tests/conftest.py sets TOLKA_UNECE_TABLE to it)."""
 
 
 def shared(*parts: str) -> Path:

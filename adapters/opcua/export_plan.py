@@ -33,8 +33,8 @@ NodeSet2 file (and the proxy serves, from that file):
   variable's own (numbers, date-times) are reported, not written. An OPC UA model's enumerations keep
   their Definition; its option sets and structures are written without one (a graph does not hold
   their fields: reported).
-* **Units.** A variable with a unit that is a UNECE common code (or a QUDT unit of one) has an
-  ``EngineeringUnits`` property: an EUInformation with the UnitId of the OPC Foundation's table.
+* **Units.** A variable with a unit that is a UNECE common code Tolka knows (`unece_table`, or a QUDT
+  unit of one) has an ``EngineeringUnits`` property: an EUInformation with its UnitId, symbol and name.
   ``EURange`` properties of OPC UA models keep their range.
 
 Context nodes (from imported or required models) are not written; references to OPC UA context

@@ -155,7 +155,7 @@ def _units(state: PlanState, node: Node, planned: PlannedNode) -> None:
     existing = state.property_child(planned.node_id, "EngineeringUnits")
     code = as_unece(node.unit) if node.unit else None
     if node.unit and code is None:
-        state.note(f"unit {node.unit!r} is no UNECE common code: no EngineeringUnits", node.id)
+        state.note(f"unit {node.unit!r} is no UNECE common code Tolka knows: no EngineeringUnits", node.id)
     if code is not None:
         state.added_property(planned, "EngineeringUnits", EU_INFORMATION).value = unece_table()[code]
     elif existing is not None:

@@ -83,7 +83,8 @@ def export_command(
     The file holds the model's own nodes: containers as objects, fields and properties as variables
     with the DataType their datatype names (number → Double, integer → Int64, ...), JSON Schema
     definitions and OWL classes as ObjectTypes, enumerations as subtypes of Enumeration with their
-    EnumStrings, and units as EngineeringUnits with the UnitId of the OPC Foundation's UNECE table.
+    EnumStrings, and units as EngineeringUnits with their OPC UA UnitId (the UNECE codes of the OPC
+    Foundation's table when TOLKA_UNECE_TABLE names it, else the common codes Tolka knows itself).
     Ids stay stable: an OPC UA node keeps its NodeId; any other node is the string NodeId of its Tolka
     id in the model's namespace (its $id or ontology IRI, else urn:tolka:model:<name>). The same
     model always gives the same bytes. What OPC UA cannot express (an OWL disjointness, a second

@@ -1,19 +1,52 @@
-"""Units: dimensions computed by pint from UNECE codes and QUDT IRIs."""
+"""Units: dimensions computed by pint from UNECE codes and QUDT IRIs; the table of UNECE codes, the
+OPC Foundation's (read where ../shared/data has it) or the built-in one."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.paths import shared
+from translator.errors import UnitTableError
+from translator.translation.unece import UneceUnit, unece_code, unit_id
 from translator.translation.units import (
+    SENML_UNITS,
+    TABLE_ENV,
     UNECE_PINT,
+    as_unece,
     compatible,
     conversion,
     dimension,
     pint_expression,
+    reload_units,
     unece_table,
 )
+
+
+@pytest.fixture
+def opc_foundation_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, UneceUnit]]:
+    """The OPC Foundation's table in ../shared/data, named by TOLKA_UNECE_TABLE (skips without it)."""
+    monkeypatch.setenv(TABLE_ENV, str(shared("opcua", "UNECE_to_OPCUA.csv")))
+    reload_units()
+    yield unece_table()
+    reload_units()  # before monkeypatch restores the variable: the next caller reads it again
+
+
+@pytest.fixture
+def built_in_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, UneceUnit]]:
+    """Tolka's built-in table: TOLKA_UNECE_TABLE unset."""
+    monkeypatch.delenv(TABLE_ENV, raising=False)
+    reload_units()
+    yield unece_table()
+    reload_units()
+
+
+def _use_table(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    monkeypatch.setenv(TABLE_ENV, str(path))
+    reload_units()
 
 
 @pytest.mark.parametrize(
@@ -148,10 +181,9 @@ def test_angles_are_handled_on_purpose() -> None:
     assert compatible("C81", "C62") is False
 
 
-def test_every_code_of_the_opc_foundation_table_is_known() -> None:
-    from adapters.opcua.values import unit_id
-
-    table = unece_table()
+@pytest.mark.shared_data
+def test_every_code_of_the_opc_foundation_table_is_known(opc_foundation_table: dict[str, UneceUnit]) -> None:
+    table = opc_foundation_table
     assert len(table) == 1827
     for code, unit in table.items():
         assert unit.unit_id == unit_id(code), code  # the UnitId is the code, packed
@@ -165,3 +197,143 @@ def test_every_code_of_the_opc_foundation_table_is_known() -> None:
     assert pint_expression("D31") == "TW"
     assert conversion("D31", "KWT")[0] == pytest.approx(1e9)
     assert pint_expression("KTN") is None  # 'kt' is a knot to pint, a kilotonne to UNECE: not guessed
+    assert as_unece("D31") == "D31"
+
+
+def test_the_built_in_table_holds_the_codes_tolka_reads(built_in_table: dict[str, UneceUnit]) -> None:
+    table = built_in_table
+    assert set(table) == set(UNECE_PINT) | set(SENML_UNITS.values())
+    assert len(table) == 100
+    for code, unit in table.items():
+        assert unit.code == code
+        assert unit.unit_id == unit_id(code), code  # OPC 10000-8 5.6.3: the code, packed
+        assert unece_code(unit.unit_id) == code
+        assert unit.symbol, code
+        assert unit.name, code
+    assert table["CEL"] == UneceUnit("CEL", 4408652, "°C", "degree Celsius")
+    assert table["HTZ"] == UneceUnit("HTZ", 4740186, "Hz", "hertz")
+    assert table["KPA"] == UneceUnit("KPA", 4935745, "kPa", "kilopascal")
+    assert (table["RPM"].symbol, table["RPM"].name) == ("r/min", "revolution per minute")
+    assert (table["M44"].symbol, table["MQH"].symbol, table["C94"].symbol) == ("rev", "m³/h", "min⁻¹")
+    assert (table["MQH"].name, table["C94"].name) == ("cubic metre per hour", "reciprocal minute")
+    assert table["MSK"].name == "metre per second squared"  # a length's power before it, others after
+    assert table["A24"].name == "candela per square metre"  # a SenML-only code, from its symbol cd/m2
+    assert (table["P1"].symbol, table["C62"].symbol, table["C62"].name) == ("%", "1", "one")
+    assert (table["KWH"].symbol, table["KWH"].name) == ("kW·h", "kilowatt hour")
+    assert table["G2"].symbol == "gal (US)/min"
+    assert table["Q30"].name == "pH (acidity)"  # not the picohenry pint reads in "pH"
+
+
+def test_the_built_in_table_reads_its_codes_as_the_curated_ones(built_in_table: dict[str, UneceUnit]) -> None:
+    assert conversion("CEL", "FAH") == (1.8, 32.0)
+    assert conversion("RPM", "HTZ")[0] == pytest.approx(1 / 60)
+    assert pint_expression("D33") == "T"  # a SenML-only code, read from the symbol and name it has here
+    assert conversion("D33", "D33") == (1.0, 0.0)
+    for code in ("Q30", "DBW", "D46", "D44"):  # pH, dBW, apparent and reactive power: no henry, no watt
+        assert pint_expression(code) is None, code
+    assert compatible("Q30", "81") is None
+    # a code of the OPC Foundation's table the built-in one does not hold is unknown, never guessed
+    assert "D31" not in built_in_table
+    assert (pint_expression("D31"), as_unece("D31"), dimension("D31")) == (None, None, None)
+
+
+# The built-in table's symbols and names that differ from the OPC Foundation's (pint's spelling of the
+# same unit: hp for BHP, VA for V·A, % for "% or pct"; a singular revolution; no "[unit of time]")
+OTHER_SYMBOLS = {"AD", "BHP", "D46", "G2", "G3", "HJ", "K43", "P1", "PS"}
+OTHER_NAMES = {"BAR", "BHP", "D44", "D46", "DBW", "DD", "G2", "G3", "HJ", "K43", "MIN", "PS", "Q30", "RPM", "RPS", "SEC", "TNE"}  # fmt: skip
+
+
+@pytest.mark.shared_data
+def test_the_built_in_table_agrees_with_the_opc_foundation_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    official = shared("opcua", "UNECE_to_OPCUA.csv")
+    monkeypatch.delenv(TABLE_ENV, raising=False)
+    reload_units()
+    built_in = unece_table()
+    dimensions = {code: dimension(code) for code in built_in}
+    _use_table(monkeypatch, official)
+    try:
+        table = unece_table()
+        assert len(table) == 1827
+        for code, unit in built_in.items():
+            assert unit.unit_id == table[code].unit_id, code
+            assert (unit.symbol == table[code].symbol) is (code not in OTHER_SYMBOLS), (unit, table[code])
+            assert (unit.name == table[code].name) is (code not in OTHER_NAMES), (unit, table[code])
+            assert dimensions[code] == dimension(code), code  # read as the same unit, or unknown in both
+    finally:
+        reload_units()
+
+
+def _table(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "UNECE_to_OPCUA.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+HEADER = "UNECECode,UnitId,DisplayName,Description"
+
+
+def test_a_table_of_ones_own_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"  # as the OPC Foundation writes it: a BOM, CRLF, quoted fields
+    path.write_bytes(
+        f'\ufeff{HEADER}\r\nCEL,4408652,°C,degree Celsius\r\nD31,4469553,"TW","terawatt"\r\n'.encode()
+    )
+    _use_table(monkeypatch, path)
+    try:
+        assert unece_table() == {
+            "CEL": UneceUnit("CEL", 4408652, "°C", "degree Celsius"),
+            "D31": UneceUnit("D31", 4469553, "TW", "terawatt"),
+        }
+        assert pint_expression("D31") == "TW"
+        assert as_unece("HTZ") is None  # not in this table
+    finally:
+        reload_units()
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "says"),
+    [
+        (
+            (HEADER, "CEL,4408652,°C,degree Celsius", "HTZ,hertz,Hz,hertz"),
+            3,
+            "UnitId 'hertz' of HTZ is no integer",
+        ),
+        ((HEADER, "CEL,4408652,°C"), 2, "3 fields, expected 4"),
+        ((HEADER, "CEL,4408652,°C,x", "cel,1,°C,x"), 3, "'cel' is no UNECE common code"),
+        (
+            (HEADER, "CEL,4408652,°C,x", "HTZ,4740186,Hz,x", "CEL,4408652,°C,x"),
+            4,
+            r"code CEL again \(first on line 2\)",
+        ),
+        ((HEADER, 'CEL,4408652,"°C,x'), 2, "malformed CSV"),
+        (("Code,UnitId,Symbol,Description", "CEL,4408652,°C,x"), 1, "no column UNECECode, DisplayName"),
+        ((HEADER,), None, "no codes"),
+    ],
+)
+def test_a_malformed_table_is_refused_naming_file_and_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lines: tuple[str, ...], line: int | None, says: str
+) -> None:
+    path = _table(tmp_path, *lines)
+    _use_table(monkeypatch, path)
+    try:
+        with pytest.raises(UnitTableError, match=says) as caught:
+            unece_table()
+        assert (caught.value.source, caught.value.line) == (str(path), line)
+        assert str(caught.value).startswith(f"{path}:{line}: " if line else f"{path}: ")
+        assert TABLE_ENV in str(caught.value)
+    finally:
+        reload_units()
+
+
+def test_a_table_that_is_not_there_is_an_error_not_the_built_in_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for path, says in ((tmp_path / "nowhere.csv", "file not found"), (tmp_path, "is a folder")):
+        _use_table(monkeypatch, path)
+        try:
+            with pytest.raises(UnitTableError, match=says) as caught:
+                unece_table()
+            assert caught.value.source == str(path)
+            with pytest.raises(UnitTableError):  # what needs the table fails too: no silent fallback
+                as_unece("CEL")
+        finally:
+            reload_units()

@@ -4,11 +4,12 @@ Models name units by UNECE Recommendation 20 common codes (``CEL``, as OPC UA's 
 carries them), by QUDT IRIs (``http://qudt.org/vocab/unit/DEG_C``) or by SenML symbols (already
 turned into UNECE codes by the samples adapter). This module maps those names to pint unit
 expressions; everything about the units themselves — their dimensions and conversions — pint
-computes. The codes are those of the OPC Foundation's table (``ontologies/units/UNECE_to_OPCUA.csv``,
-1,827 codes with their UnitIds, `unece_table`); `UNECE_PINT` reads the common ones on purpose (with
-one rule for angles), the others are read from the table's symbol when its name says the same.
-Unknown or unreadable units are None, never guessed: a matcher then has no unit evidence either way,
-and a conversion is refused.
+computes. The codes Tolka knows are those of `unece_table`: the OPC Foundation's table
+(``UNECE_to_OPCUA.csv``, 1,827 codes with their UnitIds) when ``TOLKA_UNECE_TABLE`` names that file,
+else a built-in table of the codes of `UNECE_PINT` and `SENML_UNITS`. `UNECE_PINT` reads the common
+ones on purpose (with one rule for angles), the others are read from the table's symbol when its name
+says the same. Unknown or unreadable units are None, never guessed: a matcher then has no unit
+evidence either way, and a conversion is refused.
 
 Example:
     >>> dimension("CEL") == dimension("FAH")
@@ -19,18 +20,20 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
+import os
 import re
-from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from translator.errors import UnitTableError
+from translator.translation.unece import UneceUnit, read_unece_table, unit_id
 
 __all__ = [
     "BASE_DIMENSIONS",
     "QUDT_UNIT",
     "SENML_UNITS",
+    "TABLE_ENV",
     "UNECE_PINT",
     "UNECE_SENML",
     "UneceUnit",
@@ -40,6 +43,7 @@ __all__ = [
     "conversion",
     "dimension",
     "pint_expression",
+    "reload_units",
     "unece_table",
 ]
 
@@ -76,8 +80,8 @@ UNECE_PINT: dict[str, str] = {
     "NEW": "N", "NU": "N*m", "MTS": "m/s", "KMH": "km/hour", "MSK": "m/s**2", "H81": "mm/minute",
     "P1": "percent", "C62": "dimensionless", "LUX": "lux",
 }  # fmt: skip
-"""The codes Tolka reads on purpose (curated; every other code of the OPC Foundation's table is read
-from its symbol and its name, see `pint_expression`). Angles follow one rule, so that a shaft speed
+"""The codes Tolka reads on purpose (curated; every other code of `unece_table` is read from its
+symbol and its name, see `pint_expression`). Angles follow one rule, so that a shaft speed
 converts as an engineer means it: a revolution (cycle, turn) counts 1, a radian 1/2π of it, a degree
 1/360. So hertz, reciprocal second and revolutions per second are one quantity: ``HTZ ↔ C97`` = 1,
 ``RPM → HTZ`` = 1/60, ``RPM ↔ C94`` = 1, ``2A`` (rad/s) ``→ RPM`` = 60/2π. ``S4`` is m²/s, not 1/s."""
@@ -118,29 +122,44 @@ _QUDT_PINT: dict[str, str] = {
 """QUDT unit local name → pint expression."""
 
 
-@dataclass(frozen=True, slots=True)
-class UneceUnit:
-    """One row of the OPC Foundation's UNECE table: the code, its OPC UA UnitId, symbol and name."""
-
-    code: str
-    unit_id: int
-    symbol: str
-    name: str
+TABLE_ENV = "TOLKA_UNECE_TABLE"
+"""The environment variable naming the OPC Foundation's table of UNECE codes (``Schema/UNECE_to_OPCUA.csv``
+of a UA-Nodeset checkout); unset or empty, `unece_table` is the built-in one."""
 
 
 @functools.cache
 def unece_table() -> dict[str, UneceUnit]:
-    """Every UNECE common code OPC UA knows (``ontologies/units/UNECE_to_OPCUA.csv``, 1,827 codes)."""
-    text = (
-        resources.files("ontologies").joinpath("units", "UNECE_to_OPCUA.csv").read_text(encoding="utf-8-sig")
-    )
-    table = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        code = row["UNECECode"].strip()
-        table[code] = UneceUnit(
-            code, int(row["UnitId"]), row["DisplayName"].strip(), row["Description"].strip()
-        )
-    return table
+    """The UNECE common codes Tolka knows, with their OPC UA UnitIds, symbols and names.
+
+    With ``TOLKA_UNECE_TABLE`` naming a file: that table, in the OPC Foundation's format (its
+    ``UNECE_to_OPCUA.csv`` has 1,827 codes). Without: a built-in table of the codes Tolka reads itself
+    (those of `UNECE_PINT` and `SENML_UNITS`), each UnitId by the OPC UA rule (`unit_id`), its
+    symbol and name spelled from its pint expression (``CEL``: ``°C``, degree Celsius). Read once
+    (`reload_units` forgets it).
+
+    Raises:
+        UnitTableError: the file ``TOLKA_UNECE_TABLE`` names is missing, unreadable or malformed
+            (never replaced by the built-in table).
+    """
+    path = os.environ.get(TABLE_ENV) or None
+    if path is None:
+        return _built_in_table()
+    try:
+        return read_unece_table(Path(path).expanduser())
+    except UnitTableError as exc:
+        raise UnitTableError(
+            f"{exc.reason} (the file {TABLE_ENV} names: point it at the OPC Foundation's "
+            "UNECE_to_OPCUA.csv, or unset it for Tolka's built-in table)",
+            source=exc.source,
+            line=exc.line,
+        ) from None
+
+
+def reload_units() -> None:
+    """Forget the loaded UNECE table and everything computed from it, so that the next call reads
+    ``TOLKA_UNECE_TABLE`` again (for tests, which change it)."""
+    for cached in (unece_table, _derived, dimension, base_exponents, conversion):
+        cached.cache_clear()
 
 
 @functools.cache
@@ -153,6 +172,89 @@ def _registry() -> Any:
     registry.define("rad_ = turn_ / (2 * pi)")
     registry.define("deg_ = turn_ / 360")
     return registry
+
+
+_SENML_NAMES = {
+    "dB": "decibel", "dBW": "decibel watt", "pH": "pH (acidity)", "VA": "volt-ampere",
+    "var": "volt-ampere reactive",
+}  # fmt: skip
+"""SenML symbols pint reads otherwise than SenML means them (to pint ``pH`` is a picohenry, ``dBW`` a
+power, ``VA`` a watt's size) or not at all: kept as written, with a plain name of their own, so that
+their codes are read as in the OPC Foundation's table (pH, dBW, VA and var not at all; a test checks)."""
+_OWN_TERMS = {
+    "turn_": ("r", "revolution"), "rad_": ("rad", "radian"), "deg_": ("°", "degree"),
+    "percent": ("%", "percent"), "dimensionless": ("1", "one"),
+    "ohm": ("\u2126", "ohm"),  # the ohm sign, as the OPC Foundation's table writes it
+    "gallon": ("gal (US)", "gallon (US)"), "imperial_gallon": ("gal (UK)", "gallon (UK)"),
+}  # fmt: skip
+_TERM = re.compile(r"(\w+)(?:\*\*(\d+))?")
+_TO_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_POWER_WORDS = {1: ("", ""), 2: ("square ", " squared"), 3: ("cubic ", " cubed")}
+
+
+def _built_in_table() -> dict[str, UneceUnit]:
+    """The codes of `UNECE_PINT` and `SENML_UNITS`, sorted, as the OPC Foundation's table has them:
+    UnitId by the rule, symbol and name spelled from the pint expression (a SenML-only code's from
+    its SenML symbol)."""
+    table = {}
+    for code in sorted({*UNECE_PINT, *SENML_UNITS.values()}):
+        if code in UNECE_PINT:
+            symbol, name = _spelled(UNECE_PINT[code])
+        elif UNECE_SENML[code] in _SENML_NAMES:
+            symbol, name = UNECE_SENML[code], _SENML_NAMES[UNECE_SENML[code]]
+        else:  # an SI symbol, exponents as digits: cd/m2
+            symbol, name = _spelled(re.sub(r"([A-Za-z])(\d)", r"\1**\2", UNECE_SENML[code]))
+        table[code] = UneceUnit(code, unit_id(code), symbol, name)
+    return table
+
+
+def _spelled(expression: str) -> tuple[str, str]:
+    """The symbol and name of a pint expression as UNECE writes them: ``m**3/hour`` → ``m³/h``, cubic
+    metre per hour; ``m/s**2`` → ``m/s²``, metre per second squared; ``1/s`` → ``s⁻¹``, reciprocal second."""
+    above, _, below = expression.partition("/")
+    top, bottom = _terms(above), _terms(below)
+
+    def power(exponent: int) -> str:
+        return "" if exponent == 1 else str(exponent).translate(_TO_SUPERSCRIPT)
+
+    if not top:
+        symbol = "·".join(s + power(-p) for s, _, p, _ in bottom)
+    elif not bottom:
+        symbol = "·".join(s + power(p) for s, _, p, _ in top)
+    else:
+        symbol = (
+            "·".join(s + power(p) for s, _, p, _ in top)
+            + "/"
+            + "·".join(s + power(p) for s, _, p, _ in bottom)
+        )
+    # square and cubic lengths (areas, volumes) before the word, other powers after it
+    above_words = " ".join(f"{_POWER_WORDS[p][0]}{n}" for _, n, p, _ in top)
+    below_words = " ".join(
+        f"{_POWER_WORDS[p][0]}{n}" if length else f"{n}{_POWER_WORDS[p][1]}" for _, n, p, length in bottom
+    )
+    if not below_words:
+        name = above_words
+    else:
+        name = f"{above_words} per {below_words}" if above_words else f"reciprocal {below_words}"
+    return ("rev" if symbol == "r" else symbol), name  # a revolution alone is rev, in r/min r
+
+
+def _terms(part: str) -> list[tuple[str, str, int, bool]]:
+    """``kW*hour`` → its units' symbols, names (SI spelling: metre, litre), exponents, and whether
+    each is a length."""
+    registry = _registry()
+    out = []
+    for unit, exponent in _TERM.findall(part):
+        if unit == "1":
+            continue
+        if unit in _OWN_TERMS:
+            symbol, name = _OWN_TERMS[unit]
+        else:
+            symbol = registry.get_symbol(unit).replace("_", " ")
+            name = re.sub(r"(met|lit)er\b", r"\1re", registry.get_name(unit).replace("_", " "))
+        length = unit not in _OWN_TERMS and registry.Unit(unit).dimensionality == {"[length]": 1}
+        out.append((symbol, name, int(exponent or 1), length))
+    return out
 
 
 _ANGLE = re.compile(r"\b(turn_|rad_|deg_)\b")
@@ -211,9 +313,9 @@ def _derived(code: str) -> str | None:
 def pint_expression(unit: str) -> str | None:
     """The pint expression of a UNECE code or QUDT unit IRI; None when unknown.
 
-    Curated codes (`UNECE_PINT`) first; any other code of the OPC Foundation's table when its symbol
-    and its name agree (``E93`` kg/h, ``A87`` GΩ, ...); codes whose symbol and name do not agree, or
-    that depend on a country's definition (``gal (UK)``), are known (`unece_table`) but not converted.
+    Curated codes (`UNECE_PINT`) first; any other code of `unece_table` when its symbol and its name
+    agree (of the OPC Foundation's table ``J92`` dm³/min, ``D31`` TW, ...); codes whose symbol and name
+    do not agree, or that depend on a country's definition (``gal (UK)``), are known but not converted.
     """
     if unit.startswith(QUDT_UNIT):
         return _QUDT_PINT.get(unit[len(QUDT_UNIT) :])
@@ -229,8 +331,8 @@ def _unece_of_expression() -> dict[str, str]:
 
 
 def as_unece(unit: str) -> str | None:
-    """The UNECE common code of a unit, as OPC UA's EngineeringUnits carry it: a code of the OPC
-    Foundation's table as it is, a QUDT unit IRI as the curated code of the same pint expression;
+    """The UNECE common code of a unit, as OPC UA's EngineeringUnits carry it: a code of `unece_table`
+    as it is, a QUDT unit IRI as the curated code of the same pint expression;
     None for anything else (never guessed).
 
     >>> as_unece("http://qudt.org/vocab/unit/DEG_C"), as_unece("CEL"), as_unece("furlong")

@@ -106,8 +106,8 @@ class FieldSpec:
 
 
 def _engineering_units(code: str) -> dict[str, Any] | None:
-    """The ``EngineeringUnits`` property of a UNECE common code OPC UA knows (None for another unit):
-    an EUInformation (OPC 10000-8 5.6.3, its UnitId from the OPC Foundation's UNECE table) in a Variant,
+    """The ``EngineeringUnits`` property of a UNECE common code Tolka knows (None for another unit):
+    an EUInformation (OPC 10000-8 5.6.3, its UnitId, symbol and name from `unece_table`) in a Variant,
     JSON as OPC 10000-6 v1.05 5.4.2.16/17 has it (a structure's fields beside its ``UaTypeId``)."""
     known = unece_table().get(code)
     if known is None:
