@@ -11,6 +11,15 @@ WORDNET_DIR ?= $(or $(TOLKA_WORDNET_DIR),/usr/share/wordnet)
 FREEDICT_DIR ?= $(or $(TOLKA_FREEDICT_DIR),/usr/share/dictd)
 PYTEST_ARGS ?=
 
+# The OPC Foundation's UNECE table (UNECE_to_OPCUA.csv, 1,827 codes with their OPC UA UnitIds), read where it
+# lies in $(SHARED): exported as TOLKA_UNECE_TABLE (an absolute path) to every command make runs, the tests,
+# the demo and the benchmarks, when the file is there. Without it Tolka uses its built-in table of the common
+# codes. A TOLKA_UNECE_TABLE already set wins.
+UNECE_TABLE ?= $(or $(TOLKA_UNECE_TABLE),$(abspath $(wildcard $(SHARED)/opcua/UNECE_to_OPCUA.csv)))
+ifneq ($(UNECE_TABLE),)
+export TOLKA_UNECE_TABLE := $(UNECE_TABLE)
+endif
+
 MODEL := ontologies/models/tolka-gnn.pt
 
 .PHONY: demo test check format model decider wordnet freedict chromium mosquitto node-opcua bench-load bench-match bench-gnn bench-translate bench-gateway bench-opcua bench-learn bench-scale bench-decider-scale bench-pairs bench-seeds logmap clean help
