@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-__all__ = ["RELATION_CLASSES", "datatype_class", "relation_class"]
+__all__ = ["GENERAL_FIRST", "RELATION_CLASSES", "datatype_class", "relation_class", "upward"]
 
 RELATION_CLASSES = {
     "rdfs:subClassOf": "is-a",
@@ -33,6 +33,21 @@ RELATION_CLASSES = {
     "ref": "type",
 }
 """Relations of different models that play the same role."""
+
+GENERAL_FIRST = frozenset({"HasSubtype"})
+"""Is-a relations written from the general to the specific: OPC UA's ``HasSubtype`` goes from the
+supertype to the subtype, where ``rdfs:subClassOf`` and a JSON Schema's ``extends`` go from the
+subclass to its superclass (see :func:`upward`)."""
+
+
+def upward(relation: str) -> bool:
+    """Whether an edge of ``relation`` runs as its role's edges run in an ontology: an is-a edge from
+    the specific to the general (every relation but those of :data:`GENERAL_FIRST`).
+
+    >>> upward("rdfs:subClassOf"), upward("HasSubtype"), upward("HasComponent")
+    (True, False, True)
+    """
+    return relation not in GENERAL_FIRST
 
 
 def datatype_class(datatype: str) -> str:

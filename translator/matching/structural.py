@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from translator.graph.classes import relation_class
+from translator.graph.classes import relation_class, upward
 from translator.graph.model import SchemaGraph
 from translator.matching.entities import EntityText
 
@@ -34,14 +34,16 @@ def _neighbours(graph: SchemaGraph, entities: Sequence[EntityText]) -> list[dict
     out: list[dict[str, list[int]]] = []
     for e in entities:
         groups: dict[str, list[int]] = defaultdict(list)
+        # a relation's neighbours on one side, its inverse's on the other ("^"), whichever way a
+        # model writes it: an OPC UA subtype's supertype is where an OWL subclass's superclass is
         for edge in graph.out_edges(e.id):
             j = index.get(edge.target)
             if j is not None:
-                groups[relation_class(edge.relation)].append(j)
+                groups[("" if upward(edge.relation) else "^") + relation_class(edge.relation)].append(j)
         for edge in graph.in_edges(e.id):
             j = index.get(edge.source)
             if j is not None:
-                groups["^" + relation_class(edge.relation)].append(j)
+                groups[("^" if upward(edge.relation) else "") + relation_class(edge.relation)].append(j)
         out.append({k: sorted(v)[:_MAX_NEIGHBOURS] for k, v in groups.items()})
     return out
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from translator.graph.classes import relation_class
+from translator.graph.classes import relation_class, upward
 from translator.graph.model import SchemaGraph
 from translator.matching.decider.trees import TreeEnsemble
 from translator.matching.entities import GROUPS, EntityText, datatype_factor, kind_factor
@@ -198,10 +198,10 @@ def _adjacency(graph: SchemaGraph, entities: Sequence[EntityText]) -> dict[str, 
             any_r += [i, j]
             any_c += [j, i]
             role = relation_class(edge.relation)
-            if role == "is-a":
+            if role == "is-a" and upward(edge.relation):
                 up_r.append(i)
                 up_c.append(j)
-            elif role == "part":
+            elif role in ("part", "is-a"):  # a whole's part, a supertype's subtype (HasSubtype)
                 up_r.append(j)
                 up_c.append(i)
     n = len(entities)
