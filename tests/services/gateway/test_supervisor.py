@@ -151,3 +151,14 @@ async def test_a_lease_taken_over_stops_the_proxies_and_a_failed_proxy_is_tried_
 
 async def _is(state: Any, wanted: str) -> bool:
     return bool(await state() == wanted)
+
+
+async def test_the_apps_lease_comes_from_the_settings_and_outlasts_its_renewals(tmp_path: Path) -> None:
+    default = Settings(data_dir=tmp_path / "data")
+    assert (default.proxy_lease_ttl, default.proxy_lease_renew) == (10.0, 2.0)
+    async with contextlib.AsyncExitStack() as stack:
+        app, _ = await running_app(stack, Settings(data_dir=tmp_path / "data", proxy_lease_ttl=5.0))
+        supervisor = app.state.gateway.supervisor
+        assert (supervisor.ttl, supervisor.renew_every) == (5.0, 2.0)
+    with pytest.raises(ValueError, match="must be shorter than proxy_lease_ttl"):
+        Settings(data_dir=tmp_path / "data", proxy_lease_ttl=2.0)
