@@ -26,9 +26,7 @@ from services.cli.options import (
 from services.cli.progress import stage_bar
 from services.cli.stdio import STDIO, at_most_one, check_report, read_alignment_at, where, write_output
 from translator.matching.coherence import Removal
-from translator.matching.decision import decide
-from translator.matching.matcher import METHODS, MatchOptions, match, resolve_method
-from translator.matching.options import default_threshold
+from translator.matching.options import METHODS, MatchOptions, default_threshold
 from translator.matching.text.wordnet import open_wordnet
 
 __all__ = ["match_command"]
@@ -207,6 +205,8 @@ class _Removals(logging.Handler):
 @contextmanager
 def _collecting_removals() -> Iterator[list[Removal]]:
     """The removals the decision step logs while the block runs."""
+    from translator.matching.decision import decide
+
     logger = logging.getLogger(decide.__module__)
     handler, level = _Removals(), logger.level
     logger.addHandler(handler)
@@ -249,6 +249,7 @@ def _match(
     """Load both models, match them (and draw the report) with a progress bar, write the alignment and
     the report, and say what was written."""
     from translator.alignment.formats import format_alignment
+    from translator.matching.matcher import match, resolve_method
 
     seed_alignment = read_alignment_at(seeds) if seeds is not None else None
     synonyms = open_wordnet(options.wordnet) is not None
