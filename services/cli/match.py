@@ -249,7 +249,6 @@ def _match(
     """Load both models, match them (and draw the report) with a progress bar, write the alignment and
     the report, and say what was written."""
     from translator.alignment.formats import format_alignment
-    from translator.matching.matcher import match, resolve_method
 
     seed_alignment = read_alignment_at(seeds) if seeds is not None else None
     synonyms = open_wordnet(options.wordnet) is not None
@@ -257,6 +256,7 @@ def _match(
     with stage_bar(err, 12) as bar:
         task = bar.add_task("loading", total=1.0)
         graphs = [loading.load(p) for p in (source, target)]
+        from translator.matching.matcher import match, resolve_method  # once the models are read
 
         def progress(stage: str, share: float) -> None:
             bar.update(task, description=stage, completed=0.1 + 0.9 * share)
