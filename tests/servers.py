@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import pwd
 import shutil
@@ -98,10 +99,8 @@ async def start_asyncua(
         configure: run after the import and before the start (writable variables, values, security).
         timeout: how long the server may take to accept a connection after its start.
     """
-    from asyncua.server.server import Server
-
     port = port or free_port()
-    server = Server()
+    server = _server_class()()
     await server.init()
     server.set_endpoint(f"opc.tcp://127.0.0.1:{port}{path}")
     if name is not None:
@@ -117,6 +116,22 @@ async def start_asyncua(
         await server.stop()
         raise RuntimeError(f"the asyncua server did not accept connections on {port} within {timeout} s")
     return server
+
+
+@functools.cache
+def _server_class() -> type[Server]:
+    """asyncua's Server, its ``stop()`` not waiting for the next tick of its clock (up to a second after
+    it has closed every connection): :func:`services.proxy.targets.stop_clock`, as the proxy's own."""
+    from asyncua.server.server import Server
+
+    from services.proxy.targets import stop_clock
+
+    class QuickStopServer(Server):
+        async def stop(self) -> None:
+            await stop_clock(self)
+            await super().stop()
+
+    return QuickStopServer
 
 
 async def connects(client: Client) -> bool:

@@ -33,7 +33,7 @@ from services.cli.stdio import (
     where,
     write_output,
 )
-from translator.matching.matcher import METHODS
+from translator.matching.options import METHODS
 
 if TYPE_CHECKING:
     from translator.alignment.model import Alignment

@@ -26,9 +26,7 @@ from services.cli.options import (
 from services.cli.progress import stage_bar
 from services.cli.stdio import STDIO, at_most_one, check_report, read_alignment_at, where, write_output
 from translator.matching.coherence import Removal
-from translator.matching.decision import decide
-from translator.matching.matcher import METHODS, MatchOptions, match, resolve_method
-from translator.matching.options import default_threshold
+from translator.matching.options import METHODS, MatchOptions, default_threshold
 from translator.matching.text.wordnet import open_wordnet
 
 __all__ = ["match_command"]
@@ -207,6 +205,8 @@ class _Removals(logging.Handler):
 @contextmanager
 def _collecting_removals() -> Iterator[list[Removal]]:
     """The removals the decision step logs while the block runs."""
+    from translator.matching.decision import decide
+
     logger = logging.getLogger(decide.__module__)
     handler, level = _Removals(), logger.level
     logger.addHandler(handler)
@@ -256,6 +256,7 @@ def _match(
     with stage_bar(err, 12) as bar:
         task = bar.add_task("loading", total=1.0)
         graphs = [loading.load(p) for p in (source, target)]
+        from translator.matching.matcher import match, resolve_method  # once the models are read
 
         def progress(stage: str, share: float) -> None:
             bar.update(task, description=stage, completed=0.1 + 0.9 * share)

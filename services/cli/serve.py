@@ -95,7 +95,8 @@ def serve_command(
 
     The API is described at /docs (and /openapi.json). Other settings come from the environment:
     TOLKA_TOKENS (comma-separated bearer tokens; without any, only 127.0.0.1 / ::1 may be bound),
-    TOLKA_MAX_UPLOAD_BYTES, TOLKA_MAX_BATCH, TOLKA_MAX_MESSAGE_BYTES, TOLKA_JOB_THREADS.
+    TOLKA_MAX_UPLOAD_BYTES, TOLKA_MAX_BATCH, TOLKA_MAX_MESSAGE_BYTES, TOLKA_JOB_THREADS,
+    TOLKA_PROXY_LEASE_TTL and TOLKA_PROXY_LEASE_RENEW (the proxies' lease: 10 s, renewed every 2 s).
 
     Examples:
 

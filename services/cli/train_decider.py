@@ -95,18 +95,6 @@ def train_decider_command(
         tolka match a.owl b.owl --method decider --decider decider.json --out a-b.sssom.tsv
     """
     from translator.alignment.pairs import conference_pairs, read_pairs
-    from translator.gnn.corpus import corpus_files
-    from translator.matching.decider.examples import (
-        model_folds,
-        pair_example,
-        translated_examples,
-        view_examples,
-    )
-    from translator.matching.decider.features import DEFAULT_FEATURES, FEATURES
-    from translator.matching.decider.model import save_decider
-    from translator.matching.decider.training import fit_decider
-    from translator.matching.matcher import default_model_path
-    from translator.matching.options import MatchOptions
     from translator.matching.text.freedict import available_languages
 
     installed = available_languages()
@@ -130,6 +118,20 @@ def train_decider_command(
     ]
     if not labelled:
         raise TolkaError("no labelled pairs: give --pairs and/or --conference folders that hold some")
+    # the matching machinery (torch, the GNN, scikit-learn) only once the options are known to be good
+    from translator.gnn.corpus import corpus_files
+    from translator.matching.decider.examples import (
+        model_folds,
+        pair_example,
+        translated_examples,
+        view_examples,
+    )
+    from translator.matching.decider.features import DEFAULT_FEATURES, FEATURES
+    from translator.matching.decider.model import save_decider
+    from translator.matching.decider.training import fit_decider
+    from translator.matching.matcher import default_model_path
+    from translator.matching.options import MatchOptions
+
     gnn = model or default_model_path()
     if not gnn.is_file():
         raise TolkaError(f"no GNN model at {gnn}: build it with `make model` or pass --model")

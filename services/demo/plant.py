@@ -29,7 +29,7 @@ from asyncua.server.server import Server
 from adapters import load
 from adapters.opcua.pki import Pki
 from services.proxy.security import ServedSecurity, ServedUser
-from services.proxy.targets import coerce, resolve_ids, variant_types
+from services.proxy.targets import coerce, resolve_ids, stop_clock, variant_types
 from translator.instances.series import flatten
 from translator.translation.compiler import field_addresses
 from translator.translation.spec import MessageFormat
@@ -100,6 +100,7 @@ class PlantServer:
         return written
 
     async def stop(self) -> None:
+        await stop_clock(self.server)
         await self.server.stop()
 
 

@@ -78,7 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
         runner = JobRunner(store, settings.job_threads, metrics)
         proxies = ProxyRunner(store, settings.data_dir / "pki")
-        supervisor = Supervisor(store, proxies)
+        supervisor = Supervisor(
+            store, proxies, ttl=settings.proxy_lease_ttl, renew_every=settings.proxy_lease_renew
+        )
         collector = ProxyCollector(store)
         metrics.registry.register(collector)
         mqtt = _mqtt_publisher(settings)

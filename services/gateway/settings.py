@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["LOOPBACK", "Settings", "get_settings"]
@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         mqtt_status_topic: where the publisher of ``mqtt_publish`` says ``online`` (retained) when it
             connects and ``offline`` when it stops, and the broker says ``offline`` (the connection's
             Last Will) when it dies; None: ``tolka/status/<client id>``, which changes with every run.
+        proxy_lease_ttl: how long the proxies' lease lasts unrenewed (s): after the death of the worker
+            that runs the proxies, another starts them once it has expired
+            (:mod:`services.gateway.supervisor`).
+        proxy_lease_renew: how often the lease is renewed by its holder and tried by the other workers
+            (s); shorter than ``proxy_lease_ttl``. Tests shorten both.
     """
 
     model_config = SettingsConfigDict(env_prefix="TOLKA_", extra="ignore")
@@ -61,6 +66,8 @@ class Settings(BaseSettings):
     mqtt_publish: str | None = None
     mqtt_topic: str = "tolka/gateway"
     mqtt_status_topic: str | None = None
+    proxy_lease_ttl: float = Field(default=10.0, gt=0)
+    proxy_lease_renew: float = Field(default=2.0, gt=0)
 
     @field_validator("tokens", mode="before")
     @classmethod
@@ -68,6 +75,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(t.strip() for t in value.split(",") if t.strip())
         return value
+
+    @model_validator(mode="after")
+    def _renew_within_ttl(self) -> Settings:
+        if self.proxy_lease_renew >= self.proxy_lease_ttl:
+            raise ValueError(
+                f"proxy_lease_renew ({self.proxy_lease_renew} s) must be shorter than proxy_lease_ttl "
+                f"({self.proxy_lease_ttl} s): the lease would expire between renewals"
+            )
+        return self
 
     @property
     def database(self) -> Path:

@@ -16,7 +16,8 @@ an expiry, taken and renewed by one atomic ``UPDATE``) is the one that acts. It
   60 s while it keeps failing, so proxies that failed together do not restart in lock step), from the
   start again once a run of it has worked;
 - renews the lease every ``renew_every`` seconds (2) for ``ttl`` seconds (10), in a task of its own (a
-  proxy slow to stop never delays a renewal). When it loses the lease (its process was stalled for
+  proxy slow to stop never delays a renewal; the app passes its settings ``proxy_lease_renew`` and
+  ``proxy_lease_ttl``). When it loses the lease (its process was stalled for
   longer than that and another took over) it stops its proxies at once; when it stops, it stops its
   proxies, marks them ``stopped`` and releases the lease, so another worker — or the next start of
   the service — takes over without waiting for the expiry.

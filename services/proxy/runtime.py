@@ -116,6 +116,7 @@ class Proxy:
         self._source_types: dict[str, ua.VariantType] = {}
         self._back: dict[str, Route] = {r.target_id: r for r in plan.routes if r.backward is not None}
         self._client: Client | None = None
+        self._subscription: Subscription | None = None
         self._last: dict[str, ua.DataValue] = {}
         self._lost = asyncio.Event()
         self._refused = 0
@@ -294,7 +295,7 @@ class Proxy:
             MaxNotificationsPerPublish=0,
             PublishingEnabled=True,
         )
-        subscription = await client.create_subscription(params, queue_maxsize=0)
+        subscription = self._subscription = await client.create_subscription(params, queue_maxsize=0)
         for start in range(0, len(nodes), CHUNK):
             await subscription.subscribe_data_change(
                 nodes[start : start + CHUNK],
@@ -369,10 +370,18 @@ class Proxy:
             await self.target.write(constant.target_id, ua.DataValue(variant))
 
     async def _close_client(self) -> None:
+        """Disconnect from the source, then end the subscription's iteration: the consumer goes on with
+        the changes already received and stops after the last (:func:`_drain`)."""
         client, self._client = self._client, None
+        subscription, self._subscription = self._subscription, None
         if client is not None:
             with contextlib.suppress(Exception):  # it is gone already
                 await asyncio.wait_for(client.disconnect(), self.timeout)
+        if subscription is not None:
+            # its session is closed (the server dropped it with the session): asyncua only cleans up
+            # here, and ends the iteration after the changes queued so far
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(subscription.delete(), self.timeout)
 
 
 _UNREACHABLE = (TimeoutError, OSError, UaError, ConnectionError, AssertionError, SecurityError, PkiError)

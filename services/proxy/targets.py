@@ -12,6 +12,7 @@ the type the target declares.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import logging
@@ -35,7 +36,7 @@ from services.proxy.security import ServedSecurity
 from translator.errors import TolkaError
 from translator.graph.model import SchemaGraph
 
-__all__ = ["ProxyError", "ServedTarget", "Target", "coerce", "resolve_ids", "variant_types"]
+__all__ = ["ProxyError", "ServedTarget", "Target", "coerce", "resolve_ids", "stop_clock", "variant_types"]
 
 log = logging.getLogger("tolka.proxy")
 
@@ -59,6 +60,23 @@ class Target(Protocol):
     async def write(self, key: str, value: ua.DataValue) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+async def stop_clock(server: Server) -> None:
+    """Stop ``server``'s clock now, right before ``server.stop()``, which would otherwise wait for it.
+
+    asyncua's server writes ServerStatus.CurrentTime from a task that sleeps a second between ticks, and
+    ``Server.stop()`` waits, after it has closed every connection, for that task to wake up and see the
+    stop: up to a second. The task only writes the time, so it is cancelled here instead.
+    """
+    internal = server.iserver
+    clock = getattr(internal, "time_task", None)
+    if clock is None:
+        return
+    internal.time_task = None  # stop() then has no clock left to wait for
+    if not clock.done():
+        clock.cancel()
+        await asyncio.wait([clock])
 
 
 def resolve_ids(ids: Iterable[str], namespaces: list[str], where: str) -> dict[str, ua.NodeId]:
@@ -336,6 +354,7 @@ class ServedTarget:
         await self.server.write_attribute_value(self.nodes[key], written)
 
     async def stop(self) -> None:
+        await stop_clock(self.server)
         await self.server.stop()
 
     def _named(self, key: str, value: ua.DataValue) -> ua.DataValue:

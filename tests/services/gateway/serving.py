@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,17 +52,23 @@ class Serving:
 
 
 def start_serving(
-    data_dir: Path, log: Path, *options: str, workers: int = 2, port: int | None = None, timeout: float = 60.0
+    data_dir: Path,
+    log: Path,
+    *options: str,
+    workers: int = 2,
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
 ) -> Serving:
     """``tolka serve --workers N --data-dir DATA_DIR OPTIONS`` on ``port`` (a free one unless given),
-    once ``/health`` answers; its output (appended) in ``log``."""
+    ``env`` added to its environment, once ``/health`` answers; its output (appended) in ``log``."""
     port = port or free_port()
     args = ["serve", "--port", str(port), "--workers", str(workers), "--data-dir", str(data_dir), *options]
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-c", "from services.cli import main; main()", *args],
             cwd=ROOT,
-            env={**os.environ, "TOLKA_TOKENS": ""},
+            env={**os.environ, "TOLKA_TOKENS": "", **(env or {})},
             stdout=out,
             stderr=out,
         )

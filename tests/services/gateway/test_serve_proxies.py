@@ -38,6 +38,9 @@ SAME = (
 )  # fmt: skip
 """What every worker must answer alike (``updated`` moves on every second)."""
 SECRET = "op-secret-7c1e"
+LEASE = {"TOLKA_PROXY_LEASE_TTL": "5", "TOLKA_PROXY_LEASE_RENEW": "1"}
+"""The proxies' lease of the service (10 s, renewed every 2 s by default), shorter: the test waits for it
+to expire once, after the death of its holder. A holder must still stall 4 s to lose it."""
 
 
 def by_worker(url: str, path: str, least: int = 20, timeout: float = 60.0) -> dict[str, list[httpx.Response]]:
@@ -68,7 +71,7 @@ async def test_a_proxy_outlives_restarts_and_its_supervisor_and_every_worker_ans
     source = await vendor_a(source_port)
     serving: Serving | None = None
     try:
-        serving = await asyncio.to_thread(start_serving, data, log, workers=2, port=port)
+        serving = await asyncio.to_thread(start_serving, data, log, workers=2, port=port, env=LEASE)
         async with httpx.AsyncClient(base_url=serving.url, timeout=60) as client:
             _, _, alignment = await matched(client)
             created = await client.post("/translators", json={"alignment": alignment})
@@ -97,7 +100,7 @@ async def test_a_proxy_outlives_restarts_and_its_supervisor_and_every_worker_ans
         finally:
             store.close()
 
-        serving = await asyncio.to_thread(start_serving, data, log, workers=2, port=port)
+        serving = await asyncio.to_thread(start_serving, data, log, workers=2, port=port, env=LEASE)
         await set_speed(source, 3000.0)
         assert await served_value(served, 50.0) == pytest.approx(50.0), serving.output()
         url = f"{serving.url}/proxies/{proxy}"

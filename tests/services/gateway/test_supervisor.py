@@ -26,6 +26,13 @@ pytestmark = pytest.mark.anyio
 SAME = ("id", "state", "desired", "supervisor", "started", "received", "translated", "failed", "gaps")
 
 
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The apps renew (or try to take) the proxies' lease every 0.5 s instead of every 2 s: a lease freed
+    or expired is taken sooner, a lease taken over is noticed sooner."""
+    return Settings(data_dir=tmp_path / "data", proxy_lease_renew=0.5)
+
+
 async def running_app(
     stack: contextlib.AsyncExitStack, settings: Settings
 ) -> tuple[FastAPI, httpx.AsyncClient]:
@@ -132,7 +139,7 @@ async def test_a_lease_taken_over_stops_the_proxies_and_a_failed_proxy_is_tried_
             # its proxy at its next renewal, and starts it again once the lease has expired
             mine, before = owner(app), (await client.get(url)).json()["started"]
             store.release_lease(PROXY_LEASE, mine)
-            assert store.take_lease(PROXY_LEASE, "elsewhere:1:ghost", ttl=6.0)
+            assert store.take_lease(PROXY_LEASE, "elsewhere:1:ghost", ttl=4.0)
             assert await eventually(lambda: not app.state.gateway.proxies.running, 30.0)
             assert await closed(served)
 
@@ -151,3 +158,14 @@ async def test_a_lease_taken_over_stops_the_proxies_and_a_failed_proxy_is_tried_
 
 async def _is(state: Any, wanted: str) -> bool:
     return bool(await state() == wanted)
+
+
+async def test_the_apps_lease_comes_from_the_settings_and_outlasts_its_renewals(tmp_path: Path) -> None:
+    default = Settings(data_dir=tmp_path / "data")
+    assert (default.proxy_lease_ttl, default.proxy_lease_renew) == (10.0, 2.0)
+    async with contextlib.AsyncExitStack() as stack:
+        app, _ = await running_app(stack, Settings(data_dir=tmp_path / "data", proxy_lease_ttl=5.0))
+        supervisor = app.state.gateway.supervisor
+        assert (supervisor.ttl, supervisor.renew_every) == (5.0, 2.0)
+    with pytest.raises(ValueError, match="must be shorter than proxy_lease_ttl"):
+        Settings(data_dir=tmp_path / "data", proxy_lease_ttl=2.0)

@@ -22,7 +22,7 @@ from services.proxy.plan import plan_routes
 from services.proxy.remote import RemoteTarget
 from services.proxy.runtime import Proxy
 from services.proxy.security import ServedSecurity, ServedUser
-from services.proxy.targets import ServedTarget
+from services.proxy.targets import ServedTarget, stop_clock
 from services.proxy.workers import ShardedProxy, shares
 from tests.paths import VENDOR_A, VENDOR_B
 from tests.polling import eventually
@@ -428,3 +428,15 @@ async def test_a_target_without_a_nodeset_is_served_from_its_graph() -> None:
         stop.set()
         await asyncio.wait_for(task, 30)
         await source.stop()
+
+
+async def test_a_server_stops_without_waiting_for_its_clock() -> None:
+    server = await start_asyncua(VENDOR_B)
+    clock = server.iserver.time_task
+    assert clock is not None  # asyncua keeps its clock in this task ...
+    assert not clock.done()
+    await stop_clock(server)  # ... which stop() would wait for (up to its next tick, a second)
+    assert clock.cancelled()
+    assert server.iserver.time_task is None
+    await server.stop()
+    await stop_clock(server)  # nothing left to stop
