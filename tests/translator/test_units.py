@@ -20,6 +20,7 @@ from translator.translation.units import (
     compatible,
     conversion,
     dimension,
+    logarithmic,
     pint_expression,
     reload_units,
     unece_table,
@@ -179,6 +180,38 @@ def test_angles_are_handled_on_purpose() -> None:
         conversion("HTZ", "S4")  # S4 is m²/s
     assert compatible("DD", "P1") is False  # an angle is not a ratio, though both are dimensionless
     assert compatible("C81", "C62") is False
+
+
+def test_a_level_in_decibels_is_never_scaled_into_a_ratio() -> None:
+    """10 dB is a power ratio of 10: no scale and offset turn a level into a linear value, so a dB
+    value next to a plain ratio is different quantities, as an angle next to a ratio is."""
+    from translator.errors import UnitError
+
+    assert logarithmic("2N")
+    assert not logarithmic("C62")
+    assert not logarithmic("P1")
+    assert compatible("2N", "C62") is False
+    assert compatible("2N", "P1") is False
+    assert compatible("2N", "2N") is True
+    with pytest.raises(UnitError, match="2N is a level on a logarithmic scale and C62 is not") as caught:
+        conversion("2N", "C62")
+    assert (caught.value.source_unit, caught.value.target_unit) == ("2N", "C62")
+    with pytest.raises(UnitError, match="2N is a level on a logarithmic scale and P1 is not"):
+        conversion("P1", "2N")
+
+
+@pytest.mark.shared_data
+def test_the_table_is_read_for_farads_and_ohms_too(opc_foundation_table: dict[str, UneceUnit]) -> None:
+    """A farad is not an angle for having "rad" in its name, and the table's ohm sign (U+2126) is the
+    ohm pint writes as a Greek omega."""
+    assert opc_foundation_table["A87"].symbol == "G\u2126"
+    assert conversion("A87", "OHM") == (1e9, 0.0)  # gigaohm
+    assert conversion("B49", "OHM") == (1e3, 0.0)  # kiloohm
+    assert conversion("FAR", "C10") == (1e3, 0.0)  # farad → millifarad
+    assert compatible("FAR", "OHM") is False
+    assert pint_expression("C81") is not None
+    assert pint_expression("2A") is not None
+    assert conversion("C50", "2N")[0] == pytest.approx(20 / math.log(10))  # levels convert among themselves
 
 
 @pytest.mark.shared_data

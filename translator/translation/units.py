@@ -42,6 +42,7 @@ __all__ = [
     "compatible",
     "conversion",
     "dimension",
+    "logarithmic",
     "pint_expression",
     "reload_units",
     "unece_table",
@@ -261,7 +262,8 @@ _ANGLE = re.compile(r"\b(turn_|rad_|deg_)\b")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 # symbols and names the derived reading must not guess at: angles and revolutions (the rule above
 # is applied by hand), temperature scales in compounds, and units that differ by country or use
-_NOT_DERIVED = re.compile(r"rad|°|º|rev|\br/|\(UK\)|\(US\)|US |UK |imperial|\[|dry|fluid|troy|short|long")
+_NOT_DERIVED = re.compile(r"\brad|°|º|rev|\br/|\(UK\)|\(US\)|US |UK |imperial|\[|dry|fluid|troy|short|long")
+# (``\brad``: a radian, never the "rad" inside "farad")
 _WORDS = {
     "metre": "meter", "litre": "liter", "tonne": "metric_ton", "degree Celsius": "degC",
     "degree Fahrenheit": "degF", "pound-force": "pound_force", "kilogram-force": "kilogram_force",
@@ -270,6 +272,7 @@ _WORDS = {
 
 def _from_symbol(symbol: str) -> str:
     text = re.sub(r"([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: "**" + m.group(1).translate(_SUPERSCRIPTS), symbol)
+    text = text.replace("\u2126", "\u03a9")  # the ohm sign (the table's) as the Greek capital omega (pint's)
     return (
         text.replace("·", "*").replace("×", "*").replace("µ", "u").replace("μ", "u").replace("%", "percent")
     )
@@ -374,6 +377,19 @@ def base_exponents(unit: str) -> tuple[float, ...] | None:
     return tuple(float(dims.get(name, 0)) for name in BASE_DIMENSIONS)
 
 
+@functools.cache
+def logarithmic(unit: str) -> bool:
+    """Whether a known unit is a level on a logarithmic scale (``2N`` dB, ``DBW`` dBW, ``C50`` Np): such
+    a value is converted only to another logarithmic unit (dBW → dBm adds 30), never scaled into a
+    linear one (10 dB is a power ratio of 10, not 3.6)."""
+    expression = pint_expression(unit)
+    if expression is None:
+        return False
+    registry = _registry()
+    units = registry.Quantity(1, expression)._units
+    return any(getattr(registry._units[name].converter, "is_logarithmic", False) for name in units)
+
+
 def compatible(a: str, b: str) -> bool | None:
     """Whether two units measure the same kind of quantity; None when either is unknown or absent."""
     if not a or not b:
@@ -383,7 +399,9 @@ def compatible(a: str, b: str) -> bool | None:
     da, db = dimension(a), dimension(b)
     if da is None or db is None:
         return None
-    # an angle and a plain ratio are both dimensionless: the same dimension, not the same quantity
+    # a level (dB) and a plain ratio, an angle and a plain ratio: the same dimension, not the same quantity
+    if logarithmic(a) != logarithmic(b):
+        return False
     return da == db and (da != "" or _angular(a) == _angular(b))
 
 
@@ -401,6 +419,14 @@ def conversion(source: str, target: str) -> tuple[float, float]:
     for unit, expression in zip((source, target), expressions, strict=True):
         if expression is None:
             raise UnitError(f"unknown unit {unit!r}", source_unit=source, target_unit=target)
+    if logarithmic(source) != logarithmic(target):
+        level, linear = (source, target) if logarithmic(source) else (target, source)
+        raise UnitError(
+            f"cannot convert {source} to {target}: {level} is a level on a logarithmic scale and {linear} "
+            "is not, so no scale and offset relate them (different quantities)",
+            source_unit=source,
+            target_unit=target,
+        )
     if not compatible(source, target):
         raise UnitError(
             f"cannot convert {source} ({dimension(source) or 'dimensionless'}) to {target} "
