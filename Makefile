@@ -173,9 +173,9 @@ bench-load: $(STAMP)
 # Matching quality on every labelled pair of $(SHARED) (pairs/ and the OAEI conference pairs), settings chosen
 # out of fold, LogMap in the same run; the protocol is in benchmarks/README.md. About half an hour on 2 cores
 # (the held-out GNN it trains is cached in .bench-cache/pairs/).
-# auto and its ablation without the GNN; add decider,decider-no-gnn for the sentence-embedding configurations
-# (each configuration trains a decider per fold: about 10 minutes more apiece)
-PAIRS_DECIDERS ?= decider-no-embedding,decider-no-embedding-no-gnn
+# auto and its ablations without the GNN and without the context; add decider,decider-no-gnn for the
+# sentence-embedding configurations (each configuration trains a decider per fold: about 5 minutes more apiece)
+PAIRS_DECIDERS ?= decider-no-embedding,decider-no-embedding-no-gnn,decider-no-embedding-no-context
 bench-pairs: $(STAMP) wordnet freedict logmap
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/pairs.py --data $(SHARED) --deciders $(PAIRS_DECIDERS) --write-results

@@ -20,12 +20,15 @@ The protocol is written in ``benchmarks/README.md``; in short:
   setting is scored on every pair: the evidence is gathered once per pair
   (``translator.matching.matcher.gather_evidence``) and every setting weighs and cuts it (``combine``,
   ``decide``), so that a setting's alignment is exactly what ``match()`` with those options returns.
-* **The decider** (``decider``, what ``--method auto`` runs; ``decider-no-embedding``, the same without
-  the sentence embeddings' features; and ``decider-no-gnn``, the same without
-  the GNN's features) is trained, not chosen: for each fold, on the other folds' pairs only (its
-  threshold chosen by cross-validation within them, :mod:`translator.matching.decider.training`),
-  then it decides the fold's pairs through ``decide`` as ``tolka match --method decider`` does. Its
-  features read the held-out GNN's view. *In sample*: one decider trained on all 30 pairs.
+* **The decider** (``decider-no-embedding``, what ``--method auto`` runs; its ablations
+  ``decider-no-embedding-no-gnn`` without the GNN's features and ``decider-no-embedding-no-context``
+  without the neighbourhood's (flooding, agreement of neighbours, parents, children); ``decider`` and
+  ``decider-no-gnn`` with the sentence embeddings' features) is trained, not chosen: for each fold, on
+  the other folds' pairs only and the synthetic pairs of the held-out GNN's corpus ontologies (its
+  threshold chosen by cross-validation within them, a synthetic pair in its ontology's group,
+  :mod:`translator.matching.decider.training`), then it decides the fold's pairs through ``decide`` as
+  ``tolka match --method decider`` does. Its features read the held-out GNN's view. *In sample*: one
+  decider trained on all 30 pairs.
 * **Out of fold** (the headline): pairs that share a model — the same file, or the same model under
   other IRIs or in a translation (own entity names overlapping by half or more) — form one fold;
   each fold is reported with the setting that is best (micro F1) on the other folds
@@ -72,6 +75,7 @@ from translator.alignment.pairs import LabelledPair, conference_pairs, read_pair
 from translator.errors import TolkaError
 from translator.graph.model import SchemaGraph
 from translator.matching.decider.examples import (
+    ontology_group,
     own_names,
     same_model,
     translated_examples,
@@ -98,20 +102,32 @@ CONFIGS = (
     "gnn",
     "decider-no-gnn",
     "decider-no-embedding-no-gnn",
+    "decider-no-embedding-no-context",
     "decider-no-embedding",
     "decider",
 )
 AUTO = "decider-no-embedding"
 """The configuration ``tolka match --method auto`` runs (the shipped decider reads no embeddings:
 ``tolka train-decider --no-embeddings``, the default)."""
+CONTEXT_FEATURES = (
+    *(f for f in FEATURES if f.startswith("flooded")),
+    "neighbour_agreement",
+    "parent_agreement",
+    "child_agreement",
+)
+"""What the neighbourhood says of a pair (issue 21, point 3): the flooded structural score and its
+standing among rivals, and the agreement of neighbours, parents and children."""
 DECIDERS = {
     "decider": FEATURES,
     "decider-no-gnn": tuple(f for f in FEATURES if "gnn" not in f),
     "decider-no-embedding-no-gnn": tuple(f for f in FEATURES if "embedding" not in f and "gnn" not in f),
+    "decider-no-embedding-no-context": tuple(
+        f for f in FEATURES if "embedding" not in f and f not in CONTEXT_FEATURES
+    ),
     "decider-no-embedding": tuple(f for f in FEATURES if "embedding" not in f),
 }
-"""The decider's configurations: the features each reads (the ablation drops the GNN's, with and
-without the sentence embeddings)."""
+"""The decider's configurations: the features each reads (the ablations drop the GNN's, with and
+without the sentence embeddings, or the context's)."""
 GRID = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 """Thresholds every configuration may choose from (besides its default)."""
 STRUCTURE = (0.3, 0.15, 0.5)
@@ -439,11 +455,12 @@ def view_examples_of(files: Sequence[Path], model: Path, log: list[str]) -> list
     ontologies = [f for f in files if f.suffix.lower() in RDF_SUFFIXES]
     options = MatchOptions(model=str(model))
     graphs = [load_paths([path]) for path in ontologies]
+    groups = [ontology_group(graph) for graph in graphs]  # no pair's model: each its own group
     out: list[Example] = []
-    for k, graph in enumerate(graphs):
-        out += view_examples(graph, "views", options, seed=k)
+    for k, (graph, group) in enumerate(zip(graphs, groups, strict=True)):
+        out += view_examples(graph, group, options, seed=k)
     languages = available_languages()
-    translated = translated_examples(graphs, "translated", options, languages)
+    translated = translated_examples(graphs, groups, options, languages)
     log.append(
         f"decider: {len(out)} synthetic examples, the JSON Schema views of "
         f"{', '.join(p.name for p in ontologies)} both ways (the held-out GNN's corpus ontologies); "

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +14,9 @@ from services.cli.errors import reports_errors
 from services.cli.options import DEFAULT_MAX_SIZE, MaxSizeOption, load_model
 from services.cli.progress import stage_bar
 from translator.errors import TolkaError
+
+if TYPE_CHECKING:
+    from translator.graph.model import SchemaGraph
 
 __all__ = ["train_decider_command"]
 
@@ -122,6 +126,7 @@ def train_decider_command(
     from translator.gnn.corpus import corpus_files
     from translator.matching.decider.examples import (
         model_folds,
+        ontology_group,
         pair_example,
         translated_examples,
         view_examples,
@@ -168,14 +173,21 @@ def train_decider_command(
         ontologies = [f for f in corpus_files(views) if f.suffix.lower() in rdf] if views else []
         task = bar.add_task("views", total=len(ontologies))
         view_graphs = []
+        labelled_models: dict[Hashable, list[SchemaGraph]] = {}
+        for pair in labelled:
+            models_of = labelled_models.setdefault(folds[pair.name], [])
+            models_of += [graphs[pair.source], graphs[pair.target]]
+        view_groups = []
         for k, path in enumerate(ontologies):
             bar.update(task, description=f"views of {path.name}"[:40])
             view_graphs.append(load_model([path], max_size=max_size))
-            examples += view_examples(view_graphs[-1], "views", options, seed=k, embeddings=embeddings)
+            group = ontology_group(view_graphs[-1], labelled_models)
+            view_groups.append(group)
+            examples += view_examples(view_graphs[-1], group, options, seed=k, embeddings=embeddings)
             bar.advance(task)
         examples += translated_examples(
             view_graphs,
-            "translated",
+            view_groups,
             options,
             chosen_languages,
             embeddings=embeddings,

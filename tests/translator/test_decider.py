@@ -199,6 +199,26 @@ def test_an_ontology_seen_as_a_json_schema_keeps_the_truth_many_to_one() -> None
     assert json_name("descriptionOf", random.Random(1), to_many=False) == "description"
 
 
+def test_synthetic_examples_share_the_inner_fold_of_their_ontology() -> None:
+    """The threshold is chosen on predictions for models the trees never saw: the views and renderings
+    of one ontology form one group, the group of a labelled pair of that model when there is one."""
+    from translator.matching.decider.examples import ontology_group
+
+    def ontology(iri: str, names: tuple[str, ...]) -> SchemaGraph:
+        graph = SchemaGraph(iri)
+        for name in names:
+            graph.add_node(Node(f"{iri}#{name}", NodeKind.CLASS, name))
+        return graph
+
+    cmt = ontology("http://cmt", ("Paper", "Author", "Review", "Conference"))
+    renamed = ontology("http://cmt-copy", ("Paper", "Author", "Review", "Chair"))  # the same model
+    other = ontology("http://pump", ("Pump", "Valve", "Motor"))
+    labelled = {3: [renamed, other], 5: [other]}
+    assert ontology_group(cmt, labelled) == 3
+    assert ontology_group(cmt) == ("ontology", "http://cmt")
+    assert ontology_group(ontology("http://x", ("Sensor", "Actuator")), labelled) == ("ontology", "http://x")
+
+
 def test_the_hard_rules_hold_whatever_the_trees_say() -> None:
     model, x = _fitted()
     decider = Decider(FEATURES[:5], from_sklearn(model), 0.5)

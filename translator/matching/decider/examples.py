@@ -33,6 +33,7 @@ __all__ = [
     "SAME_MODEL",
     "matched_example",
     "model_folds",
+    "ontology_group",
     "pair_example",
     "same_model",
     "translated_examples",
@@ -84,6 +85,22 @@ def model_folds(
             if same_model(names[a], names[b]):
                 same.setdefault(a, []).append(b)
     return fold_groups(models, same)
+
+
+def ontology_group(
+    ontology: SchemaGraph, labelled: Mapping[Hashable, Sequence[SchemaGraph]] | None = None
+) -> Hashable:
+    """The group (:attr:`~translator.matching.decider.training.Example.group`) of the synthetic examples
+    made from ``ontology``: the group of a labelled pair one of whose models it is (:func:`same_model`;
+    ``labelled``: group → the models of its pairs), else its own, ``("ontology", name)``. So its JSON
+    Schema views and its renderings in other languages share one inner fold with each other and with
+    the pairs of that model, and the threshold is chosen on predictions for models the trees never
+    saw."""
+    names = own_names(ontology)
+    for group, graphs in (labelled or {}).items():
+        if any(same_model(names, own_names(g)) for g in graphs):
+            return group
+    return ("ontology", ontology.name)
 
 
 def pair_example(
@@ -154,7 +171,7 @@ def view_examples(
 
 def translated_examples(
     ontologies: Sequence[SchemaGraph],
-    group: Hashable,
+    groups: Sequence[Hashable],
     options: MatchOptions,
     languages: Sequence[str],
     *,
@@ -164,8 +181,9 @@ def translated_examples(
 ) -> list[Example]:
     """Training examples from ``ontologies`` rendered in each of ``languages`` whose FreeDict dictionary
     is installed (:func:`~translator.matching.decider.translated.translated_view`): the rendering →
-    the ontology and back. An ontology the dictionary covers too little of gives none. They teach the
-    trees but do not choose the threshold (``Example.calibrates``)."""
+    the ontology and back, in the ontology's group (``groups``, one per ontology: :func:`ontology_group`).
+    An ontology the dictionary covers too little of gives none. They teach the trees but do not choose
+    the threshold (``Example.calibrates``)."""
     from translator.matching.text.freedict import open_dictionary
     from translator.matching.text.reverse import foreign_function_words, foreign_words
 
@@ -178,7 +196,7 @@ def translated_examples(
             continue
         report(f"reading the {lang} dictionary backwards")
         words, function = foreign_words(dictionary, wanted), foreign_function_words(lang)
-        for k, ontology in enumerate(ontologies):
+        for k, (ontology, group) in enumerate(zip(ontologies, groups, strict=True)):
             made = translated_view(ontology, lang, words, function, random.Random(seed * 7919 + k))
             if made is None:
                 continue
