@@ -38,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 
 from translator.alignment.model import Alignment
-from translator.errors import TolkaError
+from translator.errors import InputError, TolkaError
 from translator.graph.model import SchemaGraph
 from translator.graph.summary import require_own_entities
 from translator.matching.decision import decide
@@ -112,6 +112,9 @@ def gather_evidence(
             "missing from this installation: build it with `make model`, or train one with "
             "`tolka train --corpus DIR --out model.pt` and pass --model model.pt"
         )
+    if method in ("gnn", "decider") and options.model is not None and not Path(options.model).is_file():
+        # as load_weights says it, before the candidates and the GNN's import are paid for
+        raise InputError("model file not found", source=str(Path(options.model)))
     report = progress or (lambda stage, share: None)
     report("candidates", 0.0)
     wordnet = open_wordnet(options.wordnet) if options.synonyms else None
