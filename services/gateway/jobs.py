@@ -21,7 +21,7 @@ from services.gateway.store import Store
 from translator.alignment.model import Alignment, Status
 from translator.errors import TolkaError
 from translator.graph.file import graph_from_dict
-from translator.matching.matcher import MatchOptions, match
+from translator.matching.options import MatchOptions
 
 __all__ = ["INTERRUPTED", "JobRunner", "MatchJob"]
 
@@ -77,6 +77,9 @@ class JobRunner:
             if stage != last["stage"] or overall - last["progress"] >= 0.05:
                 last.update(progress=overall, stage=stage)
                 store.update_job(job.job, progress=overall, stage=stage)
+
+        # here, not at the top: `tolka serve` imports this module (INTERRUPTED) before its workers start
+        from translator.matching.matcher import match
 
         try:
             store.update_job(job.job, state=JobState.RUNNING, progress=0.02, stage="loading")
