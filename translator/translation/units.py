@@ -379,9 +379,10 @@ def base_exponents(unit: str) -> tuple[float, ...] | None:
 
 @functools.cache
 def logarithmic(unit: str) -> bool:
-    """Whether a known unit is a level on a logarithmic scale (``2N`` dB, ``DBW`` dBW, ``C50`` Np): such
-    a value is converted only to another logarithmic unit (dBW → dBm adds 30), never scaled into a
-    linear one (10 dB is a power ratio of 10, not 3.6)."""
+    """Whether a known unit is a level on a logarithmic scale (``2N`` dB, ``C50`` Np, pint's logarithmic
+    units): such a value is converted only to another level (1 Np is 8.686 dB), never scaled into a
+    linear unit (10 dB is a power ratio of 10, not 3.6). Read from pint's unit definitions (the
+    converter of each unit of the expression); a test pins it, since pint has no public call for it."""
     expression = pint_expression(unit)
     if expression is None:
         return False
