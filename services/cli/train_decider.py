@@ -173,10 +173,11 @@ def train_decider_command(
         ontologies = [f for f in corpus_files(views) if f.suffix.lower() in rdf] if views else []
         task = bar.add_task("views", total=len(ontologies))
         view_graphs = []
-        labelled_models: dict[Hashable, list[SchemaGraph]] = {}
+        sides: dict[Hashable, dict[tuple[Path, ...], SchemaGraph]] = {}  # each model once per group
         for pair in labelled:
-            models_of = labelled_models.setdefault(folds[pair.name], [])
-            models_of += [graphs[pair.source], graphs[pair.target]]
+            for files in (pair.source, pair.target):
+                sides.setdefault(folds[pair.name], {})[files] = graphs[files]
+        labelled_models = {group: list(models.values()) for group, models in sides.items()}
         view_groups = []
         for k, path in enumerate(ontologies):
             bar.update(task, description=f"views of {path.name}"[:40])
