@@ -173,11 +173,16 @@ class NodeSourceServer:
         """The certificates in the server's ``rejected/`` folder, by SHA-1 thumbprint."""
         return certificates_in(self.pki / "rejected")
 
-    async def trust(self, certificate: Path, timeout: float = 10.0) -> Path:
+    async def trust(self, certificate: Path, timeout: float = 10.0, *, refused: bool = False) -> Path:
         """:func:`trust_certificate` into this server's PKI, then wait (at most ``timeout`` s) until the
-        server has seen the certificate arrive in trusted/ and leave rejected/."""
+        server has seen the certificate arrive in trusted/ and leave rejected/.
+
+        node-opcua records a refusal after it has answered: it writes the certificate to rejected/ and
+        its folder watcher indexes the file later. A rejection recorded after the trust wins (rejected
+        outranks trusted), and a file removed before the watcher indexed it stays rejected in memory.
+        So when the server refused ``certificate`` (``refused``, or its file is in rejected/ already)
+        this first waits until the server has indexed that refusal."""
         thumbprint = certificate_thumbprint(certificate)
-        was_rejected = thumbprint in self.rejected_certificates()
 
         def seen(store: str, *actions: str) -> Callable[[JsonObject], bool]:
             def matches(event: JsonObject) -> bool:
@@ -191,6 +196,14 @@ class NodeSourceServer:
             return matches
 
         added, removed = seen("trusted", "added", "changed"), seen("rejected", "removed")
+        recorded = seen("rejected", "added", "changed")
+        if refused or thumbprint in self.rejected_certificates():
+            await self._poll(
+                lambda: True if len(self._matching(recorded)) > len(self._matching(removed)) else None,
+                timeout,
+                f"the node-opcua server did not record its refusal of {certificate}",
+            )
+        was_rejected = thumbprint in self.rejected_certificates()
         additions, removals = len(self._matching(added)), len(self._matching(removed))
         target = trust_certificate(certificate, self.pki)
         await self._wait_for_count(added, additions + 1, timeout)

@@ -92,7 +92,8 @@ async def test_asyncua_client_reads_the_strict_node_server_once_its_certificate_
             await refused.disconnect()
         await server.wait_for_rejected(certificate)
 
-        await server.trust(certificate)  # copies it to trusted/certs, removes it from rejected/, waits
+        # copies it to trusted/certs, removes it from rejected/, waits
+        await server.trust(certificate, refused=True)
         assert certificate_thumbprint(certificate) not in server.rejected_certificates()
 
         # a trusted certificate, but no user or the wrong password: the session is refused
@@ -193,7 +194,7 @@ async def test_node_client_is_refused_by_the_strict_node_server_until_trusted(tm
         assert error["statusCode"] == "BadSecurityChecksFailed"
         await server.wait_for_rejected(client_certificate)
 
-        await server.trust(client_certificate)
+        await server.trust(client_certificate, refused=True)
         code, lines, stderr = await read()
         assert code == 0, (lines, stderr)
         reads = events_of(lines, "read")

@@ -125,7 +125,7 @@ async def test_a_secured_node_opcua_machine_through_tolka_proxy_to_a_node_opcua_
         async with tolka_proxy(args, env) as proxy:
             # the machine does not know Tolka yet: one line says which certificate to trust there
             seen = await proxy.said(f"if it does not trust Tolka's certificate yet, trust {tolka.own_cert}")
-            await machine.trust(tolka.own_cert)
+            await machine.trust(tolka.own_cert, refused=True)
             # Tolka does not know the machine yet: refused, copied to rejected/, one line says how
             seen = await proxy.said("refused the unknown server certificate", seen)
             [(rejected, _)] = tolka.certificates(tolka.rejected)
