@@ -463,7 +463,8 @@ def view_examples_of(files: Sequence[Path], model: Path, log: list[str]) -> list
     translated = translated_examples(graphs, groups, options, languages)
     log.append(
         f"decider: {len(out)} synthetic examples, the JSON Schema views of "
-        f"{', '.join(p.name for p in ontologies)} both ways (the held-out GNN's corpus ontologies); "
+        f"{', '.join(p.name for p in ontologies)} both ways and flattened (the held-out GNN's corpus "
+        "ontologies); "
         f"{len(translated)} more, those ontologies rendered in {', '.join(languages) or 'no language'} "
         "(FreeDict read backwards) both ways"
     )

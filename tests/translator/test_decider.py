@@ -199,6 +199,31 @@ def test_an_ontology_seen_as_a_json_schema_keeps_the_truth_many_to_one() -> None
     assert json_name("descriptionOf", random.Random(1), to_many=False) == "description"
 
 
+def test_a_flattened_view_repeats_inherited_properties_in_every_subclass() -> None:
+    """Hand-written schemas often repeat what a definition inherits (WoT's security schemes each list
+    ``description`` and ``proxy``): one ontology property, a member of every subclass of its domain."""
+    import random
+
+    from translator.matching.decider.views import json_schema_view
+
+    onto = SchemaGraph("http://o")
+    for name in ("Scheme", "BasicScheme", "OAuthScheme", "ImplicitOAuth", "Thing"):
+        onto.add_node(Node(f"http://o#{name}", NodeKind.CLASS, name))
+    for sub, sup in (("BasicScheme", "Scheme"), ("OAuthScheme", "Scheme"), ("ImplicitOAuth", "OAuthScheme")):
+        onto.add_edge(f"http://o#{sub}", f"http://o#{sup}", "rdfs:subClassOf")
+    onto.add_node(Node("http://o#proxy", NodeKind.DATATYPE_PROPERTY, "proxy", datatype="xsd:anyURI"))
+    onto.add_edge("http://o#proxy", "http://o#Scheme", "rdfs:domain")
+    onto.add_node(Node("http://o#title", NodeKind.DATATYPE_PROPERTY, "title", datatype="xsd:string"))
+
+    view, truth = json_schema_view(onto, random.Random(0), flatten=True)
+    proxies = sorted(view[v].path for v, o in truth.items() if o == "http://o#proxy")
+    assert proxies == ["/BasicScheme/proxy", "/ImplicitOAuth/proxy", "/OAuthScheme/proxy", "/Scheme/proxy"]
+    assert [view[v].path for v, o in truth.items() if o == "http://o#title"] == ["/title"]  # no domain
+    plain, plain_truth = json_schema_view(onto, random.Random(0))
+    assert [plain[v].path for v, o in plain_truth.items() if o == "http://o#proxy"] == ["/Scheme/proxy"]
+    assert "flattened" in view.name and "flattened" not in plain.name
+
+
 def test_synthetic_examples_share_the_inner_fold_of_their_ontology() -> None:
     """The threshold is chosen on predictions for models the trees never saw: the views and renderings
     of one ontology form one group, the group of a labelled pair of that model when there is one."""

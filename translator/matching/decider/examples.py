@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from translator.alignment.crossval import fold_groups
@@ -154,19 +154,36 @@ def matched_example(
 def view_examples(
     ontology: SchemaGraph, group: Hashable, options: MatchOptions, *, seed: int = 0, embeddings: bool = True
 ) -> list[Example]:
-    """Two training examples from one ontology and its JSON Schema view
-    (:func:`~translator.matching.decider.views.json_schema_view`): view → ontology and ontology → view."""
-    view, truth = json_schema_view(ontology, random.Random(seed))
-    forward, backward = Alignment(view.name, ontology.name), Alignment(ontology.name, view.name)
-    forward.extend(Correspondence(v, o) for v, o in sorted(truth.items()))
-    backward.extend(Correspondence(o, v) for v, o in sorted(truth.items()))
+    """Three training examples from one ontology and its JSON Schema views
+    (:func:`~translator.matching.decider.views.json_schema_view`): view → ontology, ontology → view,
+    and the flattened view → ontology, where many JSON members of one name are one ontology property
+    (the many-to-one the pairs' one-to-one examples never show the trees)."""
+    rng = random.Random(seed)
+    view, truth = json_schema_view(ontology, rng)
+    flat, flat_truth = json_schema_view(ontology, rng, flatten=True)
     name = f"{ontology.name} (JSON Schema view)"
-    return [
-        matched_example(f"{name} → ontology", group, view, ontology, forward, options, embeddings=embeddings),
-        matched_example(
-            f"ontology → {name}", group, ontology, view, backward, options, embeddings=embeddings
-        ),
+    forward, backward = _stated(view, ontology, truth.items()), _stated(ontology, view, _flip(truth))
+    flattened = _stated(flat, ontology, flat_truth.items())
+    made = [
+        (f"{name} → ontology", view, ontology, forward),
+        (f"ontology → {name}", ontology, view, backward),
+        (f"{ontology.name} (flattened JSON Schema view) → ontology", flat, ontology, flattened),
     ]
+    return [
+        matched_example(label, group, source, target, truth_of, options, embeddings=embeddings)
+        for label, source, target, truth_of in made
+    ]
+
+
+def _flip(truth: Mapping[str, str]) -> list[tuple[str, str]]:
+    return [(o, v) for v, o in truth.items()]
+
+
+def _stated(source: SchemaGraph, target: SchemaGraph, pairs: Iterable[tuple[str, str]]) -> Alignment:
+    """The alignment ``source`` → ``target`` of the (source id, target id) ``pairs`` a view's truth states."""
+    out = Alignment(source.name, target.name)
+    out.extend(Correspondence(a, b) for a, b in sorted(pairs))
+    return out
 
 
 def translated_examples(
@@ -202,9 +219,7 @@ def translated_examples(
                 continue
             report(f"{ontology.name} in {lang}")
             view, truth = made
-            forward, backward = Alignment(view.name, ontology.name), Alignment(ontology.name, view.name)
-            forward.extend(Correspondence(v, o) for v, o in sorted(truth.items()))
-            backward.extend(Correspondence(o, v) for v, o in sorted(truth.items()))
+            forward, backward = _stated(view, ontology, truth.items()), _stated(ontology, view, _flip(truth))
             pair = [
                 matched_example(view.name, group, view, ontology, forward, options, embeddings=embeddings),
                 matched_example(

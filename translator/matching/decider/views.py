@@ -10,12 +10,18 @@ properties, the many-to-one the WoT pairs show — named in JSON style: ``hasFor
 ``isSafe`` → ``safe``, ``descriptionOf`` → ``description``; a datatype property is a field, an
 object property an object that refers (``ref``) to its range's definition. The truth maps every
 view node to the ontology entity it renders; nothing of the ontology's ids is kept.
+
+A *flattened* view (``flatten``) follows the other convention of hand-written schemas, where a
+definition repeats what it inherits instead of extending (the security schemes of the WoT TD schema
+each list ``description``, ``proxy``, ``scheme``): a property is a member of its domains and of
+every subclass of them, so one ontology property is many JSON properties of the same name.
 """
 
 from __future__ import annotations
 
 import random
 import re
+from collections.abc import Collection
 
 from translator.graph.classes import relation_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
@@ -44,11 +50,33 @@ def _ranges(graph: SchemaGraph, node_id: str) -> list[str]:
     return sorted(e.target for e in graph.out_edges(node_id) if relation_class(e.relation) == "range")
 
 
-def json_schema_view(ontology: SchemaGraph, rng: random.Random) -> tuple[SchemaGraph, dict[str, str]]:
+def _subclasses(ontology: SchemaGraph, classes: Collection[str]) -> dict[str, set[str]]:
+    """Each class of ``classes`` and its subclasses among them, transitively."""
+    below: dict[str, set[str]] = {}
+    for cid in sorted(classes):
+        for edge in ontology.out_edges(cid):
+            if relation_class(edge.relation) == "is-a" and edge.target in classes:
+                below.setdefault(edge.target, set()).add(cid)
+    out: dict[str, set[str]] = {}
+    for cid in sorted(classes):
+        seen, todo = {cid}, [cid]
+        while todo:
+            for sub in below.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        out[cid] = seen
+    return out
+
+
+def json_schema_view(
+    ontology: SchemaGraph, rng: random.Random, *, flatten: bool = False
+) -> tuple[SchemaGraph, dict[str, str]]:
     """The JSON Schema view of ``ontology``'s own classes and properties, and the truth (view id →
-    ontology id); see the module docstring. Properties without a domain hang under a root object."""
+    ontology id); see the module docstring. Properties without a domain hang under a root object;
+    with ``flatten`` a definition repeats the properties of its superclasses."""
     base = f"urn:tolka:view:{rng.getrandbits(32):08x}#"
-    view = SchemaGraph(f"{ontology.name} as JSON Schema")
+    view = SchemaGraph(f"{ontology.name} as {'flattened ' if flatten else ''}JSON Schema")
     truth: dict[str, str] = {}
     classes = {n.id: n for n in ontology.own_nodes() if n.kind is NodeKind.CLASS and n.name}
     names = {cid: n.name for cid, n in classes.items()}
@@ -64,6 +92,7 @@ def json_schema_view(ontology: SchemaGraph, rng: random.Random) -> tuple[SchemaG
         for edge in ontology.out_edges(cid):
             if relation_class(edge.relation) == "is-a" and edge.target in classes:
                 view.add_edge(f"{base}/{names[cid]}", f"{base}/{names[edge.target]}", "extends")
+    inherited = _subclasses(ontology, classes) if flatten else {}
     properties = [
         n
         for n in ontology.own_nodes()
@@ -72,7 +101,10 @@ def json_schema_view(ontology: SchemaGraph, rng: random.Random) -> tuple[SchemaG
     for prop in sorted(properties, key=lambda n: n.id):
         relation = prop.kind is NodeKind.OBJECT_PROPERTY
         member = json_name(prop.name, rng, to_many=relation)
-        owners: list[str | None] = [d for d in _domains(ontology, prop.id) if d in classes] or [None]
+        domains = [d for d in _domains(ontology, prop.id) if d in classes]
+        if flatten:
+            domains = sorted({c for d in domains for c in inherited[d]})
+        owners: list[str | None] = list(domains) or [None]
         targets = [r for r in _ranges(ontology, prop.id) if r in classes]
         for owner in owners:
             parent = f"{base}/{names[owner]}" if owner else root
