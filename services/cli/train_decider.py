@@ -88,9 +88,9 @@ def train_decider_command(
     groups. `--views` adds synthetic pairs: each ontology against the JSON Schema a developer would
     write for it (classes as definitions, a property as a member of every class of its domain, JSON
     names), both ways; its flattened JSON Schema (a definition repeats what it inherits: one property,
-    many members of one name) against it; and each ontology labelled in another language (`--languages`) against itself,
-    both ways, so that the decider learns how dictionary renderings of foreign labels meet English
-    names. `make decider` rebuilds the decider Tolka ships this way.
+    many members of one name) against it; and each ontology labelled in another language
+    (`--languages`) against itself, both ways, so that the decider learns how dictionary renderings
+    of foreign labels meet English names. `make decider` rebuilds the decider Tolka ships this way.
 
     Examples:
 

@@ -221,7 +221,8 @@ def test_a_flattened_view_repeats_inherited_properties_in_every_subclass() -> No
     assert [view[v].path for v, o in truth.items() if o == "http://o#title"] == ["/title"]  # no domain
     plain, plain_truth = json_schema_view(onto, random.Random(0))
     assert [plain[v].path for v, o in plain_truth.items() if o == "http://o#proxy"] == ["/Scheme/proxy"]
-    assert "flattened" in view.name and "flattened" not in plain.name
+    assert "flattened" in view.name
+    assert "flattened" not in plain.name
 
 
 def test_synthetic_examples_share_the_inner_fold_of_their_ontology() -> None:
