@@ -132,6 +132,33 @@ def test_seeds_are_kept_and_rejections_respected() -> None:
     assert ("a#Temp", "b#Temperature") not in pairs
 
 
+def test_the_decider_reads_an_accepted_seed_as_found_and_keeps_it() -> None:
+    """Under the decider an accepted seed is matched but not pinned into the evidence its features
+    read: pinned to 1, it outranked every namesake in its column, and a JSON Schema that repeats
+    ``proxy`` in every security scheme lost the other members to the one an engineer accepted."""
+    from translator.matching.matcher import gather_evidence
+
+    a = _graph("a", [("Proxy", NodeKind.VARIABLE, "String"), ("ProxyUri", NodeKind.VARIABLE, "String")])
+    b = _graph("b", [("ProxyAddress", NodeKind.VARIABLE, "String"), ("Level", NodeKind.VARIABLE, "Double")])
+    seeds = Alignment("a", "b")
+    seeds.add(Correspondence("a#Proxy", "b#ProxyAddress", status=Status.ACCEPTED))
+    seeds.add(Correspondence("a#ProxyUri", "b#ProxyAddress", status=Status.REJECTED))
+
+    def lexical(method: str, given: Alignment | None) -> dict[tuple[str, str], float]:
+        ev = gather_evidence(a, b, MatchOptions(method=method), seeds=given)
+        m = ev.lexical.tocoo()
+        src, tgt = ev.candidates.source, ev.candidates.target
+        return {(src[i].id, tgt[j].id): float(v) for i, j, v in zip(m.row, m.col, m.data, strict=True)}
+
+    found, decider, plain = lexical("lexical", seeds), lexical("decider", seeds), lexical("decider", None)
+    assert found[("a#Proxy", "b#ProxyAddress")] == 1.0  # pinned where the score is the decision
+    assert decider[("a#Proxy", "b#ProxyAddress")] == plain[("a#Proxy", "b#ProxyAddress")] < 1.0
+    assert ("a#ProxyUri", "b#ProxyAddress") not in decider  # a rejection still removes the pair
+    kept = {(c.subject_id, c.object_id): c for c in match(a, b, MatchOptions(method="decider"), seeds=seeds)}
+    assert kept[("a#Proxy", "b#ProxyAddress")].status is Status.ACCEPTED
+    assert ("a#ProxyUri", "b#ProxyAddress") not in kept
+
+
 def test_top_k_ranks_candidates() -> None:
     a = _graph("a", [("PumpSpeed", NodeKind.VARIABLE, "Double")])
     b = _graph(

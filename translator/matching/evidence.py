@@ -65,8 +65,9 @@ def pin(
 @dataclass(frozen=True)
 class Evidence:
     """What a match decides on, gathered once (:func:`~translator.matching.matcher.gather_evidence`):
-    the candidate pairs and their lexical scores (seeds pinned), the GNN's view of them when the
-    method uses it, and the seeds.
+    the candidate pairs and their lexical scores (seeds pinned, except an accepted seed's under the
+    decider, whose features read the scores as found), the GNN's view of them when the method uses
+    it, and the seeds.
 
     Settings that only weigh this evidence (``structure``, ``gnn_weight``, ``gnn_nudge``, the GNN
     confidences) and those that only cut it (``threshold``, ``top_k``, ``extraction``) are applied

@@ -123,7 +123,11 @@ def gather_evidence(
         source, target, block=options.block, wordnet=wordnet, rules=options.rules, translate=translate
     )
     accepted, rejected = seed_pairs(seeds, cands.source, cands.target)
-    lexical = pin(cands.matrix(), accepted, rejected)
+    # the decider reads its features from the evidence as found: an accepted seed's lexical score
+    # pinned to 1 would make every other entity of its row and column look outranked, so the other
+    # JSON members that repeat a seed's name (many-to-one) lost to it; the decider's scores and the
+    # assignment take the seeds as matched (combine, decide)
+    lexical = pin(cands.matrix(), {} if method == "decider" else accepted, rejected)
     learned = None
     if method == "decider" and options.decider is None:
         from translator.matching.decider.model import default_decider_path
