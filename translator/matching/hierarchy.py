@@ -24,14 +24,14 @@ from collections.abc import Mapping
 
 from translator.graph.model import SchemaGraph
 
-__all__ = ["DISJOINT", "EQUIVALENT", "SUBCLASS", "ClassHierarchy"]
+__all__ = ["DISJOINT", "EQUIVALENT", "SUBCLASS", "ClassHierarchy", "closure"]
 
 SUBCLASS = "rdfs:subClassOf"
 EQUIVALENT = "owl:equivalentClass"
 DISJOINT = "owl:disjointWith"
 
 
-def _closure(start: str, links: Mapping[str, set[str]]) -> frozenset[str]:
+def closure(start: str, links: Mapping[str, set[str]]) -> frozenset[str]:
     """``start`` and everything reachable from it through ``links``."""
     seen, todo = {start}, [start]
     while todo:
@@ -81,14 +81,14 @@ class ClassHierarchy:
         """The class and all its super-classes."""
         found = self._ancestors.get(node)
         if found is None:
-            found = self._ancestors[node] = _closure(node, self.parents)
+            found = self._ancestors[node] = closure(node, self.parents)
         return found
 
     def descendants(self, node: str) -> frozenset[str]:
         """The class and all its sub-classes."""
         found = self._descendants.get(node)
         if found is None:
-            found = self._descendants[node] = _closure(node, self.children)
+            found = self._descendants[node] = closure(node, self.children)
         return found
 
     def related(self, a: str, b: str) -> bool:

@@ -25,6 +25,7 @@ from collections.abc import Collection
 
 from translator.graph.classes import relation_class
 from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.hierarchy import closure
 
 __all__ = ["json_name", "json_schema_view"]
 
@@ -50,23 +51,14 @@ def _ranges(graph: SchemaGraph, node_id: str) -> list[str]:
     return sorted(e.target for e in graph.out_edges(node_id) if relation_class(e.relation) == "range")
 
 
-def _subclasses(ontology: SchemaGraph, classes: Collection[str]) -> dict[str, set[str]]:
+def _subclasses(ontology: SchemaGraph, classes: Collection[str]) -> dict[str, frozenset[str]]:
     """Each class of ``classes`` and its subclasses among them, transitively."""
     below: dict[str, set[str]] = {}
     for cid in sorted(classes):
         for edge in ontology.out_edges(cid):
             if relation_class(edge.relation) == "is-a" and edge.target in classes:
                 below.setdefault(edge.target, set()).add(cid)
-    out: dict[str, set[str]] = {}
-    for cid in sorted(classes):
-        seen, todo = {cid}, [cid]
-        while todo:
-            for sub in below.get(todo.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    todo.append(sub)
-        out[cid] = seen
-    return out
+    return {cid: closure(cid, below) for cid in classes}
 
 
 def json_schema_view(
