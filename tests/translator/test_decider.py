@@ -258,3 +258,33 @@ def test_the_hard_rules_hold_whatever_the_trees_say() -> None:
     rows[3, FEATURES.index("datatype_factor")] = 0.0  # a boolean against a number
     assert allowed.min() > 0
     assert decider.probability(rows).tolist() == [allowed[0], 0.0, 0.0, 0.0]
+
+
+def test_more_evidence_for_a_pair_never_lowers_its_probability() -> None:
+    from dataclasses import replace
+
+    words = ["Author", "Paper", "Review", "Conference", "Person", "Chair", "Topic", "Session", "Track"]
+    rng = np.random.default_rng(0)
+    dice, lexical = FEATURES.index("dice"), FEATURES.index("lexical")
+    examples = []
+    for k in range(4):
+        example = _example(f"m{k}", words[k:], [w.lower() + "s" for w in words[k:]], [])
+        matrix = example.features.matrix.copy()
+        matrix[:, dice] = rng.random(len(matrix))
+        # labels that read the evidence upside down: the less alike, the likelier (a family's quirk)
+        labels = (matrix[:, dice] < 0.5).astype(np.int64)
+        examples.append(
+            replace(
+                example,
+                features=replace(example.features, matrix=matrix),
+                labels=labels,
+                reference_size=int(labels.sum()),
+            )
+        )
+    decider = fit_decider(examples, features=["dice", "lexical", "same_kind"])
+    assert decider.training["monotone"] == {"dice": 1, "lexical": 1}
+    rows = np.repeat(examples[0].features.matrix[:1], 11, axis=0)
+    rows[:, dice] = np.linspace(0.0, 1.0, 11)
+    rows[:, lexical] = 0.5
+    probability = decider.probability(rows)
+    assert np.all(np.diff(probability) >= 0)

@@ -47,10 +47,12 @@ __all__ = [
     "EMBEDDING_FEATURES",
     "FEATURES",
     "GROUP_NAMES",
+    "MORE_IS_MORE",
     "PairFeatures",
     "candidate_pattern",
     "impossible",
     "masked_probability",
+    "monotone",
     "pair_features",
 ]
 
@@ -92,6 +94,36 @@ costs about 1 ms a name), zero otherwise."""
 DEFAULT_FEATURES = tuple(f for f in FEATURES if f not in EMBEDDING_FEATURES)
 """What ``tolka train-decider`` reads unless ``--embeddings``: out of fold, the embedding features
 lowered micro F1 over the 30 labelled pairs (0.785 against 0.794, benchmarks/RESULTS.md)."""
+
+
+MORE_IS_MORE = frozenset(
+    {
+        *_SCORES,
+        "gnn_probability",
+        *(f"{s}_{k}" for s in _SCORES for k in ("row_best", "col_best", "row_margin", "col_margin")),
+        "same_name",
+        "dice",
+        "trigram_jaccard",
+        "kind_factor",
+        "datatype_factor",
+        "unit_compatible",
+        "neighbour_agreement",
+        "parent_agreement",
+        "child_agreement",
+    }
+)
+"""Features that are evidence *for* a pair: all else equal, a higher value never makes the pair less
+likely (more alike names, a better score, a clearer lead over its rivals, more agreeing neighbours).
+The trees are held to that (:func:`monotone`), so what they learn on some families cannot turn
+evidence upside down on another: trained without the ``mse`` pairs, they had read a name match
+(token Dice 1 against 0) as evidence *against* ``AmountOfSubstance`` ↔ ``AmountOfSubstance``."""
+
+
+def monotone(features: Sequence[str]) -> list[int]:
+    """The trees' monotonic constraint of each of ``features``: +1 for :data:`MORE_IS_MORE`, −1 for
+    ``unit_incompatible`` (units of different quantities), 0 (free) for the rest: kinds, counts and
+    what kind of models are matched, whose meaning depends on the rest."""
+    return [1 if f in MORE_IS_MORE else -1 if f == "unit_incompatible" else 0 for f in features]
 
 
 STRONG = 0.75

@@ -4,7 +4,8 @@ Every labelled pair gives an :class:`Example`: the feature rows of its candidate
 (:mod:`translator.matching.decider.features`) and a label for each — 1 when the reference holds the
 pair, 0 when it does not, and -1 (left out) when a partial reference says nothing about either
 entity. Gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``, a fixed recipe:
-:data:`RECIPE`) learn the probability of a correspondence. The threshold is chosen out of fold
+:data:`RECIPE`) learn the probability of a correspondence, never falling as evidence for the pair
+rises (:func:`~translator.matching.decider.features.monotone`). The threshold is chosen out of fold
 *within the training pairs*: the pairs are split into groups (pairs sharing a model share one), the
 trees are fitted without each group and predict it, and the threshold with the best micro F1 of
 those predictions (of the examples that calibrate, :attr:`Example.calibrates`) — after the
@@ -24,7 +25,7 @@ from scipy import sparse
 from translator.alignment.model import Alignment
 from translator.errors import TolkaError
 from translator.matching.decider.assign import assign
-from translator.matching.decider.features import FEATURES, PairFeatures, masked_probability
+from translator.matching.decider.features import FEATURES, PairFeatures, masked_probability, monotone
 from translator.matching.decider.model import Decider
 from translator.matching.decider.trees import TreeEnsemble, from_sklearn
 from translator.matching.entities import EntityText
@@ -127,7 +128,9 @@ def _fit(examples: Sequence[Example], columns: np.ndarray, seed: int) -> TreeEns
     y = np.concatenate([e.labels[e.labels >= 0] for e in examples])
     if len(set(y.tolist())) < 2:
         raise TolkaError("the decider needs true and false candidate pairs to learn from")
-    model = HistGradientBoostingClassifier(**RECIPE, random_state=seed).fit(x, y)
+    model = HistGradientBoostingClassifier(
+        **RECIPE, monotonic_cst=monotone([FEATURES[c] for c in columns]), random_state=seed
+    ).fit(x, y)
     return from_sklearn(model)
 
 
@@ -181,6 +184,7 @@ def fit_decider(
         "candidates": int(sum(len(e.labels) for e in examples)),
         "true_candidates": int(sum(int((e.labels == 1).sum()) for e in examples)),
         "recipe": RECIPE,
+        "monotone": {f: c for f, c in zip(features, monotone(features), strict=True) if c},
         "seed": seed,
         "threshold": {"value": threshold, "how": how, "micro_f1": round(scored[threshold], 4)},
     }
