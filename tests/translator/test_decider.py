@@ -288,3 +288,39 @@ def test_more_evidence_for_a_pair_never_lowers_its_probability() -> None:
     rows[:, lexical] = 0.5
     probability = decider.probability(rows)
     assert np.all(np.diff(probability) >= 0)
+
+
+def test_an_accepted_seed_is_context_for_its_neighbours_but_not_a_score_of_its_own() -> None:
+    from translator.alignment.model import Status
+
+    def graph(name: str, parent: str) -> SchemaGraph:
+        g = SchemaGraph(name)
+        g.add_node(Node(f"{name}#{parent}", NodeKind.CLASS, parent))
+        for child in ("Name", "Email"):
+            g.add_node(Node(f"{name}#{child}", NodeKind.DATATYPE_PROPERTY, child))
+            g.add_edge(f"{name}#{child}", f"{name}#{parent}", "rdfs:domain")
+        return g
+
+    a, b = graph("http://a", "Person"), graph("http://b", "Mensch")  # names no rule relates
+    seeds = Alignment("a", "b")
+    seeds.add(Correspondence("http://a#Person", "http://b#Mensch", status=Status.ACCEPTED))
+
+    def row(given: Alignment | None, pair: tuple[str, str]) -> np.ndarray:
+        ev = gather_evidence(a, b, MatchOptions(method="decider", synonyms=False), seeds=given)
+        features = pair_features(ev, combine(ev, MatchOptions(), method="structural").matrix)
+        src, tgt = ev.candidates.source, ev.candidates.target
+        for k, (i, j) in enumerate(zip(features.rows, features.cols, strict=True)):
+            if (src[i].id, tgt[j].id) == pair:
+                return features.matrix[k]
+        raise AssertionError(f"{pair} is no candidate")
+
+    name = ("http://a#Name", "http://b#Name")
+    agreement = FEATURES.index("neighbour_agreement")
+    assert row(None, name)[agreement] == 0.0  # Person and Mensch: strangers by name
+    assert row(seeds, name)[agreement] == 1.0  # an engineer said they are one thing
+    seeded, plain = (
+        row(seeds, ("http://a#Person", "http://b#Mensch")),
+        row(None, ("http://a#Person", "http://b#Mensch")),
+    )
+    lexical = FEATURES.index("lexical")
+    assert seeded[lexical] == plain[lexical] < 0.75  # the seed's own evidence reads as found

@@ -14,7 +14,8 @@ every source node (:func:`candidate_pattern`). For each pair (a, b) the row hold
 - kinds, datatypes and units: same kind, the kind groups of both sides, the datatype factor, unit
   compatibility;
 - context: the share of each side's neighbours (parents, children, types, domains, ranges) that
-  have a strong lexical candidate among the other side's neighbours, parents apart;
+  have a strong lexical candidate — or a reviewer's accepted pair (a seed) — among the other side's
+  neighbours, parents apart;
 - the kind of models: both ontologies, one of them, none;
 - whether either side's names came through a dictionary (a label in another language rendered in
   English, :attr:`~translator.matching.entities.EntityText.translated`): word-by-word renderings
@@ -264,6 +265,20 @@ def _agreement(
     return np.where(smaller > 0, np.minimum(count / np.maximum(smaller, 1), 1.0), 0.0)
 
 
+def _settled(evidence: Evidence) -> sparse.csr_matrix:
+    """The pairs that count as matched context (a 0/1 matrix): the strong lexical candidates and the
+    accepted seeds, less the rejected ones. A seed is context only: the lexical score and the rival
+    standings read the names as found, so a seed does not outrank its namesakes."""
+    settled = sparse.lil_matrix(evidence.lexical >= STRONG, dtype=np.float64)
+    for i, j in evidence.accepted:
+        settled[i, j] = 1.0
+    for i, j in evidence.rejected:
+        settled[i, j] = 0.0
+    out = settled.tocsr()
+    out.eliminate_zeros()
+    return out
+
+
 def _groups(entities: Sequence[EntityText]) -> np.ndarray:
     onehot = np.zeros((len(entities), len(GROUP_NAMES)))
     for i, e in enumerate(entities):
@@ -315,7 +330,7 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
     columns += [same, overlap, jaccard, _name_counts(left)[rows], _name_counts(right)[cols], kinds, kfactor]
     columns += list(_groups(left)[rows].T) + list(_groups(right)[cols].T)
     columns += [dfactor, unit_ok, unit_bad]
-    strong = sparse.csr_matrix(evidence.lexical >= STRONG).astype(np.float64)
+    strong = _settled(evidence)
     near_l, near_r = _adjacency(evidence.source, left), _adjacency(evidence.target, right)
     for relation in ("any", "parent", "child"):
         columns.append(_agreement(near_l[relation], near_r[relation], strong, rows, cols))
