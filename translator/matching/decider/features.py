@@ -269,7 +269,10 @@ def _settled(evidence: Evidence) -> sparse.csr_matrix:
     """The pairs that count as matched context (a 0/1 matrix): the strong lexical candidates and the
     accepted seeds, less the rejected ones. A seed is context only: the lexical score and the rival
     standings read the names as found, so a seed does not outrank its namesakes."""
-    settled = sparse.lil_matrix(evidence.lexical >= STRONG, dtype=np.float64)
+    strong = sparse.csr_matrix(evidence.lexical >= STRONG, dtype=np.float64)
+    if not evidence.accepted and not evidence.rejected:
+        return strong
+    settled = strong.tolil()
     for i, j in evidence.accepted:
         settled[i, j] = 1.0
     for i, j in evidence.rejected:
