@@ -267,19 +267,16 @@ def _agreement(
 
 def _settled(evidence: Evidence) -> sparse.csr_matrix:
     """The pairs that count as matched context (a 0/1 matrix): the strong lexical candidates and the
-    accepted seeds, less the rejected ones. A seed is context only: the lexical score and the rival
-    standings read the names as found, so a seed does not outrank its namesakes."""
+    accepted seeds (a rejected pair is out of the lexical matrix already:
+    :func:`~translator.matching.matcher.gather_evidence` pins rejections for every method). A seed
+    is context only: the lexical score and the rival standings read the names as found, so a seed
+    does not outrank its namesakes."""
     strong = sparse.csr_matrix(evidence.lexical >= STRONG, dtype=np.float64)
-    if not evidence.accepted and not evidence.rejected:
+    if not evidence.accepted:
         return strong
-    settled = strong.tolil()
-    for i, j in evidence.accepted:
-        settled[i, j] = 1.0
-    for i, j in evidence.rejected:
-        settled[i, j] = 0.0
-    out = settled.tocsr()
-    out.eliminate_zeros()
-    return out
+    rows, cols = zip(*evidence.accepted, strict=True)
+    seeds = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=strong.shape)
+    return sparse.csr_matrix(strong.maximum(seeds))
 
 
 def _groups(entities: Sequence[EntityText]) -> np.ndarray:
