@@ -207,7 +207,10 @@ def test_reviewing_in_the_browser(browser: Browser, server: str, tmp_path: Path)
     after = preview_without(page, rule["target"])
     assert preview_of(page)[0] > version
     assert pointer(after, "/Skid_01/PLC/AnalogInputs/SC_107") == pytest.approx(25.0)
-    assert page.locator(f'#links path[data-cid="{dropped["id"]}"].rejected').count() == 1
+    # the links are redrawn on the next animation frame, so wait for it rather than read it at once
+    page.wait_for_selector(
+        f'#links path[data-cid="{dropped["id"]}"].rejected', state="attached", timeout=5_000
+    )
 
     # retarget another one through the search box over the target model
     moved = next(
@@ -246,7 +249,7 @@ def test_reviewing_in_the_browser(browser: Browser, server: str, tmp_path: Path)
     # the filters hide what they should
     page.uncheck('input[name="status"][value="rejected"]')
     assert page.locator(f'#correspondences li[data-cid="{dropped["id"]}"]').count() == 0
-    assert page.locator(f'#links path[data-cid="{dropped["id"]}"]').count() == 0
+    page.wait_for_selector(f'#links path[data-cid="{dropped["id"]}"]', state="detached", timeout=5_000)
     page.check('input[name="status"][value="rejected"]')
     page.uncheck("#show-metadata")
 
