@@ -147,6 +147,16 @@ def test_features_are_named_columns_of_the_candidates() -> None:
     assert matrix[:, FEATURES.index("has_gnn")].max() == 0.0  # gathered without the GNN
 
 
+def test_pair_overlap_tells_versions_from_models_that_share_a_few_names() -> None:
+    # Thing is matchable on both sides: 4 entities a side, 3 of them named alike in the version pair
+    version = _example("v", ["Author", "Paper", "Review"], ["Author", "Paper", "Review"], [])
+    distant = _example("d", ["Author", "Paper", "Review"], ["Writer", "Article", "Review"], [])
+    overlap = FEATURES.index("pair_overlap")
+    for example, share in ((version, 4 / 4), (distant, 2 / 4)):
+        column = example.features.matrix[:, overlap]
+        assert column.min() == column.max() == pytest.approx(share)  # one value for the whole pair
+
+
 def test_the_decider_learns_from_labelled_pairs_and_chooses_its_threshold_out_of_fold() -> None:
     words = ["Author", "Paper", "Review", "Conference", "Person", "Chair", "Topic", "Session"]
     examples = [

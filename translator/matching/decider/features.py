@@ -19,7 +19,11 @@ every source node (:func:`candidate_pattern`). For each pair (a, b) the row hold
 - the kind of models: both ontologies, one of them, none;
 - whether either side's names came through a dictionary (a label in another language rendered in
   English, :attr:`~translator.matching.entities.EntityText.translated`): word-by-word renderings
-  meet their partners with lower scores than English names do.
+  meet their partners with lower scores than English names do;
+- how much of the two models correspond, estimated from the names alone (:func:`pair_overlap`):
+  the same for every row of a pair. Two versions of one model correspond almost entity by entity,
+  two independent ontologies of one domain in a tenth of their entities; where little corresponds,
+  a pair that is only the best one left of its row is less likely a correspondence.
 
 Every feature is computed from the two models and the evidence alone, never from a reference, so
 the same row is computed when matching and when training.
@@ -55,6 +59,7 @@ __all__ = [
     "masked_probability",
     "monotone",
     "pair_features",
+    "pair_overlap",
 ]
 
 GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type", "instance", "other")
@@ -87,6 +92,7 @@ FEATURES: tuple[str, ...] = (
     "both_ontologies",
     "one_ontology",
     "translated",
+    "pair_overlap",
 )
 """Names of the columns of :attr:`PairFeatures.matrix`, in order."""
 EMBEDDING_FEATURES = tuple(f for f in FEATURES if f.startswith("embedding"))
@@ -129,6 +135,8 @@ def monotone(features: Sequence[str]) -> list[int]:
 
 STRONG = 0.75
 """Lexical score from which a neighbour pair counts as agreeing context."""
+ALIKE = 0.9
+"""Lexical score from which two names count as the same name for :func:`pair_overlap`."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,17 @@ def _settled(evidence: Evidence) -> sparse.csr_matrix:
     return sparse.csr_matrix(strong.maximum(seeds))
 
 
+def pair_overlap(lexical: np.ndarray, rows: np.ndarray, cols: np.ndarray, sizes: tuple[int, int]) -> float:
+    """The share of the smaller model's entities that meet a near-identical name on the other side
+    (``lexical`` ≥ :data:`ALIKE`, at (``rows``, ``cols``); ``sizes``: both sides' entity counts),
+    counted on the side where fewer do: an estimate, from names alone, of how much of the two models
+    corresponds. Versions of one model read near 1, a model and its JSON Schema view about 0.5, two
+    independent ontologies of one domain about 0.1."""
+    alike = lexical >= ALIKE
+    met = min(len(np.unique(rows[alike])), len(np.unique(cols[alike])))
+    return met / max(1, min(sizes))
+
+
 def _groups(entities: Sequence[EntityText]) -> np.ndarray:
     onehot = np.zeros((len(entities), len(GROUP_NAMES)))
     for i, e in enumerate(entities):
@@ -341,5 +360,6 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
         | np.asarray([e.translated for e in right], bool)[cols]
     )
     columns.append(translated.astype(np.float64))
+    columns.append(np.full(n, pair_overlap(scores["lexical"], rows, cols, (len(left), len(right)))))
     matrix = np.column_stack(columns).astype(np.float32) if n else np.zeros((0, len(FEATURES)), np.float32)
     return PairFeatures(rows, cols, matrix)
