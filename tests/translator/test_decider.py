@@ -157,6 +157,22 @@ def test_pair_overlap_tells_versions_from_models_that_share_a_few_names() -> Non
         assert column.min() == column.max() == pytest.approx(share)  # one value for the whole pair
 
 
+def test_a_rejection_does_not_change_how_much_of_the_models_corresponds() -> None:
+    from translator.alignment.model import Status
+
+    a = _graph("http://a", ["Author", "Paper", "Review"])
+    b = _graph("http://b", ["Author", "Paper", "Review"])
+    seeds = Alignment("a", "b")
+    seeds.add(Correspondence("http://a#Paper", "http://b#Paper", status=Status.REJECTED))
+    overlap = FEATURES.index("pair_overlap")
+    for given in (None, seeds):
+        ev = gather_evidence(a, b, MatchOptions(method="decider", synonyms=False), seeds=given)
+        features = pair_features(ev, combine(ev, MatchOptions(), method="structural").matrix)
+        assert features.matrix[:, overlap].max() == pytest.approx(1.0)  # the names are as alike as before
+        pairs = {(ev.candidates.source[i].label, ev.candidates.target[j].label) for i, j in ev.rejected}
+        assert pairs == ({("Paper", "Paper")} if given else set())
+
+
 def test_the_decider_learns_from_labelled_pairs_and_chooses_its_threshold_out_of_fold() -> None:
     words = ["Author", "Paper", "Review", "Conference", "Person", "Chair", "Topic", "Session"]
     examples = [
