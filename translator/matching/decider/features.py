@@ -293,9 +293,8 @@ def pair_overlap(lexical: np.ndarray, rows: np.ndarray, cols: np.ndarray, sizes:
     counted on the side where fewer do: an estimate, from names alone, of how much of the two models
     corresponds. Versions of one model read near 1, a model and its JSON Schema view about 0.5, two
     independent ontologies of one domain about 0.1. Read from the lexical candidates as scored, so a
-    reviewer's rejections do not move it: with rejections taken out first, rejecting 10 % of the
-    wrong proposals had moved every pair of a model to another side of the trees' splits (across
-    standards −0.048 on the rest, benchmarks/seeds.py)."""
+    reviewer's rejections do not move it: it describes the two models, and one value moves every
+    row of the pair across the trees' splits at once."""
     alike = lexical >= ALIKE
     met = min(len(np.unique(rows[alike])), len(np.unique(cols[alike])))
     return met / max(1, min(sizes))
