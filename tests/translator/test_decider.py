@@ -148,7 +148,7 @@ def test_features_are_named_columns_of_the_candidates() -> None:
 
 
 def test_pair_overlap_tells_versions_from_models_that_share_a_few_names() -> None:
-    # Thing is matchable on both sides: 4 entities a side, 3 of them named alike in the version pair
+    # 4 entities a side (Thing and three): all named alike in the version pair, two (Thing, Review) in the other
     version = _example("v", ["Author", "Paper", "Review"], ["Author", "Paper", "Review"], [])
     distant = _example("d", ["Author", "Paper", "Review"], ["Writer", "Article", "Review"], [])
     overlap = FEATURES.index("pair_overlap")
