@@ -70,11 +70,9 @@ def fine_tune(
         tuned.encoder.train()
         for _ in range(steps):
             optimizer.zero_grad()
-            loss = torch.zeros(())
-            if len(accepted):
-                loss = loss + pair_loss(
-                    tuned.encoder, data, consensus=tuned.consensus, temperature=model.config.temperature
-                )
+            loss = pair_loss(
+                tuned.encoder, data, consensus=tuned.consensus, temperature=model.config.temperature
+            )
             if len(rejected):
                 left, right = tuned.encoder(a)[a_rej], tuned.encoder(b)[b_rej]
                 loss = loss + torch.relu((left * right).sum(dim=1) - margin).mean()
