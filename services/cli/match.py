@@ -121,8 +121,10 @@ def match_command(
         typer.Option(
             "--metadata",
             help="Propose standard properties that describe their parent (EngineeringUnits, EURange, "
-            "InputArguments, ...) on their own. By default each follows its parent's correspondence to "
-            "the same-named property of the parent's counterpart.",
+            "InputArguments, ...) on their own, and match an ontology's metadata annotation properties "
+            "(dc:creator, dcterms:license, skos:definition). By default each standard property follows "
+            "its parent's correspondence to the same-named property of the parent's counterpart, and "
+            "the metadata annotations are left out.",
         ),
     ] = False,
     max_size: MaxSizeOption = DEFAULT_MAX_SIZE,

@@ -1,6 +1,9 @@
-"""Standard properties (EngineeringUnits, EURange, ...) are context: they follow their parent's pair."""
+"""Standard properties (EngineeringUnits, EURange, ...) are context: they follow their parent's pair;
+an ontology's metadata annotations (dc:creator, dcterms:license) are no entities of the match."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from translator.alignment.model import Justification
 from translator.graph.model import Node, NodeKind, SchemaGraph
@@ -49,3 +52,39 @@ def test_asked_for_standard_properties_are_matched_on_their_own() -> None:
     assert any(
         c.subject_id.endswith("Vibration.EURange") and c.object_id.endswith("Humidity.EURange") for c in alone
     )
+
+
+def _ontology(path: Path, namespace: str, classes: list[str]) -> Path:
+    """A Turtle ontology with ``classes`` that declares and uses Dublin Core and DCMI annotations."""
+    lines = [
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+        "@prefix dc: <http://purl.org/dc/elements/1.1/> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        f"@prefix ann: <{namespace}> .",
+        "dc:creator a owl:AnnotationProperty .",
+        "dcterms:license a owl:AnnotationProperty .",
+        "ann:editorNote a owl:AnnotationProperty .",
+        f'<{namespace}> a owl:Ontology ; dc:creator "W3C" ; dcterms:license <https://example.org/licence> .',
+    ]
+    lines += [f'ann:{c} a owl:Class ; dc:creator "W3C" ; ann:editorNote "checked" .' for c in classes]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_ontologys_metadata_annotations_are_matched_only_when_asked(tmp_path: Path) -> None:
+    from adapters import load_paths
+
+    old = load_paths([_ontology(tmp_path / "old.ttl", "http://example.org/old#", ["Sensor", "Platform"])])
+    new = load_paths([_ontology(tmp_path / "new.ttl", "http://example.org/new#", ["Sensor", "Platform"])])
+    found = {c.pair for c in match(old, new, MatchOptions(method="lexical"))}
+    assert found == {
+        ("http://example.org/old#Sensor", "http://example.org/new#Sensor"),
+        ("http://example.org/old#Platform", "http://example.org/new#Platform"),
+        # an annotation property of the ontology's own is content like any other
+        ("http://example.org/old#editorNote", "http://example.org/new#editorNote"),
+    }
+    asked = {c.pair for c in match(old, new, MatchOptions(method="lexical", metadata=True))}
+    assert asked == found | {
+        ("http://purl.org/dc/elements/1.1/creator", "http://purl.org/dc/elements/1.1/creator"),
+        ("http://purl.org/dc/terms/license", "http://purl.org/dc/terms/license"),
+    }

@@ -1,6 +1,8 @@
 """The lexical matcher: candidate pairs by name, label and synonym similarity.
 
-Each own node of a graph gets its name variants (name, label, labels in every locale, synonyms),
+Each own node of a graph — but the annotation properties of the standard metadata vocabularies
+(``dc:creator``, :func:`~translator.matching.metadata.is_vocabulary_annotation`) unless asked — gets
+its name variants (name, label, labels in every locale, synonyms),
 normalised by :mod:`translator.graph.names` (:mod:`translator.matching.entities`). Candidates are
 blocked with a character 3-gram TF-IDF index, so memory grows with n·block, never n·m
 (:mod:`translator.matching.blocking`). Each candidate pair is then scored by the best of exact
@@ -18,10 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from translator.graph.model import SchemaGraph
+from translator.graph.model import Node, SchemaGraph
 from translator.matching.blocking import blocked_pairs
 from translator.matching.entities import EntityText, Translate, entity_texts
 from translator.matching.lexical_rules import RULES, pair_level_boosts
+from translator.matching.metadata import is_vocabulary_annotation
 from translator.matching.similarity import score_pairs
 from translator.matching.text.wordnet import WordNet
 
@@ -47,6 +50,10 @@ class Candidates:
         )
 
 
+def _matchable(graph: SchemaGraph, metadata: bool) -> list[Node]:
+    return [n for n in graph.own_nodes() if metadata or not is_vocabulary_annotation(n)]
+
+
 def lexical_candidates(
     source: SchemaGraph,
     target: SchemaGraph,
@@ -56,6 +63,7 @@ def lexical_candidates(
     wordnet: WordNet | None = None,
     rules: Collection[str] = RULES,
     translate: Translate | None = None,
+    metadata: bool = False,
 ) -> Candidates:
     """Score the blocked candidate pairs between the own nodes of two graphs.
 
@@ -70,12 +78,16 @@ def lexical_candidates(
         rules: the set-level rules that are on (:data:`RULES`; all by default).
         translate: English renderings of labels in other languages
             (:class:`translator.matching.text.translation.LabelTranslations`); None: none.
+        metadata: match the annotation properties of the standard metadata vocabularies too
+            (``dc:creator``, ``dcterms:license``:
+            :func:`~translator.matching.metadata.is_vocabulary_annotation`); by default they are no
+            entities of either side.
     """
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown lexical rules {sorted(unknown)}; known: {', '.join(RULES)}")
-    left = entity_texts(source.own_nodes(), translate)
-    right = entity_texts(target.own_nodes(), translate)
+    left = entity_texts(_matchable(source, metadata), translate)
+    right = entity_texts(_matchable(target, metadata), translate)
     if not left or not right:
         empty = np.empty(0, dtype=np.int64)
         return Candidates(left, right, empty, empty, np.empty(0))

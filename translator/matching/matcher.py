@@ -120,7 +120,13 @@ def gather_evidence(
     wordnet = open_wordnet(options.wordnet) if options.synonyms else None
     translate = LabelTranslations(options.dictionaries) if options.translations else None
     cands = lexical_candidates(
-        source, target, block=options.block, wordnet=wordnet, rules=options.rules, translate=translate
+        source,
+        target,
+        block=options.block,
+        wordnet=wordnet,
+        rules=options.rules,
+        translate=translate,
+        metadata=options.metadata,
     )
     accepted, rejected = seed_pairs(seeds, cands.source, cands.target)
     # the decider reads its features from the evidence as found: an accepted seed's lexical score

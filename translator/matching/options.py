@@ -55,6 +55,9 @@ class MatchOptions:
             ``EURange``, method arguments: :mod:`translator.matching.metadata`) on their own, like any
             entity. By default they are context: each follows its parent's correspondence to the
             same-named property of the parent's counterpart (:mod:`translator.matching.derived`).
+            Also match an ontology's metadata annotation properties (``dc:creator``,
+            ``dcterms:license``: :func:`translator.matching.metadata.is_vocabulary_annotation`),
+            which by default are no entities of the match.
     """
 
     method: str = "auto"
