@@ -7,7 +7,7 @@ Names are normalised by :mod:`translator.graph.names`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from translator.graph.classes import datatype_class
@@ -52,6 +52,12 @@ _MEMBER_RELATION = frozenset({NodeKind.OBJECT, NodeKind.OBJECT_PROPERTY})
 """An object member of a type or a JSON object (an OPC UA instance declaration, a JSON property holding
 an object) and an ontology's object property are one thing seen from two formats (``input`` /
 ``hasInputSchema``)."""
+_CLASS_MEMBER = frozenset({NodeKind.CLASS, NodeKind.OBJECT})
+"""An ontology's class and an object — an OPC UA instance declaration (``<Submodel>``, a type's
+placeholder for its submodels) or a JSON property holding an object — are not one thing seen from two
+formats: the class corresponds to the type (the ObjectType ``AASSubmodelType``, the JSON Schema
+definition), the member to an object property (``submodel``). Their kinds stay near (a model may
+have no types), at the weight of a concept against an attribute."""
 _CLASS_DATATYPE = frozenset({NodeKind.CLASS, NodeKind.DATA_TYPE})
 """An ontology's class and a data type (an OPC UA DataType, a JSON Schema definition of values) are one
 thing seen from two formats: OWL models an enumeration or a structure as a class (the AAS's
@@ -62,11 +68,14 @@ DataType of one name are two things."""
 
 def kind_factor(a: NodeKind, b: NodeKind) -> float:
     """How compatible two kinds are: 1 same kind, 0.9 same group, less for near groups (and for an
-    object member against an object property, an ontology class against a data type), 0 otherwise."""
+    object member against an object property, an ontology class against a data type or an object),
+    0 otherwise."""
     if a is b:
         return 1.0
     if frozenset({a, b}) in (_MEMBER_RELATION, _CLASS_DATATYPE):
         return 0.75
+    if frozenset({a, b}) == _CLASS_MEMBER:
+        return _NEAR[frozenset({"concept", "attribute"})]
     ga, gb = GROUPS.get(a, a.value), GROUPS.get(b, b.value)
     if ga == gb:
         return 0.9
@@ -103,9 +112,12 @@ Translate = Callable[[str, str], tuple[str, ...]]
 """English renderings of a label in another language: (language tag, text) → phrases."""
 
 
-def _variants(node: Node, translate: Translate | None = None) -> tuple[tuple[str, ...], bool]:
-    """The normalised variants of ``node``'s texts, and whether translations added any."""
-    raw = [node.name, node.label, *(text for _, text in node.labels), *node.synonyms]
+def _variants(
+    node: Node, translate: Translate | None = None, more: Sequence[str] = ()
+) -> tuple[tuple[str, ...], bool]:
+    """The normalised variants of ``node``'s texts (and of the names ``more``), and whether
+    translations added any."""
+    raw = [node.name, node.label, *(text for _, text in node.labels), *node.synonyms, *more]
     own = len(raw)
     if translate is not None:
         for lang, text in node.labels:
@@ -127,13 +139,19 @@ def _lead_words(node: Node) -> frozenset[str]:
     return frozenset(words[0] for words in map(tokens, texts) if words)
 
 
-def entity_texts(nodes: Iterable[Node], translate: Translate | None = None) -> list[EntityText]:
+def entity_texts(
+    nodes: Iterable[Node],
+    translate: Translate | None = None,
+    more: Mapping[str, Sequence[str]] | None = None,
+) -> list[EntityText]:
     """Texts of nodes (sorted by id, so results never depend on load order); with ``translate``, the
     English renderings of labels in other languages are variants too
-    (:class:`translator.matching.text.translation.LabelTranslations`)."""
+    (:class:`translator.matching.text.translation.LabelTranslations`); ``more``: further names of
+    nodes by id (:func:`translator.matching.conventions.convention_names`)."""
     out = []
+    more = more or {}
     for node in sorted(nodes, key=lambda n: n.id):
-        variants, translated = _variants(node, translate)
+        variants, translated = _variants(node, translate, more.get(node.id, ()))
         if not variants:
             continue
         out.append(

@@ -2,8 +2,10 @@
 
 Each own node of a graph — but the annotation properties of the standard metadata vocabularies
 (``dc:creator``, :func:`~translator.matching.metadata.is_vocabulary_annotation`) unless asked — gets
-its name variants (name, label, labels in every locale, synonyms),
-normalised by :mod:`translator.graph.names` (:mod:`translator.matching.entities`). Candidates are
+its name variants (name, label, labels in every locale, synonyms, and against a model that does not
+follow OPC UA's naming convention a type's bare name: ``AASSubmodelType`` as ``Submodel``,
+:mod:`translator.matching.conventions`), normalised by :mod:`translator.graph.names`
+(:mod:`translator.matching.entities`). Candidates are
 blocked with a character 3-gram TF-IDF index, so memory grows with n·block, never n·m
 (:mod:`translator.matching.blocking`). Each candidate pair is then scored by the best of exact
 equality, token Dice and n-gram cosine, and weighed by kind, datatype and unit compatibility
@@ -22,6 +24,7 @@ from scipy import sparse
 
 from translator.graph.model import Node, SchemaGraph
 from translator.matching.blocking import blocked_pairs
+from translator.matching.conventions import convention_names
 from translator.matching.entities import EntityText, Translate, entity_texts
 from translator.matching.lexical_rules import RULES, pair_level_boosts
 from translator.matching.metadata import is_vocabulary_annotation
@@ -86,8 +89,8 @@ def lexical_candidates(
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown lexical rules {sorted(unknown)}; known: {', '.join(RULES)}")
-    left = entity_texts(_matchable(source, metadata), translate)
-    right = entity_texts(_matchable(target, metadata), translate)
+    left = entity_texts(_matchable(source, metadata), translate, convention_names(source, target))
+    right = entity_texts(_matchable(target, metadata), translate, convention_names(target, source))
     if not left or not right:
         empty = np.empty(0, dtype=np.int64)
         return Candidates(left, right, empty, empty, np.empty(0))
