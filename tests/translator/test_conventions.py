@@ -9,7 +9,7 @@ from adapters.options import LoadOptions
 from tests.paths import shared
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.matching.conventions import convention_names, follows_type_convention, spec_prefix
-from translator.matching.entities import kind_factor
+from translator.matching.entities import PLACEHOLDER_FACTOR, EntityText, entity_texts, pair_factor
 from translator.matching.matcher import MatchOptions, match
 
 
@@ -53,9 +53,18 @@ def test_bare_type_names_only_against_a_model_that_does_not_follow_the_conventio
     assert convention_names(nodeset, nodeset) == {}  # two nodesets compare their names as they are
 
 
-def test_a_class_is_nearer_a_type_than_an_instance_declaration() -> None:
-    assert kind_factor(NodeKind.CLASS, NodeKind.OBJECT) < kind_factor(NodeKind.CLASS, NodeKind.OBJECT_TYPE)
-    assert kind_factor(NodeKind.CLASS, NodeKind.OBJECT) > 0  # a model may have no types
+def test_a_class_is_nearer_a_type_than_a_placeholder() -> None:
+    def text(name: str, kind: NodeKind, rule: str = "") -> EntityText:
+        return entity_texts([Node(f"urn:{name}", kind, name, modelling_rule=rule)])[0]
+
+    owl_class = text("Submodel", NodeKind.CLASS)
+    placeholder = text("<Submodel>", NodeKind.OBJECT, "OptionalPlaceholder")
+    member = text("Submodel", NodeKind.OBJECT, "Mandatory")
+    object_type = text("SubmodelType", NodeKind.OBJECT_TYPE)
+    assert pair_factor(owl_class, placeholder) == pair_factor(placeholder, owl_class) == PLACEHOLDER_FACTOR
+    assert pair_factor(owl_class, placeholder) < pair_factor(owl_class, object_type)
+    assert pair_factor(owl_class, member) == pair_factor(owl_class, object_type)  # only the slot is far
+    assert pair_factor(placeholder, member) == 1.0  # between nodesets a placeholder is an object
 
 
 def test_the_aas_ontology_meets_the_opc_ua_companion_specifications_types() -> None:

@@ -17,6 +17,7 @@ from translator.translation.units import compatible
 
 __all__ = [
     "GROUPS",
+    "PLACEHOLDER_FACTOR",
     "EntityText",
     "Translate",
     "datatype_factor",
@@ -52,12 +53,6 @@ _MEMBER_RELATION = frozenset({NodeKind.OBJECT, NodeKind.OBJECT_PROPERTY})
 """An object member of a type or a JSON object (an OPC UA instance declaration, a JSON property holding
 an object) and an ontology's object property are one thing seen from two formats (``input`` /
 ``hasInputSchema``)."""
-_CLASS_MEMBER = frozenset({NodeKind.CLASS, NodeKind.OBJECT})
-"""An ontology's class and an object — an OPC UA instance declaration (``<Submodel>``, a type's
-placeholder for its submodels) or a JSON property holding an object — are not one thing seen from two
-formats: the class corresponds to the type (the ObjectType ``AASSubmodelType``, the JSON Schema
-definition), the member to an object property (``submodel``). Their kinds stay near (a model may
-have no types), at the weight of a concept against an attribute."""
 _CLASS_DATATYPE = frozenset({NodeKind.CLASS, NodeKind.DATA_TYPE})
 """An ontology's class and a data type (an OPC UA DataType, a JSON Schema definition of values) are one
 thing seen from two formats: OWL models an enumeration or a structure as a class (the AAS's
@@ -68,14 +63,11 @@ DataType of one name are two things."""
 
 def kind_factor(a: NodeKind, b: NodeKind) -> float:
     """How compatible two kinds are: 1 same kind, 0.9 same group, less for near groups (and for an
-    object member against an object property, an ontology class against a data type or an object),
-    0 otherwise."""
+    object member against an object property, an ontology class against a data type), 0 otherwise."""
     if a is b:
         return 1.0
     if frozenset({a, b}) in (_MEMBER_RELATION, _CLASS_DATATYPE):
         return 0.75
-    if frozenset({a, b}) == _CLASS_MEMBER:
-        return _NEAR[frozenset({"concept", "attribute"})]
     ga, gb = GROUPS.get(a, a.value), GROUPS.get(b, b.value)
     if ga == gb:
         return 0.9
@@ -106,6 +98,9 @@ class EntityText:
     translated: bool = False
     """Some variants are English renderings of a label in another language (dictionary words, so
     lexical evidence reads differently: ``Vorsitzender der Konferenz`` → ``chairman conference``)."""
+    placeholder: bool = False
+    """An OPC UA placeholder (modelling rule ``OptionalPlaceholder`` / ``MandatoryPlaceholder``): a
+    type's slot for any number of instances, ``<Submodel>``."""
 
 
 Translate = Callable[[str, str], tuple[str, ...]]
@@ -165,14 +160,26 @@ def entity_texts(
                 node.unit,
                 _lead_words(node),
                 translated,
+                node.modelling_rule.endswith("Placeholder"),
             )
         )
     return out
 
 
+PLACEHOLDER_FACTOR = 0.5
+"""How compatible an ontology's class and an OPC UA placeholder are (a concept against an attribute):
+``<Submodel>`` holds a type's submodels, so the class ``Submodel`` corresponds to the ObjectType
+(``AASSubmodelType``) and the placeholder to an object property (``submodel``); a model without the
+type still offers the placeholder."""
+
+
 def pair_factor(a: EntityText, b: EntityText) -> float:
     """How compatible two entities are by kind, datatype and unit; 0 means never a pair (a class and
-    a property, a boolean and a number, a temperature and a pressure)."""
+    a property, a boolean and a number, a temperature and a pressure); an ontology's class against an
+    OPC UA placeholder is :data:`PLACEHOLDER_FACTOR`."""
     if compatible(a.unit, b.unit) is False:  # °C never maps to bar; °C to °F is fine
         return 0.0
-    return kind_factor(a.kind, b.kind) * datatype_factor(a.datatype, b.datatype)
+    factor = kind_factor(a.kind, b.kind) * datatype_factor(a.datatype, b.datatype)
+    if (a.placeholder and b.kind is NodeKind.CLASS) or (b.placeholder and a.kind is NodeKind.CLASS):
+        factor = min(factor, PLACEHOLDER_FACTOR)
+    return factor
