@@ -5,7 +5,7 @@ its parent: it corresponds to the same-named property of the parent's counterpar
 some other node's, so the decider never joins it to a namesake's partner
 (:mod:`translator.matching.decider.assign`).
 
-An ontology's metadata is the like: the annotation properties of the standard metadata vocabularies
+An ontology carries metadata of its own kind: the annotation properties of the standard metadata vocabularies
 (Dublin Core, DCMI terms, Creative Commons, VANN, SKOS, OBO's ``oboInOwl`` and IAO) that an
 ontology declares in order to use them (OWL 2 DL wants every annotation property declared) —
 ``dc:creator``, ``dcterms:license``, ``skos:definition``. They say who wrote the ontology or an
