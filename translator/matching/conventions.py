@@ -35,14 +35,14 @@ PREFIX_SHARE = 0.6
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
-def _types(graph: SchemaGraph) -> list[tuple[NodeKind, str]]:
-    return [(n.kind, n.name) for n in graph.own_nodes() if n.kind in TYPE_KINDS and n.name]
+def _type_names(graph: SchemaGraph) -> list[str]:
+    return [n.name for n in graph.own_nodes() if n.kind in TYPE_KINDS and n.name]
 
 
 def follows_type_convention(graph: SchemaGraph) -> bool:
     """Whether most of ``graph``'s own types (object, variable, data and reference types) are named
     ``…Type``, as OPC UA's are (a JSON Schema's definitions and an ontology's classes are not)."""
-    names = [name for _, name in _types(graph)]
+    names = _type_names(graph)
     return bool(names) and sum(name.endswith("Type") for name in names) >= FOLLOWS * len(names)
 
 
@@ -89,8 +89,7 @@ def convention_names(graph: SchemaGraph, other: SchemaGraph) -> dict[str, tuple[
     OPC UA's naming convention and ``other`` does not (see the module docstring); else none."""
     if not follows_type_convention(graph) or follows_type_convention(other):
         return {}
-    types = _types(graph)
-    prefix = spec_prefix([name for _, name in types])
+    prefix = spec_prefix(_type_names(graph))
     out: dict[str, tuple[str, ...]] = {}
     for node in graph.own_nodes():
         if node.kind in TYPE_KINDS and node.name and (names := _bare(node.name, node.kind, prefix)):
