@@ -77,6 +77,7 @@ from translator.graph.model import SchemaGraph
 from translator.matching.decider.examples import (
     ontology_group,
     own_names,
+    partial_examples,
     same_model,
     translated_examples,
     view_examples,
@@ -457,8 +458,10 @@ def view_examples_of(files: Sequence[Path], model: Path, log: list[str]) -> list
     graphs = [load_paths([path]) for path in ontologies]
     groups = [ontology_group(graph) for graph in graphs]  # no pair's model: each its own group
     out: list[Example] = []
+    partial: list[Example] = []
     for k, (graph, group) in enumerate(zip(graphs, groups, strict=True)):
         out += view_examples(graph, group, options, seed=k)
+        partial += partial_examples(graph, group, options, seed=k)
     languages = available_languages()
     translated = translated_examples(graphs, groups, options, languages)
     log.append(
@@ -466,9 +469,10 @@ def view_examples_of(files: Sequence[Path], model: Path, log: list[str]) -> list
         f"{', '.join(p.name for p in ontologies)} both ways and flattened (the held-out GNN's corpus "
         "ontologies); "
         f"{len(translated)} more, those ontologies rendered in {', '.join(languages) or 'no language'} "
-        "(FreeDict read backwards) both ways"
+        f"(FreeDict read backwards) both ways; {len(partial)} more, two random pairs of partial views "
+        "of each, both ways"
     )
-    return out + translated
+    return out + translated + partial
 
 
 def decider_pass(

@@ -23,6 +23,7 @@ from translator.alignment.pairs import LabelledPair
 from translator.graph.model import SchemaGraph
 from translator.graph.names import normalize
 from translator.matching.decider.features import pair_features
+from translator.matching.decider.partial import partial_views
 from translator.matching.decider.training import Example, labelled_example
 from translator.matching.decider.translated import english_words, translated_view
 from translator.matching.decider.views import json_schema_view
@@ -35,6 +36,7 @@ __all__ = [
     "model_folds",
     "ontology_group",
     "pair_example",
+    "partial_examples",
     "same_model",
     "translated_examples",
     "view_examples",
@@ -173,6 +175,52 @@ def view_examples(
         matched_example(label, group, source, target, truth_of, options, embeddings=embeddings)
         for label, source, target, truth_of in made
     ]
+
+
+def partial_examples(
+    ontology: SchemaGraph,
+    group: Hashable,
+    options: MatchOptions,
+    *,
+    seed: int = 0,
+    splits: int = 2,
+    embeddings: bool = True,
+) -> list[Example]:
+    """Training examples from ``splits`` random pairs of partial views of one ontology
+    (:func:`~translator.matching.decider.partial.partial_views`), each both ways: two independent
+    models of one domain, most of whose entities have no partner. They teach the trees but do not
+    choose the threshold (``Example.calibrates``); an ontology too small for views gives none."""
+    from translator.matching.text.wordnet import open_wordnet
+
+    wordnet = open_wordnet()
+    out: list[Example] = []
+    for split in range(splits):
+        made = partial_views(ontology, random.Random(seed * 1000 + split), wordnet)
+        if made is None:
+            return []
+        first, second, truth = made
+        pair = [
+            matched_example(
+                f"{second.name} → {first.name} ({split})",
+                group,
+                second,
+                first,
+                _stated(second, first, truth.items()),
+                options,
+                embeddings=embeddings,
+            ),
+            matched_example(
+                f"{first.name} → {second.name} ({split})",
+                group,
+                first,
+                second,
+                _stated(first, second, _flip(truth)),
+                options,
+                embeddings=embeddings,
+            ),
+        ]
+        out += [dataclasses.replace(e, calibrates=False) for e in pair]
+    return out
 
 
 def _flip(truth: Mapping[str, str]) -> list[tuple[str, str]]:
