@@ -46,7 +46,9 @@ def train_decider_command(
         typer.Option(
             "--views",
             help="Ontologies (files, or folders searched recursively) whose JSON Schema views, with the "
-            "truth known, are synthetic training pairs for what corresponds across formats (repeatable).",
+            "truth known, are synthetic training pairs for what corresponds across formats, and whose "
+            "partial views (two random parts sharing 15-40 % of the entities, one renamed) are pairs of "
+            "independent models of one domain (repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -88,9 +90,13 @@ def train_decider_command(
     groups. `--views` adds synthetic pairs: each ontology against the JSON Schema a developer would
     write for it (classes as definitions, a property as a member of every class of its domain, JSON
     names), both ways; its flattened JSON Schema (a definition repeats what it inherits: one property,
-    many members of one name) against it; and each ontology labelled in another language
+    many members of one name) against it; each ontology labelled in another language
     (`--languages`) against itself, both ways, so that the decider learns how dictionary renderings
-    of foreign labels meet English names. `make decider` rebuilds the decider Tolka ships this way.
+    of foreign labels meet English names; and two random parts of each ontology that share 15-40 %
+    of its entities, the second written in another naming style with some words swapped for WordNet
+    synonyms, both ways, so that the decider learns that between two independent models of one
+    domain most entities have no partner and a pair that is only the best one left is no
+    correspondence. `make decider` rebuilds the decider Tolka ships this way.
 
     Examples:
 
@@ -129,6 +135,7 @@ def train_decider_command(
         model_folds,
         ontology_group,
         pair_example,
+        partial_examples,
         translated_examples,
         view_examples,
     )
@@ -186,6 +193,7 @@ def train_decider_command(
             group = ontology_group(view_graphs[-1], labelled_models)
             view_groups.append(group)
             examples += view_examples(view_graphs[-1], group, options, seed=k, embeddings=embeddings)
+            examples += partial_examples(view_graphs[-1], group, options, seed=k, embeddings=embeddings)
             bar.advance(task)
         examples += translated_examples(
             view_graphs,
