@@ -199,28 +199,29 @@ def partial_examples(
         if made is None:
             return []
         first, second, truth = made
-        pair = [
-            matched_example(
-                f"{second.name} → {first.name} ({split})",
-                group,
-                second,
-                first,
-                _stated(second, first, truth.items()),
-                options,
-                embeddings=embeddings,
-            ),
-            matched_example(
-                f"{first.name} → {second.name} ({split})",
-                group,
-                first,
-                second,
-                _stated(first, second, _flip(truth)),
-                options,
-                embeddings=embeddings,
-            ),
-        ]
-        out += [dataclasses.replace(e, calibrates=False) for e in pair]
+        names = (f"{second.name} → {first.name} ({split})", f"{first.name} → {second.name} ({split})")
+        out += _teaching_both_ways(names, group, second, first, truth, options, embeddings)
     return out
+
+
+def _teaching_both_ways(
+    names: tuple[str, str],
+    group: Hashable,
+    view: SchemaGraph,
+    model: SchemaGraph,
+    truth: Mapping[str, str],
+    options: MatchOptions,
+    embeddings: bool,
+) -> list[Example]:
+    """``view`` → ``model`` and ``model`` → ``view`` (named ``names``), ``truth`` mapping view ids to
+    model ids: examples that teach the trees but do not choose the threshold (``Example.calibrates``)."""
+    forward = matched_example(
+        names[0], group, view, model, _stated(view, model, truth.items()), options, embeddings=embeddings
+    )
+    backward = matched_example(
+        names[1], group, model, view, _stated(model, view, _flip(truth)), options, embeddings=embeddings
+    )
+    return [dataclasses.replace(e, calibrates=False) for e in (forward, backward)]
 
 
 def _flip(truth: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -267,18 +268,6 @@ def translated_examples(
                 continue
             report(f"{ontology.name} in {lang}")
             view, truth = made
-            forward, backward = _stated(view, ontology, truth.items()), _stated(ontology, view, _flip(truth))
-            pair = [
-                matched_example(view.name, group, view, ontology, forward, options, embeddings=embeddings),
-                matched_example(
-                    f"{ontology.name} into {lang}",
-                    group,
-                    ontology,
-                    view,
-                    backward,
-                    options,
-                    embeddings=embeddings,
-                ),
-            ]
-            out += [dataclasses.replace(e, calibrates=False) for e in pair]
+            names = (view.name, f"{ontology.name} into {lang}")
+            out += _teaching_both_ways(names, group, view, ontology, truth, options, embeddings)
     return out
