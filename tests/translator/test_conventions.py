@@ -4,11 +4,16 @@ instances (``<Submodel>``)."""
 
 from __future__ import annotations
 
+import numpy as np
+from scipy import sparse
+
 from adapters import load_paths
 from adapters.options import LoadOptions
 from tests.paths import shared
 from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.blocking import blocked_pairs
 from translator.matching.conventions import convention_names, follows_type_convention, spec_prefix
+from translator.matching.decider.assign import assign
 from translator.matching.entities import PLACEHOLDER_FACTOR, EntityText, entity_texts, pair_factor
 from translator.matching.matcher import MatchOptions, match
 
@@ -53,6 +58,50 @@ def test_bare_type_names_only_against_a_model_that_does_not_follow_the_conventio
     assert convention_names(nodeset, nodeset) == {}  # two nodesets compare their names as they are
 
 
+def test_a_class_may_be_both_an_object_type_and_a_data_type_of_the_specification() -> None:
+    nodeset = _model(
+        "ns",
+        [
+            ("AASQualifierType", NodeKind.OBJECT_TYPE),
+            ("AASQualifierDataType", NodeKind.DATA_TYPE),
+            ("AASViewType", NodeKind.OBJECT_TYPE),
+            ("AASAssetType", NodeKind.OBJECT_TYPE),
+        ],
+    )
+    ontology = _model("owl", [("Qualifier", NodeKind.CLASS), ("View", NodeKind.CLASS)])
+    target = entity_texts(nodeset.own_nodes(), more=convention_names(nodeset, ontology))
+    source = entity_texts(ontology.own_nodes(), more=convention_names(ontology, nodeset))
+    assert [t.bare for t in target] == ["asset", "qualifier", "qualifier", "view"]
+    assert [s.bare for s in source] == ["", ""]  # the ontology's names are its names
+    # the decider is surer of the ObjectType; the DataType of the same bare name joins it above the threshold
+    # (columns in id order: AASAssetType, AASQualifierDataType, AASQualifierType, AASViewType)
+    probability = sparse.csr_matrix(np.array([[0.0, 0.6, 0.9, 0.0], [0.0, 0.0, 0.0, 0.8]]))
+    assert [(i, j) for i, j, _ in assign(probability, source, target, 0.5)] == [(0, 1), (0, 2), (1, 3)]
+    # below the threshold, it does not
+    probability = sparse.csr_matrix(np.array([[0.0, 0.3, 0.9, 0.0], [0.0, 0.0, 0.0, 0.8]]))
+    assert [(i, j) for i, j, _ in assign(probability, source, target, 0.5)] == [(0, 2), (1, 3)]
+    # between two nodesets the names compare as they are: two kinds, two things
+    same = entity_texts(nodeset.own_nodes(), more=convention_names(nodeset, nodeset))
+    assert [t.bare for t in same] == ["", "", "", ""]
+
+
+def test_a_name_many_nodes_share_does_not_hide_the_one_node_of_another_kind() -> None:
+    nodeset = _model(
+        "ns",
+        [("AASKeyDataType", NodeKind.DATA_TYPE), ("AASReferenceType", NodeKind.OBJECT_TYPE)]
+        + [(f"Keys{k}", NodeKind.PROPERTY) for k in range(26)],
+    )
+    for k in range(26):  # every reference's list of keys, one property each
+        nodeset.add_node(Node(f"urn:ns:Keys{k}", NodeKind.PROPERTY, "Keys"))
+    ontology = _model("owl", [("Key", NodeKind.CLASS)])
+    target = entity_texts(nodeset.own_nodes(), more=convention_names(nodeset, ontology))
+    source = entity_texts(ontology.own_nodes())
+    pairs = blocked_pairs(source, target, block=20, chunk=64, wordnet=None)
+    data_type = next(j for j, t in enumerate(target) if t.id == "urn:ns:AASKeyDataType")
+    assert (0, data_type) in pairs
+    assert len(pairs) <= 21  # the n-gram top 20 and the data type, not every Keys property
+
+
 def test_a_class_is_nearer_a_type_than_a_placeholder() -> None:
     def text(name: str, kind: NodeKind, rule: str = "") -> EntityText:
         return entity_texts([Node(f"urn:{name}", kind, name, modelling_rule=rule)])[0]
@@ -83,6 +132,7 @@ def test_the_aas_ontology_meets_the_opc_ua_companion_specifications_types() -> N
         "Property": "i=1013",
         "View": "i=1003",
         "IdentifierType": "i=3010",
+        "Key": "i=3011",  # AASKeyDataType, once 26 properties named Keys no longer hide it
         "AssetAdministrationShell/submodel": "i=5003",  # the property → the type's <Submodel>
     }
     for owl_name, node in expected.items():

@@ -2,9 +2,9 @@
 
 Candidates are blocked with a character 3-gram TF-IDF index: the sparse product of the two models'
 vectors is computed in row chunks and only the ``block`` best targets of each source node (plus
-every exact normalised-name match) are kept, so memory grows with n·block, never n·m. With WordNet,
-names equal once a run of words is replaced by a synonym are candidates too, though they may share
-no n-gram (``surname`` / ``family name``).
+every exact normalised-name match, but for a name that many nodes of one kind share) are kept, so
+memory grows with n·block, never n·m. With WordNet, names equal once a run of words is replaced by
+a synonym are candidates too, though they may share no n-gram (``surname`` / ``family name``).
 """
 
 from __future__ import annotations
@@ -72,6 +72,18 @@ def _synonym_blocks(
     return out
 
 
+def _few(sharing: Sequence[int], right: Sequence[EntityText], block: int) -> list[int]:
+    """The targets of one name that are candidates by name: all of them when at most ``block`` are;
+    else those of kinds that hold the name at most ``block`` times. A name shared by many nodes of
+    one kind (26 ``Keys`` properties, one per reference of a companion specification) is left to the
+    n-gram top-k, but the few nodes of another kind of that name (the DataType ``AASKeyDataType``,
+    known as ``Key``) stay candidates: the many would fill the top-k and hide them."""
+    if len(sharing) <= block:
+        return list(sharing)
+    per_kind = Counter(right[j].kind for j in sharing)
+    return [j for j in sharing if per_kind[right[j].kind] <= block]
+
+
 def blocked_pairs(
     left: Sequence[EntityText],
     right: Sequence[EntityText],
@@ -105,10 +117,8 @@ def blocked_pairs(
                 if cos[offset, j] > 0:
                     pairs[(i, int(j))] = float(cos[offset, j])
             for v in left[i].variants:
-                sharing = exact.get(v, ())
-                if len(sharing) <= block:  # a name shared by many nodes is left to the n-gram top-k
-                    for j in sharing:
-                        pairs.setdefault((i, j), 1.0)
+                for j in _few(exact.get(v, ()), right, block):
+                    pairs.setdefault((i, j), 1.0)
     if wordnet is not None:
         for i, j in sorted(_synonym_blocks(left, right, exact, wordnet, block) - pairs.keys()):
             pairs[(i, j)] = float(a[i].multiply(b[j]).sum())

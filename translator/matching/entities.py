@@ -101,6 +101,11 @@ class EntityText:
     placeholder: bool = False
     """An OPC UA placeholder (modelling rule ``OptionalPlaceholder`` / ``MandatoryPlaceholder``): a
     type's slot for any number of instances, ``<Submodel>``."""
+    bare: str = ""
+    """The name of an OPC UA type without its specification prefix and ``Type`` / ``DataType``
+    suffix, normalised (``AASQualifierDataType`` and ``AASQualifierType``: ``qualifier``), when it
+    is matched against a model that does not follow OPC UA's naming convention
+    (:func:`translator.matching.conventions.convention_names`); "" otherwise."""
 
 
 Translate = Callable[[str, str], tuple[str, ...]]
@@ -161,6 +166,7 @@ def entity_texts(
                 _lead_words(node),
                 translated,
                 node.modelling_rule.endswith("Placeholder"),
+                normalize(bare[0]) if (bare := more.get(node.id, ())) else "",
             )
         )
     return out

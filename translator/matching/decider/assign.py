@@ -4,9 +4,12 @@ many-to-one (and one-to-many) where the models call for it.
 One-to-one is greedy mutual-best above the threshold (:func:`translator.matching.extract.one_to_one`).
 Models often say one thing several times on one side and once on the other: a JSON Schema repeats a
 ``description`` property in every object that an ontology defines once; an OPC UA model may have a
-DataType and an ObjectType for one ontology class. So, after one-to-one, an entity left without a
-partner joins the partner of a *namesake* — an entity of its own side with the same name and kind
-that was matched — when the decider gives that pair at least the threshold too, its name agrees
+DataType and an ObjectType for one ontology class (``AASQualifierDataType`` and ``AASQualifierType``
+for ``Qualifier``). So, after one-to-one, an entity left without a partner joins the partner of a
+*namesake* — an entity of its own side with the same name and kind that was matched; an OPC UA
+type read against a model without OPC UA's naming convention is named by its bare name
+(:attr:`~translator.matching.entities.EntityText.bare`), and its ObjectTypes and DataTypes count as
+one kind — when the decider gives that pair at least the threshold too, its name agrees
 with the partner's (token Dice at least :data:`~translator.matching.similarity.HEAD_MATCH`:
 ``description`` / ``description``, ``forms`` / ``hasForm``, never ``Speed`` / ``SC_107``, where two
 skids' speeds are two tags), and only where its side has more entities of that name than the other
@@ -25,6 +28,7 @@ from collections.abc import Sequence
 
 from scipy import sparse
 
+from translator.graph.model import NodeKind
 from translator.matching.entities import EntityText
 from translator.matching.extract import one_to_one
 from translator.matching.metadata import is_metadata
@@ -33,7 +37,14 @@ from translator.matching.similarity import HEAD_MATCH, dice
 __all__ = ["assign"]
 
 
+_ONE_TYPE = frozenset({NodeKind.OBJECT_TYPE, NodeKind.DATA_TYPE})
+"""Kinds of OPC UA type that are one kind for namesakes when read by their bare names: a class of
+another model may be both an ObjectType and a DataType of the specification."""
+
+
 def _key(entity: EntityText) -> tuple[str, str]:
+    if entity.bare:
+        return entity.bare, "type" if entity.kind in _ONE_TYPE else entity.kind.value
     return entity.variants[0], entity.kind.value
 
 
