@@ -102,6 +102,7 @@ def blocked_pairs(
     for j, e in enumerate(right):
         for v in e.variants:
             exact.setdefault(v, []).append(j)
+    by_name = {v: _few(sharing, right, block) for v, sharing in exact.items()}
     pairs: dict[tuple[int, int], float] = {}
     k = min(block, len(right))
     for start in range(0, len(left), chunk):
@@ -117,7 +118,7 @@ def blocked_pairs(
                 if cos[offset, j] > 0:
                     pairs[(i, int(j))] = float(cos[offset, j])
             for v in left[i].variants:
-                for j in _few(exact.get(v, ()), right, block):
+                for j in by_name.get(v, ()):
                     pairs.setdefault((i, j), 1.0)
     if wordnet is not None:
         for i, j in sorted(_synonym_blocks(left, right, exact, wordnet, block) - pairs.keys()):
