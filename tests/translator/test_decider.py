@@ -350,3 +350,38 @@ def test_an_accepted_seed_is_context_for_its_neighbours_but_not_a_score_of_its_o
     )
     lexical = FEATURES.index("lexical")
     assert seeded[lexical] == plain[lexical] < 0.75  # the seed's own evidence reads as found
+
+
+def test_among_look_alikes_the_one_whose_neighbours_meet_leads_on_agreement() -> None:
+    # an ontology property valueId of the class Property; a JSON Schema whose definitions Property
+    # and MultiLanguageProperty each have a member valueId: the two members look alike, and only
+    # the first one's neighbour (its definition) meets the property's (its domain)
+    onto = SchemaGraph("http://o")
+    for owner in ("Property", "MultiLanguageProperty"):
+        onto.add_node(Node(f"http://o#{owner}", NodeKind.CLASS, owner))
+    onto.add_node(Node("http://o#valueId", NodeKind.OBJECT_PROPERTY, "valueId"))
+    onto.add_edge("http://o#valueId", "http://o#Property", "rdfs:domain")
+    schema = SchemaGraph("urn:s")
+    for owner in ("Property", "MultiLanguageProperty"):
+        schema.add_node(Node(f"urn:s#/definitions/{owner}", NodeKind.OBJECT_TYPE, owner))
+        member = f"urn:s#/definitions/{owner}/properties/valueId"
+        schema.add_node(Node(member, NodeKind.OBJECT, "valueId", path=f"/{owner}/valueId"))
+        schema.add_edge(f"urn:s#/definitions/{owner}", member, "child")
+    evidence = gather_evidence(onto, schema, MatchOptions(method="structural", synonyms=False))
+    features = pair_features(evidence, combine(evidence, MatchOptions(), method="structural").matrix)
+    src, tgt = evidence.candidates.source, evidence.candidates.target
+    rows = {
+        tgt[j].id.split("/")[-3]: features.matrix[k]
+        for k, (i, j) in enumerate(zip(features.rows, features.cols, strict=True))
+        if src[i].id == "http://o#valueId"
+    }
+    own, other = rows["Property"], rows["MultiLanguageProperty"]
+
+    def column(name: str) -> tuple[float, float]:
+        return float(own[FEATURES.index(name)]), float(other[FEATURES.index(name)])
+
+    assert column("lexical")[0] == column("lexical")[1]  # alike by name
+    assert column("neighbour_agreement") == (1.0, 0.0)
+    assert column("neighbour_agreement_row_best") == (1.0, 0.0)
+    assert column("neighbour_agreement_row_margin") == (1.0, -1.0)
+    assert column("neighbour_agreement_col_best") == (1.0, 1.0)  # each member has one candidate here

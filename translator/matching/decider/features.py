@@ -23,7 +23,11 @@ every source node (:func:`candidate_pattern`). For each pair (a, b) the row hold
 - how much of the two models correspond, estimated from the names alone (:func:`pair_overlap`):
   the same for every row of a pair. Two versions of one model correspond almost entity by entity,
   two independent ontologies of one domain in a tenth of their entities; where little corresponds,
-  a pair that is only the best one left of its row is less likely a correspondence.
+  a pair that is only the best one left of its row is less likely a correspondence;
+- how the pair's agreeing context stands against its rivals': whether its share of agreeing
+  neighbours is the best of its row and of its column, and by how much. Look-alikes (one name on
+  several members, as ``valueId`` in each AAS element that has one) score alike on everything
+  else; what tells them apart is which one's neighbours meet (issue 21's point 3).
 
 Every feature is computed from the two models and the evidence alone, never from a reference, so
 the same row is computed when matching and when training.
@@ -66,6 +70,7 @@ GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type",
 """Kind groups (:data:`translator.matching.entities.GROUPS`) one-hot encoded for each side."""
 
 _SCORES = ("lexical", "flooded", "gnn_similarity", "embedding")
+_STANDINGS = ("row_best", "col_best", "row_margin", "col_margin")
 FEATURES: tuple[str, ...] = (
     "lexical",
     "flooded",
@@ -73,7 +78,7 @@ FEATURES: tuple[str, ...] = (
     "gnn_probability",
     "has_gnn",
     "embedding",
-    *(f"{s}_{k}" for s in _SCORES for k in ("row_best", "col_best", "row_margin", "col_margin")),
+    *(f"{s}_{k}" for s in _SCORES for k in _STANDINGS),
     "same_name",
     "dice",
     "trigram_jaccard",
@@ -93,6 +98,7 @@ FEATURES: tuple[str, ...] = (
     "one_ontology",
     "translated",
     "pair_overlap",
+    *(f"neighbour_agreement_{k}" for k in _STANDINGS),
 )
 """Names of the columns of :attr:`PairFeatures.matrix`, in order."""
 EMBEDDING_FEATURES = tuple(f for f in FEATURES if f.startswith("embedding"))
@@ -107,7 +113,8 @@ MORE_IS_MORE = frozenset(
     {
         *_SCORES,
         "gnn_probability",
-        *(f"{s}_{k}" for s in _SCORES for k in ("row_best", "col_best", "row_margin", "col_margin")),
+        *(f"{s}_{k}" for s in _SCORES for k in _STANDINGS),
+        *(f"neighbour_agreement_{k}" for k in _STANDINGS),
         "same_name",
         "dice",
         "trigram_jaccard",
@@ -353,8 +360,11 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
     columns += [dfactor, unit_ok, unit_bad]
     strong = _settled(evidence)
     near_l, near_r = _adjacency(evidence.source, left), _adjacency(evidence.target, right)
-    for relation in ("any", "parent", "child"):
-        columns.append(_agreement(near_l[relation], near_r[relation], strong, rows, cols))
+    agreement = {
+        relation: _agreement(near_l[relation], near_r[relation], strong, rows, cols)
+        for relation in ("any", "parent", "child")
+    }
+    columns += list(agreement.values())
     onto_s, onto_t = is_ontology(evidence.source), is_ontology(evidence.target)
     columns += [np.full(n, float(onto_s and onto_t)), np.full(n, float(onto_s != onto_t))]
     translated = (
@@ -365,5 +375,8 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
     # from the names as scored, before a reviewer's rejections are taken out: a property of the models
     overlap_share = pair_overlap(cands.scores, cands.rows, cands.cols, (len(left), len(right)))
     columns.append(np.full(n, overlap_share))
+    row_best, row_margin = _standing(agreement["any"], rows, len(left))
+    col_best, col_margin = _standing(agreement["any"], cols, len(right))
+    columns += [row_best, col_best, row_margin, col_margin]
     matrix = np.column_stack(columns).astype(np.float32) if n else np.zeros((0, len(FEATURES)), np.float32)
     return PairFeatures(rows, cols, matrix)
