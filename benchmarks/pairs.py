@@ -111,13 +111,13 @@ AUTO = "decider-no-embedding"
 """The configuration ``tolka match --method auto`` runs (the shipped decider reads no embeddings:
 ``tolka train-decider --no-embeddings``, the default)."""
 CONTEXT_FEATURES = (
-    *(f for f in FEATURES if f.startswith("flooded")),
-    "neighbour_agreement",
+    *(f for f in FEATURES if f.startswith(("flooded", "neighbour_agreement"))),
     "parent_agreement",
     "child_agreement",
 )
-"""What the neighbourhood says of a pair (issue 21, point 3): the flooded structural score and its
-standing among rivals, and the agreement of neighbours, parents and children."""
+"""What the neighbourhood says of a pair (issue 21, point 3): the flooded structural score and the
+agreement of neighbours, each with its standing among rivals, and the agreement of parents and
+children."""
 DECIDERS = {
     "decider": FEATURES,
     "decider-no-gnn": tuple(f for f in FEATURES if "gnn" not in f),
