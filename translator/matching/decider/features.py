@@ -24,7 +24,7 @@ every source node (:func:`candidate_pattern`). For each pair (a, b) the row hold
   the same for every row of a pair. Two versions of one model correspond almost entity by entity,
   two independent ontologies of one domain in a tenth of their entities; where little corresponds,
   a pair that is only the best one left of its row is less likely a correspondence;
-- how the pair's agreeing context stands against its rivals': whether its share of agreeing
+- how the pair's agreeing context stands against its rivals' context: whether its share of agreeing
   neighbours is the best of its row and of its column, and by how much. Look-alikes (one name on
   several members, as ``valueId`` in each AAS element that has one) score alike on everything
   else; what tells them apart is which one's neighbours meet (issue 21's point 3).
@@ -206,6 +206,16 @@ def _standing(values: np.ndarray, keys: np.ndarray, size: int) -> tuple[np.ndarr
     return is_best.astype(np.float64), values - other
 
 
+def _standings(
+    values: np.ndarray, rows: np.ndarray, cols: np.ndarray, sizes: tuple[int, int]
+) -> list[np.ndarray]:
+    """The columns :data:`_STANDINGS` of ``values`` (one per candidate pair): best of its row, best of
+    its column, margin to the row's and to the column's runner-up."""
+    row_best, row_margin = _standing(values, rows, sizes[0])
+    col_best, col_margin = _standing(values, cols, sizes[1])
+    return [row_best, col_best, row_margin, col_margin]
+
+
 def _name_counts(entities: Sequence[EntityText]) -> np.ndarray:
     """How many entities of the side share each entity's first name variant (log scale)."""
     counts: dict[str, int] = {}
@@ -341,9 +351,7 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
         scores["embedding"],
     ]
     for name in _SCORES:
-        row_best, row_margin = _standing(scores[name], rows, len(left))
-        col_best, col_margin = _standing(scores[name], cols, len(right))
-        columns += [row_best, col_best, row_margin, col_margin]
+        columns += _standings(scores[name], rows, cols, (len(left), len(right)))
     same, overlap, jaccard, kinds, kfactor, dfactor, unit_ok, unit_bad = (np.zeros(n) for _ in range(8))
     for k, (i, j) in enumerate(zip(rows, cols, strict=True)):
         a, b = left[i], right[j]
@@ -375,8 +383,6 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
     # from the names as scored, before a reviewer's rejections are taken out: a property of the models
     overlap_share = pair_overlap(cands.scores, cands.rows, cands.cols, (len(left), len(right)))
     columns.append(np.full(n, overlap_share))
-    row_best, row_margin = _standing(agreement["any"], rows, len(left))
-    col_best, col_margin = _standing(agreement["any"], cols, len(right))
-    columns += [row_best, col_best, row_margin, col_margin]
+    columns += _standings(agreement["any"], rows, cols, (len(left), len(right)))
     matrix = np.column_stack(columns).astype(np.float32) if n else np.zeros((0, len(FEATURES)), np.float32)
     return PairFeatures(rows, cols, matrix)
