@@ -143,15 +143,19 @@ def entity_texts(
     nodes: Iterable[Node],
     translate: Translate | None = None,
     more: Mapping[str, Sequence[str]] | None = None,
+    aliases: Mapping[str, Sequence[str]] | None = None,
 ) -> list[EntityText]:
     """Texts of nodes (sorted by id, so results never depend on load order); with ``translate``, the
     English renderings of labels in other languages are variants too
-    (:class:`translator.matching.text.translation.LabelTranslations`); ``more``: further names of
-    nodes by id (:func:`translator.matching.conventions.convention_names`)."""
+    (:class:`translator.matching.text.translation.LabelTranslations`); ``more``: an OPC UA type's
+    bare names by node id (:func:`translator.matching.conventions.convention_names`), its
+    :attr:`~EntityText.bare` the first; ``aliases``: further names by node id that are no bare type
+    names (:func:`translator.matching.model_prefix.model_prefix_names`)."""
     out = []
     more = more or {}
+    aliases = aliases or {}
     for node in sorted(nodes, key=lambda n: n.id):
-        variants, translated = _variants(node, translate, more.get(node.id, ()))
+        variants, translated = _variants(node, translate, (*more.get(node.id, ()), *aliases.get(node.id, ())))
         if not variants:
             continue
         out.append(

@@ -4,7 +4,9 @@ Each own node of a graph — but the annotation properties of the standard metad
 (``dc:creator``, :func:`~translator.matching.metadata.is_vocabulary_annotation`) unless asked — gets
 its name variants (name, label, labels in every locale, synonyms, and against a model that does not
 follow OPC UA's naming convention a type's bare name: ``AASSubmodelType`` as ``Submodel``,
-:mod:`translator.matching.conventions`), normalised by :mod:`translator.graph.names`
+:mod:`translator.matching.conventions`; a name that begins with its model's own name also without
+it: ``Conference_fees`` of ``http://conference`` as ``fee``, :mod:`translator.matching.model_prefix`),
+normalised by :mod:`translator.graph.names`
 (:mod:`translator.matching.entities`). Candidates are
 blocked with a character 3-gram TF-IDF index, so memory grows with n·block, never n·m
 (:mod:`translator.matching.blocking`). Each candidate pair is then scored by the best of exact
@@ -28,6 +30,7 @@ from translator.matching.conventions import convention_names
 from translator.matching.entities import EntityText, Translate, entity_texts
 from translator.matching.lexical_rules import RULES, pair_level_boosts
 from translator.matching.metadata import is_vocabulary_annotation
+from translator.matching.model_prefix import model_prefix_names
 from translator.matching.similarity import score_pairs
 from translator.matching.text.wordnet import WordNet
 
@@ -89,8 +92,18 @@ def lexical_candidates(
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown lexical rules {sorted(unknown)}; known: {', '.join(RULES)}")
-    left = entity_texts(_matchable(source, metadata), translate, convention_names(source, target))
-    right = entity_texts(_matchable(target, metadata), translate, convention_names(target, source))
+    left = entity_texts(
+        _matchable(source, metadata),
+        translate,
+        convention_names(source, target),
+        model_prefix_names(source),
+    )
+    right = entity_texts(
+        _matchable(target, metadata),
+        translate,
+        convention_names(target, source),
+        model_prefix_names(target),
+    )
     if not left or not right:
         empty = np.empty(0, dtype=np.int64)
         return Candidates(left, right, empty, empty, np.empty(0))
