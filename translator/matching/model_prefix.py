@@ -76,11 +76,12 @@ def model_prefix_names(graph: SchemaGraph) -> dict[str, tuple[str, ...]]:
     """
     if follows_type_convention(graph):
         return {}
-    namespaces = sorted(graph.namespaces, key=len, reverse=True)
+    longest_first = sorted((ns for ns in graph.namespaces if ns), key=len, reverse=True)
+    prefixes = {ns: model_name(ns) for ns in longest_first}
     out: dict[str, tuple[str, ...]] = {}
     for node in graph.own_nodes():
-        namespace = next((ns for ns in namespaces if ns and node.id.startswith(ns)), "")
-        prefix = model_name(namespace)
+        namespace = next((ns for ns in longest_first if node.id.startswith(ns)), None)
+        prefix = prefixes[namespace] if namespace is not None else ()
         if not prefix:
             continue
         names = dict.fromkeys(rest for text in _own_texts(node) if text and (rest := _without(text, prefix)))
