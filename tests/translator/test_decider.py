@@ -108,6 +108,17 @@ def test_namesakes_join_the_partner_of_a_matched_namesake_only_where_one_side_re
     )
     square = sparse.csr_matrix(np.array([[0.9, 0.7], [0.8, 0.0]]))
     assert [(i, j) for i, j, _ in assign(square, source[:2], twice, 0.5)] == [(0, 0)]
+    # one side repeats the name more often than the other, which repeats it too (an old version kept a
+    # state's StateNumber under states the new one dropped): the extra occurrence keeps no partner
+    fewer = entity_texts(
+        [
+            _node("t0", "description", NodeKind.DATATYPE_PROPERTY),
+            _node("t1", "description", NodeKind.DATATYPE_PROPERTY),
+            _node("t2", "title", NodeKind.DATATYPE_PROPERTY),
+        ]
+    )
+    thrice = sparse.csr_matrix(np.array([[0.9, 0.0, 0.0], [0.0, 0.8, 0.0], [0.7, 0.6, 0.0], [0.0, 0.0, 0.8]]))
+    assert [(i, j) for i, j, _ in assign(thrice, source, fewer, 0.5)] == [(0, 0), (1, 1), (3, 2)]
     # an accepted seed is a matched pair: its namesakes join its partner, nothing else takes its column
     seeded = sparse.csr_matrix(np.array([[0.4, 0.0], [0.6, 0.0], [0.3, 0.0], [0.9, 0.8]]))
     pairs = assign(seeded, source, target, 0.5, seeds=[(0, 0)])

@@ -12,13 +12,16 @@ type read against a model without OPC UA's naming convention is named by its bar
 one kind — when the decider gives that pair at least the threshold too, its name agrees
 with the partner's (token Dice at least :data:`~translator.matching.similarity.HEAD_MATCH`:
 ``description`` / ``description``, ``forms`` / ``hasForm``, never ``Speed`` / ``SC_107``, where two
-skids' speeds are two tags), and only where its side has more entities of that name than the other
-side has of the partner's name (between two versions of a model, where both sides repeat a name
-equally, everything stays one-to-one). A standard property that describes its parent
-(``EngineeringUnits``, ``EURange``: :mod:`translator.matching.metadata`) never joins a namesake's
-partner: it belongs to its own parent's counterpart. A reviewer's accepted pair (a seed) is a
-matched pair like the others: its entities take no other one-to-one partner, but their namesakes may
-join them (a seeded ``description`` → ``description`` brings the other ``description`` properties).
+skids' speeds are two tags), and only where its side says the name several times and the other
+side says the partner's name once. Where both sides repeat a name, every occurrence has its own
+counterpart or none, so everything stays one-to-one: between two versions of a model, where the old
+one repeats a state machine's ``StateNumber`` under more states than the new one, the states the new
+version dropped keep no partner rather than join a namesake of another state. A standard property
+that describes its parent (``EngineeringUnits``, ``EURange``: :mod:`translator.matching.metadata`)
+never joins a namesake's partner: it belongs to its own parent's counterpart. A reviewer's accepted
+pair (a seed) is a matched pair like the others: its entities take no other one-to-one partner, but
+their namesakes may join them (a seeded ``description`` → ``description`` brings the other
+``description`` properties).
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ def _namesake_pairs(
             p = float(probability[i, j])
             if (
                 p >= threshold
-                and count_mine[key] > count_theirs[_key(theirs[j])]
+                and count_theirs[_key(theirs[j])] == 1
                 and dice(entity.token_sets, theirs[j].token_sets) >= HEAD_MATCH
                 and (best is None or p > best[2])
             ):
