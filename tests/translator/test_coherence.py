@@ -122,6 +122,44 @@ def test_a_crossed_sub_class_chain_loses_the_lower_scored_pair(
     ]
 
 
+QUANTITIES = """\
+:Quantity a owl:Class .
+:Base a owl:Class ; rdfs:subClassOf :Quantity .
+:Mass a owl:Class ; rdfs:subClassOf :Base .
+:Length a owl:Class ; rdfs:subClassOf :Base .
+:Time a owl:Class ; rdfs:subClassOf :Base .
+"""
+"""Physical quantities, the SI base quantities under ``Base``."""
+
+CHEMISTRY = """\
+:Independent a owl:Class .
+:Dependent a owl:Class ; owl:disjointWith :Independent .
+:Base a owl:Class ; rdfs:subClassOf :Independent .
+:Mass a owl:Class ; rdfs:subClassOf :Dependent .
+:Length a owl:Class ; rdfs:subClassOf :Dependent .
+:Time a owl:Class ; rdfs:subClassOf :Dependent .
+"""
+"""A chemistry model: a ``Base`` is a substance, disjoint from the qualities such as ``Mass``."""
+
+
+def test_one_wrong_pair_that_conflicts_with_many_goes_rather_than_all_of_them(tmp_path: Path) -> None:
+    a, b = _ontology(tmp_path, "a", QUANTITIES), _ontology(tmp_path, "b", CHEMISTRY)
+    chosen = _pairs(
+        ("Base", "Base", 0.8), ("Mass", "Mass", 0.7), ("Length", "Length", 0.7), ("Time", "Time", 0.6)
+    )
+    kept, removed = repair(a, b, chosen)
+    assert kept == chosen[1:]  # three pairs of 0.6-0.7 outweigh one of 0.8
+    assert [(r.pair, r.conflicting) for r in removed] == [(chosen[0][:2], chosen[2][:2])]
+    assert removed[0].reason == (
+        "disjoint: Base→Base conflicts with Length→Length because Base and Length are disjoint "
+        "(Independent disjointWith Dependent) and Length ⊑ Base"
+    )
+    # against one of them alone, the higher-scored pair stays
+    kept, removed = repair(a, b, chosen[:2])
+    assert kept == chosen[:1]
+    assert [r.pair for r in removed] == [chosen[1][:2]]
+
+
 def test_a_seed_is_kept_and_the_other_pair_goes(models: tuple[SchemaGraph, SchemaGraph]) -> None:
     a, b = models
     chosen = _pairs(("Person", "Human", 0.9), ("Author", "Article", 0.4))

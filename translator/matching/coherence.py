@@ -29,16 +29,24 @@ beyond named sub-classes and disjointness (restrictions, unions, ``owl:AllDisjoi
 RDF adapter does not keep), is not found. That keeps the check cheap and every removal explained by
 one other correspondence.
 
-The repair (:func:`repair`) is greedy, as LogMap's and ALCOMO's are: correspondences are taken in
-order — accepted seeds first, then by falling score, then by ids — and one that conflicts with a
-correspondence already kept is removed, with a reason naming both. Of two conflicting
-correspondences the lower-scored one goes, and a seed never does. Correspondences that are not class
-pairs pass untouched, and models without the axioms (OPC UA nodesets, JSON schemas carry no
-``rdfs:subClassOf`` or ``owl:disjointWith`` edges) have nothing to repair.
+The repair (:func:`repair`) removes the correspondences of least total score that leave no
+conflict, as ALCOMO's optimal mode and LogMap's diagnoses aim to: the conflicts form a graph whose
+nodes are the correspondences, and the repair takes a light cover of its edges. Greedily, the
+correspondence whose score is least per conflict it still takes part in goes first (ties: the
+lower-ranked one, ranked as seeds first, then by falling score, then by ids); then every removed
+correspondence that conflicts with no kept one any more comes back, the highest-ranked first. Of
+two correspondences that only conflict with each other the lower-scored one goes, as in a greedy
+repair that takes correspondences by falling score; but one wrong correspondence that conflicts
+with many right ones (``Base``→``Base`` between a model of physical quantities and one of chemistry,
+whose ``Base`` classes sit under disjoint roots) goes, rather than all of them. A seed never goes,
+and every removal names the highest-ranked kept correspondence it conflicts with. Correspondences
+that are not class pairs pass untouched, and models without the axioms (OPC UA nodesets, JSON
+schemas carry no ``rdfs:subClassOf`` or ``owl:disjointWith`` edges) have nothing to repair.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -198,47 +206,81 @@ def repair(
         range(len(items)),
         key=lambda k: ((items[k][0], items[k][1]) not in seeds, -items[k][2], items[k][0], items[k][1]),
     )
-    rank: dict[Pair, int] = {}
-    by_source: dict[str, list[Pair]] = {}
-    by_target: dict[str, list[Pair]] = {}
-    removals: dict[int, Removal] = {}
-    for k in order:
+    rank = {k: position for position, k in enumerate(order)}
+    conflicts = _conflict_graph(items, order, seeds, left, right)
+    removed = _light_cover(items, conflicts, rank, seeds)
+    for k in sorted(removed, key=rank.__getitem__):  # back when nothing kept conflicts with it any more
+        if not any(other not in removed for other in conflicts[k]):
+            removed.discard(k)
+    removals = {}
+    for k in sorted(removed, key=rank.__getitem__):
         a, b, score = items[k]
-        pair = (a, b)
+        other = min((o for o in conflicts[k] if o not in removed), key=rank.__getitem__)
+        removals[k] = _removal((a, b), score, items[other][:2], left, right)
+    kept = [item for k, item in enumerate(items) if k not in removals]
+    return kept, [removals[k] for k in sorted(removals, key=rank.__getitem__)]
+
+
+def _conflict_graph(
+    items: list[tuple[str, str, float]], order: list[int], seeds: set[Pair], left: _Side, right: _Side
+) -> dict[int, set[int]]:
+    """Index of a class pair in ``items`` → the indices of the class pairs it conflicts with (two seeds
+    never conflict: neither may go)."""
+    conflicts: dict[int, set[int]] = {}
+    by_source: dict[str, list[int]] = {}
+    by_target: dict[str, list[int]] = {}
+    for k in order:
+        a, b, _ = items[k]
         if not (left.checked(a) and right.checked(b)):
             continue
-        if pair not in seeds:
-            removal = _removal(pair, score, left, right, by_source, by_target, rank)
-            if removal is not None:
-                removals[k] = removal
-                continue
-        rank.setdefault(pair, len(rank))
-        by_source.setdefault(a, []).append(pair)
-        by_target.setdefault(b, []).append(pair)
-    kept = [item for k, item in enumerate(items) if k not in removals]
-    return kept, list(removals.values())
+        near = {q for s in left.near(a) for q in by_source.get(s, ())}
+        near.update(q for t in right.near(b) for q in by_target.get(t, ()))
+        mine = conflicts.setdefault(k, set())
+        for other in near:
+            both_seeds = (a, b) in seeds and items[other][:2] in seeds
+            if not both_seeds and _conflict((a, b), items[other][:2], left, right) is not None:
+                mine.add(other)
+                conflicts[other].add(k)
+        by_source.setdefault(a, []).append(k)
+        by_target.setdefault(b, []).append(k)
+    return conflicts
 
 
-def _removal(
-    pair: Pair,
-    score: float,
-    left: _Side,
-    right: _Side,
-    by_source: dict[str, list[Pair]],
-    by_target: dict[str, list[Pair]],
-    rank: dict[Pair, int],
-) -> Removal | None:
-    """The removal of ``pair`` for its conflict with the highest-ranked kept class pair it conflicts
-    with, or None when it conflicts with none."""
-    a, b = pair
-    near = {q for s in left.near(a) for q in by_source.get(s, ())}
-    near.update(q for t in right.near(b) for q in by_target.get(t, ()))
-    for other in sorted(near, key=rank.__getitem__):
-        found = _conflict(pair, other, left, right)
-        if found is not None:
-            kind, why = found
-            said = (
-                f"{left.name(a)}→{right.name(b)} conflicts with {left.name(other[0])}→{right.name(other[1])}"
-            )
-            return Removal(a, b, score, kind, other, f"{kind}: {said} because {why}")
-    return None
+def _light_cover(
+    items: list[tuple[str, str, float]],
+    conflicts: dict[int, set[int]],
+    rank: dict[int, int],
+    seeds: set[Pair],
+) -> set[int]:
+    """Class pairs to remove so that no conflict is left, chosen greedily by least score per conflict
+    still open (seeds never)."""
+    open_ = {k: set(others) for k, others in conflicts.items() if others}
+
+    def entry(k: int) -> tuple[float, int, int, int]:
+        return max(items[k][2], 0.0) / len(open_[k]), -rank[k], k, len(open_[k])
+
+    heap = [entry(k) for k in open_ if items[k][:2] not in seeds]
+    heapq.heapify(heap)
+    removed: set[int] = set()
+    while heap:
+        *_, k, degree = heapq.heappop(heap)
+        if k not in open_ or len(open_[k]) != degree:  # gone, or an entry from before a neighbour went
+            continue
+        removed.add(k)
+        for other in open_.pop(k):
+            open_[other].discard(k)
+            if not open_[other]:
+                del open_[other]
+            elif items[other][:2] not in seeds:
+                heapq.heappush(heap, entry(other))
+    return removed
+
+
+def _removal(pair: Pair, score: float, other: Pair, left: _Side, right: _Side) -> Removal:
+    """The removal of ``pair`` for its conflict with the kept class pair ``other``."""
+    (a, b), found = pair, _conflict(pair, other, left, right) or _conflict(other, pair, left, right)
+    if found is None:
+        raise RuntimeError(f"{pair} and {other} do not conflict")  # the conflict graph says they do
+    kind, why = found
+    said = f"{left.name(a)}→{right.name(b)} conflicts with {left.name(other[0])}→{right.name(other[1])}"
+    return Removal(a, b, score, kind, other, f"{kind}: {said} because {why}")
