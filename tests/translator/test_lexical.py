@@ -10,7 +10,7 @@ import pytest
 from tests.translator.test_wordnet import build, installed  # noqa: F401  (installed: a fixture)
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.matching.lexical import lexical_candidates
-from translator.matching.lexical_rules import SYNONYM
+from translator.matching.lexical_rules import ACRONYM, SYNONYM
 from translator.matching.matcher import MatchOptions, match
 from translator.matching.text.wordnet import WordNet, WordNetMissingError, open_wordnet
 
@@ -227,3 +227,22 @@ def test_an_obo_exact_synonym_matches_the_other_models_label(tmp_path: Path) -> 
     source.write_text(without, encoding="utf-8")
     found = match(load_paths([source]), load_paths([target]), MatchOptions(method="lexical", synonyms=False))
     assert ("http://a#X_1", "http://b#Heart_Attack") not in {c.pair for c in found}
+
+
+def test_a_dictionary_word_beats_a_guessed_acronym(installed: WordNet) -> None:  # noqa: F811
+    # WordNet has Ar as argon; the initials of AromaticRing are a guess that gives way
+    source = _ontology("a", [("Ar", CLASS), ("Hs", CLASS), ("H", CLASS)])
+    target = _ontology(
+        "b", [("Argon", CLASS), ("AromaticRing", CLASS), ("Hassium", CLASS), ("Hydrogen", CLASS)]
+    )
+    scores = _scores(source, target, installed)
+    assert scores[("Ar", "Argon")] == SYNONYM
+    assert scores.get(("Ar", "AromaticRing"), 0.0) < ACRONYM
+    # each symbol is the synonym of one element only, so each pair is the only one of both entities
+    assert scores[("Hs", "Hassium")] == SYNONYM
+    assert scores[("H", "Hydrogen")] == SYNONYM
+    assert _matched(source, target, _with(installed.directory)) == {
+        ("Ar", "Argon"),
+        ("Hs", "Hassium"),
+        ("H", "Hydrogen"),
+    }

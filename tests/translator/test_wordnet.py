@@ -235,3 +235,12 @@ def test_installed_wordnet_knows_the_synonyms_names_use(installed: WordNet) -> N
     assert not installed.only_verb("review")
     assert synonymous(("last", "name"), ("surname",), installed)
     assert ("family", "name") in {words[1:] for words in expansions(("conference", "surname"), installed)}
+
+
+def test_installed_wordnet_reads_a_chemical_symbol_as_itself(installed: WordNet) -> None:
+    # "Hs" and "Os" are no plurals of the letters h and o (which WordNet has as hydrogen and oxygen)
+    assert installed.base_forms("hs", "n") == ("hs",)
+    assert installed.base_forms("os", "n") == ("os",)
+    assert installed.are_synonyms("hs", "hassium")
+    assert not installed.are_synonyms("hs", "hydrogen")
+    assert installed.base_forms("chairs", "n") == ("chair",)  # a longer word still inflects

@@ -14,7 +14,8 @@ and only at entities with no same-name counterpart on the other side.
   :mod:`translator.matching.vocabulary`) score ``RENAMED``.
 - *acronyms*: names equal once a run of two to four words of one is written as its initials
   (``ProgramCommitteeChair`` / ``Chair_PC``) score ``ACRONYM`` when that pair is the only such pair
-  of both entities.
+  of both entities and neither entity has a synonym pair (below): a dictionary's word beats a guessed
+  expansion (``Ar`` is WordNet's argon, not the initials of ``AromaticRing``).
 - *synonyms*: names of the same kind of entity whose words differ only in WordNet synonyms
   (``Chairman`` / ``Chair``, ``has_the_last_name`` / ``hasSurname``: a word or a collocation for
   another that shares one of its most frequent senses, :mod:`translator.matching.text.wordnet`) score
@@ -218,10 +219,14 @@ def pair_level_boosts(
         found.append(("specialisation", SPECIALISATION, _specialisations(left, right, eligible, wordnet)))
     if "renaming" in rules:
         found.append(("renaming", RENAMED, _renamed(left, right, eligible)))
-    if "acronyms" in rules:
-        found.append(("acronyms", ACRONYM, _acronyms(left, right, eligible)))
+    synonyms = set()
     if "synonyms" in rules and wordnet is not None:
-        found.append(("synonyms", SYNONYM, _synonyms(left, right, eligible, wordnet)))
+        synonyms = _synonyms(left, right, eligible, wordnet)
+    if "acronyms" in rules:
+        worded = {i for i, _ in synonyms}, {j for _, j in synonyms}
+        unworded = [(i, j) for i, j in eligible if i not in worded[0] and j not in worded[1]]
+        found.append(("acronyms", ACRONYM, _acronyms(left, right, unworded)))
+    found.append(("synonyms", SYNONYM, synonyms))
     for _, value, pairs in found:
         for pair in pairs:
             boosts[pair] = max(boosts.get(pair, 0.0), value)

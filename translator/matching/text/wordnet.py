@@ -177,7 +177,9 @@ class WordNet:
     @functools.lru_cache(maxsize=100_000)  # noqa: B019
     def base_forms(self, word: str, pos: str) -> tuple[str, ...]:
         """The lemmas in WordNet that ``word`` may be an inflection of (itself included), as
-        ``morphy`` finds them: the exception list, then the detachment rules. A collocation changes
+        ``morphy`` finds them: the exception list, then the detachment rules, which never leave a
+        single letter (``Hs`` is hassium and ``Os`` osmium, not the plurals of ``h`` and ``o``,
+        which WordNet has as hydrogen and oxygen). A collocation changes
         its last word for nouns and adjectives, its first for verbs (``writes_paper`` →
         ``write_paper``).
 
@@ -193,8 +195,9 @@ class WordNet:
         inflected = parts[at]
         candidates = list(self._exception_table(pos).get(inflected, ()))
         for ending, replacement in _RULES[pos]:
-            if inflected.endswith(ending) and len(inflected) > len(ending):
-                candidates.append(inflected[: len(inflected) - len(ending)] + replacement)
+            stem = inflected[: len(inflected) - len(ending)] + replacement
+            if inflected.endswith(ending) and len(inflected) > len(ending) and len(stem) > 1:
+                candidates.append(stem)
         for base in candidates:
             lemma = "_".join([*parts[:at], base, *parts[at + 1 :]])
             if self.senses(lemma, pos):
