@@ -1,5 +1,6 @@
 """Coherent alignments: class pairs that clash with disjointness or cross a sub-class chain are removed
-(the lower-scored one, never a seed) and reported, beside the domain/range removals."""
+(the least total score: of two, the lower-scored one; never a seed) and reported, beside the
+domain/range removals."""
 
 from __future__ import annotations
 

@@ -176,9 +176,9 @@ def repair(
     *,
     keep: Collection[Pair] = (),
 ) -> tuple[list[tuple[str, str, float]], list[Removal]]:
-    """``chosen`` correspondences (source id, target id, score) without those that conflict with a
-    higher-ranked one, in their order, and the removals in the order they were made; ``keep`` are the
-    accepted seeds, never removed. See the module docstring.
+    """``chosen`` correspondences (source id, target id, score) without those the repair removes, in
+    their order, and the removals, highest-ranked first; ``keep`` are the accepted seeds, never
+    removed. See the module docstring.
 
     Example:
         >>> from translator.graph.model import Node
