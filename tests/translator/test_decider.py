@@ -125,6 +125,37 @@ def test_namesakes_join_the_partner_of_a_matched_namesake_only_where_one_side_re
     assert [(i, j) for i, j, _ in pairs] == [(1, 0), (3, 1)]
 
 
+def test_the_superclass_qualified_form_of_a_matched_class_joins_its_partner() -> None:
+    # MatOnto tells the element Argon ⊑ Element from ArgonAtom ⊑ Atom; a materials model has one Ar ⊑ Atom
+    source = entity_texts([_node("s0", "Ar", NodeKind.CLASS), _node("s1", "Ne", NodeKind.CLASS)])
+    target = entity_texts(
+        [
+            _node("t0", "ArgonAtom", NodeKind.CLASS),
+            _node("t1", "Argon", NodeKind.CLASS),
+            _node("t2", "NeonAtom", NodeKind.CLASS),
+            _node("t3", "Neon", NodeKind.CLASS),
+        ]
+    )
+    atom: tuple[tuple[str, ...], ...] = (("atom",),)
+    element: tuple[tuple[str, ...], ...] = (("element",),)
+    parents = ([atom, atom], [atom, element, atom, element])
+    # the names find the elements; the atoms follow, whatever the decider made of them
+    probability = sparse.csr_matrix(np.array([[0.1, 0.9, 0.0, 0.0], [0.0, 0.0, 0.0, 0.3]]))
+    pairs = assign(probability, source, target, 0.5, parents=parents)
+    assert pairs == [(0, 0, 0.9), (0, 1, 0.9)]  # Ne -> Neon is below the threshold: NeonAtom stays out
+    assert [(i, j) for i, j, _ in assign(probability, source, target, 0.5)] == [(0, 1)]
+    # the partner must have that superclass: Ar under Particle says nothing of ArgonAtom
+    particle: tuple[tuple[str, ...], ...] = (("particle",),)
+    assert [
+        (i, j)
+        for i, j, _ in assign(probability, source, target, 0.5, parents=([particle, particle], parents[1]))
+    ] == [(0, 1)]
+    # never the other way: where the qualified form was matched, the bare name is another thing
+    # (Temperature ⊑ Sensor found TemperatureSensor ⊑ Sensor; a Temperature ⊑ Quantity stays out)
+    atom_first = sparse.csr_matrix(np.array([[0.9, 0.7, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]))
+    assert [(i, j) for i, j, _ in assign(atom_first, source, target, 0.5, parents=parents)] == [(0, 0)]
+
+
 def _graph(name: str, names: list[str]) -> SchemaGraph:
     graph = SchemaGraph(name)
     graph.add_node(Node(f"{name}#Thing", NodeKind.CLASS, "Thing"))

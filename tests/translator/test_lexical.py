@@ -10,8 +10,9 @@ import pytest
 from tests.translator.test_wordnet import build, installed  # noqa: F401  (installed: a fixture)
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.matching.lexical import lexical_candidates
-from translator.matching.lexical_rules import ACRONYM, SYNONYM
+from translator.matching.lexical_rules import ACRONYM, RULES, SYNONYM
 from translator.matching.matcher import MatchOptions, match
+from translator.matching.qualified import QUALIFIED
 from translator.matching.text.wordnet import WordNet, WordNetMissingError, open_wordnet
 
 CLASS, RELATION, ATTRIBUTE = NodeKind.CLASS, NodeKind.OBJECT_PROPERTY, NodeKind.DATATYPE_PROPERTY
@@ -246,3 +247,44 @@ def test_a_dictionary_word_beats_a_guessed_acronym(installed: WordNet) -> None: 
         ("Hs", "Hassium"),
         ("H", "Hydrogen"),
     }
+
+
+def _taxonomy(name: str, classes: dict[str, str]) -> SchemaGraph:
+    """Classes by name, each under the class named by its value ("" for none)."""
+    graph = _ontology(name, [(local, CLASS) for local in {*classes, *filter(None, classes.values())}])
+    for local, parent in classes.items():
+        if parent:
+            graph.add_edge(f"{name}#{local}", f"{name}#{parent}", "rdfs:subClassOf")
+    return graph
+
+
+def test_a_name_qualified_by_a_superclass_both_have_matches_the_bare_name() -> None:
+    # Temperature ⊑ Sensor names what TemperatureSensor ⊑ Sensor names
+    source = _taxonomy("a", {"Temperature": "Sensor", "Pressure": "Sensor"})
+    target = _taxonomy(
+        "b", {"TemperatureSensor": "Sensor", "PressureSensor": "Sensor", "Temperature": "Quantity"}
+    )
+    scores = _scores(source, target)
+    assert scores[("Temperature", "TemperatureSensor")] < QUALIFIED  # an exact name is there
+    assert scores[("Pressure", "PressureSensor")] == QUALIFIED
+    # the superclasses must agree: a Poster that is a paper is no PosterSession
+    paper = _taxonomy("a", {"Poster": "Paper"})
+    session = _taxonomy("b", {"PosterSession": "Session"})
+    assert _scores(paper, session).get(("Poster", "PosterSession"), 0.0) < QUALIFIED
+    # the rule can be switched off like the others
+    off = lexical_candidates(source, target, rules=tuple(r for r in RULES if r != "qualified"))
+    assert QUALIFIED not in set(off.scores.tolist())
+
+
+def test_a_symbol_under_atom_is_the_element_s_atom(installed: WordNet) -> None:  # noqa: F811
+    # MatOnto's ArgonAtom ⊑ Atom against a materials model's Ar ⊑ Atom: Ar is WordNet's argon
+    source = _taxonomy("a", {"Ar": "Atom", "Ne": "Atom"})
+    atoms = _taxonomy("b", {"ArgonAtom": "Atom", "NeonAtom": "Atom"})
+    scores = _scores(source, atoms, installed)
+    assert scores[("Ar", "ArgonAtom")] == QUALIFIED
+    assert scores[("Ne", "NeonAtom")] == QUALIFIED
+    # beside the elements themselves the name finds the element, and the atom is no rival of it
+    both = _taxonomy("b", {"ArgonAtom": "Atom", "Argon": "Element", "NeonAtom": "Atom", "Neon": "Element"})
+    scores = _scores(source, both, installed)
+    assert scores[("Ar", "Argon")] == SYNONYM
+    assert scores.get(("Ar", "ArgonAtom"), 0.0) < QUALIFIED

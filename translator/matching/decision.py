@@ -31,6 +31,7 @@ from translator.matching.evidence import Scores
 from translator.matching.extract import one_to_one
 from translator.matching.lexical import Candidates
 from translator.matching.options import MatchOptions, default_threshold
+from translator.matching.qualified import parent_words
 
 __all__ = ["Decision", "decide", "decide_with_report"]
 
@@ -164,9 +165,13 @@ def decide_with_report(scores: Scores, options: MatchOptions | None = None) -> D
     if threshold is None:
         threshold = default_threshold(method, source, target, decider=options.decider)
 
+    parents = None
+    if method == "decider":  # for the qualified names' one-to-many pairs
+        parents = parent_words(source, cands.source), parent_words(target, cands.target)
+
     def extract(matrix: sparse.csr_matrix, cut: float) -> list[tuple[int, int, float]]:
         if method == "decider":
-            return assign(matrix, cands.source, cands.target, cut, seeds=seeds)
+            return assign(matrix, cands.source, cands.target, cut, seeds=seeds, parents=parents)
         return one_to_one(matrix, cut, method=options.extraction)
 
     picked = extract(free.tocsr(), threshold)

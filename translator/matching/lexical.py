@@ -12,8 +12,9 @@ blocked with a character 3-gram TF-IDF index, so memory grows with n·block, nev
 (:mod:`translator.matching.blocking`). Each candidate pair is then scored by the best of exact
 equality, token Dice and n-gram cosine, and weighed by kind, datatype and unit compatibility
 (:mod:`translator.matching.similarity`). Set-level rules — specialisation, renaming, acronyms,
-synonyms — then look at the whole candidate set rather than one pair, and only at entities with no
-same-name counterpart on the other side (:mod:`translator.matching.lexical_rules`).
+synonyms, names qualified by a superclass — then look at the whole candidate set rather than one
+pair, and only at entities with no same-name counterpart on the other side
+(:mod:`translator.matching.lexical_rules`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from translator.matching.entities import EntityText, Translate, entity_texts
 from translator.matching.lexical_rules import RULES, pair_level_boosts
 from translator.matching.metadata import is_vocabulary_annotation
 from translator.matching.model_prefix import model_prefix_names
+from translator.matching.qualified import parent_words
 from translator.matching.similarity import score_pairs
 from translator.matching.text.wordnet import WordNet
 
@@ -111,7 +113,8 @@ def lexical_candidates(
         left, right, block=block, chunk=chunk, wordnet=wordnet if "synonyms" in rules else None
     )
     scored = score_pairs(left, right, pairs)
-    for (i, j), boost in pair_level_boosts(left, right, scored, wordnet, rules).items():
+    parents = (parent_words(source, left), parent_words(target, right)) if "qualified" in rules else None
+    for (i, j), boost in pair_level_boosts(left, right, scored, wordnet, rules, parents).items():
         score, factor, same = scored[(i, j)]
         scored[(i, j)] = (max(score, boost * factor), factor, same)
     keys = list(scored)

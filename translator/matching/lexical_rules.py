@@ -22,6 +22,13 @@ and only at entities with no same-name counterpart on the other side.
   ``SYNONYM`` when that pair is the only such pair of both entities. Such pairs need not share a
   character n-gram, so each name is also looked up with one word replaced by each of its synonyms
   (:mod:`translator.matching.blocking`). Without a WordNet database this rule is off.
+- *qualified*: a class named by the other's name (or a synonym of it) followed by the name of a
+  superclass both have (``PressureSensor`` ⊑ ``Sensor`` / ``Pressure`` ⊑ ``Sensor``) scores
+  ``QUALIFIED`` when that pair is the only such pair of both classes and neither has a synonym pair
+  (:mod:`translator.matching.qualified`). Where one side has the bare name too (``Argon`` beside
+  ``ArgonAtom``), the name finds it, and the decider's assignment adds the qualified form
+  (:mod:`translator.matching.decider.assign`): two pairs of one class at one score would read as
+  doubt about both.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import functools
 from collections.abc import Callable, Collection, Iterable, Sequence
 
 from translator.matching.entities import GROUPS, EntityText
+from translator.matching.qualified import QUALIFIED, Words, qualified_pairs
 from translator.matching.similarity import INVERSE_MARKER, soft_overlap, token_similar
 from translator.matching.text.synonyms import synonymous
 from translator.matching.text.wordnet import WordNet
@@ -49,7 +57,7 @@ SYNONYM = 0.85
 """Score of two names equal up to words WordNet gives as synonyms in their most frequent senses
 (``Chairman`` / ``Chair``), when neither has a same-name counterpart: a curated lexicon's word, as
 strong as a rename the pair of models shows several times."""
-RULES = ("specialisation", "renaming", "acronyms", "synonyms")
+RULES = ("specialisation", "renaming", "acronyms", "synonyms", "qualified")
 """The set-level rules of the module docstring; each can be switched off (``MatchOptions.rules``), so
 that which are on can be chosen by cross-validation (benchmarks/pairs.py)."""
 _SPECIALISABLE = frozenset({"concept", "relation"})
@@ -203,9 +211,12 @@ def pair_level_boosts(
     scored: dict[tuple[int, int], tuple[float, float, bool]],
     wordnet: WordNet | None = None,
     rules: Collection[str] = RULES,
+    parents: tuple[Sequence[tuple[Words, ...]], Sequence[tuple[Words, ...]]] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Scores (before the pair factor) that the whole candidate set justifies for some pairs, by
-    the set-level ``rules`` that are on.
+    the set-level ``rules`` that are on; ``parents``: the words of each entity's superclasses'
+    names, both sides (:func:`translator.matching.qualified.parent_words`), for the *qualified*
+    rule (off without them).
 
     Only entities without a same-name counterpart on the other side take part: ``Author`` never
     maps to ``Regular_author`` while the other model has an ``Author`` of its own.
@@ -227,6 +238,11 @@ def pair_level_boosts(
         unworded = [(i, j) for i, j in eligible if i not in worded[0] and j not in worded[1]]
         found.append(("acronyms", ACRONYM, _acronyms(left, right, unworded)))
     found.append(("synonyms", SYNONYM, synonyms))
+    if "qualified" in rules and parents is not None:
+        worded = {i for i, _ in synonyms}, {j for _, j in synonyms}
+        unworded = [(i, j) for i, j in eligible if i not in worded[0] and j not in worded[1]]
+        qualified = qualified_pairs(left, right, parents, unworded, wordnet)
+        found.append(("qualified", QUALIFIED, _unique_minima(qualified, 0) & _unique_minima(qualified, 1)))
     for _, value, pairs in found:
         for pair in pairs:
             boosts[pair] = max(boosts.get(pair, 0.0), value)

@@ -44,7 +44,7 @@ class MatchOptions:
             :data:`translator.matching.text.wordnet.DEFAULT_DIRS` that holds one (``/usr/share/wordnet``).
         rules: the lexical matcher's set-level rules that are on
             (:data:`translator.matching.lexical_rules.RULES`: specialisation, renaming, acronyms,
-            synonyms; all by default).
+            synonyms, qualified; all by default).
         translations: give labels in other languages English variants from the FreeDict
             dictionaries (:mod:`translator.matching.text.translation`); a language without an
             installed dictionary simply gets none.

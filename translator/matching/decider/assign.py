@@ -22,6 +22,15 @@ never joins a namesake's partner: it belongs to its own parent's counterpart. A 
 pair (a seed) is a matched pair like the others: its entities take no other one-to-one partner, but
 their namesakes may join them (a seeded ``description`` → ``description`` brings the other
 ``description`` properties).
+
+One side may also tell a thing from its form qualified by a superclass's name where the other names
+it once: MatOnto has the element ``Argon`` ⊑ ``Element`` and ``ArgonAtom`` ⊑ ``Atom``, a materials
+model one ``Ar`` ⊑ ``Atom``. The name finds ``Argon``; the superclass says ``Ar`` is the atom. So
+an unmatched class named as a matched class followed by the name of one of its own superclasses
+joins the matched class's partner when that partner has a superclass of that name too
+(:mod:`translator.matching.qualified`), with the matched pair's probability. Never the other way:
+where ``Temperature`` ⊑ ``Sensor`` found ``TemperatureSensor`` ⊑ ``Sensor``, a ``Temperature`` ⊑
+``Quantity`` beside it is another thing.
 """
 
 from __future__ import annotations
@@ -32,9 +41,10 @@ from collections.abc import Sequence
 from scipy import sparse
 
 from translator.graph.model import NodeKind
-from translator.matching.entities import EntityText
+from translator.matching.entities import GROUPS, EntityText
 from translator.matching.extract import one_to_one
 from translator.matching.metadata import is_metadata
+from translator.matching.qualified import Words
 from translator.matching.similarity import HEAD_MATCH, dice
 
 __all__ = ["assign"]
@@ -86,6 +96,41 @@ def _namesake_pairs(
     return out
 
 
+def _qualified_pairs(
+    picked: list[tuple[int, int, float]],
+    mine: Sequence[EntityText],
+    parents: Sequence[tuple[Words, ...]],
+    their_parents: Sequence[tuple[Words, ...]],
+) -> list[tuple[int, int, float]]:
+    """Pairs (mine, theirs) for unmatched classes of ``mine`` named as a matched class of ``mine``
+    followed by the name of one of their own superclasses that the matched class's partner has too
+    (``ArgonAtom`` ⊑ ``Atom``, when ``Argon`` is matched to ``Ar`` ⊑ ``Atom``), with the matched
+    pair's probability; ``parents``, ``their_parents``:
+    :func:`translator.matching.qualified.parent_words` of both sides."""
+    concept = [GROUPS.get(e.kind) == "concept" and not is_metadata(e) for e in mine]
+    partner: dict[int, tuple[int, float]] = {}
+    for i, j, p in picked:
+        if concept[i] and (i not in partner or p > partner[i][1]):
+            partner[i] = (j, p)
+    named: dict[Words, list[int]] = {}
+    for m in partner:
+        for words in mine[m].token_sets:
+            named.setdefault(words, []).append(m)
+    out: dict[int, tuple[int, int, float]] = {}
+    for k, entity in enumerate(mine):
+        if not concept[k] or k in partner:
+            continue
+        for parent in parents[k]:
+            for words in entity.token_sets:
+                if len(words) <= len(parent) or words[-len(parent) :] != parent:
+                    continue
+                for m in named.get(words[: -len(parent)], ()):
+                    j, p = partner[m]
+                    if parent in their_parents[j] and (k not in out or p > out[k][2]):
+                        out[k] = (k, j, p)
+    return list(out.values())
+
+
 def assign(
     probability: sparse.csr_matrix,
     source: Sequence[EntityText],
@@ -95,9 +140,11 @@ def assign(
     many: bool = True,
     lower: list[tuple[int, int, float]] | None = None,
     seeds: Sequence[tuple[int, int]] = (),
+    parents: tuple[Sequence[tuple[Words, ...]], Sequence[tuple[Words, ...]]] | None = None,
 ) -> list[tuple[int, int, float]]:
     """Pairs ``(source index, target index, probability)``: one-to-one above ``threshold``, then (with
-    ``many``) the namesakes' many-to-one and one-to-many pairs; see the module docstring. ``seeds``
+    ``many``) the namesakes' many-to-one and one-to-many pairs, and (with ``parents``, the words of
+    both sides' superclasses' names) the qualified names'; see the module docstring. ``seeds``
     (accepted pairs) are matched already: not returned, their rows and columns taken.
 
     ``lower``: the greedy one-to-one pairs of the same matrix at a lower threshold, to reuse — greedy
@@ -120,5 +167,8 @@ def assign(
     extra = _namesake_pairs(csr, matched, source, target, threshold)
     flipped = [(j, i, p) for i, j, p in matched]
     extra += [(i, j, p) for j, i, p in _namesake_pairs(csr.T.tocsr(), flipped, target, source, threshold)]
+    if parents is not None:
+        extra += _qualified_pairs(matched, source, parents[0], parents[1])
+        extra += [(i, j, p) for j, i, p in _qualified_pairs(flipped, target, parents[1], parents[0])]
     seeded = set(seeds)
     return sorted({(i, j): (i, j, p) for i, j, p in [*picked, *extra] if (i, j) not in seeded}.values())
