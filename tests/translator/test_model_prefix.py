@@ -8,6 +8,7 @@ from tests.paths import shared
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.matching.lexical import lexical_candidates
 from translator.matching.model_prefix import model_name, model_prefix_names
+from translator.matching.similarity import ALIAS
 
 
 def _ontology(namespace: str, names: list[str]) -> SchemaGraph:
@@ -63,10 +64,23 @@ def test_the_prefixed_name_meets_the_plain_name_of_another_model() -> None:
         }
 
     prefixed = scores(conference)
-    assert prefixed[("Conference_fees", "Fee")] == 1.0
-    assert prefixed[("Conference_document", "Document")] == 1.0
+    assert prefixed[("Conference_fees", "Fee")] == ALIAS
+    assert prefixed[("Conference_document", "Document")] == ALIAS
     # where the prefix is not the model's own name it qualifies the name, which then only contains
     # the other
     other = scores(meeting)
-    assert other.get(("Conference_fees", "Fee"), 0.0) < 1.0
-    assert other.get(("Conference_document", "Document"), 0.0) < 1.0
+    assert other.get(("Conference_fees", "Fee"), 0.0) < ALIAS
+    assert other.get(("Conference_document", "Document"), 0.0) < ALIAS
+
+
+def test_a_name_given_in_full_outranks_the_name_without_the_model_s_own() -> None:
+    # ekaw has both Proceedings and Conference_Proceedings: the conference ontology's
+    # Conference_proceedings is the second before it is the first, not both alike
+    conference = _ontology("http://conference", ["Conference_proceedings"])
+    ekaw = _ontology("http://ekaw", ["Proceedings", "Conference_Proceedings"])
+    found = lexical_candidates(conference, ekaw)
+    scores = {
+        found.target[j].id.split("#")[1]: float(s) for j, s in zip(found.cols, found.scores, strict=True)
+    }
+    assert scores["Conference_Proceedings"] == 1.0
+    assert scores["Proceedings"] < scores["Conference_Proceedings"]

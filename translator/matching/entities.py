@@ -106,6 +106,11 @@ class EntityText:
     suffix, normalised (``AASQualifierDataType`` and ``AASQualifierType``: ``qualifier``), when it
     is matched against a model that does not follow OPC UA's naming convention
     (:func:`translator.matching.conventions.convention_names`); "" otherwise."""
+    aliases: frozenset[str] = frozenset()
+    """Variants that are only a name without its model's own name (``fee`` of the conference
+    ontology's ``Conference_fees``: :mod:`translator.matching.model_prefix`): a name the entity
+    has in its model's context, weaker than one it is given
+    (:func:`~translator.matching.similarity.score_pairs`)."""
 
 
 Translate = Callable[[str, str], tuple[str, ...]]
@@ -155,9 +160,11 @@ def entity_texts(
     more = more or {}
     aliases = aliases or {}
     for node in sorted(nodes, key=lambda n: n.id):
-        variants, translated = _variants(node, translate, (*more.get(node.id, ()), *aliases.get(node.id, ())))
+        given = more.get(node.id, ())
+        variants, translated = _variants(node, translate, (*given, *aliases.get(node.id, ())))
         if not variants:
             continue
+        own = frozenset(_variants(node, translate, given)[0]) if node.id in aliases else frozenset(variants)
         out.append(
             EntityText(
                 node.id,
@@ -171,6 +178,7 @@ def entity_texts(
                 translated,
                 node.modelling_rule.endswith("Placeholder"),
                 normalize(bare[0]) if (bare := more.get(node.id, ())) else "",
+                frozenset(variants) - own,
             )
         )
     return out

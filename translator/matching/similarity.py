@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from translator.matching.entities import GROUPS, EntityText, pair_factor
 
 __all__ = [
+    "ALIAS",
     "HEAD_MATCH",
     "INVERSE",
     "INVERSE_MARKER",
@@ -22,6 +23,9 @@ __all__ = [
     "token_similar",
 ]
 
+ALIAS = 0.95
+"""Score of two names equal only through an alias of one (a name without its model's own name:
+``Conference_fees`` as ``fee``, :mod:`translator.matching.model_prefix`): below a name given in full."""
 HEAD_MATCH = 0.8
 """Score of a name contained in the other with the same head word (``Author`` / ``Regular_author``)."""
 INVERSE = 0.8
@@ -77,10 +81,22 @@ def same_name(a: EntityText, b: EntityText) -> bool:
     return bool({v.replace(" ", "") for v in a.variants} & {v.replace(" ", "") for v in b.variants})
 
 
+def _given_name(a: EntityText, b: EntityText) -> bool:
+    """Whether two entities share a variant that neither has only as an alias
+    (:attr:`~translator.matching.entities.EntityText.aliases`), spaces aside."""
+    return bool(
+        {v.replace(" ", "") for v in a.variants if v not in a.aliases}
+        & {v.replace(" ", "") for v in b.variants if v not in b.aliases}
+    )
+
+
 def score_pairs(
     left: Sequence[EntityText], right: Sequence[EntityText], pairs: dict[tuple[int, int], float]
 ) -> dict[tuple[int, int], tuple[float, float, bool]]:
-    """``(score, factor, same name)`` of every compatible blocked pair; the score includes the factor."""
+    """``(score, factor, same name)`` of every compatible blocked pair; the score includes the factor.
+    A name shared only through an alias (a name without its model's own name) scores
+    :data:`ALIAS`, so that a name given in full outranks it (the conference ontology's
+    ``Conference_proceedings`` is ``Conference_Proceedings`` before it is ``Proceedings``)."""
     scored: dict[tuple[int, int], tuple[float, float, bool]] = {}
     for (i, j), cosine in pairs.items():
         ea, eb = left[i], right[j]
@@ -88,6 +104,7 @@ def score_pairs(
         if factor <= 0:
             continue
         same = same_name(ea, eb)
-        score = max(1.0 if same else 0.0, 0.5 * cosine + 0.5 * dice(ea.token_sets, eb.token_sets))
+        exact = (1.0 if not (ea.aliases or eb.aliases) or _given_name(ea, eb) else ALIAS) if same else 0.0
+        score = max(exact, 0.5 * cosine + 0.5 * dice(ea.token_sets, eb.token_sets))
         scored[(i, j)] = (score * factor, factor, same)
     return scored
