@@ -143,6 +143,9 @@ def test_the_superclass_qualified_form_of_a_matched_class_joins_its_partner() ->
     probability = sparse.csr_matrix(np.array([[0.1, 0.9, 0.0, 0.0], [0.0, 0.0, 0.0, 0.3]]))
     pairs = assign(probability, source, target, 0.5, parents=parents)
     assert pairs == [(0, 0, 0.9), (0, 1, 0.9)]  # Ne -> Neon is below the threshold: NeonAtom stays out
+    # a reviewer's rejection stands against the names
+    kept = assign(probability, source, target, 0.5, parents=parents, rejected={(0, 0)})
+    assert [(i, j) for i, j, _ in kept] == [(0, 1)]
     assert [(i, j) for i, j, _ in assign(probability, source, target, 0.5)] == [(0, 1)]
     # the partner must have that superclass: Ar under Particle says nothing of ArgonAtom
     particle: tuple[tuple[str, ...], ...] = (("particle",),)

@@ -3,11 +3,13 @@ WordNet synonyms."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.translator.test_wordnet import build, installed  # noqa: F401  (installed: a fixture)
+from translator.alignment.model import Alignment, Correspondence, Status
 from translator.graph.model import Node, NodeKind, SchemaGraph
 from translator.matching.lexical import lexical_candidates
 from translator.matching.lexical_rules import ACRONYM, RULES, SYNONYM
@@ -288,3 +290,28 @@ def test_a_symbol_under_atom_is_the_element_s_atom(installed: WordNet) -> None: 
     scores = _scores(source, both, installed)
     assert scores[("Ar", "Argon")] == SYNONYM
     assert scores.get(("Ar", "ArgonAtom"), 0.0) < QUALIFIED
+
+
+def test_the_decider_gives_a_symbol_the_element_and_its_atom_unless_a_reviewer_said_no(
+    installed: WordNet,  # noqa: F811
+) -> None:
+    source = _taxonomy("a", {"Ar": "Atom", "Ne": "Atom", "Kr": "Atom"})
+    target = _taxonomy(
+        "b",
+        {
+            "Argon": "Element",
+            "ArgonAtom": "Atom",
+            "Neon": "Element",
+            "NeonAtom": "Atom",
+            "Krypton": "Element",
+            "KryptonAtom": "Atom",
+        },
+    )
+    options = replace(_with(installed.directory), method="decider")
+    found = _matched(source, target, options)
+    assert {("Ar", "Argon"), ("Ar", "ArgonAtom"), ("Ne", "Neon"), ("Ne", "NeonAtom")} <= found
+    seeds = Alignment("a", "b")
+    seeds.add(Correspondence("a#Ar", "b#ArgonAtom", status=Status.REJECTED))
+    pairs = {(c.subject_id, c.object_id) for c in match(source, target, options, seeds=seeds)}
+    assert ("a#Ar", "b#Argon") in pairs
+    assert ("a#Ar", "b#ArgonAtom") not in pairs

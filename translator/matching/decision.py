@@ -171,7 +171,8 @@ def decide_with_report(scores: Scores, options: MatchOptions | None = None) -> D
 
     def extract(matrix: sparse.csr_matrix, cut: float) -> list[tuple[int, int, float]]:
         if method == "decider":
-            return assign(matrix, cands.source, cands.target, cut, seeds=seeds, parents=parents)
+            sides = cands.source, cands.target
+            return assign(matrix, *sides, cut, seeds=seeds, parents=parents, rejected=evidence.rejected)
         return one_to_one(matrix, cut, method=options.extraction)
 
     picked = extract(free.tocsr(), threshold)

@@ -36,7 +36,7 @@ where ``Temperature`` ⊑ ``Sensor`` found ``TemperatureSensor`` ⊑ ``Sensor``,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from scipy import sparse
 
@@ -141,11 +141,13 @@ def assign(
     lower: list[tuple[int, int, float]] | None = None,
     seeds: Sequence[tuple[int, int]] = (),
     parents: tuple[Sequence[tuple[Words, ...]], Sequence[tuple[Words, ...]]] | None = None,
+    rejected: Collection[tuple[int, int]] = frozenset(),
 ) -> list[tuple[int, int, float]]:
     """Pairs ``(source index, target index, probability)``: one-to-one above ``threshold``, then (with
     ``many``) the namesakes' many-to-one and one-to-many pairs, and (with ``parents``, the words of
     both sides' superclasses' names) the qualified names'; see the module docstring. ``seeds``
-    (accepted pairs) are matched already: not returned, their rows and columns taken.
+    (accepted pairs) are matched already: not returned, their rows and columns taken; ``rejected``
+    pairs are never returned, whatever their names say.
 
     ``lower``: the greedy one-to-one pairs of the same matrix at a lower threshold, to reuse — greedy
     takes pairs in falling order, so its pairs above ``threshold`` are those above the lower one that
@@ -170,5 +172,5 @@ def assign(
     if parents is not None:
         extra += _qualified_pairs(matched, source, parents[0], parents[1])
         extra += [(i, j, p) for j, i, p in _qualified_pairs(flipped, target, parents[1], parents[0])]
-    seeded = set(seeds)
-    return sorted({(i, j): (i, j, p) for i, j, p in [*picked, *extra] if (i, j) not in seeded}.values())
+    out = set(seeds) | set(rejected)
+    return sorted({(i, j): (i, j, p) for i, j, p in [*picked, *extra] if (i, j) not in out}.values())
