@@ -233,14 +233,14 @@ def pair_level_boosts(
     synonyms = set()
     if "synonyms" in rules and wordnet is not None:
         synonyms = _synonyms(left, right, eligible, wordnet)
+    # a dictionary's word beats a guessed expansion or a qualified name: entities with a synonym
+    # pair take no part in those rules
+    worded = {i for i, _ in synonyms}, {j for _, j in synonyms}
+    unworded = [(i, j) for i, j in eligible if i not in worded[0] and j not in worded[1]]
     if "acronyms" in rules:
-        worded = {i for i, _ in synonyms}, {j for _, j in synonyms}
-        unworded = [(i, j) for i, j in eligible if i not in worded[0] and j not in worded[1]]
         found.append(("acronyms", ACRONYM, _acronyms(left, right, unworded)))
     found.append(("synonyms", SYNONYM, synonyms))
     if "qualified" in rules and parents is not None:
-        worded = {i for i, _ in synonyms}, {j for _, j in synonyms}
-        unworded = [(i, j) for i, j in eligible if i not in worded[0] and j not in worded[1]]
         qualified = qualified_pairs(left, right, parents, unworded, wordnet)
         found.append(("qualified", QUALIFIED, _unique_minima(qualified, 0) & _unique_minima(qualified, 1)))
     for _, value, pairs in found:

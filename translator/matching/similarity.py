@@ -104,7 +104,9 @@ def score_pairs(
         if factor <= 0:
             continue
         same = same_name(ea, eb)
-        exact = (1.0 if not (ea.aliases or eb.aliases) or _given_name(ea, eb) else ALIAS) if same else 0.0
+        exact = 0.0
+        if same:
+            exact = 1.0 if not (ea.aliases or eb.aliases) or _given_name(ea, eb) else ALIAS
         score = max(exact, 0.5 * cosine + 0.5 * dice(ea.token_sets, eb.token_sets))
         scored[(i, j)] = (score * factor, factor, same)
     return scored
