@@ -304,6 +304,15 @@ class Proxy:
             )
         return asyncio.create_task(self._consume(subscription), name="tolka-proxy-changes")
 
+    def _reconnected(self, lost_at: str) -> str:
+        """Count the source as connected, and the gap since ``lost_at`` (if any) as over; ""."""
+        if lost_at:
+            self.counters.reconnects += 1
+            self.counters.gaps.append((lost_at, _now()))
+            log.warning("source %s back; no data from %s to %s", self.source_url, lost_at, _now())
+        self.counters.state = "connected"
+        return ""
+
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         """Run until ``stop`` is set; ``ready`` is set once the first subscription is up.
 
@@ -319,8 +328,13 @@ class Proxy:
                 try:
                     self._lost.clear()
                     self._client = await self._connect()
+                    # counted before the first value it serves reads Good again
+                    lost_at = self._reconnected(lost_at)
                     consumer = await self._subscribe(self._client)
                 except _UNREACHABLE as exc:
+                    if self.counters.state == "connected":  # lost again while reading the values
+                        self.counters.state, lost_at = "disconnected", _now()
+                        await self._mark_uncertain()
                     # a refused certificate (either way) is said once, in one line, and retried: it
                     # may be trusted on the other side while the proxy waits
                     why = refusal(exc, self._pki if self.security.secure else None) or str(exc) or repr(exc)
@@ -333,11 +347,7 @@ class Proxy:
                     await self._close_client()
                     await backoff.wait(stop)
                     continue
-                if lost_at:
-                    self.counters.reconnects += 1
-                    self.counters.gaps.append((lost_at, _now()))
-                    log.warning("source %s back; no data from %s to %s", self.source_url, lost_at, _now())
-                self.counters.state, first, said = "connected", False, ""
+                first, said = False, ""
                 backoff.reset()
                 if ready is not None:
                     ready.set()
