@@ -51,22 +51,24 @@ WAYS = ("out of fold", "the family's other pairs", "in sample")
 
 
 def decided(case: Case, decider: Decider) -> tuple[Counts, int]:
-    """``decider``'s counts on ``case`` and how many of its wrong proposals join namesakes."""
+    """``decider``'s counts on ``case`` and how many of its wrong proposals (those the score counts)
+    join namesakes: entities of one name."""
     options = MatchOptions(method="decider", threshold=decider.threshold)
     matrix = decider_scores(case.evidence, decider, options, features=case.example.features)
     alignment = restore_ids(decide(Scores(case.evidence, "decider", matrix), options), case.back)
     counts = score(alignment, case.reference, partial=case.pair.partial)
-    names = {
-        e.id: e.variants[0] for e in (*case.evidence.candidates.source, *case.evidence.candidates.target)
-    }
+    cands = case.evidence.candidates
+    names = {e.id: e.variants[0] for e in (*cands.source, *cands.target)}
     forward = {old: new for new, old in case.back.items()}
     truth = {c.pair for c in case.reference.equivalences()}
-    namesakes = sum(
-        1
-        for c in alignment.equivalences()
-        if c.pair not in truth
-        and names.get(forward.get(c.subject_id, c.subject_id)) == names.get(c.object_id)
-    )
+    subjects, objects = {a for a, _ in truth}, {b for _, b in truth}
+    namesakes = 0
+    for c in alignment.equivalences():
+        scored = c.subject_id in subjects or c.object_id in objects or not case.pair.partial
+        if c.pair in truth or not scored:
+            continue
+        name = names.get(forward.get(c.subject_id, c.subject_id))
+        namesakes += name is not None and name == names.get(c.object_id)
     return (counts.tp, counts.fp, counts.fn), namesakes
 
 
