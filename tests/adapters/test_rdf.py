@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters import LoadOptions, load_paths
+from adapters.rdf_parse import WholeLines, parse_rdf
 from tests.paths import PLANT, SHARED, TEST_DATA, shared
 from translator.graph.model import NodeKind
 
@@ -281,3 +282,28 @@ def test_a_sub_class_of_a_union_is_a_sub_class_of_none_of_its_members(tmp_path: 
 
     assert not parents("Organizer") & {"Organization", "Member"}
     assert parents("Chair") >= {"Member", "Named"}
+
+
+def test_ntriples_with_a_long_literal_every_line_end_and_a_byte_order_mark_loads_whole(
+    tmp_path: Path,
+) -> None:
+    long = "x" * 2_000_000
+    path = tmp_path / "long.nt"
+    path.write_bytes(
+        f'\ufeff<http://e/a> <http://e/comment> "{long}" .\r\n'
+        '<http://e/a> <http://e/b> "cr" .\r<http://e/a> <http://e/c> "lf" .\n'
+        '<http://e/a> <http://e/d> "last, unterminated" .'.encode()
+    )
+    graph = parse_rdf(path, "ntriples", LoadOptions())
+    assert sorted(str(o) for o in graph.objects()) == sorted([long, "cr", "lf", "last, unterminated"])
+
+
+def test_the_ntriples_parser_is_handed_whole_lines() -> None:
+    """rdflib's N-Triples parser reads 2,048 characters at a time and searches what it holds for a
+    line end after each read: handed part of a long line it searches again and again (quadratic)."""
+    line = '<http://e/a> <http://e/b> "' + "x" * 100_000 + '" .\n'
+    reader = WholeLines((line + line + '<http://e/a> <http://e/c> "y" .\r\n').encode())
+    assert reader.read(2048) == line
+    assert reader.read(2048) == line
+    assert reader.read(2048) == '<http://e/a> <http://e/c> "y" .\n'
+    assert reader.read(2048) == ""
