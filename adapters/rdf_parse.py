@@ -85,7 +85,10 @@ class WholeLines(io.TextIOBase):
     def read(self, size: int | None = -1) -> str:
         if size is None or size < 0:
             return self._text.read()
-        return "".join(self._text.readlines(max(size, 1)))
+        chunk = self._text.read(max(size, 1))
+        if chunk and not chunk.endswith("\n"):  # line ends read as "\n" (newline=None)
+            chunk += self._text.readline()
+        return chunk
 
     def close(self) -> None:
         self._text.close()
