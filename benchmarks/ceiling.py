@@ -31,9 +31,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pairs import REPO, Loaded, folds, heldout_model, load_side, view_examples_of  # benchmarks/pairs.py
+from pairs import REPO, view_examples_of  # benchmarks/pairs.py
 from results import header_lines, markdown_table, run_info, write_section  # benchmarks/results.py
-from seeds import Case, cache_key, fold_decider, prepare  # benchmarks/seeds.py
+from seeds import Case, cache_key, fold_decider, heldout_setup, prepare  # benchmarks/seeds.py
 
 from translator.alignment.crossval import Counts, micro
 from translator.alignment.identity import restore_ids
@@ -44,7 +44,6 @@ from translator.matching.decider.scoring import decider_scores
 from translator.matching.decider.training import Example, fit_decider
 from translator.matching.decision import decide
 from translator.matching.evidence import Scores
-from translator.matching.matcher import default_model_path
 from translator.matching.options import MatchOptions
 
 WAYS = ("out of fold", "the family's other pairs", "in sample")
@@ -95,13 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"need two pairs or more whose family holds {args.family!r}, found {len(family)}", file=sys.stderr
         )
         return 2
-    loaded: dict[tuple[Path, ...], Loaded] = {}
-    for pair, files in [(p, f) for p in all_pairs for f in (p.source, p.target)]:
-        load_side(files, pair.models_dirs, loaded)
-    groups = folds(all_pairs, loaded)
-    models_dirs = tuple(sorted({d for p in all_pairs for d in p.models_dirs}))
-    log: list[str] = []
-    gnn, kept = heldout_model(default_model_path(), loaded.values(), log, models_dirs)
+    loaded, groups, gnn, kept, log = heldout_setup(all_pairs)
     cases: dict[str, Case] = {}
     for pair in all_pairs:
         print(f"gathering {pair.name}", file=sys.stderr, flush=True)

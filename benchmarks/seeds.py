@@ -319,6 +319,21 @@ def report(results: Sequence[Case], labels: Sequence[str], log: list[str], head:
     return "\n".join([*lines, *(f"- {line}" for line in log)]) + "\n"
 
 
+def heldout_setup(
+    all_pairs: Sequence[LabelledPair],
+) -> tuple[dict[tuple[Path, ...], Loaded], dict[str, int], Path, list[Path], list[str]]:
+    """Every pair's sides loaded, the folds, the GNN trained without any pair's model (and the corpus
+    files it kept), and the log that says so: what ``pairs.py`` starts from."""
+    loaded: dict[tuple[Path, ...], Loaded] = {}
+    for pair, files in [(p, f) for p in all_pairs for f in (p.source, p.target)]:
+        load_side(files, pair.models_dirs, loaded)
+    groups = folds(all_pairs, loaded)
+    models_dirs = tuple(sorted({d for p in all_pairs for d in p.models_dirs}))
+    log: list[str] = []
+    gnn, kept = heldout_model(default_model_path(), loaded.values(), log, models_dirs)
+    return loaded, groups, gnn, kept, log
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
@@ -339,13 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not chosen:
         print(f"no pair's name holds {args.pairs!r}", file=sys.stderr)
         return 2
-    loaded: dict[tuple[Path, ...], Loaded] = {}
-    for pair, files in [(p, f) for p in all_pairs for f in (p.source, p.target)]:
-        load_side(files, pair.models_dirs, loaded)
-    groups = folds(all_pairs, loaded)
-    models_dirs = tuple(sorted({d for p in all_pairs for d in p.models_dirs}))
-    log: list[str] = []
-    gnn, kept = heldout_model(default_model_path(), loaded.values(), log, models_dirs)
+    loaded, groups, gnn, kept, log = heldout_setup(all_pairs)
     cases: dict[str, Case] = {}
 
     def case(pair: LabelledPair) -> Case:
