@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 
 from adapters import load_paths
-from translator.matching.decider.features import _adjacency
+from translator.matching.decider.context import adjacency
 from translator.matching.entities import entity_texts
 from translator.matching.structural import _neighbours
 
@@ -44,7 +44,7 @@ def _parents(path: Path) -> dict[str, set[str]]:
     """Each entity's name → the names of its parents, as the decider's features see them."""
     graph = load_paths([path])
     entities = entity_texts(graph.own_nodes())
-    parent = sparse.coo_matrix(_adjacency(graph, entities)["parent"])
+    parent = sparse.coo_matrix(adjacency(graph, entities)["parent"])
     out: dict[str, set[str]] = {e.label: set() for e in entities}
     for i, j in zip(parent.row, parent.col, strict=True):
         out[entities[i].label].add(entities[j].label)
@@ -72,5 +72,5 @@ def test_a_subtype_has_its_supertype_as_parent_in_owl_and_opc_ua_alike(tmp_path:
     assert _superclass_groups(nodeset, "PumpType") == {"is-a": ["MachineType"]}
     assert _superclass_groups(nodeset, "MachineType") == {"^is-a": ["PumpType"]}
     graph = load_paths([nodeset])
-    near = _adjacency(graph, entity_texts(graph.own_nodes()))
+    near = adjacency(graph, entity_texts(graph.own_nodes()))
     assert np.array_equal(near["child"].toarray(), near["parent"].T.toarray())

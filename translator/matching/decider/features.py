@@ -41,8 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from translator.graph.classes import relation_class, upward
-from translator.graph.model import SchemaGraph
+from translator.matching.decider.context import STANDINGS, at, context_columns, standings
 from translator.matching.decider.trees import TreeEnsemble
 from translator.matching.entities import GROUPS, EntityText, datatype_factor, kind_factor
 from translator.matching.evidence import Evidence
@@ -70,7 +69,7 @@ GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type",
 """Kind groups (:data:`translator.matching.entities.GROUPS`) one-hot encoded for each side."""
 
 _SCORES = ("lexical", "flooded", "gnn_similarity", "embedding")
-_STANDINGS = ("row_best", "col_best", "row_margin", "col_margin")
+_STANDINGS = STANDINGS
 FEATURES: tuple[str, ...] = (
     "lexical",
     "flooded",
@@ -140,8 +139,6 @@ def monotone(features: Sequence[str]) -> list[int]:
     return [1 if f in MORE_IS_MORE else -1 if f == "unit_incompatible" else 0 for f in features]
 
 
-STRONG = 0.75
-"""Lexical score from which a neighbour pair counts as agreeing context."""
 ALIKE = 0.9
 """Lexical score from which two names count as the same name for :func:`pair_overlap`."""
 
@@ -182,40 +179,6 @@ def masked_probability(trees: TreeEnsemble, matrix: np.ndarray, columns: np.ndar
     return np.where(impossible(matrix), 0.0, trees.probability(matrix[:, columns]))
 
 
-def _at(matrix: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The values of ``matrix`` at (rows, cols), 0 where it holds nothing."""
-    if len(rows) == 0:
-        return np.zeros(0)
-    return np.asarray(sparse.csr_matrix(matrix)[rows, cols]).reshape(-1)
-
-
-def _standing(values: np.ndarray, keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each value: whether it is the best of its group (``keys``), and its margin to the best
-    other value of the group (negative when another is higher)."""
-    best = np.full(size, -np.inf)
-    np.maximum.at(best, keys, values)
-    is_best = values >= best[keys]
-    # the runner-up: the best of the group once each group's (first) best is removed
-    order = np.lexsort((-values, keys))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = keys[order][1:] != keys[order][:-1]
-    second = np.full(size, 0.0)
-    rest = order[~first]
-    np.maximum.at(second, keys[rest], values[rest])
-    other = np.where(is_best, second[keys], best[keys])
-    return is_best.astype(np.float64), values - other
-
-
-def _standings(
-    values: np.ndarray, rows: np.ndarray, cols: np.ndarray, sizes: tuple[int, int]
-) -> list[np.ndarray]:
-    """The columns :data:`_STANDINGS` of ``values`` (one per candidate pair): best of its row, best of
-    its column, margin to the row's and to the column's runner-up."""
-    row_best, row_margin = _standing(values, rows, sizes[0])
-    col_best, col_margin = _standing(values, cols, sizes[1])
-    return [row_best, col_best, row_margin, col_margin]
-
-
 def _name_counts(entities: Sequence[EntityText]) -> np.ndarray:
     """How many entities of the side share each entity's first name variant (log scale)."""
     counts: dict[str, int] = {}
@@ -238,70 +201,6 @@ def _jaccard(a: EntityText, b: EntityText) -> float:
             if gx and gy:
                 best = max(best, len(gx & gy) / len(gx | gy))
     return best
-
-
-def _adjacency(graph: SchemaGraph, entities: Sequence[EntityText]) -> dict[str, sparse.csr_matrix]:
-    """Neighbour matrices over ``entities``: ``parent`` (a → its is-a parents and wholes), ``child``
-    (the reverse), ``any`` (every relation, both directions)."""
-    index = {e.id: i for i, e in enumerate(entities)}
-    up_r: list[int] = []
-    up_c: list[int] = []
-    any_r: list[int] = []
-    any_c: list[int] = []
-    for i, e in enumerate(entities):
-        for edge in graph.out_edges(e.id):
-            j = index.get(edge.target)
-            if j is None or j == i:
-                continue
-            any_r += [i, j]
-            any_c += [j, i]
-            role = relation_class(edge.relation)
-            if role == "is-a" and upward(edge.relation):
-                up_r.append(i)
-                up_c.append(j)
-            elif role in ("part", "is-a"):  # a whole's part, a supertype's subtype (HasSubtype)
-                up_r.append(j)
-                up_c.append(i)
-    n = len(entities)
-
-    def build(r: list[int], c: list[int]) -> sparse.csr_matrix:
-        m = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
-        m.data = np.ones_like(m.data)
-        return m
-
-    parent = build(up_r, up_c)
-    return {"parent": parent, "child": parent.T.tocsr(), "any": build(any_r, any_c)}
-
-
-def _agreement(
-    left: sparse.csr_matrix,
-    right: sparse.csr_matrix,
-    strong: sparse.csr_matrix,
-    rows: np.ndarray,
-    cols: np.ndarray,
-) -> np.ndarray:
-    """Share of the neighbours (by ``left``/``right``) of both ends that meet in a ``strong`` pair: the
-    number of strong neighbour pairs over the smaller neighbourhood, 0 when either has none."""
-    meeting = left @ strong @ right.T
-    count = _at(meeting, rows, cols)
-    degree_l = np.asarray(left.sum(axis=1)).reshape(-1)[rows]
-    degree_r = np.asarray(right.sum(axis=1)).reshape(-1)[cols]
-    smaller = np.minimum(degree_l, degree_r)
-    return np.where(smaller > 0, np.minimum(count / np.maximum(smaller, 1), 1.0), 0.0)
-
-
-def _settled(evidence: Evidence) -> sparse.csr_matrix:
-    """The pairs that count as matched context (a 0/1 matrix): the strong lexical candidates and the
-    accepted seeds (a rejected pair is out of the lexical matrix already:
-    :func:`~translator.matching.matcher.gather_evidence` pins rejections for every method). A seed
-    is context only: the lexical score and the rival standings read the names as found, so a seed
-    does not outrank its namesakes."""
-    strong = sparse.csr_matrix(evidence.lexical >= STRONG, dtype=np.float64)
-    if not evidence.accepted:
-        return strong
-    rows, cols = zip(*evidence.accepted, strict=True)
-    seeds = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=strong.shape)
-    return sparse.csr_matrix(strong.maximum(seeds))
 
 
 def pair_overlap(lexical: np.ndarray, rows: np.ndarray, cols: np.ndarray, sizes: tuple[int, int]) -> float:
@@ -337,21 +236,21 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
     n = len(rows)
     learned = evidence.learned
     scores = {
-        "lexical": _at(evidence.lexical, rows, cols),
-        "flooded": _at(flooded, rows, cols),
-        "gnn_similarity": _at(learned.similarity, rows, cols) if learned else np.zeros(n),
+        "lexical": at(evidence.lexical, rows, cols),
+        "flooded": at(flooded, rows, cols),
+        "gnn_similarity": at(learned.similarity, rows, cols) if learned else np.zeros(n),
         "embedding": name_similarity(left, right, rows, cols) if embeddings else np.zeros(n),
     }
     columns: list[np.ndarray] = [
         scores["lexical"],
         scores["flooded"],
         scores["gnn_similarity"],
-        _at(learned.probability, rows, cols) if learned else np.zeros(n),
+        at(learned.probability, rows, cols) if learned else np.zeros(n),
         np.full(n, 1.0 if learned else 0.0),
         scores["embedding"],
     ]
     for name in _SCORES:
-        columns += _standings(scores[name], rows, cols, (len(left), len(right)))
+        columns += standings(scores[name], rows, cols, (len(left), len(right)))
     same, overlap, jaccard, kinds, kfactor, dfactor, unit_ok, unit_bad = (np.zeros(n) for _ in range(8))
     for k, (i, j) in enumerate(zip(rows, cols, strict=True)):
         a, b = left[i], right[j]
@@ -366,13 +265,8 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
     columns += [same, overlap, jaccard, _name_counts(left)[rows], _name_counts(right)[cols], kinds, kfactor]
     columns += list(_groups(left)[rows].T) + list(_groups(right)[cols].T)
     columns += [dfactor, unit_ok, unit_bad]
-    strong = _settled(evidence)
-    near_l, near_r = _adjacency(evidence.source, left), _adjacency(evidence.target, right)
-    agreement = {
-        relation: _agreement(near_l[relation], near_r[relation], strong, rows, cols)
-        for relation in ("any", "parent", "child")
-    }
-    columns += list(agreement.values())
+    context = context_columns(evidence, rows, cols)
+    columns += [context["neighbour_agreement"], context["parent_agreement"], context["child_agreement"]]
     onto_s, onto_t = is_ontology(evidence.source), is_ontology(evidence.target)
     columns += [np.full(n, float(onto_s and onto_t)), np.full(n, float(onto_s != onto_t))]
     translated = (
@@ -383,6 +277,6 @@ def pair_features(evidence: Evidence, flooded: sparse.csr_matrix, *, embeddings:
     # from the names as scored, before a reviewer's rejections are taken out: a property of the models
     overlap_share = pair_overlap(cands.scores, cands.rows, cands.cols, (len(left), len(right)))
     columns.append(np.full(n, overlap_share))
-    columns += _standings(agreement["any"], rows, cols, (len(left), len(right)))
+    columns += [context[f"neighbour_agreement_{k}"] for k in STANDINGS]
     matrix = np.column_stack(columns).astype(np.float32) if n else np.zeros((0, len(FEATURES)), np.float32)
     return PairFeatures(rows, cols, matrix)

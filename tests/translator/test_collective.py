@@ -1,0 +1,97 @@
+"""The decider's rounds: what one round decided is context for the next (issue 21, point 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from translator.graph.model import Node, NodeKind, SchemaGraph
+from translator.matching.decider.features import FEATURES, pair_features
+from translator.matching.decider.model import Decider
+from translator.matching.decider.scoring import decided_pairs, decider_scores, with_context
+from translator.matching.decider.trees import from_sklearn
+from translator.matching.evidence import Evidence, combine
+from translator.matching.matcher import gather_evidence
+from translator.matching.options import MatchOptions
+
+
+def test_a_round_decides_the_mutual_best_pairs_at_the_threshold() -> None:
+    probability = sparse.csr_matrix(
+        np.array(
+            [
+                [0.9, 0.2, 0.0],  # best of its row and of its column: decided
+                [0.8, 0.0, 0.0],  # best of its row, but column 0 has 0.9: not decided
+                [0.0, 0.0, 0.4],  # mutual best, below the threshold: not decided
+                [0.0, 0.7, 0.0],  # mutual best: decided unless rejected
+            ]
+        )
+    )
+    assert decided_pairs(probability, 0.5) == [(0, 0), (3, 1)]
+    assert decided_pairs(probability, 0.5, frozenset({(3, 1)})) == [(0, 0)]
+    assert decided_pairs(probability, 0.3) == [(0, 0), (2, 2), (3, 1)]
+    assert decided_pairs(sparse.csr_matrix((2, 2)), 0.5) == []
+
+
+def _person(name: str, cls: str) -> SchemaGraph:
+    """A class whose two datatype properties (Name, Email) have it as their domain."""
+    graph = SchemaGraph(name)
+    graph.add_node(Node(f"{name}#{cls}", NodeKind.CLASS, cls))
+    for prop in ("Name", "Email"):
+        graph.add_node(Node(f"{name}#{prop}", NodeKind.DATATYPE_PROPERTY, prop))
+        graph.add_edge(f"{name}#{prop}", f"{name}#{cls}", "rdfs:domain")
+    return graph
+
+
+def _evidence() -> Evidence:
+    # Person and Mensch: names no rule relates (no dictionary here); their properties named alike
+    options = MatchOptions(method="decider", synonyms=False)
+    return gather_evidence(_person("http://a", "Person"), _person("http://b", "Mensch"), options)
+
+
+def test_a_decided_pair_is_context_for_its_neighbours_in_the_next_round() -> None:
+    evidence = _evidence()
+    features = pair_features(evidence, combine(evidence, MatchOptions(), method="structural").matrix)
+    src, tgt = evidence.candidates.source, evidence.candidates.target
+    pairs = [(src[i].id, tgt[j].id) for i, j in zip(features.rows, features.cols, strict=True)]
+    k = pairs.index(("http://a#Person", "http://b#Mensch"))
+    person = (int(features.rows[k]), int(features.cols[k]))
+    name = pairs.index(("http://a#Name", "http://b#Name"))
+    agreement = FEATURES.index("neighbour_agreement")
+    assert features.matrix[name, agreement] == 0.0  # Person and Mensch are strangers by name
+    again = with_context(features, evidence, [person])
+    assert again.matrix[name, agreement] == 1.0  # once decided, they vouch for Name ↔ Name
+    changed = np.flatnonzero((again.matrix != features.matrix).any(axis=0))
+    assert {FEATURES[c] for c in changed} <= {
+        "neighbour_agreement",
+        "parent_agreement",
+        "child_agreement",
+        *(f"neighbour_agreement_{k}" for k in ("row_best", "col_best", "row_margin", "col_margin")),
+    }  # the names, kinds and scores of each row stay as they were
+    assert features.matrix[name, agreement] == 0.0  # the first round's rows are not changed in place
+
+
+def _agreement_decider() -> Decider:
+    """Trees that believe a pair exactly as far as its neighbours agree (threshold 0.5)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 2))
+    y = (x[:, 1] > 0.5).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(x, y)
+    return Decider(("lexical", "neighbour_agreement"), from_sklearn(model), 0.5)
+
+
+def test_the_second_round_raises_a_pair_whose_neighbours_the_first_round_matched() -> None:
+    evidence, decider = _evidence(), _agreement_decider()
+    one = decider_scores(evidence, decider, rounds=1).tocsr()
+    two = decider_scores(evidence, decider).tocsr()
+    src = {e.id: i for i, e in enumerate(evidence.candidates.source)}
+    tgt = {e.id: j for j, e in enumerate(evidence.candidates.target)}
+    person = (src["http://a#Person"], tgt["http://b#Mensch"])
+    name = (src["http://a#Name"], tgt["http://b#Name"])
+    # round 1: Person ↔ Mensch is believed for its agreeing properties; Name ↔ Name, whose one
+    # neighbour (the domain) has no strong lexical partner, is not
+    assert one[person] > 0.5 > one[name]
+    assert two[name] > 0.5  # round 2 counts Person ↔ Mensch as decided
+    assert two[person] == pytest.approx(one[person])
