@@ -64,9 +64,7 @@ def with_context(features: PairFeatures, evidence: Evidence, decided: list[tuple
     return PairFeatures(features.rows, features.cols, matrix)
 
 
-def _scored(decider: Decider, features: PairFeatures, shape: tuple[int, int]) -> sparse.csr_matrix:
-    """``decider``'s probability of each row of ``features``, as a matrix of ``shape``."""
-    probability = decider.probability(features.matrix)
+def _as_matrix(probability: np.ndarray, features: PairFeatures, shape: tuple[int, int]) -> sparse.csr_matrix:
     return sparse.csr_matrix((probability, (features.rows, features.cols)), shape=shape)
 
 
@@ -98,13 +96,18 @@ def decider_scores(
             )
         features = pair_features(evidence, flooded, embeddings=reads_embeddings(decider))
     shape = (len(evidence.candidates.source), len(evidence.candidates.target))
-    out = _scored(decider, features, shape)
+    probability = decider.probability(features.matrix)
     threshold = decider.threshold if options.threshold is None else options.threshold
     reads_context = bool(set(decider.features) & set(CONTEXT_FEATURES))
     for _ in range(rounds - 1 if reads_context else 0):
-        decided = decided_pairs(out, threshold, evidence.rejected)
-        features = with_context(features, evidence, decided)
-        out = _scored(decider, features, shape)
+        decided = decided_pairs(_as_matrix(probability, features, shape), threshold, evidence.rejected)
+        again = with_context(features, evidence, decided)
+        # only the rows whose context moved are read again: the trees are deterministic
+        moved = np.flatnonzero((again.matrix != features.matrix).any(axis=1))
+        probability = probability.copy()
+        probability[moved] = decider.probability(again.matrix[moved])
+        features = again
+    out = _as_matrix(probability, features, shape)
     learned = evidence.learned
     if learned is not None and not (is_ontology(evidence.source) and is_ontology(evidence.target)):
         out = sparse.csr_matrix(out.maximum(confident(learned.probability, evidence.candidates, options)))
