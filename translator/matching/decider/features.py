@@ -35,6 +35,7 @@ the same row is computed when matching and when training.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -187,6 +188,7 @@ def _name_counts(entities: Sequence[EntityText]) -> np.ndarray:
     return np.log1p(np.asarray([counts[e.variants[0]] - 1 for e in entities], dtype=np.float64))
 
 
+@functools.lru_cache(maxsize=65_536)
 def _trigrams(text: str) -> frozenset[str]:
     padded = f" {text.replace(' ', '')} "
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
