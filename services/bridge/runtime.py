@@ -219,12 +219,14 @@ class Bridge:
             client = self._client()
             try:
                 async with client:
-                    if connected_before:
-                        c.reconnects += 1
-                        log.warning("broker %s back (session %s)", s.broker, _kept(client))
                     await announce(client, self.status_topic, ONLINE)
                     # again on a resumed session too: harmless when the broker kept the subscription
                     await client.subscribe(s.subscription, qos=s.qos)
+                    if connected_before:
+                        # said once the subscription is acknowledged: a broker may drop what is
+                        # published to a shared subscription while no member has it
+                        c.reconnects += 1
+                        log.warning("broker %s back (session %s), subscribed", s.broker, _kept(client))
                     c.state, connected_before = "connected", True
                     backoff.reset()
                     if ready is not None:
