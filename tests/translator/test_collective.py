@@ -95,3 +95,19 @@ def test_the_second_round_raises_a_pair_whose_neighbours_the_first_round_matched
     assert one[person] > 0.5 > one[name]
     assert two[name] > 0.5  # round 2 counts Person ↔ Mensch as decided
     assert two[person] == pytest.approx(one[person])
+
+
+def test_a_seed_the_first_round_also_decided_counts_once() -> None:
+    from translator.alignment.model import Alignment, Correspondence, Status
+    from translator.matching.decider.context import settled
+
+    seeds = Alignment("a", "b")
+    seeds.add(Correspondence("http://a#Person", "http://b#Mensch", status=Status.ACCEPTED))
+    options = MatchOptions(method="decider", synonyms=False)
+    evidence = gather_evidence(
+        _person("http://a", "Person"), _person("http://b", "Mensch"), options, seeds=seeds
+    )
+    (seed,) = evidence.accepted
+    matrix = settled(evidence, [seed])
+    assert matrix[seed] == 1.0  # not 2: a neighbour pair met twice would double a pair's agreement
+    assert matrix.max() == 1.0

@@ -73,7 +73,7 @@ def _standing(values: np.ndarray, keys: np.ndarray, size: int) -> tuple[np.ndarr
 def standings(
     values: np.ndarray, rows: np.ndarray, cols: np.ndarray, sizes: tuple[int, int]
 ) -> list[np.ndarray]:
-    """The columns :data:`_STANDINGS` of ``values`` (one per candidate pair): best of its row, best of
+    """The columns :data:`STANDINGS` of ``values`` (one per candidate pair): best of its row, best of
     its column, margin to the row's and to the column's runner-up."""
     row_best, row_margin = _standing(values, rows, sizes[0])
     col_best, col_margin = _standing(values, cols, sizes[1])
@@ -138,7 +138,7 @@ def settled(evidence: Evidence, decided: Iterable[tuple[int, int]] = ()) -> spar
     does not outrank its namesakes. ``decided``: more pairs that count, the decider's own first
     decisions (:func:`context_columns`)."""
     strong = sparse.csr_matrix(evidence.lexical >= STRONG, dtype=np.float64)
-    pairs = [*evidence.accepted, *decided]
+    pairs = sorted({*evidence.accepted, *decided})  # a seed the decider also decided counts once
     if not pairs:
         return strong
     rows, cols = zip(*pairs, strict=True)
