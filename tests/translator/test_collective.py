@@ -31,6 +31,9 @@ def test_a_round_decides_the_mutual_best_pairs_at_the_threshold() -> None:
     assert decided_pairs(probability, 0.5, frozenset({(3, 1)})) == [(0, 0)]
     assert decided_pairs(probability, 0.3) == [(0, 0), (2, 2), (3, 1)]
     assert decided_pairs(sparse.csr_matrix((2, 2)), 0.5) == []
+    # a pair the hard rules forbid (probability 0, stored) is never decided, whatever the threshold
+    forbidden = sparse.csr_matrix((np.array([0.0, 0.6]), (np.array([0, 1]), np.array([0, 1]))), shape=(2, 2))
+    assert decided_pairs(forbidden, 0.0) == [(1, 1)]
 
 
 def _person(name: str, cls: str) -> SchemaGraph:

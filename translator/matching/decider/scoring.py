@@ -51,7 +51,8 @@ def decided_pairs(
     coo = m.tocoo()
     row_best = np.asarray(m.max(axis=1).todense()).reshape(-1)
     col_best = np.asarray(m.max(axis=0).todense()).reshape(-1)
-    keep = (coo.data >= threshold) & (coo.data >= row_best[coo.row]) & (coo.data >= col_best[coo.col])
+    keep = (coo.data > 0) & (coo.data >= threshold)
+    keep &= (coo.data >= row_best[coo.row]) & (coo.data >= col_best[coo.col])
     pairs = zip(coo.row[keep].tolist(), coo.col[keep].tolist(), strict=True)
     return [(i, j) for i, j in pairs if (i, j) not in rejected]
 
