@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from translator.graph.model import Node, NodeKind, SchemaGraph
+from tests.translator.test_decider import person_graph
 from translator.matching.decider.features import FEATURES, pair_features
 from translator.matching.decider.model import Decider
 from translator.matching.decider.scoring import decided_pairs, decider_scores, with_context
@@ -36,20 +36,10 @@ def test_a_round_decides_the_mutual_best_pairs_at_the_threshold() -> None:
     assert decided_pairs(forbidden, 0.0) == [(1, 1)]
 
 
-def _person(name: str, cls: str) -> SchemaGraph:
-    """A class whose two datatype properties (Name, Email) have it as their domain."""
-    graph = SchemaGraph(name)
-    graph.add_node(Node(f"{name}#{cls}", NodeKind.CLASS, cls))
-    for prop in ("Name", "Email"):
-        graph.add_node(Node(f"{name}#{prop}", NodeKind.DATATYPE_PROPERTY, prop))
-        graph.add_edge(f"{name}#{prop}", f"{name}#{cls}", "rdfs:domain")
-    return graph
-
-
 def _evidence() -> Evidence:
     # Person and Mensch: names no rule relates (no dictionary here); their properties named alike
     options = MatchOptions(method="decider", synonyms=False)
-    return gather_evidence(_person("http://a", "Person"), _person("http://b", "Mensch"), options)
+    return gather_evidence(person_graph("http://a", "Person"), person_graph("http://b", "Mensch"), options)
 
 
 def test_a_decided_pair_is_context_for_its_neighbours_in_the_next_round() -> None:
@@ -108,7 +98,7 @@ def test_a_seed_the_first_round_also_decided_counts_once() -> None:
     seeds.add(Correspondence("http://a#Person", "http://b#Mensch", status=Status.ACCEPTED))
     options = MatchOptions(method="decider", synonyms=False)
     evidence = gather_evidence(
-        _person("http://a", "Person"), _person("http://b", "Mensch"), options, seeds=seeds
+        person_graph("http://a", "Person"), person_graph("http://b", "Mensch"), options, seeds=seeds
     )
     (seed,) = evidence.accepted
     matrix = settled(evidence, [seed])

@@ -361,18 +361,20 @@ def test_more_evidence_for_a_pair_never_lowers_its_probability() -> None:
     assert np.all(np.diff(probability) >= 0)
 
 
+def person_graph(name: str, cls: str) -> SchemaGraph:
+    """A class whose two datatype properties (Name, Email) have it as their domain."""
+    graph = SchemaGraph(name)
+    graph.add_node(Node(f"{name}#{cls}", NodeKind.CLASS, cls))
+    for prop in ("Name", "Email"):
+        graph.add_node(Node(f"{name}#{prop}", NodeKind.DATATYPE_PROPERTY, prop))
+        graph.add_edge(f"{name}#{prop}", f"{name}#{cls}", "rdfs:domain")
+    return graph
+
+
 def test_an_accepted_seed_is_context_for_its_neighbours_but_not_a_score_of_its_own() -> None:
     from translator.alignment.model import Status
 
-    def graph(name: str, parent: str) -> SchemaGraph:
-        g = SchemaGraph(name)
-        g.add_node(Node(f"{name}#{parent}", NodeKind.CLASS, parent))
-        for child in ("Name", "Email"):
-            g.add_node(Node(f"{name}#{child}", NodeKind.DATATYPE_PROPERTY, child))
-            g.add_edge(f"{name}#{child}", f"{name}#{parent}", "rdfs:domain")
-        return g
-
-    a, b = graph("http://a", "Person"), graph("http://b", "Mensch")  # names no rule relates
+    a, b = person_graph("http://a", "Person"), person_graph("http://b", "Mensch")  # names no rule relates
     seeds = Alignment("a", "b")
     seeds.add(Correspondence("http://a#Person", "http://b#Mensch", status=Status.ACCEPTED))
 

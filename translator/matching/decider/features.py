@@ -70,7 +70,6 @@ GROUP_NAMES = ("concept", "attribute", "relation", "datatype", "attribute-type",
 """Kind groups (:data:`translator.matching.entities.GROUPS`) one-hot encoded for each side."""
 
 _SCORES = ("lexical", "flooded", "gnn_similarity", "embedding")
-_STANDINGS = STANDINGS
 FEATURES: tuple[str, ...] = (
     "lexical",
     "flooded",
@@ -78,7 +77,7 @@ FEATURES: tuple[str, ...] = (
     "gnn_probability",
     "has_gnn",
     "embedding",
-    *(f"{s}_{k}" for s in _SCORES for k in _STANDINGS),
+    *(f"{s}_{k}" for s in _SCORES for k in STANDINGS),
     "same_name",
     "dice",
     "trigram_jaccard",
@@ -98,7 +97,7 @@ FEATURES: tuple[str, ...] = (
     "one_ontology",
     "translated",
     "pair_overlap",
-    *(f"neighbour_agreement_{k}" for k in _STANDINGS),
+    *(f"neighbour_agreement_{k}" for k in STANDINGS),
 )
 """Names of the columns of :attr:`PairFeatures.matrix`, in order."""
 EMBEDDING_FEATURES = tuple(f for f in FEATURES if f.startswith("embedding"))
@@ -113,8 +112,8 @@ MORE_IS_MORE = frozenset(
     {
         *_SCORES,
         "gnn_probability",
-        *(f"{s}_{k}" for s in _SCORES for k in _STANDINGS),
-        *(f"neighbour_agreement_{k}" for k in _STANDINGS),
+        *(f"{s}_{k}" for s in _SCORES for k in STANDINGS),
+        *(f"neighbour_agreement_{k}" for k in STANDINGS),
         "same_name",
         "dice",
         "trigram_jaccard",
