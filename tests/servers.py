@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -49,11 +51,51 @@ __all__ = [
 ]
 
 
+_LOWEST_PORT = 10_000
+
+
+def _ephemeral_floor() -> int:
+    """The lowest port the kernel hands out on its own (to ``bind(0)`` and to outgoing connections)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
+
+
+def _port_sequence() -> Iterator[int]:
+    """This test process's own slice of the ports below the ephemeral range, from a random start.
+
+    A port the kernel chose (``bind(0)``) could be handed to any outgoing connection, or to another
+    xdist worker, between the moment it is released and the moment a server binds it: CI lost a run
+    to that. Below the ephemeral range only explicit binds take a port, and each worker has its own
+    slice of it.
+    """
+    floor = max(_ephemeral_floor(), _LOWEST_PORT + 1_000)
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    index = int(worker) % workers if worker.isdigit() else 0
+    width = (floor - _LOWEST_PORT) // workers
+    low = _LOWEST_PORT + index * width
+    start = random.randrange(width)
+    for step in itertools.count():
+        yield low + (start + step) % width
+
+
+_PORTS = _port_sequence()
+
+
 def free_port() -> int:
-    """A 127.0.0.1 TCP port nothing listens on now (bound and released: connecting there is refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A 127.0.0.1 TCP port nothing listens on now (bound and released: connecting there is refused),
+    outside the kernel's ephemeral range and in this test process's own slice of ports, so that no
+    outgoing connection or other worker takes it before the caller binds it."""
+    for port in itertools.islice(_PORTS, 1_000):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free 127.0.0.1 port in this test process's slice after 1,000 tries")
 
 
 def _listening(port: int) -> bool:

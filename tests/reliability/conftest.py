@@ -6,7 +6,6 @@ an adapter reads and real messages of every codec, read once per session.
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.paths import PLANT, ROOT, SHARED, TEST_DATA, VENDOR_A, VENDOR_B
+from tests.servers import free_port
 from translator.graph.file import save_graph
 from translator.translation.compiled import Translator
 from translator.translation.spec import MessageFormat, Rule, Side, TranslatorSpec
@@ -147,8 +147,8 @@ def gateway_ids(gateway_client: TestClient, gateway_token: str) -> dict[str, lis
         "/proxies",
         json={
             "translator": translator.json()["id"],
-            "source": f"opc.tcp://127.0.0.1:{gateway_closed_port()}",
-            "write_to": f"opc.tcp://127.0.0.1:{gateway_closed_port()}",
+            "source": f"opc.tcp://127.0.0.1:{free_port()}",
+            "write_to": f"opc.tcp://127.0.0.1:{free_port()}",
         },
         headers=auth,
     )
@@ -163,11 +163,3 @@ def gateway_ids(gateway_client: TestClient, gateway_token: str) -> dict[str, lis
         "proxy": [proxy.json()["id"]],
         "node": [n["id"] for n in nodes],
     }
-
-
-def gateway_closed_port() -> int:
-    """A 127.0.0.1 port nothing listens on (bound and released: connecting there is refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port

@@ -50,7 +50,8 @@ from schemathesis.specs.openapi.checks import (
 
 from services.gateway import Settings, create_app
 from services.gateway.problems import PROBLEM_JSON
-from tests.reliability.conftest import GATEWAY_TOKEN, gateway_closed_port
+from tests.reliability.conftest import GATEWAY_TOKEN
+from tests.servers import free_port
 
 pytestmark = pytest.mark.reliability
 
@@ -156,7 +157,7 @@ def _local_endpoints(body: dict[str, Any]) -> dict[str, Any]:
     if body.get("translator") not in KNOWN.get("translator", []):
         return body
     return {
-        name: f"opc.tcp://127.0.0.1:{gateway_closed_port()}"
+        name: f"opc.tcp://127.0.0.1:{free_port()}"
         if name in _URL_FIELDS and isinstance(value, str)
         else value
         for name, value in body.items()
