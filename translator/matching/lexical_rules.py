@@ -174,17 +174,18 @@ def _synonyms(
     return _unique_minima(found, 0) & _unique_minima(found, 1)
 
 
-def _acronym_forms(words: tuple[str, ...]) -> set[frozenset[str]]:
+@functools.lru_cache(maxsize=1 << 16)
+def _acronym_forms(words: tuple[str, ...]) -> frozenset[frozenset[str]]:
     """The word sets of a name with one run of 2–4 words written as its initials
-    (``program committee chair`` → ``{pc, chair}``)."""
-    out = set()
+    (``program committee chair`` → ``{pc, chair}``); cached, as each name meets many others."""
+    out: set[frozenset[str]] = set()
     for size in range(2, min(4, len(words)) + 1):
         for start in range(len(words) - size + 1):
             run = words[start : start + size]
             if all(len(w) > 1 for w in run):
                 short = "".join(w[0] for w in run)
                 out.add(frozenset((*words[:start], short, *words[start + size :])))
-    return out
+    return frozenset(out)
 
 
 def _acronyms(

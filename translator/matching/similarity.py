@@ -50,9 +50,11 @@ def soft_overlap(x: frozenset[str], y: frozenset[str]) -> int:
     return sum(1 for t in x if any(token_similar(t, u) for u in y))
 
 
-def dice(a: Sequence[tuple[str, ...]], b: Sequence[tuple[str, ...]]) -> float:
+@functools.lru_cache(maxsize=1 << 18)
+def dice(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> float:
     """Best token Dice over the variants; a name contained in the other with the same head word
-    (``Author`` in ``Regular_author``) counts as a near match."""
+    (``Author`` in ``Regular_author``) counts as a near match. Cached: the candidate stage and the
+    decider's features ask it of the same pairs of names."""
     best = 0.0
     for xt in a:
         x = frozenset(xt)
