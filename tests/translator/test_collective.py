@@ -7,6 +7,7 @@ import pytest
 from scipy import sparse
 
 from tests.translator.test_decider import person_graph
+from translator.matching.decider.context import MUTUAL, STRONG, mutual_best, settled
 from translator.matching.decider.features import FEATURES, pair_features
 from translator.matching.decider.model import Decider
 from translator.matching.decider.scoring import decided_pairs, decider_scores, with_context
@@ -104,3 +105,35 @@ def test_a_seed_the_first_round_also_decided_counts_once() -> None:
     matrix = settled(evidence, [seed])
     assert matrix[seed] == 1.0  # not 2: a neighbour pair met twice would double a pair's agreement
     assert matrix.max() == 1.0
+
+
+def test_mutually_best_names_count_as_context_from_the_mutual_floor() -> None:
+    scores = sparse.csr_matrix(
+        np.array(
+            [
+                [0.5, 0.0, 0.0],  # best of its row and of its column, above the floor: settled
+                [0.0, 0.45, 0.6],  # 0.6 is mutual best; 0.45 is beaten in its row: not settled
+                [0.0, 0.3, 0.0],  # mutual best, below the floor: not settled
+            ]
+        )
+    )
+    assert MUTUAL == 0.4
+    assert sorted(zip(*mutual_best(scores, MUTUAL).nonzero(), strict=True)) == [(0, 0), (1, 2)]
+    assert mutual_best(sparse.csr_matrix((2, 3)), MUTUAL).nnz == 0
+
+
+def test_a_mutually_best_pair_below_strong_makes_its_neighbours_agree() -> None:
+    # Person and PersonRecord: a near name (below STRONG), each other's best: context for Name ↔ Name
+    options = MatchOptions(method="decider", synonyms=False)
+    evidence = gather_evidence(
+        person_graph("http://a", "Person"), person_graph("http://b", "PersonRecord"), options
+    )
+    src, tgt = evidence.candidates.source, evidence.candidates.target
+    i = next(k for k, e in enumerate(src) if e.id == "http://a#Person")
+    j = next(k for k, e in enumerate(tgt) if e.id == "http://b#PersonRecord")
+    assert MUTUAL <= evidence.lexical[i, j] < STRONG
+    assert settled(evidence)[i, j] == 1.0
+    features = pair_features(evidence, combine(evidence, MatchOptions(), method="structural").matrix)
+    pairs = [(src[a].id, tgt[b].id) for a, b in zip(features.rows, features.cols, strict=True)]
+    name = pairs.index(("http://a#Name", "http://b#Name"))
+    assert features.matrix[name, FEATURES.index("neighbour_agreement")] == 1.0

@@ -1,8 +1,9 @@
 """What a candidate pair's neighbourhood says of it: the decider's context features (issue 21, point 3).
 
 A pair (a, b) is supported by its neighbours (parents, children, types, domains, ranges, in both
-directions) when they meet among the *settled* pairs: the strong lexical candidates, the reviewer's
-accepted seeds and, in the decider's second round, its own first decisions
+directions) when they meet among the *settled* pairs: the strong lexical candidates, the lexical
+candidates that are each other's best on both sides, the reviewer's accepted seeds and, in the
+decider's second round, its own first decisions
 (:func:`~translator.matching.decider.scoring.decider_scores`). Look-alikes score alike on everything
 else; which one's neighbours meet tells them apart. How a value stands against its rivals (best of
 its row, of its column, and by how much) is computed here too, for every score the decider reads.
@@ -22,17 +23,23 @@ from translator.matching.evidence import Evidence
 
 __all__ = [
     "CONTEXT_FEATURES",
+    "MUTUAL",
     "STANDINGS",
     "STRONG",
     "adjacency",
     "at",
     "context_columns",
+    "mutual_best",
     "settled",
     "standings",
 ]
 
 STRONG = 0.75
 """Lexical score from which a neighbour pair counts as agreeing context."""
+MUTUAL = 0.4
+"""Lexical score from which a neighbour pair counts as agreeing context when it is the best of its
+row and of its column: ``Motor`` and ``DriveMotorUnit``, ``Site`` and ``PlantSite``, where
+neither side has a closer name for the other. Chosen once, before measuring (``make bench-pairs``)."""
 STANDINGS = ("row_best", "col_best", "row_margin", "col_margin")
 """How a value stands among its rivals: best of its row, of its column, margin to each runner-up."""
 CONTEXT_FEATURES = (
@@ -130,14 +137,29 @@ def _agreement(
     return np.where(smaller > 0, np.minimum(count / np.maximum(smaller, 1), 1.0), 0.0)
 
 
+def mutual_best(scores: sparse.csr_matrix, floor: float) -> sparse.csr_matrix:
+    """The pairs (a 0/1 matrix) whose score is at least ``floor`` and the best of both its row and its
+    column (ties all count)."""
+    coo = scores.tocoo()
+    if not coo.nnz:
+        return sparse.csr_matrix(scores.shape)
+    row_best = scores.max(axis=1).toarray().reshape(-1)
+    col_best = scores.max(axis=0).toarray().reshape(-1)
+    keep = (coo.data >= floor) & (coo.data >= row_best[coo.row]) & (coo.data >= col_best[coo.col])
+    return sparse.csr_matrix((np.ones(int(keep.sum())), (coo.row[keep], coo.col[keep])), shape=scores.shape)
+
+
 def settled(evidence: Evidence, decided: Iterable[tuple[int, int]] = ()) -> sparse.csr_matrix:
-    """The pairs that count as matched context (a 0/1 matrix): the strong lexical candidates and the
-    accepted seeds (a rejected pair is out of the lexical matrix already:
+    """The pairs that count as matched context (a 0/1 matrix): the strong lexical candidates, the
+    mutually best ones from :data:`MUTUAL` (:func:`mutual_best`), and the accepted seeds (a rejected
+    pair is out of the lexical matrix already:
     :func:`~translator.matching.matcher.gather_evidence` pins rejections for every method). A seed
     is context only: the lexical score and the rival standings read the names as found, so a seed
     does not outrank its namesakes. ``decided``: more pairs that count, the decider's own first
     decisions (:func:`context_columns`)."""
-    strong = sparse.csr_matrix(evidence.lexical >= STRONG, dtype=np.float64)
+    lexical = sparse.csr_matrix(evidence.lexical)
+    strong = sparse.csr_matrix(lexical >= STRONG, dtype=np.float64)
+    strong = sparse.csr_matrix(strong.maximum(mutual_best(lexical, MUTUAL)))
     pairs = sorted({*evidence.accepted, *decided})  # a seed the decider also decided counts once
     if not pairs:
         return strong
