@@ -93,7 +93,6 @@ def test_the_second_round_raises_a_pair_whose_neighbours_the_first_round_matched
 
 def test_a_seed_the_first_round_also_decided_counts_once() -> None:
     from translator.alignment.model import Alignment, Correspondence, Status
-    from translator.matching.decider.context import settled
 
     seeds = Alignment("a", "b")
     seeds.add(Correspondence("http://a#Person", "http://b#Mensch", status=Status.ACCEPTED))

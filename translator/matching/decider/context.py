@@ -138,14 +138,15 @@ def _agreement(
 
 
 def mutual_best(scores: sparse.csr_matrix, floor: float) -> sparse.csr_matrix:
-    """The pairs (a 0/1 matrix) whose score is at least ``floor`` and the best of both its row and its
-    column (ties all count)."""
+    """The pairs (a 0/1 matrix) whose score is positive, at least ``floor`` and the best of both its
+    row and its column (ties all count)."""
     coo = scores.tocoo()
     if not coo.nnz:
         return sparse.csr_matrix(scores.shape)
     row_best = scores.max(axis=1).toarray().reshape(-1)
     col_best = scores.max(axis=0).toarray().reshape(-1)
-    keep = (coo.data >= floor) & (coo.data >= row_best[coo.row]) & (coo.data >= col_best[coo.col])
+    keep = (coo.data > 0) & (coo.data >= floor)
+    keep &= (coo.data >= row_best[coo.row]) & (coo.data >= col_best[coo.col])
     return sparse.csr_matrix((np.ones(int(keep.sum())), (coo.row[keep], coo.col[keep])), shape=scores.shape)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from translator.matching.decider.context import CONTEXT_FEATURES, context_columns
+from translator.matching.decider.context import CONTEXT_FEATURES, context_columns, mutual_best
 from translator.matching.decider.features import EMBEDDING_FEATURES, FEATURES, PairFeatures, pair_features
 from translator.matching.decider.model import Decider
 from translator.matching.evidence import Evidence, confident
@@ -45,15 +45,8 @@ def decided_pairs(
 ) -> list[tuple[int, int]]:
     """The pairs of ``probability`` at or above ``threshold`` that are the best of their row and of
     their column (ties included), rejected pairs apart: what a round decided, as context."""
-    m = sparse.csr_matrix(probability)
-    if m.nnz == 0:
-        return []
-    coo = m.tocoo()
-    row_best = np.asarray(m.max(axis=1).todense()).reshape(-1)
-    col_best = np.asarray(m.max(axis=0).todense()).reshape(-1)
-    keep = (coo.data > 0) & (coo.data >= threshold)
-    keep &= (coo.data >= row_best[coo.row]) & (coo.data >= col_best[coo.col])
-    pairs = zip(coo.row[keep].tolist(), coo.col[keep].tolist(), strict=True)
+    best = mutual_best(sparse.csr_matrix(probability), threshold).tocoo()
+    pairs = zip(best.row.tolist(), best.col.tolist(), strict=True)
     return [(i, j) for i, j in pairs if (i, j) not in rejected]
 
 
